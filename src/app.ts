@@ -1,0 +1,45 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { validationError } from "./envelope";
+import { handleError } from "./error-handler";
+import { authenticate } from "./middleware/authenticate";
+import { requestContext } from "./middleware/context";
+import { jsonBody } from "./middleware/json-body";
+import { rateLimit } from "./middleware/rate-limit";
+import { routeGuard } from "./middleware/route-guard";
+import { registerDocsRoute } from "./routes/docs/page";
+import { registerOpenApiRoute } from "./routes/docs/openapi";
+import { registerTokenRoute } from "./routes/oauth/token";
+import { registerStatusRoute } from "./routes/status";
+import { registerV1Routes } from "./routes/v1";
+import { registerWellKnownRoutes } from "./routes/well-known";
+import type { AppEnv } from "./types";
+
+/**
+ * The request path: context (request id, logger, services) → for /v1: authentication →
+ * rate limit → route guard (404/405) → JSON body (413/415/2) → the route's entitlement
+ * and schema validation → handler → service.
+ */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      // zod-validator passes the raw input as `data` on failure too; its type omits it.
+      if (!result.success) throw validationError(result.error, (result as { data?: unknown }).data, result.target);
+    },
+  });
+  const guard = routeGuard(app);
+
+  app.onError(handleError);
+  app.use("*", requestContext());
+  app.use("*", async function publicGuard(c, next) {
+    return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
+  });
+  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody());
+
+  registerTokenRoute(app);
+  registerWellKnownRoutes(app);
+  registerOpenApiRoute(app);
+  registerDocsRoute(app);
+  registerStatusRoute(app);
+  registerV1Routes(app);
+  return app;
+}

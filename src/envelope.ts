@@ -1,0 +1,68 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ApiError, ERRORS, type ErrorName } from "./errors";
+import { uuidv7 } from "./lib/ids";
+import type { AppEnv } from "./types";
+
+/** The bank's request envelope (SPEC §2.1): `{ id, params }`. */
+export const envelopeRequest = <T extends z.ZodType>(params: T) =>
+  z.object({
+    id: z.uuid().optional().openapi({ description: "Request id (UUID); echoed in the response envelope." }),
+    params,
+  });
+
+/** The success envelope: `{ id, result, error: null }`. */
+export const envelopeResponse = <T extends z.ZodType>(result: T) =>
+  z.object({ id: z.string().openapi({ format: "uuid" }), result, error: z.null() });
+
+export const ErrorSchema = z
+  .object({
+    code: z.number().int().openapi({ description: "Error code from the catalogue (see /docs#errors)." }),
+    message: z.string(),
+    reason: z.enum(Object.keys(ERRORS) as [ErrorName, ...ErrorName[]]),
+    field: z.string().optional(),
+    retryable: z.boolean().optional(),
+    docs: z.string(),
+  })
+  .openapi("Error");
+
+export const ErrorEnvelopeSchema = z
+  .object({ id: z.string().openapi({ format: "uuid" }), result: z.null(), error: ErrorSchema })
+  .openapi("ErrorEnvelope");
+
+export function ok<T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, result: T, status?: S) {
+  return c.json({ id: c.var.envelopeId ?? uuidv7(), result, error: null as null }, (status ?? 200) as S);
+}
+
+export function renderError(c: Context<AppEnv>, err: ApiError) {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.json({ id: c.var.envelopeId ?? uuidv7(), result: null, error: err.body() }, err.status);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * Zod issues to the bank's codes: a value of the wrong type is 3 ("can't be parsed"),
+ * a missing value or a broken constraint is 4; both name the field's path.
+ */
+export function validationError(error: z.ZodError, input: unknown, target: string): ApiError {
+  const issue = error.issues[0];
+  if (!issue) return new ApiError("validation", { field: target, msg: "invalid" }, { field: target });
+  const field = issue.path.length > 0 ? issue.path.map(String).join(".") : target === "json" ? "body" : target;
+  const value = valueAt(input, issue.path);
+  if (value === undefined || value === null) {
+    return new ApiError("validation", { field, msg: "Field must be not null" }, { field });
+  }
+  if (issue.code === "invalid_type") {
+    return new ApiError("unparseable_field", { field, msg: issue.message }, { field });
+  }
+  return new ApiError("validation", { field, msg: issue.message }, { field });
+}

@@ -1,0 +1,102 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * The error catalogue: every code Portico answers with. 1–999 are system errors,
+ * 1000–1999 business errors; codes 1–5 and 1000–1011 are the bank's (`002`), the rest
+ * are Portico's own. A published code never changes meaning: add, never edit.
+ */
+export const ERRORS = {
+  unknown: { code: 1, status: 500, message: "Unknown Error. Please contact support" },
+  invalid_json: { code: 2, status: 400, message: "Request contains invalid JSON format" },
+  unparseable_field: {
+    code: 3,
+    status: 400,
+    message: "Field: {field}, value is invalid and can't be parsed. Message: {msg}",
+  },
+  validation: { code: 4, status: 400, message: "Validation Error. Field: {field}, message: {msg}" },
+  method_not_allowed: {
+    code: 5,
+    status: 405,
+    message: "The API doesn't support HTTP method: {method}. Supported HTTP methods: {allowed}",
+  },
+  // Authentication 10–19
+  unauthenticated: { code: 10, status: 401, message: "Authentication is required: send a Bearer token" },
+  invalid_token: { code: 11, status: 401, message: "The token is malformed or invalid." },
+  token_expired: { code: 12, status: 401, message: "The access token expired" },
+  environment_mismatch: {
+    code: 13,
+    status: 401,
+    message: "The credential belongs to the {credential_env} environment; this is {env}",
+  },
+  partner_suspended: { code: 14, status: 403, message: "The partner account is suspended" },
+  // Authorization 20–29
+  insufficient_scope: { code: 20, status: 403, message: "The token lacks the required scope: {scope}" },
+  product_not_licensed: { code: 21, status: 403, message: "The contract does not license the product: {product}" },
+  // Routing and transport 30–39
+  not_found: { code: 30, status: 404, message: "No such resource: {resource}" },
+  route_not_found: { code: 31, status: 404, message: "No route matches {method} {path}" },
+  payload_too_large: { code: 32, status: 413, message: "The request body exceeds {limit} bytes" },
+  unsupported_media_type: {
+    code: 33,
+    status: 415,
+    message: "Content-Type must be application/json, got: {content_type}",
+  },
+  // Limits 40–49
+  rate_limited: { code: 40, status: 429, message: "Rate limit of {limit} requests per second exceeded" },
+  quota_exceeded: { code: 41, status: 429, message: "Daily quota of {limit} requests exhausted" },
+  limiter_unavailable: {
+    code: 42,
+    status: 503,
+    message: "The rate limiter is unavailable; the request was refused (fail-closed)",
+  },
+  // Platform 90–99
+  service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
+} as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;
+
+export type ErrorName = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  code: number;
+  message: string;
+  reason: ErrorName;
+  field?: string;
+  retryable?: boolean;
+  docs: string;
+}
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly code: number;
+  readonly status: ContentfulStatusCode;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly reason: ErrorName,
+    readonly params: Record<string, string | number> = {},
+    readonly extra: { field?: string; retryable?: boolean; headers?: Record<string, string> } = {},
+  ) {
+    const def = ERRORS[reason];
+    super(render(def.message, params));
+    this.code = def.code;
+    this.status = def.status;
+    this.headers = extra.headers ?? {};
+  }
+
+  body(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message, reason: this.reason, docs: docsUrl(this.code) };
+    if (this.extra.field !== undefined) body.field = this.extra.field;
+    if (this.extra.retryable !== undefined) body.retryable = this.extra.retryable;
+    return body;
+  }
+}
+
+export const docsUrl = (code: number) => `/docs#error-${code}`;
+
+function render(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(params[key] ?? ""));
+}
+
+/** The catalogue as published in the OpenAPI document and /docs. */
+export function catalogue() {
+  return Object.entries(ERRORS).map(([reason, e]) => ({ code: e.code, status: e.status, reason, message: e.message }));
+}

@@ -1,0 +1,44 @@
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+// Field names whose values never reach a log line, whatever the caller passes.
+const SECRET_FIELD = /authorization|token|secret|password|cookie|pan|card_?number|signature|^d$|key$/i;
+// Digit runs that look like a card number (13–19 digits, optional separators).
+const PAN = /\b(?:\d[ -]?){12,18}\d\b/g;
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  with(fields: Fields): Logger;
+}
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replace(PAN, "[REDACTED-PAN]");
+  if (value === null || typeof value !== "object" || depth > 4) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? "[REDACTED]" : redact(v, depth + 1);
+  return out;
+}
+
+/** Structured JSON lines; every line of a request carries its request id. */
+export function createLogger(level: Level = "info", base: Fields = {}): Logger {
+  const emit = (lvl: Level, msg: string, fields?: Fields) => {
+    if (ORDER[lvl] < ORDER[level]) return;
+    const line = JSON.stringify({ level: lvl, msg, time: new Date().toISOString(), ...(redact({ ...base, ...fields }) as Fields) });
+    if (lvl === "error") console.error(line);
+    else if (lvl === "warn") console.warn(line);
+    else console.log(line);
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f),
+    with: (fields) => createLogger(level, { ...base, ...fields }),
+  };
+}

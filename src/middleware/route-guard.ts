@@ -1,0 +1,43 @@
+import type { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../types";
+
+interface Compiled {
+  pattern: RegExp;
+  methods: Set<string>;
+}
+
+function compile(routes: readonly { method: string; path: string }[]): Compiled[] {
+  const byPath = new Map<string, Set<string>>();
+  for (const { method, path } of routes) {
+    if (method === "ALL" || path.includes("*")) continue; // middleware, not endpoints
+    const methods = byPath.get(path) ?? new Set<string>();
+    methods.add(method);
+    if (method === "GET") methods.add("HEAD");
+    byPath.set(path, methods);
+  }
+  return [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+    methods,
+  }));
+}
+
+/**
+ * Unknown paths answer 404 and known paths with the wrong method 405 (code 5, `Allow`
+ * listing what is supported), before any body is read. Reads the app's route table once.
+ */
+export const routeGuard = (app: Hono<AppEnv>) => {
+  let table: Compiled[] | undefined;
+  return createMiddleware<AppEnv>(async function routeGuard(c, next) {
+    table ??= compile(app.routes);
+    const matches = table.filter((r) => r.pattern.test(c.req.path));
+    if (matches.length === 0) throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+    const allowed = new Set(matches.flatMap((r) => [...r.methods]));
+    if (!allowed.has(c.req.method)) {
+      const list = [...allowed].sort().join(", ");
+      throw new ApiError("method_not_allowed", { method: c.req.method, allowed: list }, { headers: { Allow: list } });
+    }
+    await next();
+  });
+};

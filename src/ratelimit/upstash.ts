@@ -1,0 +1,75 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis } from "@upstash/redis/cloudflare";
+import { secondsUntilUtcMidnight } from "./sliding-window";
+import type { LimitDecision, LimitPolicy, RateLimitBackend } from "./types";
+
+/**
+ * Global limits in Upstash Redis, used when `UPSTASH_REDIS_REST_URL` is configured.
+ * Ratelimit instances are per (limit, window) and kept for the isolate's life. Analytics
+ * and multi-region sync are off, so `pending` has no work to wait for.
+ */
+export class UpstashBackend implements RateLimitBackend {
+  readonly name = "upstash";
+  private readonly redis: Redis;
+  private readonly limiters = new Map<string, Ratelimit>();
+
+  constructor(
+    url: string,
+    token: string,
+    private readonly prefix: string,
+    deadlineMs: number,
+  ) {
+    // No retries, and the HTTP call is aborted at the deadline: a retry cannot fit in it.
+    this.redis = new Redis({
+      url,
+      token,
+      retry: false,
+      enableTelemetry: false,
+      signal: () => AbortSignal.timeout(deadlineMs),
+    });
+  }
+
+  private limiter(kind: "rate" | "quota", limit: number, windowMs: number): Ratelimit {
+    const id = `${kind}:${limit}:${windowMs}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis: this.redis,
+        prefix: `${this.prefix}:${kind}`,
+        limiter:
+          kind === "rate" ? Ratelimit.slidingWindow(limit, `${windowMs} ms`) : Ratelimit.fixedWindow(limit, "1 d"),
+        analytics: false,
+        // The gateway owns the deadline and the fail-open/closed policy; never let the
+        // library decide on its own to let a request through.
+        timeout: 0,
+        ephemeralCache: false,
+      });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  async check(policy: LimitPolicy): Promise<LimitDecision> {
+    const now = Date.now();
+    const rate = await this.limiter("rate", policy.limit, policy.windowMs).limit(policy.key);
+    const resetSeconds = Math.max(1, Math.ceil((rate.reset - now) / 1000));
+    if (!rate.success) {
+      return { allowed: false, limit: policy.limit, remaining: 0, resetSeconds, refusedBy: "rate" };
+    }
+    const decision: LimitDecision = { allowed: true, limit: policy.limit, remaining: rate.remaining, resetSeconds };
+    if (policy.dailyQuota === null) return decision;
+
+    const quota = await this.limiter("quota", policy.dailyQuota, 86_400_000).limit(policy.key);
+    if (!quota.success) {
+      return {
+        allowed: false,
+        limit: policy.dailyQuota,
+        remaining: 0,
+        resetSeconds: secondsUntilUtcMidnight(now),
+        refusedBy: "quota",
+        quota: policy.dailyQuota,
+      };
+    }
+    return { ...decision, remaining: Math.min(decision.remaining, quota.remaining) };
+  }
+}

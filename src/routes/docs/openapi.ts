@@ -1,0 +1,48 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { catalogue } from "../../errors";
+import { ALL_SCOPES } from "../../services/catalog";
+import type { AppEnv } from "../../types";
+import { SANDBOX_VALUES } from "./sandbox-values";
+
+export const OPENAPI_INFO = {
+  title: "Portico API",
+  version: "1.0.0",
+  description:
+    "The bank's partner API. Every /v1 call uses the bank's envelope: requests `{ id, params }`, responses `{ id, result, error }`. Amounts are integers in the currency's minor unit.",
+};
+
+function securitySchemes(origin: string) {
+  return {
+    oauth2: {
+      type: "oauth2" as const,
+      description: "Bearer JWT from POST /oauth2/token.",
+      flows: {
+        clientCredentials: {
+          tokenUrl: `${origin}/oauth2/token`,
+          scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])),
+        },
+        password: { tokenUrl: `${origin}/oauth2/token`, scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])) },
+      },
+    },
+    basic: { type: "http" as const, scheme: "basic", description: "consumer_key:consumer_secret" },
+  };
+}
+
+/** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
+export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
+  const doc = app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    servers: [{ url: origin }],
+    tags: [
+      { name: "OAuth 2.0", description: "Tokens and keys." },
+      { name: "Partner", description: "Your own profile and credentials." },
+    ],
+  });
+  doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };
+  return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
+}
+
+export function registerOpenApiRoute(app: OpenAPIHono<AppEnv>) {
+  app.get("/openapi.json", (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
+}

@@ -1,0 +1,36 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { profileCache } from "../../../services/partner-profile";
+import { revokePartnerCredential } from "../../../services/credentials";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CredentialIdParam, CredentialSchema } from "./schema";
+
+const route = v1Route(
+  { product: null, scope: "partner:write" },
+  {
+    method: "delete",
+    path: "/v1/partner/credentials/{id}",
+    tags: ["Partner"],
+    summary: "Revoke a consumer key",
+    description:
+      "Revokes the key: the token endpoint refuses it at once, and tokens it minted stop working within 60 seconds everywhere.",
+    request: { params: CredentialIdParam },
+    responses: {
+      200: {
+        description: "The revoked credential",
+        content: { "application/json": { schema: envelopeResponse(CredentialSchema) } },
+      },
+    },
+  },
+);
+
+export function registerRevokeCredential(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const revoked = await revokePartnerCredential(c.var.services.db, c.var.partner.id, id);
+    profileCache.invalidate(c.var.partner.id);
+    c.var.log.info("credential revoked", { credential_id: revoked.id });
+    return ok(c, revoked);
+  });
+}

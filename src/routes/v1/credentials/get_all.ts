@@ -1,0 +1,27 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { listPartnerCredentials } from "../../../services/credentials";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CredentialSchema } from "./schema";
+
+const route = v1Route(
+  { product: null, scope: "partner:read" },
+  {
+    method: "get",
+    path: "/v1/partner/credentials",
+    tags: ["Partner"],
+    summary: "List your consumer keys",
+    description: "Every consumer key of the partner, newest first; secrets are never shown again.",
+    responses: {
+      200: {
+        description: "The credentials",
+        content: { "application/json": { schema: envelopeResponse(z.object({ data: z.array(CredentialSchema) })) } },
+      },
+    },
+  },
+);
+
+export function registerListCredentials(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => ok(c, { data: await listPartnerCredentials(c.var.services.db, c.var.partner.id) }));
+}

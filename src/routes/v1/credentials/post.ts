@@ -1,0 +1,35 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { createCredential } from "../../../services/credentials";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CreateCredentialRequest, NewCredentialSchema } from "./schema";
+
+const route = v1Route(
+  { product: null, scope: "partner:write" },
+  {
+    method: "post",
+    path: "/v1/partner/credentials",
+    tags: ["Partner"],
+    summary: "Create a consumer key and secret",
+    description:
+      "Issues a new consumer key/secret for the token endpoint, for rotation without downtime: create the new pair, deploy it, then revoke the old one. The secret is returned once.",
+    request: { body: { required: true, content: { "application/json": { schema: CreateCredentialRequest } } } },
+    responses: {
+      201: {
+        description: "The new credential, with its secret",
+        content: { "application/json": { schema: envelopeResponse(NewCredentialSchema) } },
+      },
+    },
+  },
+);
+
+export function registerCreateCredential(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { params } = c.req.valid("json");
+    const { db, config } = c.var.services;
+    const created = await createCredential(db, config, c.var.partner.id, params.description ?? null);
+    c.var.log.info("credential created", { credential_id: created.id });
+    return ok(c, created, 201);
+  });
+}

@@ -1,0 +1,10 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../types";
+import { registerCredentialRoutes } from "./credentials";
+import { registerPartnerRoutes } from "./partner";
+
+/** Every /v1 resource mounts here. */
+export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
+  registerPartnerRoutes(app);
+  registerCredentialRoutes(app);
+}

@@ -1,0 +1,40 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { PRODUCTS, type Product } from "../../../services/catalog";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { type Partner, PartnerSchema } from "./schema";
+
+const route = v1Route(
+  { product: null, scope: "partner:read" },
+  {
+    method: "get",
+    path: "/v1/partner",
+    tags: ["Partner"],
+    summary: "Your own profile",
+    description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",
+    responses: {
+      200: { description: "The partner", content: { "application/json": { schema: envelopeResponse(PartnerSchema) } } },
+    },
+  },
+);
+
+export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, (c) => {
+    const p = c.var.partner;
+    const result: Partner = {
+      id: p.id,
+      object: "partner",
+      name: p.name,
+      environment: p.environment,
+      livemode: p.environment === "production",
+      status: p.status,
+      tier: p.tier,
+      products: p.products.filter((x): x is Product => (PRODUCTS as readonly string[]).includes(x)),
+      scopes: p.scopes,
+      token_scopes: [...c.var.caller.scopes],
+      limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
+    };
+    return ok(c, result);
+  });
+}

@@ -1,0 +1,29 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ALL_SCOPES } from "../services/catalog";
+import { publicJwks } from "../services/tokens";
+import type { AppEnv } from "../types";
+
+export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>) {
+  app.get("/.well-known/jwks.json", async (c) => {
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json(await publicJwks(c.var.services.config));
+  });
+
+  // RFC 8414 authorization server metadata.
+  app.get("/.well-known/oauth-authorization-server", (c) => {
+    const { config } = c.var.services;
+    const origin = new URL(c.req.url).origin;
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json({
+      issuer: config.ISSUER,
+      token_endpoint: `${origin}/oauth2/token`,
+      jwks_uri: `${origin}/.well-known/jwks.json`,
+      grant_types_supported: ["password", "client_credentials"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic"],
+      response_types_supported: ["token"],
+      scopes_supported: ALL_SCOPES,
+      token_endpoint_auth_signing_alg_values_supported: ["ES256"],
+      service_documentation: `${origin}/docs`,
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import type { Db } from "../db/client";
+import { type CredentialRow, insertCredential, listCredentials, revokeCredential } from "../db/partners";
+import type { Config } from "../env";
+import { ApiError } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import { randomToken } from "../lib/random";
+import { hashSecret } from "../lib/secret-hash";
+import { KEY_PREFIX } from "./oauth";
+
+export interface CredentialView {
+  id: string;
+  object: "credential";
+  consumer_key: string;
+  description: string | null;
+  status: "active" | "revoked";
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const view = (row: CredentialRow): CredentialView => ({
+  id: row.id,
+  object: "credential",
+  consumer_key: row.consumerKey,
+  description: row.description,
+  status: row.status,
+  created_at: row.createdAt,
+  revoked_at: row.revokedAt,
+});
+
+const SECRET_PREFIX = { sandbox: "cs_test_", production: "cs_live_" } as const;
+
+/** A new consumer key and secret. The secret is returned here once and stored only as a hash. */
+export async function createCredential(db: Db, config: Config, partnerId: string, description: string | null) {
+  const env = config.ENVIRONMENT;
+  const consumerKey = `${KEY_PREFIX[env]}${randomToken(18)}`;
+  const secret = `${SECRET_PREFIX[env]}${randomToken(32)}`;
+  const row = await insertCredential(db, {
+    id: uuidv7(),
+    partnerId,
+    consumerKey,
+    secretHash: await hashSecret(secret, "key"),
+    description,
+  });
+  return { ...view(row), consumer_secret: secret };
+}
+
+export async function listPartnerCredentials(db: Db, partnerId: string): Promise<CredentialView[]> {
+  return (await listCredentials(db, partnerId)).map(view);
+}
+
+export async function revokePartnerCredential(db: Db, partnerId: string, id: string): Promise<CredentialView> {
+  const row = await revokeCredential(db, partnerId, id);
+  if (!row) throw new ApiError("not_found", { resource: `credential ${id}` });
+  return view(row);
+}

@@ -1,0 +1,106 @@
+import type { Db } from "../db/client";
+import { findCredential, findUser } from "../db/partners";
+import type { Config } from "../env";
+import { verifySecret } from "../lib/secret-hash";
+import { loadProfile } from "./partner-profile";
+import { issueAccessToken } from "./tokens";
+
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "invalid_scope";
+
+/** An RFC 6749 §5.2 error: the token endpoint answers these, not the /v1 envelope. */
+export class OAuthError extends Error {
+  override name = "OAuthError";
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status: 400 | 401 | 413 | 415 = error === "invalid_client" ? 401 : 400,
+  ) {
+    super(description);
+  }
+}
+
+export interface TokenResponse {
+  access_token: string;
+  scope: string;
+  token_type: "Bearer";
+  expires_in: number;
+}
+
+/** Consumer keys carry their environment, so a credential can never cross over. */
+export const KEY_PREFIX = { sandbox: "ck_test_", production: "ck_live_" } as const;
+
+function parseBasic(header: string | undefined): { key: string; secret: string } {
+  const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);
+  let decoded = "";
+  try {
+    decoded = match?.[1] ? atob(match[1]) : "";
+  } catch {
+    decoded = "";
+  }
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) {
+    throw new OAuthError("invalid_client", "Client authentication required: Authorization: Basic base64(consumer_key:consumer_secret)");
+  }
+  return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+function grantedScopes(requested: string | undefined, allowed: readonly string[]): string[] {
+  if (requested === undefined || requested.trim() === "") return [...allowed];
+  const wanted = [...new Set(requested.trim().split(/\s+/))];
+  const unknown = wanted.filter((s) => !allowed.includes(s));
+  if (unknown.length > 0) throw new OAuthError("invalid_scope", `Scope not granted by the contract: ${unknown.join(" ")}`);
+  return wanted;
+}
+
+/** `POST /oauth2/token`: client authentication, then the password or client_credentials grant. */
+export async function exchangeToken(
+  deps: { db: Db; config: Config },
+  authorization: string | undefined,
+  params: Record<string, string | undefined>,
+): Promise<TokenResponse> {
+  const { db, config } = deps;
+  const client = parseBasic(authorization);
+
+  const otherEnv = config.ENVIRONMENT === "production" ? "sandbox" : "production";
+  if (client.key.startsWith(KEY_PREFIX[otherEnv])) {
+    throw new OAuthError(
+      "invalid_client",
+      `This is a ${otherEnv} credential; the ${config.ENVIRONMENT} environment does not accept it`,
+    );
+  }
+
+  const found = await findCredential(db, client.key);
+  const secretOk = await verifySecret(client.secret, found?.credential.secretHash, "key");
+  if (!found || !secretOk || found.credential.status !== "active" || found.partner.environment !== config.ENVIRONMENT) {
+    throw new OAuthError("invalid_client", "Client authentication failed");
+  }
+  if (found.partner.status !== "active") throw new OAuthError("unauthorized_client", "The partner account is suspended");
+
+  const profile = await loadProfile(db, found.partner.id);
+  if (!profile) throw new OAuthError("unauthorized_client", "The partner has no contract");
+
+  const grant = params.grant_type;
+  if (!grant) throw new OAuthError("invalid_request", "grant_type is required");
+  if (grant === "password") {
+    if (!params.username || !params.password) {
+      throw new OAuthError("invalid_request", "username and password are required for the password grant");
+    }
+    const user = await findUser(db, found.partner.id, params.username);
+    const passwordOk = await verifySecret(params.password, user?.passwordHash, "password");
+    if (!user || !passwordOk || user.status !== "active") {
+      throw new OAuthError("invalid_grant", "The user credentials are invalid");
+    }
+  } else if (grant !== "client_credentials") {
+    throw new OAuthError("unsupported_grant_type", "Supported grant types: password, client_credentials");
+  }
+
+  const scope = grantedScopes(params.scope, profile.scopes).join(" ");
+  const { token, expiresIn } = await issueAccessToken(config, { sub: found.partner.id, scope, client_id: client.key });
+  return { access_token: token, scope, token_type: "Bearer", expires_in: expiresIn };
+}

@@ -1,0 +1,43 @@
+import type { Config } from "../env";
+import { withDeadline } from "../lib/deadline";
+import type { Logger } from "../lib/logger";
+import type { LimitDecision, LimitPolicy, RateLimitBackend } from "../ratelimit/types";
+import type { PartnerProfile } from "./partner-profile";
+
+/** Requests per second by tier (SPEC §2.5); a contract may override its tier's figure. */
+export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
+
+export function policyFor(profile: PartnerProfile): LimitPolicy {
+  return {
+    key: `${profile.environment}:${profile.id}`,
+    limit: profile.limits.requestsPerSecond,
+    windowMs: 1000,
+    dailyQuota: profile.limits.dailyQuota,
+  };
+}
+
+export type LimitOutcome = LimitDecision & { degraded?: boolean };
+
+/**
+ * Asks the backend with a hard deadline. When the backend is slow or down the
+ * configured policy decides: `open` lets the request through (marked `degraded`),
+ * `closed` refuses it. Sandbox defaults to open, production to closed.
+ */
+export async function checkRateLimit(
+  backend: RateLimitBackend,
+  policy: LimitPolicy,
+  config: Pick<Config, "RATE_LIMIT_TIMEOUT_MS" | "RATE_LIMIT_FAILURE_MODE">,
+  log: Logger,
+): Promise<LimitOutcome | "unavailable"> {
+  try {
+    return await withDeadline(backend.check(policy), config.RATE_LIMIT_TIMEOUT_MS);
+  } catch (err) {
+    log.warn("rate limiter backend failed", {
+      backend: backend.name,
+      error: err instanceof Error ? err.name : "unknown",
+      policy: config.RATE_LIMIT_FAILURE_MODE,
+    });
+    if (config.RATE_LIMIT_FAILURE_MODE === "closed") return "unavailable";
+    return { allowed: true, limit: policy.limit, remaining: policy.limit - 1, resetSeconds: 1, degraded: true };
+  }
+}

@@ -1,0 +1,33 @@
+import type { Db } from "./db/client";
+import type { Config, Env } from "./env";
+import type { Logger } from "./lib/logger";
+import type { RateLimitBackend } from "./ratelimit/types";
+import type { PartnerProfile } from "./services/partner-profile";
+
+/** Built once per request by the context middleware and read from `c.var.services`. */
+export interface Services {
+  config: Config;
+  db: Db;
+  limiter: RateLimitBackend;
+}
+
+/** Who is calling, from a verified bearer token. */
+export interface Caller {
+  partnerId: string;
+  scopes: readonly string[];
+  clientId: string;
+  tokenId: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    log: Logger;
+    services: Services;
+    caller: Caller;
+    partner: PartnerProfile;
+    /** The `id` of the request envelope, echoed in the response envelope. */
+    envelopeId?: string;
+  };
+}

@@ -1,0 +1,43 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { exportJWK, generateKeyPair } from "jose";
+import { defineConfig } from "vitest/config";
+
+// Never reach out for Request.cf data: this machine (and CI) has no internet.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+
+async function testKey(kid: string) {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid };
+}
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  // Two live signing keys, as during a rotation: the first signs, both verify.
+  const signingKeys = [await testKey("test-2026-b"), await testKey("test-2026-a")];
+  const retiredKey = await testKey("test-retired");
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml", environment: "sandbox" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
+            TEST_RETIRED_KEY: JSON.stringify(retiredKey),
+            RATE_LIMIT_FAILURE_MODE: "open",
+            TEST_UPSTASH_URL: inject("upstashUrl"),
+            TEST_UPSTASH_TOKEN: inject("upstashToken"),
+            TEST_BLACKHOLE_URL: inject("blackholeUrl"),
+          },
+        },
+      })),
+    ],
+    test: {
+      globalSetup: ["./test/node/global-setup.ts"],
+      setupFiles: ["./test/setup.ts"],
+      include: ["test/**/*.test.ts"],
+      testTimeout: 20_000,
+    },
+  };
+});
