@@ -26,6 +26,7 @@ export default defineConfig(async () => {
             JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
             TEST_RETIRED_KEY: JSON.stringify(retiredKey),
             RATE_LIMIT_FAILURE_MODE: "open",
+            LOG_LEVEL: "warn",
             TEST_UPSTASH_URL: inject("upstashUrl"),
             TEST_UPSTASH_TOKEN: inject("upstashToken"),
             TEST_BLACKHOLE_URL: inject("blackholeUrl"),

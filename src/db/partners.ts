@@ -77,3 +77,22 @@ export async function activeConsumerKeys(db: Db, partnerId: string): Promise<str
     .where(and(eq(partnerCredentials.partnerId, partnerId), eq(partnerCredentials.status, "active")));
   return rows.map((r) => r.key);
 }
+
+/** Writes a provisioned partner in one D1 batch (all or nothing). */
+export async function insertPartner(
+  db: Db,
+  rows: {
+    partner: typeof partners.$inferInsert;
+    contract: typeof partnerContracts.$inferInsert;
+    credential: typeof partnerCredentials.$inferInsert;
+    user?: typeof partnerUsers.$inferInsert;
+  },
+) {
+  const user = rows.user;
+  await db.batch([
+    db.insert(partners).values(rows.partner),
+    db.insert(partnerContracts).values(rows.contract),
+    db.insert(partnerCredentials).values(rows.credential),
+    ...(user ? [db.insert(partnerUsers).values(user)] : []),
+  ]);
+}

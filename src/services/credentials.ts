@@ -6,6 +6,7 @@ import { uuidv7 } from "../lib/ids";
 import { randomToken } from "../lib/random";
 import { hashSecret } from "../lib/secret-hash";
 import { KEY_PREFIX } from "./oauth";
+import { profileCache } from "./partner-profile";
 
 export interface CredentialView {
   id: string;
@@ -51,5 +52,7 @@ export async function listPartnerCredentials(db: Db, partnerId: string): Promise
 export async function revokePartnerCredential(db: Db, partnerId: string, id: string): Promise<CredentialView> {
   const row = await revokeCredential(db, partnerId, id);
   if (!row) throw new ApiError("not_found", { resource: `credential ${id}` });
+  // This isolate stops accepting the key's tokens at once; others within the cache TTL.
+  profileCache.invalidate(partnerId);
   return view(row);
 }

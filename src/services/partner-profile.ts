@@ -42,6 +42,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
 
 interface Entry {
   profile: PartnerProfile | undefined;
+  loadedAt: number;
   expiresAt: number;
 }
 
@@ -65,12 +66,37 @@ export class ProfileCache {
     const now = Date.now();
     const hit = this.entries.get(partnerId);
     if (hit && hit.expiresAt > now) return hit.profile;
+    return this.load(partnerId, ttlMs, load);
+  }
+
+  /**
+   * Reloads a cached profile loaded before `notBefore` (ms): a token minted after our
+   * snapshot may come from a consumer key created since. A snapshot newer than the token
+   * is kept, so a revoked key's tokens (no new ones can be minted) cause no D1 reads.
+   */
+  async refresh(
+    partnerId: string,
+    ttlMs: number,
+    load: (id: string) => Promise<PartnerProfile | undefined>,
+    notBefore: number,
+  ): Promise<PartnerProfile | undefined> {
+    const hit = this.entries.get(partnerId);
+    if (hit && hit.loadedAt >= notBefore) return hit.profile;
+    return this.load(partnerId, ttlMs, load);
+  }
+
+  private load(
+    partnerId: string,
+    ttlMs: number,
+    load: (id: string) => Promise<PartnerProfile | undefined>,
+  ): Promise<PartnerProfile | undefined> {
     const pending = this.inflight.get(partnerId);
     if (pending) return pending;
     const loading = load(partnerId)
       .then((profile) => {
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value ?? "");
-        this.entries.set(partnerId, { profile, expiresAt: Date.now() + ttlMs });
+        const loadedAt = Date.now();
+        this.entries.set(partnerId, { profile, loadedAt, expiresAt: loadedAt + ttlMs });
         return profile;
       })
       .finally(() => this.inflight.delete(partnerId));

@@ -8,6 +8,7 @@ export interface AccessClaims {
   env: "sandbox" | "production";
   jti: string;
   client_id: string;
+  iat: number;
 }
 
 export type VerifyFailure = "expired" | "invalid" | "wrong_environment";
@@ -55,7 +56,7 @@ export async function publicJwks(config: Config) {
 
 export async function issueAccessToken(
   config: Config,
-  claims: Omit<AccessClaims, "jti" | "env">,
+  claims: Omit<AccessClaims, "jti" | "env" | "iat">,
 ): Promise<{ token: string; expiresIn: number; jti: string }> {
   const ring = await keyRing(config);
   const jti = uuidv7();
@@ -88,10 +89,16 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     // jose checks the signature before the claims, so "expired" means a genuine token that aged out.
     throw new TokenRejected(err instanceof errors.JWTExpired ? "expired" : "invalid");
   }
-  const { sub, scope, env, jti, client_id } = payload;
-  if (typeof sub !== "string" || typeof scope !== "string" || typeof jti !== "string" || typeof client_id !== "string") {
+  const { sub, scope, env, jti, client_id, iat } = payload;
+  if (
+    typeof sub !== "string" ||
+    typeof scope !== "string" ||
+    typeof jti !== "string" ||
+    typeof client_id !== "string" ||
+    typeof iat !== "number"
+  ) {
     throw new TokenRejected("invalid");
   }
   if (env !== config.ENVIRONMENT) throw new TokenRejected("wrong_environment");
-  return { sub, scope, env: config.ENVIRONMENT, jti, client_id };
+  return { sub, scope, env: config.ENVIRONMENT, jti, client_id, iat };
 }

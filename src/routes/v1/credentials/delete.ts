@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { envelopeResponse, ok } from "../../../envelope";
-import { profileCache } from "../../../services/partner-profile";
 import { revokePartnerCredential } from "../../../services/credentials";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -29,7 +28,6 @@ export function registerRevokeCredential(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const revoked = await revokePartnerCredential(c.var.services.db, c.var.partner.id, id);
-    profileCache.invalidate(c.var.partner.id);
     c.var.log.info("credential revoked", { credential_id: revoked.id });
     return ok(c, revoked);
   });

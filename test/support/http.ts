@@ -1,0 +1,58 @@
+import { SELF } from "cloudflare:test";
+import type { TestPartner } from "./partners";
+
+export const BASE = "http://portico.test";
+
+export const basic = (key: string, secret: string) => `Basic ${btoa(`${key}:${secret}`)}`;
+
+export interface Call {
+  res: Response;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  body: any;
+}
+
+export async function call(
+  method: string,
+  path: string,
+  opts: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<Call> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const res = await SELF.fetch(`${BASE}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { res, body: parsed };
+}
+
+export async function requestToken(
+  partner: Pick<TestPartner, "consumerKey" | "consumerSecret">,
+  params: Record<string, string> = { grant_type: "client_credentials" },
+  form = true,
+): Promise<Call> {
+  return call("POST", "/oauth2/token", {
+    headers: {
+      Authorization: basic(partner.consumerKey, partner.consumerSecret),
+      ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+    },
+    ...(form ? { body: new URLSearchParams(params).toString() } : { json: params }),
+  });
+}
+
+export async function tokenFor(partner: TestPartner, scope?: string): Promise<string> {
+  const { res, body } = await requestToken(partner, {
+    grant_type: "client_credentials",
+    ...(scope !== undefined ? { scope } : {}),
+  });
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}

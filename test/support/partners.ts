@@ -1,0 +1,41 @@
+import { env } from "cloudflare:workers";
+import { createDb } from "../../src/db/client";
+import { insertPartner, setPartnerStatus } from "../../src/db/partners";
+import { PRODUCTS } from "../../src/services/catalog";
+import { buildPartner, type NewPartner } from "../../src/services/provisioning";
+
+export const db = createDb(env.DB);
+
+export interface TestPartner {
+  id: string;
+  consumerKey: string;
+  consumerSecret: string;
+  username: string;
+  password: string;
+}
+
+let counter = 0;
+
+/** A fresh partner in the local D1, every product licensed unless told otherwise. */
+export async function provisionPartner(overrides: Partial<NewPartner> = {}): Promise<TestPartner> {
+  counter += 1;
+  const { rows, secrets } = await buildPartner({
+    name: `Test Partner ${counter}`,
+    environment: "sandbox",
+    tier: "enterprise",
+    products: [...PRODUCTS],
+    username: `user${counter}`,
+    password: `pw-${crypto.randomUUID()}`,
+    ...overrides,
+  });
+  await insertPartner(db, rows);
+  return {
+    id: secrets.partnerId,
+    consumerKey: secrets.consumerKey,
+    consumerSecret: secrets.consumerSecret,
+    username: secrets.username ?? "",
+    password: secrets.password ?? "",
+  };
+}
+
+export const suspendPartner = (id: string) => setPartnerStatus(db, id, "suspended");
