@@ -8,6 +8,8 @@ export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeadlineExceeded(`deadline of ${ms} ms exceeded`)), ms);
   });
+  // The abandoned work may still reject after the deadline: that rejection is expected, not unhandled.
+  work.catch(() => undefined);
   try {
     return await Promise.race([work, timeout]);
   } finally {

@@ -21,7 +21,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object" || depth > 4) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? "[REDACTED]" : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_FIELD.test(k) ? "[REDACTED]" : redact(v, depth + 1);
   return out;
 }
 
@@ -29,7 +30,12 @@ export function redact(value: unknown, depth = 0): unknown {
 export function createLogger(level: Level = "info", base: Fields = {}): Logger {
   const emit = (lvl: Level, msg: string, fields?: Fields) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    const line = JSON.stringify({ level: lvl, msg, time: new Date().toISOString(), ...(redact({ ...base, ...fields }) as Fields) });
+    const line = JSON.stringify({
+      level: lvl,
+      msg,
+      time: new Date().toISOString(),
+      ...(redact({ ...base, ...fields }) as Fields),
+    });
     if (lvl === "error") console.error(line);
     else if (lvl === "warn") console.warn(line);
     else console.log(line);

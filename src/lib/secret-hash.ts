@@ -16,7 +16,11 @@ const fromB64url = (s: string) => {
 
 async function pbkdf2(secret: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), "PBKDF2", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+    key,
+    256,
+  );
   return new Uint8Array(bits);
 }
 
@@ -43,7 +47,9 @@ export async function hashSecret(secret: string, kind: "password" | "key"): Prom
 /** Compares in constant time with respect to the secret's content. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  const subtle = crypto.subtle as SubtleCrypto & { timingSafeEqual?: (x: Uint8Array, y: Uint8Array) => boolean };
+  const subtle = crypto.subtle as SubtleCrypto & {
+    timingSafeEqual?: (x: Uint8Array, y: Uint8Array) => boolean;
+  };
   if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(a, b);
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
@@ -56,7 +62,11 @@ const DECOY = {
   key: "sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 };
 
-export async function verifySecret(secret: string, stored: string | undefined, kind: "password" | "key"): Promise<boolean> {
+export async function verifySecret(
+  secret: string,
+  stored: string | undefined,
+  kind: "password" | "key",
+): Promise<boolean> {
   const parts = (stored ?? DECOY[kind]).split("$");
   let expected: Uint8Array;
   let actual: Uint8Array;

@@ -7,8 +7,10 @@ import type { AppEnv } from "../types";
 // The exact WWW-Authenticate texts of the bank's contract (SPEC §2.3).
 export const WWW_AUTHENTICATE = {
   missing: 'Bearer realm="oauth2-resource"',
-  invalid: 'Bearer realm="oauth2-resource", error="invalid_token", error_description="The token is malformed or invalid."',
-  expired: 'Bearer realm="oauth2-resource", error="invalid_token", error_description="The access token expired"',
+  invalid:
+    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The token is malformed or invalid."',
+  expired:
+    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The access token expired"',
 } as const;
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
@@ -23,9 +25,14 @@ export const authenticate = () =>
     const header = c.req.header("Authorization");
     const match = header ? BEARER.exec(header) : null;
     if (!header || (!match && !/^Bearer\b/i.test(header))) {
-      throw new ApiError("unauthenticated", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.missing } });
+      throw new ApiError(
+        "unauthenticated",
+        {},
+        { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.missing } },
+      );
     }
-    const invalid = () => new ApiError("invalid_token", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } });
+    const invalid = () =>
+      new ApiError("invalid_token", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } });
     const token = match?.[1];
     if (!token) throw invalid();
 
@@ -35,12 +42,19 @@ export const authenticate = () =>
     } catch (err) {
       if (!(err instanceof TokenRejected)) throw err;
       if (err.failure === "expired") {
-        throw new ApiError("token_expired", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.expired } });
+        throw new ApiError(
+          "token_expired",
+          {},
+          { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.expired } },
+        );
       }
       if (err.failure === "wrong_environment") {
         throw new ApiError(
           "environment_mismatch",
-          { credential_env: config.ENVIRONMENT === "production" ? "sandbox" : "production", env: config.ENVIRONMENT },
+          {
+            credential_env: config.ENVIRONMENT === "production" ? "sandbox" : "production",
+            env: config.ENVIRONMENT,
+          },
           { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } },
         );
       }

@@ -7,7 +7,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /** Reads at most `limit` bytes of the body; undefined when it is longer. */
-export async function readBounded(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string | undefined> {
+export async function readBounded(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<string | undefined> {
   if (!body) return "";
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -45,14 +48,21 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
     if (text === undefined) throw new ApiError("payload_too_large", { limit });
     if (text.length === 0) return next(); // no body: the route's schema decides
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
-    if (!JSON_TYPE.test(mediaType)) throw new ApiError("unsupported_media_type", { content_type: mediaType || "(none)" });
+    if (!JSON_TYPE.test(mediaType))
+      throw new ApiError("unsupported_media_type", { content_type: mediaType || "(none)" });
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       throw new ApiError("invalid_json");
     }
-    if (parsed && typeof parsed === "object" && "id" in parsed && typeof parsed.id === "string" && isUuid(parsed.id)) {
+    if (
+      parsed &&
+      typeof parsed === "object" &&
+      "id" in parsed &&
+      typeof parsed.id === "string" &&
+      isUuid(parsed.id)
+    ) {
       c.set("envelopeId", parsed.id);
     }
     // Hono's body cache holds promises at run time; its type says otherwise.

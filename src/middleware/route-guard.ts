@@ -32,11 +32,16 @@ export const routeGuard = (app: Hono<AppEnv>) => {
   return createMiddleware<AppEnv>(async function routeGuard(c, next) {
     table ??= compile(app.routes);
     const matches = table.filter((r) => r.pattern.test(c.req.path));
-    if (matches.length === 0) throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+    if (matches.length === 0)
+      throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     const allowed = new Set(matches.flatMap((r) => [...r.methods]));
     if (!allowed.has(c.req.method)) {
       const list = [...allowed].sort().join(", ");
-      throw new ApiError("method_not_allowed", { method: c.req.method, allowed: list }, { headers: { Allow: list } });
+      throw new ApiError(
+        "method_not_allowed",
+        { method: c.req.method, allowed: list },
+        { headers: { Allow: list } },
+      );
     }
     await next();
   });

@@ -13,7 +13,13 @@ export const PLATFORM_SCOPES = [
 
 export const productScopes = (product: Product) => [`${product}:read`, `${product}:write`] as const;
 
-export const ALL_SCOPES: readonly string[] = [...PLATFORM_SCOPES, ...PRODUCTS.flatMap((p) => productScopes(p))];
+export const ALL_SCOPES: readonly string[] = [
+  ...PLATFORM_SCOPES,
+  ...PRODUCTS.flatMap((p) => productScopes(p)),
+];
 
 /** The scopes a contract grants for a set of licensed products. */
-export const scopesFor = (products: readonly Product[]) => [...PLATFORM_SCOPES, ...products.flatMap((p) => productScopes(p))];
+export const scopesFor = (products: readonly Product[]) => [
+  ...PLATFORM_SCOPES,
+  ...products.flatMap((p) => productScopes(p)),
+];

@@ -31,7 +31,12 @@ const view = (row: CredentialRow): CredentialView => ({
 const SECRET_PREFIX = { sandbox: "cs_test_", production: "cs_live_" } as const;
 
 /** A new consumer key and secret. The secret is returned here once and stored only as a hash. */
-export async function createCredential(db: Db, config: Config, partnerId: string, description: string | null) {
+export async function createCredential(
+  db: Db,
+  config: Config,
+  partnerId: string,
+  description: string | null,
+) {
   const env = config.ENVIRONMENT;
   const consumerKey = `${KEY_PREFIX[env]}${randomToken(18)}`;
   const secret = `${SECRET_PREFIX[env]}${randomToken(32)}`;
@@ -49,7 +54,11 @@ export async function listPartnerCredentials(db: Db, partnerId: string): Promise
   return (await listCredentials(db, partnerId)).map(view);
 }
 
-export async function revokePartnerCredential(db: Db, partnerId: string, id: string): Promise<CredentialView> {
+export async function revokePartnerCredential(
+  db: Db,
+  partnerId: string,
+  id: string,
+): Promise<CredentialView> {
   const row = await revokeCredential(db, partnerId, id);
   if (!row) throw new ApiError("not_found", { resource: `credential ${id}` });
   // This isolate stops accepting the key's tokens at once; others within the cache TTL.

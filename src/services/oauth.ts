@@ -45,7 +45,10 @@ function parseBasic(header: string | undefined): { key: string; secret: string }
   }
   const colon = decoded.indexOf(":");
   if (colon <= 0) {
-    throw new OAuthError("invalid_client", "Client authentication required: Authorization: Basic base64(consumer_key:consumer_secret)");
+    throw new OAuthError(
+      "invalid_client",
+      "Client authentication required: Authorization: Basic base64(consumer_key:consumer_secret)",
+    );
   }
   return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
@@ -54,7 +57,8 @@ function grantedScopes(requested: string | undefined, allowed: readonly string[]
   if (requested === undefined || requested.trim() === "") return [...allowed];
   const wanted = [...new Set(requested.trim().split(/\s+/))];
   const unknown = wanted.filter((s) => !allowed.includes(s));
-  if (unknown.length > 0) throw new OAuthError("invalid_scope", `Scope not granted by the contract: ${unknown.join(" ")}`);
+  if (unknown.length > 0)
+    throw new OAuthError("invalid_scope", `Scope not granted by the contract: ${unknown.join(" ")}`);
   return wanted;
 }
 
@@ -77,10 +81,16 @@ export async function exchangeToken(
 
   const found = await findCredential(db, client.key);
   const secretOk = await verifySecret(client.secret, found?.credential.secretHash, "key");
-  if (!found || !secretOk || found.credential.status !== "active" || found.partner.environment !== config.ENVIRONMENT) {
+  if (
+    !found ||
+    !secretOk ||
+    found.credential.status !== "active" ||
+    found.partner.environment !== config.ENVIRONMENT
+  ) {
     throw new OAuthError("invalid_client", "Client authentication failed");
   }
-  if (found.partner.status !== "active") throw new OAuthError("unauthorized_client", "The partner account is suspended");
+  if (found.partner.status !== "active")
+    throw new OAuthError("unauthorized_client", "The partner account is suspended");
 
   const profile = await loadProfile(db, found.partner.id);
   if (!profile) throw new OAuthError("unauthorized_client", "The partner has no contract");
@@ -101,6 +111,10 @@ export async function exchangeToken(
   }
 
   const scope = grantedScopes(params.scope, profile.scopes).join(" ");
-  const { token, expiresIn } = await issueAccessToken(config, { sub: found.partner.id, scope, client_id: client.key });
+  const { token, expiresIn } = await issueAccessToken(config, {
+    sub: found.partner.id,
+    scope,
+    client_id: client.key,
+  });
   return { access_token: token, scope, token_type: "Bearer", expires_in: expiresIn };
 }

@@ -19,7 +19,10 @@ export interface PartnerProfile {
 }
 
 export async function loadProfile(db: Db, partnerId: string): Promise<PartnerProfile | undefined> {
-  const [row, clientIds] = await Promise.all([findPartnerWithContract(db, partnerId), activeConsumerKeys(db, partnerId)]);
+  const [row, clientIds] = await Promise.all([
+    findPartnerWithContract(db, partnerId),
+    activeConsumerKeys(db, partnerId),
+  ]);
   if (!row) return undefined;
   const { partner, contract } = row;
   return {

@@ -30,15 +30,23 @@ export interface ProvisionedPartner {
     user?: typeof partnerUsers.$inferInsert;
   };
   /** Shown once to whoever provisions the partner; only hashes are stored. */
-  secrets: { partnerId: string; consumerKey: string; consumerSecret: string; username?: string; password?: string };
+  secrets: {
+    partnerId: string;
+    consumerKey: string;
+    consumerSecret: string;
+    username?: string;
+    password?: string;
+  };
 }
 
 /** Builds the rows of a new partner, its contract, one credential and optionally one user. */
 export async function buildPartner(input: NewPartner): Promise<ProvisionedPartner> {
   const env = input.environment;
   const partnerId = input.id ?? uuidv7();
-  const consumerKey = input.consumerKey ?? `${env === "production" ? "ck_live_" : "ck_test_"}${randomToken(18)}`;
-  const consumerSecret = input.consumerSecret ?? `${env === "production" ? "cs_live_" : "cs_test_"}${randomToken(32)}`;
+  const consumerKey =
+    input.consumerKey ?? `${env === "production" ? "ck_live_" : "ck_test_"}${randomToken(18)}`;
+  const consumerSecret =
+    input.consumerSecret ?? `${env === "production" ? "cs_live_" : "cs_test_"}${randomToken(32)}`;
   const rows: ProvisionedPartner["rows"] = {
     partner: { id: partnerId, name: input.name, environment: env, status: "active" },
     contract: {
@@ -62,7 +70,12 @@ export async function buildPartner(input: NewPartner): Promise<ProvisionedPartne
   const secrets: ProvisionedPartner["secrets"] = { partnerId, consumerKey, consumerSecret };
   if (input.username !== undefined) {
     const password = input.password ?? randomToken(18);
-    rows.user = { id: uuidv7(), partnerId, username: input.username, passwordHash: await hashSecret(password, "password") };
+    rows.user = {
+      id: uuidv7(),
+      partnerId,
+      username: input.username,
+      passwordHash: await hashSecret(password, "password"),
+    };
     secrets.username = input.username;
     secrets.password = password;
   }

@@ -38,6 +38,12 @@ export async function checkRateLimit(
       policy: config.RATE_LIMIT_FAILURE_MODE,
     });
     if (config.RATE_LIMIT_FAILURE_MODE === "closed") return "unavailable";
-    return { allowed: true, limit: policy.limit, remaining: policy.limit - 1, resetSeconds: 1, degraded: true };
+    return {
+      allowed: true,
+      limit: policy.limit,
+      remaining: policy.limit - 1,
+      resetSeconds: 1,
+      degraded: true,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors, type JWK, importJWK, jwtVerify, SignJWT } from "jose";
+import { createLocalJWKSet, errors, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
 import type { Config, SigningJwk } from "../env";
 import { uuidv7 } from "../lib/ids";
 
@@ -41,7 +41,9 @@ function keyRing(config: Config): Promise<KeyRing> {
       const key = await importJWK({ ...active, alg: "ES256" }, "ES256");
       if (!(key instanceof CryptoKey)) throw new Error("signing key did not import as a CryptoKey");
       // Every configured key verifies: the new one signs while the previous one's tokens live out.
-      const jwks = { keys: [...config.JWT_SIGNING_KEYS, ...(config.JWT_VERIFY_ONLY_KEYS ?? [])].map(publicPart) };
+      const jwks = {
+        keys: [...config.JWT_SIGNING_KEYS, ...(config.JWT_VERIFY_ONLY_KEYS ?? [])].map(publicPart),
+      };
       return { signing: { kid: active.kid, key }, jwks, verify: createLocalJWKSet(jwks) };
     })();
     rings.set(id, ring);
@@ -61,7 +63,11 @@ export async function issueAccessToken(
   const ring = await keyRing(config);
   const jti = uuidv7();
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ scope: claims.scope, env: config.ENVIRONMENT, client_id: claims.client_id })
+  const token = await new SignJWT({
+    scope: claims.scope,
+    env: config.ENVIRONMENT,
+    client_id: claims.client_id,
+  })
     .setProtectedHeader({ alg: "ES256", kid: ring.signing.kid, typ: "at+jwt" })
     .setIssuer(config.ISSUER)
     .setAudience(config.AUDIENCE)

@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
 import { insertPartner, setPartnerStatus } from "../../src/db/partners";
+import { loadConfig } from "../../src/env";
 import { PRODUCTS } from "../../src/services/catalog";
+import { createCredential } from "../../src/services/credentials";
 import { buildPartner, type NewPartner } from "../../src/services/provisioning";
 
 export const db = createDb(env.DB);
@@ -36,6 +38,12 @@ export async function provisionPartner(overrides: Partial<NewPartner> = {}): Pro
     username: secrets.username ?? "",
     password: secrets.password ?? "",
   };
+}
+
+/** A second consumer key for a partner, made the way the API makes it. */
+export async function addCredential(partnerId: string) {
+  const created = await createCredential(db, loadConfig(env), partnerId, "second key");
+  return { consumerKey: created.consumer_key, consumerSecret: created.consumer_secret };
 }
 
 export const suspendPartner = (id: string) => setPartnerStatus(db, id, "suspended");

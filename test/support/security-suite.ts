@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
-import { type Product, PRODUCTS, PLATFORM_SCOPES } from "../../src/services/catalog";
+import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/services/catalog";
 import { call, tokenFor } from "./http";
 import { provisionPartner, suspendPartner, type TestPartner } from "./partners";
 import { forgeToken, retiredKey } from "./tokens";
@@ -43,7 +43,8 @@ export function securitySuite(route: SecuredRoute) {
     expect(result.body.result).toBeNull();
     expect(result.body.error.code).toBe(code);
     expect(result.res.headers.get("X-Request-Id")).toBeTruthy();
-    if (wwwAuthenticate !== undefined) expect(result.res.headers.get("WWW-Authenticate")).toBe(wwwAuthenticate);
+    if (wwwAuthenticate !== undefined)
+      expect(result.res.headers.get("WWW-Authenticate")).toBe(wwwAuthenticate);
   };
 
   describe(`security: ${route.method} ${route.path}`, () => {
@@ -71,8 +72,16 @@ export function securitySuite(route: SecuredRoute) {
       expectRefused(await send(tampered), 401, 11, WWW_AUTHENTICATE.invalid);
       expectRefused(await send(await forgeToken(p.id, p.consumerKey, { key: retiredKey() })), 401, 11);
       // A foreign key claiming our kid.
-      expectRefused(await send(await forgeToken(p.id, p.consumerKey, { key: retiredKey(), kid: "test-2026-b" })), 401, 11);
-      expectRefused(await send(await forgeToken(p.id, p.consumerKey, { iss: "https://evil.example" })), 401, 11);
+      expectRefused(
+        await send(await forgeToken(p.id, p.consumerKey, { key: retiredKey(), kid: "test-2026-b" })),
+        401,
+        11,
+      );
+      expectRefused(
+        await send(await forgeToken(p.id, p.consumerKey, { iss: "https://evil.example" })),
+        401,
+        11,
+      );
       expectRefused(await send(await forgeToken(p.id, p.consumerKey, { aud: "someone-else" })), 401, 11);
       expectRefused(await send(await forgeToken(p.id, p.consumerKey, { typ: "JWT" })), 401, 11);
     });

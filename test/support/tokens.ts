@@ -28,7 +28,12 @@ export async function forgeToken(
   const key = opts.key ?? activeKey();
   const now = Math.floor(Date.now() / 1000);
   const iat = opts.iat ?? now;
-  return new SignJWT({ scope: "partner:read partner:write", env: "sandbox", client_id: clientId, ...opts.claims })
+  return new SignJWT({
+    scope: "partner:read partner:write",
+    env: "sandbox",
+    client_id: clientId,
+    ...opts.claims,
+  })
     .setProtectedHeader({ alg: "ES256", kid: opts.kid ?? key.kid, typ: opts.typ ?? "at+jwt" })
     .setIssuer(opts.iss ?? env.ISSUER)
     .setAudience(opts.aud ?? env.AUDIENCE)
