@@ -1,0 +1,20 @@
+import { PRODUCTS } from "../../src/services/catalog";
+import { buildPartner, type ProvisionedPartner } from "../../src/services/provisioning";
+
+export const DEMO_PARTNER_ID = "01900000-0000-7000-8000-00000000de70";
+
+/** The local demo partner of SPEC §1: every product, sandbox tier, credentials from .dev.vars. */
+export function demoPartner(vars: Record<string, string>): Promise<ProvisionedPartner> {
+  return buildPartner({
+    id: DEMO_PARTNER_ID,
+    name: "Demo Partner",
+    environment: "sandbox",
+    tier: "sandbox",
+    products: [...PRODUCTS],
+    feeBps: 150,
+    consumerKey: vars.DEMO_CONSUMER_KEY ?? "ck_test_demo",
+    consumerSecret: vars.DEMO_CONSUMER_SECRET ?? "cs_test_demo_secret",
+    username: vars.DEMO_USERNAME ?? "demo",
+    password: vars.DEMO_PASSWORD ?? "demo-password",
+  });
+}

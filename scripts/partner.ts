@@ -1,0 +1,82 @@
+// Platform team: `npm run partner -- <command> [options]`. Writes to the local D1 unless --remote.
+//   create --name "Acme" [--tier standard] [--products payments,cards] [--rps 50] [--quota 100000]
+//          [--fee-bps 150] [--user alice] [--env sandbox|production] [--remote] [--persist-to DIR]
+//   suspend <partner-id> | activate <partner-id> | list
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { PRODUCTS, type Product } from "../src/services/catalog";
+import { buildPartner } from "../src/services/provisioning";
+import { partnerSql } from "./lib/sql";
+import { applyMigrations, type D1Target, executeSql, querySql } from "./lib/wrangler";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: "string" },
+    tier: { type: "string", default: "standard" },
+    products: { type: "string", default: PRODUCTS.join(",") },
+    rps: { type: "string" },
+    quota: { type: "string" },
+    "fee-bps": { type: "string" },
+    user: { type: "string" },
+    env: { type: "string", default: "sandbox" },
+    remote: { type: "boolean", default: false },
+    "persist-to": { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+
+const fail = (msg: string): never => {
+  console.error(msg);
+  process.exit(2);
+};
+
+const env = values.env === "production" ? "production" : values.env === "sandbox" ? "sandbox" : fail("--env: sandbox|production");
+const target: D1Target = { env, remote: values.remote, ...(values["persist-to"] ? { persistTo: values["persist-to"] } : {}) };
+const int = (v: string | undefined) => (v === undefined ? null : Number.isInteger(Number(v)) ? Number(v) : fail(`not an integer: ${v}`));
+
+async function run(sql: string) {
+  const dir = mkdtempSync(join(tmpdir(), "portico-partner-"));
+  const file = join(dir, "partner.sql");
+  writeFileSync(file, sql);
+  try {
+    await executeSql(target, file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const [command, id] = positionals;
+if (command === "create") {
+  const tier = ["sandbox", "standard", "enterprise"].includes(values.tier) ? (values.tier as "standard") : fail("--tier");
+  const products = values.products.split(",").filter(Boolean);
+  for (const p of products) if (!(PRODUCTS as readonly string[]).includes(p)) fail(`unknown product: ${p}`);
+  if (!target.remote) await applyMigrations(target);
+  const partner = await buildPartner({
+    name: values.name ?? fail("--name is required"),
+    environment: env,
+    tier,
+    products: products as Product[],
+    rateLimitPerSecond: int(values.rps),
+    dailyQuota: int(values.quota),
+    feeBps: int(values["fee-bps"]) ?? 0,
+    ...(values.user ? { username: values.user } : {}),
+  });
+  await run(partnerSql(partner, false));
+  if (values.json) console.log(JSON.stringify(partner.secrets));
+  else {
+    console.log("Partner created. Hand these to the partner over a secure channel; they are not stored in clear:");
+    for (const [k, v] of Object.entries(partner.secrets)) console.log(`  ${k}: ${v}`);
+  }
+} else if ((command === "suspend" || command === "activate") && id) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
+  const status = command === "suspend" ? "suspended" : "active";
+  await run(`UPDATE partners SET status = '${status}', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = '${id}';`);
+  console.log(`Partner ${id} ${status}. Its tokens stop (or start) working within the profile cache TTL (≤ 60 s).`);
+} else if (command === "list") {
+  console.table(await querySql(target, "SELECT p.id, p.name, p.status, c.tier, c.products FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at"));
+} else {
+  fail("usage: npm run partner -- create|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)");
+}
