@@ -30,9 +30,13 @@ console.log(`
     tier                  : sandbox (25 requests/s)
 `);
 
-const child = spawn("wrangler", ["dev", "--env", "sandbox", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)], {
-  env: OFFLINE_ENV,
-  stdio: "inherit",
-});
+const child = spawn(
+  "wrangler",
+  ["dev", "--env", "sandbox", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)],
+  {
+    env: OFFLINE_ENV,
+    stdio: "inherit",
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

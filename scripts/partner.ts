@@ -33,9 +33,19 @@ const fail = (msg: string): never => {
   process.exit(2);
 };
 
-const env = values.env === "production" ? "production" : values.env === "sandbox" ? "sandbox" : fail("--env: sandbox|production");
-const target: D1Target = { env, remote: values.remote, ...(values["persist-to"] ? { persistTo: values["persist-to"] } : {}) };
-const int = (v: string | undefined) => (v === undefined ? null : Number.isInteger(Number(v)) ? Number(v) : fail(`not an integer: ${v}`));
+const env =
+  values.env === "production"
+    ? "production"
+    : values.env === "sandbox"
+      ? "sandbox"
+      : fail("--env: sandbox|production");
+const target: D1Target = {
+  env,
+  remote: values.remote,
+  ...(values["persist-to"] ? { persistTo: values["persist-to"] } : {}),
+};
+const int = (v: string | undefined) =>
+  v === undefined ? null : Number.isInteger(Number(v)) ? Number(v) : fail(`not an integer: ${v}`);
 
 async function run(sql: string) {
   const dir = mkdtempSync(join(tmpdir(), "portico-partner-"));
@@ -50,7 +60,9 @@ async function run(sql: string) {
 
 const [command, id] = positionals;
 if (command === "create") {
-  const tier = ["sandbox", "standard", "enterprise"].includes(values.tier) ? (values.tier as "standard") : fail("--tier");
+  const tier = ["sandbox", "standard", "enterprise"].includes(values.tier)
+    ? (values.tier as "standard")
+    : fail("--tier");
   const products = values.products.split(",").filter(Boolean);
   for (const p of products) if (!(PRODUCTS as readonly string[]).includes(p)) fail(`unknown product: ${p}`);
   if (!target.remote) await applyMigrations(target);
@@ -67,16 +79,27 @@ if (command === "create") {
   await run(partnerSql(partner, false));
   if (values.json) console.log(JSON.stringify(partner.secrets));
   else {
-    console.log("Partner created. Hand these to the partner over a secure channel; they are not stored in clear:");
+    console.log(
+      "Partner created. Hand these to the partner over a secure channel; they are not stored in clear:",
+    );
     for (const [k, v] of Object.entries(partner.secrets)) console.log(`  ${k}: ${v}`);
   }
 } else if ((command === "suspend" || command === "activate") && id) {
   if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
   const status = command === "suspend" ? "suspended" : "active";
-  await run(`UPDATE partners SET status = '${status}', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = '${id}';`);
-  console.log(`Partner ${id} ${status}. Its tokens stop (or start) working within the profile cache TTL (≤ 60 s).`);
+  await run(
+    `UPDATE partners SET status = '${status}', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = '${id}';`,
+  );
+  console.log(
+    `Partner ${id} ${status}. Its tokens stop (or start) working within the profile cache TTL (≤ 60 s).`,
+  );
 } else if (command === "list") {
-  console.table(await querySql(target, "SELECT p.id, p.name, p.status, c.tier, c.products FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at"));
+  console.table(
+    await querySql(
+      target,
+      "SELECT p.id, p.name, p.status, c.tier, c.products FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
+    ),
+  );
 } else {
   fail("usage: npm run partner -- create|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)");
 }

@@ -4,7 +4,10 @@ import { exportJWK, generateKeyPair } from "jose";
 /** A fresh private ES256 JWK with a dated kid. */
 export async function newSigningKey(): Promise<Record<string, unknown>> {
   const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: `local-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 8)}` };
+  return {
+    ...(await exportJWK(privateKey)),
+    kid: `local-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 8)}`,
+  };
 }
 
 export function parseVars(text: string): Record<string, string> {
@@ -20,7 +23,10 @@ export function parseVars(text: string): Record<string, string> {
  * `.dev.vars` from the committed example on first run, plus a generated signing key.
  * Existing values are kept, so tokens survive restarts.
  */
-export async function ensureDevVars(path = ".dev.vars", example = ".dev.vars.example"): Promise<Record<string, string>> {
+export async function ensureDevVars(
+  path = ".dev.vars",
+  example = ".dev.vars.example",
+): Promise<Record<string, string>> {
   let text = existsSync(path) ? readFileSync(path, "utf8") : readFileSync(example, "utf8");
   if (!parseVars(text).JWT_SIGNING_KEYS) {
     text += `\nJWT_SIGNING_KEYS='${JSON.stringify([await newSigningKey()])}'\n`;

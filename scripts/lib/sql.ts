@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
-import type { ProvisionedPartner } from "../../src/services/provisioning";
 import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../src/db/schema";
+import type { ProvisionedPartner } from "../../src/services/provisioning";
 
 const literal = (value: unknown): string => {
   if (value === null || value === undefined) return "NULL";
@@ -34,6 +34,7 @@ export function partnerSql({ rows }: ProvisionedPartner, upsert: boolean): strin
     insertSql(partnerContracts, rows.contract, upsert ? ["partner_id"] : undefined),
     insertSql(partnerCredentials, rows.credential, upsert ? ["consumer_key"] : undefined),
   ];
-  if (rows.user) statements.push(insertSql(partnerUsers, rows.user, upsert ? ["partner_id", "username"] : undefined));
+  if (rows.user)
+    statements.push(insertSql(partnerUsers, rows.user, upsert ? ["partner_id", "username"] : undefined));
   return statements.join("\n");
 }

@@ -29,9 +29,15 @@ describe("the envelope", () => {
 
   it("accepts a well-formed X-Request-Id and replaces a malformed one", async () => {
     const token = await authed();
-    const mine = await call("GET", "/v1/partner", { token, headers: { "X-Request-Id": "partner-req-000123" } });
+    const mine = await call("GET", "/v1/partner", {
+      token,
+      headers: { "X-Request-Id": "partner-req-000123" },
+    });
     expect(mine.res.headers.get("X-Request-Id")).toBe("partner-req-000123");
-    const evil = await call("GET", "/v1/partner", { token, headers: { "X-Request-Id": "<script>alert(1)</script> or a very long id" } });
+    const evil = await call("GET", "/v1/partner", {
+      token,
+      headers: { "X-Request-Id": "<script>alert(1)</script> or a very long id" },
+    });
     expect(evil.res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
     const none = await call("GET", "/status");
     expect(none.res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -54,7 +60,9 @@ describe("request errors", () => {
     expect(r.res.status).toBe(400);
     expect(r.body.error.code).toBe(3);
     expect(r.body.error.field).toBe("params.description");
-    expect(r.body.error.message).toMatch(/^Field: params\.description, value is invalid and can't be parsed\. Message: /);
+    expect(r.body.error.message).toMatch(
+      /^Field: params\.description, value is invalid and can't be parsed\. Message: /,
+    );
   });
 
   it("4: validation names the field path", async () => {

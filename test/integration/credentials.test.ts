@@ -4,7 +4,10 @@ import { provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
 const createOwned = async (_owner: TestPartner, token: string) => {
-  const r = await call("POST", "/v1/partner/credentials", { token, json: { params: { description: "owned" } } });
+  const r = await call("POST", "/v1/partner/credentials", {
+    token,
+    json: { params: { description: "owned" } },
+  });
   return r.body.result.id as string;
 };
 
@@ -35,11 +38,18 @@ describe("credential rotation", () => {
     });
     expect(created.res.status).toBe(201);
     const fresh = created.body.result;
-    expect(fresh).toMatchObject({ object: "credential", status: "active", description: "new billing server" });
+    expect(fresh).toMatchObject({
+      object: "credential",
+      status: "active",
+      description: "new billing server",
+    });
     expect(fresh.consumer_key).toMatch(/^ck_test_[\w-]{24}$/);
     expect(fresh.consumer_secret).toMatch(/^cs_test_[\w-]{43}$/);
 
-    const viaNew = await requestToken({ consumerKey: fresh.consumer_key, consumerSecret: fresh.consumer_secret });
+    const viaNew = await requestToken({
+      consumerKey: fresh.consumer_key,
+      consumerSecret: fresh.consumer_secret,
+    });
     expect(viaNew.res.status).toBe(200);
 
     const list = await call("GET", "/v1/partner/credentials", { token });
@@ -48,7 +58,9 @@ describe("credential rotation", () => {
     expect(list.body.result.data[0].id).toBe(fresh.id); // newest first
 
     const old = list.body.result.data[1];
-    const revoked = await call("DELETE", `/v1/partner/credentials/${old.id}`, { token: viaNew.body.access_token });
+    const revoked = await call("DELETE", `/v1/partner/credentials/${old.id}`, {
+      token: viaNew.body.access_token,
+    });
     expect(revoked.body.result).toMatchObject({ id: old.id, status: "revoked" });
     expect(revoked.body.result.revoked_at).toBeTruthy();
     expect((await requestToken(p)).body.error).toBe("invalid_client");

@@ -14,11 +14,19 @@ describe("POST /oauth2/token", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
-    expect(body.scope.split(" ")).toEqual(expect.arrayContaining(["payments:read", "payments:write", "partner:read"]));
+    expect(body.scope.split(" ")).toEqual(
+      expect.arrayContaining(["payments:read", "payments:write", "partner:read"]),
+    );
     const header = decodeProtectedHeader(body.access_token);
     expect(header).toMatchObject({ alg: "ES256", kid: "test-2026-b", typ: "at+jwt" });
     const claims = decodeJwt(body.access_token);
-    expect(claims).toMatchObject({ iss: env.ISSUER, aud: env.AUDIENCE, sub: p.id, env: "sandbox", scope: body.scope });
+    expect(claims).toMatchObject({
+      iss: env.ISSUER,
+      aud: env.AUDIENCE,
+      sub: p.id,
+      env: "sandbox",
+      scope: body.scope,
+    });
     expect(claims.client_id).toBe(p.consumerKey);
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
@@ -40,9 +48,15 @@ describe("POST /oauth2/token", () => {
     const p = await provisionPartner({ products: ["cards"] });
     const narrow = await requestToken(p, { grant_type: "client_credentials", scope: "cards:read" });
     expect(narrow.body.scope).toBe("cards:read");
-    const wide = await requestToken(p, { grant_type: "client_credentials", scope: "cards:read payments:write" });
+    const wide = await requestToken(p, {
+      grant_type: "client_credentials",
+      scope: "cards:read payments:write",
+    });
     expect(wide.res.status).toBe(400);
-    expect(wide.body).toEqual({ error: "invalid_scope", error_description: expect.stringContaining("payments:write") });
+    expect(wide.body).toEqual({
+      error: "invalid_scope",
+      error_description: expect.stringContaining("payments:write"),
+    });
   });
 
   it("invalid_client (401 + WWW-Authenticate: Basic) for a missing, malformed or wrong credential", async () => {
@@ -82,7 +96,10 @@ describe("POST /oauth2/token", () => {
     const unknown = await requestToken(p, { grant_type: "password", username: "ghost", password: "nope" });
     for (const r of [wrong, unknown]) {
       expect(r.res.status).toBe(400);
-      expect(r.body).toEqual({ error: "invalid_grant", error_description: "The user credentials are invalid" });
+      expect(r.body).toEqual({
+        error: "invalid_grant",
+        error_description: "The user credentials are invalid",
+      });
     }
   });
 
@@ -106,7 +123,10 @@ describe("POST /oauth2/token", () => {
       headers: { Authorization: basic(p.consumerKey, p.consumerSecret), "Content-Type": "application/json" },
       body: "{nope",
     });
-    expect(badJson.body).toEqual({ error: "invalid_request", error_description: "Request contains invalid JSON format" });
+    expect(badJson.body).toEqual({
+      error: "invalid_request",
+      error_description: "Request contains invalid JSON format",
+    });
     const nonString = await requestToken(p, { grant_type: "client_credentials", scope: 5 } as never, false);
     expect(nonString.body.error).toBe("invalid_request");
     const xml = await call("POST", "/oauth2/token", {
@@ -128,7 +148,10 @@ describe("POST /oauth2/token", () => {
     await suspendPartner(q.id);
     const r = await requestToken(q);
     expect(r.res.status).toBe(400);
-    expect(r.body).toEqual({ error: "unauthorized_client", error_description: "The partner account is suspended" });
+    expect(r.body).toEqual({
+      error: "unauthorized_client",
+      error_description: "The partner account is suspended",
+    });
   });
 
   it("stores only hashes of secrets and passwords", async () => {

@@ -33,10 +33,14 @@ describe("GET /openapi.json", () => {
     );
     const get = body.paths["/v1/partner"].get;
     expect(get.security).toEqual([{ oauth2: ["partner:read"] }]);
-    expect(get.responses["401"].content["application/json"].schema.$ref).toBe("#/components/schemas/ErrorEnvelope");
+    expect(get.responses["401"].content["application/json"].schema.$ref).toBe(
+      "#/components/schemas/ErrorEnvelope",
+    );
     const post = body.paths["/v1/partner/credentials"].post;
     expect(post.requestBody.content["application/json"]).toBeDefined();
-    expect(body.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toMatch(/\/oauth2\/token$/);
+    expect(body.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toMatch(
+      /\/oauth2\/token$/,
+    );
     expect(body.components.securitySchemes.basic).toMatchObject({ type: "http", scheme: "basic" });
   });
 

@@ -23,7 +23,9 @@ describe("GET /v1/partner", () => {
       products: ["payments", "cards"],
       limits: { requests_per_second: 100, daily_quota: 5000 },
     });
-    expect(body.result.scopes).toEqual(expect.arrayContaining(["payments:write", "cards:read", "partner:read"]));
+    expect(body.result.scopes).toEqual(
+      expect.arrayContaining(["payments:write", "cards:read", "partner:read"]),
+    );
     expect(body.result.scopes).not.toContain("lending:read");
   });
 

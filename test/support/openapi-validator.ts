@@ -13,6 +13,7 @@ export function openApi31Validator(): Validator {
   const ajv = new Ajv2020({ strict: false });
   addFormats(ajv);
   ajv.addFormat("media-range", true);
-  (validator as unknown as { ajvValidators: Record<string, unknown> }).ajvValidators["3.1"] = ajv.compile(schema31);
+  (validator as unknown as { ajvValidators: Record<string, unknown> }).ajvValidators["3.1"] =
+    ajv.compile(schema31);
   return validator;
 }

@@ -21,7 +21,10 @@ function securitySchemes(origin: string) {
           tokenUrl: `${origin}/oauth2/token`,
           scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])),
         },
-        password: { tokenUrl: `${origin}/oauth2/token`, scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])) },
+        password: {
+          tokenUrl: `${origin}/oauth2/token`,
+          scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])),
+        },
       },
     },
     basic: { type: "http" as const, scheme: "basic", description: "consumer_key:consumer_secret" },

@@ -9,6 +9,14 @@ export interface SandboxValue {
 }
 
 export const SANDBOX_VALUES: SandboxValue[] = [
-  { area: "Demo partner", value: "ck_test_demo / cs_test_demo_secret", outcome: "consumer key and secret (local sandbox)" },
-  { area: "Demo partner", value: "demo / demo-password", outcome: "user and password for the password grant" },
+  {
+    area: "Demo partner",
+    value: "ck_test_demo / cs_test_demo_secret",
+    outcome: "consumer key and secret (local sandbox)",
+  },
+  {
+    area: "Demo partner",
+    value: "demo / demo-password",
+    outcome: "user and password for the password grant",
+  },
 ];
