@@ -40,5 +40,13 @@ export const requestContext = () =>
     const config = loadConfig(c.env);
     c.set("log", createLogger(config.LOG_LEVEL, { request_id: requestId }));
     c.set("services", { config, db: createDb(c.env.DB), limiter: limiterFor(c.env, config) });
+    const started = Date.now();
     await next();
+    // One access line per request. The path only: query strings may carry personal data.
+    c.var.log.info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Date.now() - started,
+    });
   });
