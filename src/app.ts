@@ -6,8 +6,8 @@ import { requestContext } from "./middleware/context";
 import { jsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
 import { routeGuard } from "./middleware/route-guard";
-import { registerDocsRoute } from "./routes/docs/page";
 import { registerOpenApiRoute } from "./routes/docs/openapi";
+import { registerDocsRoute } from "./routes/docs/page";
 import { registerTokenRoute } from "./routes/oauth/token";
 import { registerStatusRoute } from "./routes/status";
 import { registerV1Routes } from "./routes/v1";
@@ -23,7 +23,8 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       // zod-validator passes the raw input as `data` on failure too; its type omits it.
-      if (!result.success) throw validationError(result.error, (result as { data?: unknown }).data, result.target);
+      if (!result.success)
+        throw validationError(result.error, (result as { data?: unknown }).data, result.target);
     },
   });
   const guard = routeGuard(app);

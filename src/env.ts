@@ -96,7 +96,10 @@ const cache = new WeakMap<object, Config>();
 export function loadConfig(env: Env): Config {
   const hit = cache.get(env);
   if (hit) return hit;
-  const parsed = ConfigSchema.safeParse({ ...env, UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL || undefined });
+  const parsed = ConfigSchema.safeParse({
+    ...env,
+    UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL || undefined,
+  });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.
     const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -56,7 +56,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function validationError(error: z.ZodError, input: unknown, target: string): ApiError {
   const issue = error.issues[0];
   if (!issue) return new ApiError("validation", { field: target, msg: "invalid" }, { field: target });
-  const field = issue.path.length > 0 ? issue.path.map(String).join(".") : target === "json" ? "body" : target;
+  const field =
+    issue.path.length > 0 ? issue.path.map(String).join(".") : target === "json" ? "body" : target;
   const value = valueAt(input, issue.path);
   if (value === undefined || value === null) {
     return new ApiError("validation", { field, msg: "Field must be not null" }, { field });

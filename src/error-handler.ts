@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { renderError } from "./envelope";
 import { ConfigError } from "./env";
+import { renderError } from "./envelope";
 import { ApiError } from "./errors";
 import { createLogger } from "./lib/logger";
 import { OAuthError } from "./services/oauth";

@@ -31,7 +31,11 @@ export const ERRORS = {
   partner_suspended: { code: 14, status: 403, message: "The partner account is suspended" },
   // Authorization 20–29
   insufficient_scope: { code: 20, status: 403, message: "The token lacks the required scope: {scope}" },
-  product_not_licensed: { code: 21, status: 403, message: "The contract does not license the product: {product}" },
+  product_not_licensed: {
+    code: 21,
+    status: 403,
+    message: "The contract does not license the product: {product}",
+  },
   // Routing and transport 30–39
   not_found: { code: 30, status: 404, message: "No such resource: {resource}" },
   route_not_found: { code: 31, status: 404, message: "No route matches {method} {path}" },
@@ -83,7 +87,12 @@ export class ApiError extends Error {
   }
 
   body(): ErrorBody {
-    const body: ErrorBody = { code: this.code, message: this.message, reason: this.reason, docs: docsUrl(this.code) };
+    const body: ErrorBody = {
+      code: this.code,
+      message: this.message,
+      reason: this.reason,
+      docs: docsUrl(this.code),
+    };
     if (this.extra.field !== undefined) body.field = this.extra.field;
     if (this.extra.retryable !== undefined) body.retryable = this.extra.retryable;
     return body;
@@ -98,5 +107,10 @@ function render(template: string, params: Record<string, string | number>): stri
 
 /** The catalogue as published in the OpenAPI document and /docs. */
 export function catalogue() {
-  return Object.entries(ERRORS).map(([reason, e]) => ({ code: e.code, status: e.status, reason, message: e.message }));
+  return Object.entries(ERRORS).map(([reason, e]) => ({
+    code: e.code,
+    status: e.status,
+    reason,
+    message: e.message,
+  }));
 }

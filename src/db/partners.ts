@@ -45,7 +45,10 @@ export async function setPartnerStatus(db: Db, partnerId: string, status: Partne
 
 export type CredentialRow = typeof partnerCredentials.$inferSelect;
 
-export async function insertCredential(db: Db, row: typeof partnerCredentials.$inferInsert): Promise<CredentialRow> {
+export async function insertCredential(
+  db: Db,
+  row: typeof partnerCredentials.$inferInsert,
+): Promise<CredentialRow> {
   const [created] = await db.insert(partnerCredentials).values(row).returning();
   if (!created) throw new Error("credential insert returned no row");
   return created;
@@ -60,11 +63,19 @@ export function listCredentials(db: Db, partnerId: string) {
 }
 
 /** Revokes one of the partner's own credentials; undefined when it is not theirs. */
-export async function revokeCredential(db: Db, partnerId: string, id: string): Promise<CredentialRow | undefined> {
+export async function revokeCredential(
+  db: Db,
+  partnerId: string,
+  id: string,
+): Promise<CredentialRow | undefined> {
   const now = new Date().toISOString();
   const [row] = await db
     .update(partnerCredentials)
-    .set({ status: "revoked", revokedAt: sql`coalesce(${partnerCredentials.revokedAt}, ${now})`, updatedAt: now })
+    .set({
+      status: "revoked",
+      revokedAt: sql`coalesce(${partnerCredentials.revokedAt}, ${now})`,
+      updatedAt: now,
+    })
     .where(and(eq(partnerCredentials.id, id), eq(partnerCredentials.partnerId, partnerId)))
     .returning();
   return row;

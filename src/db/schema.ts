@@ -10,7 +10,9 @@ export const partners = sqliteTable("partners", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
   ...timestamps,
 });
 
@@ -42,11 +44,16 @@ export const partnerCredentials = sqliteTable(
     consumerKey: text("consumer_key").notNull(),
     secretHash: text("secret_hash").notNull(),
     description: text("description"),
-    status: text("status", { enum: ["active", "revoked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "revoked"] })
+      .notNull()
+      .default("active"),
     revokedAt: text("revoked_at"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("partner_credentials_consumer_key").on(t.consumerKey), index("partner_credentials_partner").on(t.partnerId)],
+  (t) => [
+    uniqueIndex("partner_credentials_consumer_key").on(t.consumerKey),
+    index("partner_credentials_partner").on(t.partnerId),
+  ],
 );
 
 /** Partner users for the password grant. Passwords are stored hashed only. */
@@ -59,7 +66,9 @@ export const partnerUsers = sqliteTable(
       .references(() => partners.id),
     username: text("username").notNull(),
     passwordHash: text("password_hash").notNull(),
-    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "disabled"] })
+      .notNull()
+      .default("active"),
     ...timestamps,
   },
   (t) => [uniqueIndex("partner_users_partner_username").on(t.partnerId, t.username)],

@@ -47,7 +47,7 @@ export async function hashSecret(secret: string, kind: "password" | "key"): Prom
 /** Compares in constant time with respect to the secret's content. */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  const subtle = crypto.subtle as SubtleCrypto & {
+  const subtle = crypto.subtle as typeof crypto.subtle & {
     timingSafeEqual?: (x: Uint8Array, y: Uint8Array) => boolean;
   };
   if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(a, b);

@@ -29,4 +29,5 @@ export class SlidingWindow {
 }
 
 /** Seconds until the next UTC midnight, when daily quotas start again. */
-export const secondsUntilUtcMidnight = (now: number) => Math.max(1, Math.ceil((86_400_000 - (now % 86_400_000)) / 1000));
+export const secondsUntilUtcMidnight = (now: number) =>
+  Math.max(1, Math.ceil((86_400_000 - (now % 86_400_000)) / 1000));

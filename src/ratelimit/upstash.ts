@@ -37,7 +37,9 @@ export class UpstashBackend implements RateLimitBackend {
         redis: this.redis,
         prefix: `${this.prefix}:${kind}`,
         limiter:
-          kind === "rate" ? Ratelimit.slidingWindow(limit, `${windowMs} ms`) : Ratelimit.fixedWindow(limit, "1 d"),
+          kind === "rate"
+            ? Ratelimit.slidingWindow(limit, `${windowMs} ms`)
+            : Ratelimit.fixedWindow(limit, "1 d"),
         analytics: false,
         // The gateway owns the deadline and the fail-open/closed policy; never let the
         // library decide on its own to let a request through.
@@ -56,7 +58,12 @@ export class UpstashBackend implements RateLimitBackend {
     if (!rate.success) {
       return { allowed: false, limit: policy.limit, remaining: 0, resetSeconds, refusedBy: "rate" };
     }
-    const decision: LimitDecision = { allowed: true, limit: policy.limit, remaining: rate.remaining, resetSeconds };
+    const decision: LimitDecision = {
+      allowed: true,
+      limit: policy.limit,
+      remaining: rate.remaining,
+      resetSeconds,
+    };
     if (policy.dailyQuota === null) return decision;
 
     const quota = await this.limiter("quota", policy.dailyQuota, 86_400_000).limit(policy.key);

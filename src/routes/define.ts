@@ -25,7 +25,10 @@ export const V1_ERROR_RESPONSES = {
  * A /v1 route: the OpenAPI description, the bearer scheme with its scope, and the
  * entitlement middleware that enforces the declared product and scope, in one place.
  */
-export function v1Route<R extends RouteConfig>(access: { product: Product | null; scope: string }, config: R) {
+export function v1Route<R extends RouteConfig>(
+  access: { product: Product | null; scope: string },
+  config: R,
+) {
   return createRoute({
     ...config,
     security: [{ oauth2: [access.scope] }],

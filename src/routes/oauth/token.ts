@@ -10,7 +10,10 @@ const TokenRequestSchema = z
     grant_type: z.enum(["password", "client_credentials"]),
     username: z.string().optional().openapi({ description: "password grant: the partner user's login" }),
     password: z.string().optional().openapi({ description: "password grant: the partner user's password" }),
-    scope: z.string().optional().openapi({ description: "Space-separated scopes; default: all the contract grants" }),
+    scope: z
+      .string()
+      .optional()
+      .openapi({ description: "Space-separated scopes; default: all the contract grants" }),
   })
   .openapi("TokenRequest");
 
@@ -86,7 +89,10 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
       },
     },
     responses: {
-      200: { description: "An ES256 JWT access token", content: { "application/json": { schema: TokenResponseSchema } } },
+      200: {
+        description: "An ES256 JWT access token",
+        content: { "application/json": { schema: TokenResponseSchema } },
+      },
       400: { description: "RFC 6749 error", content: { "application/json": { schema: OAuthErrorSchema } } },
       401: {
         description: "invalid_client, with WWW-Authenticate: Basic",

@@ -16,12 +16,16 @@ const route = v1Route(
     responses: {
       200: {
         description: "The credentials",
-        content: { "application/json": { schema: envelopeResponse(z.object({ data: z.array(CredentialSchema) })) } },
+        content: {
+          "application/json": { schema: envelopeResponse(z.object({ data: z.array(CredentialSchema) })) },
+        },
       },
     },
   },
 );
 
 export function registerListCredentials(app: OpenAPIHono<AppEnv>) {
-  app.openapi(route, async (c) => ok(c, { data: await listPartnerCredentials(c.var.services.db, c.var.partner.id) }));
+  app.openapi(route, async (c) =>
+    ok(c, { data: await listPartnerCredentials(c.var.services.db, c.var.partner.id) }),
+  );
 }

@@ -14,7 +14,9 @@ const route = v1Route(
     summary: "Create a consumer key and secret",
     description:
       "Issues a new consumer key/secret for the token endpoint, for rotation without downtime: create the new pair, deploy it, then revoke the old one. The secret is returned once.",
-    request: { body: { required: true, content: { "application/json": { schema: CreateCredentialRequest } } } },
+    request: {
+      body: { required: true, content: { "application/json": { schema: CreateCredentialRequest } } },
+    },
     responses: {
       201: {
         description: "The new credential, with its secret",

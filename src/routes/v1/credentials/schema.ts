@@ -19,7 +19,14 @@ export const NewCredentialSchema = CredentialSchema.extend({
 
 export const CreateCredentialRequest = envelopeRequest(
   z.object({
-    description: z.string().trim().min(1).max(200).nullable().optional().openapi({ example: "billing server" }),
+    description: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .nullable()
+      .optional()
+      .openapi({ example: "billing server" }),
   }),
 ).openapi("CreateCredentialRequest");
 

@@ -14,7 +14,10 @@ const route = v1Route(
     summary: "Your own profile",
     description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",
     responses: {
-      200: { description: "The partner", content: { "application/json": { schema: envelopeResponse(PartnerSchema) } } },
+      200: {
+        description: "The partner",
+        content: { "application/json": { schema: envelopeResponse(PartnerSchema) } },
+      },
     },
   },
 );
