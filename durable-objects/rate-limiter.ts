@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
-import { SlidingWindow, secondsUntilUtcMidnight } from "../src/ratelimit/sliding-window";
+import { quotaRefusal, SlidingWindow } from "../src/ratelimit/sliding-window";
 import type { LimitDecision, LimitPolicy } from "../src/ratelimit/types";
 
 /**
@@ -20,16 +20,7 @@ export class RateLimiter extends DurableObject<Env> {
     const day = `quota:${dayIndex}`;
     const used = (this.ctx.storage.kv.get<number>(day) ?? 0) + 1;
     if (used === 1) this.ctx.storage.kv.delete(`quota:${dayIndex - 1}`);
-    if (used > policy.dailyQuota) {
-      return {
-        allowed: false,
-        limit: policy.dailyQuota,
-        remaining: 0,
-        resetSeconds: secondsUntilUtcMidnight(now),
-        refusedBy: "quota",
-        quota: policy.dailyQuota,
-      };
-    }
+    if (used > policy.dailyQuota) return quotaRefusal(policy.dailyQuota, now);
     this.ctx.storage.kv.put(day, used);
     return { ...decision, remaining: Math.min(decision.remaining, policy.dailyQuota - used) };
   }

@@ -31,3 +31,13 @@ export class SlidingWindow {
 /** Seconds until the next UTC midnight, when daily quotas start again. */
 export const secondsUntilUtcMidnight = (now: number) =>
   Math.max(1, Math.ceil((86_400_000 - (now % 86_400_000)) / 1000));
+
+/** The refusal of a request over the daily quota, whichever backend counted it. */
+export const quotaRefusal = (quota: number, now: number): LimitDecision => ({
+  allowed: false,
+  limit: quota,
+  remaining: 0,
+  resetSeconds: secondsUntilUtcMidnight(now),
+  refusedBy: "quota",
+  quota,
+});

@@ -1,6 +1,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis/cloudflare";
-import { secondsUntilUtcMidnight } from "./sliding-window";
+import { quotaRefusal } from "./sliding-window";
 import type { LimitDecision, LimitPolicy, RateLimitBackend } from "./types";
 
 /**
@@ -67,16 +67,7 @@ export class UpstashBackend implements RateLimitBackend {
     if (policy.dailyQuota === null) return decision;
 
     const quota = await this.limiter("quota", policy.dailyQuota, 86_400_000).limit(policy.key);
-    if (!quota.success) {
-      return {
-        allowed: false,
-        limit: policy.dailyQuota,
-        remaining: 0,
-        resetSeconds: secondsUntilUtcMidnight(now),
-        refusedBy: "quota",
-        quota: policy.dailyQuota,
-      };
-    }
+    if (!quota.success) return quotaRefusal(policy.dailyQuota, now);
     return { ...decision, remaining: Math.min(decision.remaining, quota.remaining) };
   }
 }
