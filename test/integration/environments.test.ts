@@ -1,0 +1,53 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import type { Env } from "../../src/env";
+import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
+import { BASE, basic, tokenFor } from "../support/http";
+import { provisionPartner } from "../support/partners";
+
+// The same code configured as production (same keys here, so only the environment differs).
+const production = {
+  ...env,
+  ENVIRONMENT: "production",
+  ISSUER: env.ISSUER.replace("http:", "https:"),
+} as Env;
+const app = createApp();
+
+async function send(path: string, init: RequestInit) {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}${path}`, init), production, ctx);
+  await waitOnExecutionContext(ctx);
+  return { res, body: await res.json<Record<string, unknown>>() };
+}
+
+describe("sandbox and production never mix", () => {
+  it("production refuses a sandbox consumer key with a clear error", async () => {
+    const p = await provisionPartner();
+    const r = await send("/oauth2/token", {
+      method: "POST",
+      headers: {
+        Authorization: basic(p.consumerKey, p.consumerSecret),
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    expect(r.res.status).toBe(401);
+    expect(r.body).toEqual({
+      error: "invalid_client",
+      error_description: "This is a sandbox credential; the production environment does not accept it",
+    });
+  });
+
+  it("production refuses a sandbox token, even one signed by a key it trusts", async () => {
+    const p = await provisionPartner();
+    const r = await send("/v1/partner", { headers: { Authorization: `Bearer ${await tokenFor(p)}` } });
+    expect(r.res.status).toBe(401);
+    expect(r.res.headers.get("WWW-Authenticate")).toBe(WWW_AUTHENTICATE.invalid);
+    expect(r.body.error).toMatchObject({
+      code: 13,
+      message: "The credential belongs to the sandbox environment; this is production",
+    });
+  });
+});
