@@ -1,0 +1,49 @@
+// The gateway's bench-owned local state: its own D1 (migrated and seeded with the bench
+// partner) under bench/.state and its own env file with a fresh signing key. The developer's
+// .dev.vars and .wrangler/state are never read or written.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { newSigningKey } from "../../scripts/lib/dev-vars";
+import { partnerSql } from "../../scripts/lib/sql";
+import { applyMigrations, type D1Target, executeSql } from "../../scripts/lib/wrangler";
+import { PRODUCTS } from "../../src/services/catalog";
+import { buildPartner, type ProvisionedPartner } from "../../src/services/provisioning";
+
+export const BENCH_RATE_LIMIT_PER_SECOND = 1_000_000;
+
+export interface GatewayState {
+  /** `--persist-to` of migrations, seeding and `wrangler dev`. */
+  persistTo: string;
+  /** `--env-file` of `wrangler dev`: JWT_SIGNING_KEYS (and, being given, keeps .dev.vars out). */
+  envFile: string;
+  partner: ProvisionedPartner["secrets"];
+}
+
+/** The bench partner: top tier, every product, a limit no run can reach, no daily quota. */
+export const benchPartner = () =>
+  buildPartner({
+    name: "Bench Partner",
+    environment: "sandbox",
+    tier: "enterprise",
+    products: [...PRODUCTS],
+    rateLimitPerSecond: BENCH_RATE_LIMIT_PER_SECOND,
+    dailyQuota: null,
+  });
+
+/** Starts from an empty state directory on every run, so runs do not influence each other. */
+export async function prepareGatewayState(stateDir: string): Promise<GatewayState> {
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const persistTo = join(stateDir, "wrangler");
+  const target: D1Target = { env: "sandbox", persistTo };
+
+  const envFile = join(stateDir, "gateway.env");
+  writeFileSync(envFile, `JWT_SIGNING_KEYS='${JSON.stringify([await newSigningKey()])}'\n`, { mode: 0o600 });
+
+  await applyMigrations(target);
+  const provisioned = await benchPartner();
+  const seed = join(stateDir, "seed.sql");
+  writeFileSync(seed, partnerSql(provisioned, false));
+  await executeSql(target, seed);
+  return { persistTo, envFile, partner: provisioned.secrets };
+}

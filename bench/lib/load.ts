@@ -1,0 +1,110 @@
+// The load runner: autocannon with a fixed number of connections, a discarded warm-up and a
+// measured run.
+import autocannon, { type Result } from "autocannon";
+
+export interface RequestSpec {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Replace `[<id>]` in the body and headers with a fresh id per request (e.g. idempotency keys). */
+  idReplacement?: boolean;
+}
+
+export interface LoadSettings {
+  connections: number;
+  /** Measured seconds. */
+  durationSec: number;
+  /** Seconds of load before the measured run, discarded. */
+  warmupSec: number;
+}
+
+export interface LoadResult {
+  /** Mean of the per-second request counts of the measured run. */
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  /** Status code → count, for every code seen (2xx included). */
+  statusCodes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** Non-2xx, errors and timeouts of the warm-up, which must be clean too. */
+  warmupFailures: number;
+  warmupStatusCodes: Record<string, number>;
+  durationSec: number;
+  /** CPU seconds the bench process (autocannon) used during the measured run. */
+  clientCpuSec: number;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+/** Defaults: 32 connections, 3 s warm-up, 10 s measured; BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION override. */
+export function loadSettingsFromEnv(): LoadSettings {
+  return {
+    connections: Math.round(positiveInt("BENCH_CONNECTIONS", 32)),
+    durationSec: positiveInt("BENCH_DURATION", 10),
+    warmupSec: process.env.BENCH_WARMUP === "0" ? 0 : positiveInt("BENCH_WARMUP", 3),
+  };
+}
+
+const codes = (r: Result) =>
+  Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, { count }]) => [code, count]));
+
+export interface MeasureHooks {
+  /** Called right before the measured run starts (after the warm-up). */
+  onMeasureStart?: () => void;
+  /** Called right after it ends. */
+  onMeasureEnd?: () => void;
+}
+
+export async function runLoad(
+  baseUrl: string,
+  spec: RequestSpec,
+  settings: LoadSettings,
+  hooks: MeasureHooks = {},
+): Promise<LoadResult> {
+  const options = {
+    url: baseUrl + spec.path,
+    method: spec.method,
+    headers: spec.headers ?? {},
+    connections: settings.connections,
+    pipelining: 1,
+    timeout: 10,
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...(spec.idReplacement ? { idReplacement: true } : {}),
+  };
+  let warmupFailures = 0;
+  let warmupStatusCodes: Record<string, number> = {};
+  if (settings.warmupSec > 0) {
+    const warm = await autocannon({ ...options, duration: settings.warmupSec });
+    warmupFailures = warm.non2xx + warm.errors + warm.timeouts;
+    warmupStatusCodes = codes(warm);
+  }
+  hooks.onMeasureStart?.();
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({ ...options, duration: settings.durationSec });
+  const cpu = process.cpuUsage(cpuBefore);
+  hooks.onMeasureEnd?.();
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    statusCodes: codes(result),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    warmupFailures,
+    warmupStatusCodes,
+    durationSec: result.duration,
+    clientCpuSec: (cpu.user + cpu.system) / 1e6,
+  };
+}

@@ -1,0 +1,252 @@
+// `npm run bench`: the gateway (sandbox env, bench-owned state) and a bare Hono Worker, both
+// under `wrangler dev` on this machine, loaded with the same autocannon settings per scenario.
+// Prints req/s, p50 and p99 for both and their ratio. Exits non-zero only on a broken run
+// (a worker did not start, non-2xx answers, connection errors), never because of the figures.
+//
+//   BENCH_DURATION=10 BENCH_CONNECTIONS=32 BENCH_WARMUP=3 npm run bench
+//   BENCH_SCENARIOS="GET /v1/partner,oauth2" runs only the scenarios whose name contains one of
+//   the comma-separated parts.
+//   BENCH_VIA=direct (default) loads each Worker's own workerd socket; BENCH_VIA=proxy goes
+//   through wrangler's dev proxy on the public port (one more HTTP hop, in both cases).
+//   BENCH_VERBOSE=1 mirrors wrangler's output; BENCH_WRANGLER_LOG_LEVEL (default warn) sets
+//   `wrangler dev --log-level` for both Workers (at info and below, every request is logged
+//   through a round trip to wrangler's Node process).
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { prepareGatewayState } from "./lib/gateway-state";
+import { loadSettingsFromEnv, type RequestSpec, runLoad } from "./lib/load";
+import { printReport, type ScenarioRun, summaryJson, type Target, type TargetRun } from "./lib/report";
+import { type CpuSample, installCleanup, stopAll, WorkerProcess } from "./lib/worker-process";
+import { type BenchContext, SCENARIOS } from "./scenarios";
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = resolve(benchDir, "..");
+const stateDir = join(benchDir, ".state");
+const verbose = process.env.BENCH_VERBOSE === "1";
+const wranglerLogLevel = process.env.BENCH_WRANGLER_LOG_LEVEL || "warn";
+const via = process.env.BENCH_VIA === "proxy" ? "proxy" : "direct";
+
+const LOUD = (msg: string) => `\n!!!!!!!! ${msg}`;
+
+function compatibilityDate(tomlPath: string): string {
+  const match = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(tomlPath, "utf8"));
+  if (!match?.[1]) throw new Error(`no compatibility_date in ${tomlPath}`);
+  return match[1];
+}
+
+async function send(base: string, spec: RequestSpec) {
+  const res = await fetch(base + spec.path, {
+    method: spec.method,
+    headers: spec.headers ?? {},
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+async function fetchToken(gatewayUrl: string, basicAuth: string): Promise<string> {
+  const { status, body } = await send(gatewayUrl, {
+    method: "POST",
+    path: "/oauth2/token",
+    headers: { Authorization: basicAuth, "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials",
+  });
+  const token = status === 200 ? (JSON.parse(body) as { access_token?: unknown }).access_token : undefined;
+  if (typeof token !== "string")
+    throw new Error(`could not get a token: HTTP ${status} ${body.slice(0, 500)}`);
+  return token;
+}
+
+function failuresOf(target: Target, run: TargetRun["result"]): string[] {
+  const failures: string[] = [];
+  const codes = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([code, n]) => `${code}×${n}`)
+      .join(", ");
+  if (run.non2xx > 0) failures.push(`${target}: ${run.non2xx} non-2xx responses (${codes(run.statusCodes)})`);
+  if (run.errors + run.timeouts > 0)
+    failures.push(`${target}: ${run.errors} connection errors, ${run.timeouts} timeouts`);
+  if (run.warmupFailures > 0)
+    failures.push(
+      `${target}: ${run.warmupFailures} failures in the warm-up (${codes(run.warmupStatusCodes)})`,
+    );
+  if (run.statusCodes["429"])
+    failures.push(`${target}: 429s: the rate limit capped the run (is the bench partner on the top tier?)`);
+  return failures;
+}
+
+async function main(): Promise<number> {
+  installCleanup();
+  const settings = loadSettingsFromEnv();
+  const only = process.env.BENCH_SCENARIOS?.split(",").map((s) => s.trim().toLowerCase());
+  const scenarios = only
+    ? SCENARIOS.filter((s) => only.some((o) => s.name.toLowerCase().includes(o)))
+    : SCENARIOS;
+  if (scenarios.length === 0)
+    throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
+  const compatDate = compatibilityDate(join(root, "wrangler.toml"));
+  const bareDate = compatibilityDate(join(benchDir, "bare", "wrangler.toml"));
+  console.log(
+    `Portico bench: ${settings.connections} connections, ${settings.warmupSec} s warm-up + ${settings.durationSec} s ` +
+      `per target; ${cpus().length} CPUs, Node ${process.version}, compatibility_date ${compatDate}`,
+  );
+  if (bareDate !== compatDate) {
+    console.warn(
+      `bench/bare/wrangler.toml has compatibility_date ${bareDate}; running it with ${compatDate}`,
+    );
+  }
+
+  console.log("Preparing bench state in bench/.state (D1 migrations, bench partner on the enterprise tier)…");
+  const state = await prepareGatewayState(stateDir);
+
+  console.log("Starting the gateway and the bare Worker (wrangler dev)…");
+  const [gateway, bare] = await Promise.all([
+    WorkerProcess.start({
+      label: "gateway",
+      cwd: root,
+      args: [
+        "--env",
+        "sandbox",
+        "--persist-to",
+        state.persistTo,
+        "--env-file",
+        state.envFile,
+        "--var",
+        "LOG_LEVEL:warn",
+        "--log-level",
+        wranglerLogLevel,
+      ],
+      readyPath: "/status",
+      verbose,
+    }),
+    WorkerProcess.start({
+      label: "bare",
+      cwd: root,
+      args: [
+        "-c",
+        join(benchDir, "bare", "wrangler.toml"),
+        "--persist-to",
+        join(stateDir, "bare"),
+        "--compatibility-date",
+        compatDate,
+        "--log-level",
+        wranglerLogLevel,
+      ],
+      verbose,
+    }),
+  ]);
+  const direct = via === "direct" && gateway.directUrl !== undefined && bare.directUrl !== undefined;
+  const base = (w: WorkerProcess) => (direct ? (w.directUrl ?? w.url) : w.url);
+  if (via === "direct" && !direct)
+    console.warn("  Worker sockets not found (no /proc?): loading through the dev proxy");
+  console.log(
+    `  gateway ${base(gateway)}   bare ${base(bare)}   (${direct ? "direct to each Worker's workerd" : "through wrangler's dev proxy"})`,
+  );
+
+  const basicAuth = `Basic ${Buffer.from(`${state.partner.consumerKey}:${state.partner.consumerSecret}`).toString("base64")}`;
+  const ctx: BenchContext = {
+    token: await fetchToken(base(gateway), basicAuth),
+    basicAuth,
+    partnerId: state.partner.partnerId,
+  };
+
+  const results: ScenarioRun[] = [];
+  for (const scenario of scenarios) {
+    const specs: Record<Target, RequestSpec> = {
+      gateway: scenario.gateway(ctx),
+      bare: scenario.bare?.(ctx) ?? { ...scenario.gateway(ctx), path: "/" },
+    };
+    const run: ScenarioRun = { name: scenario.name, covers: scenario.covers, runs: {}, failures: [] };
+    if (scenario.goal !== undefined) run.goal = scenario.goal;
+    results.push(run);
+    console.log(`\n== ${scenario.name}: ${scenario.covers}`);
+
+    for (const target of ["bare", "gateway"] as const) {
+      const worker = target === "gateway" ? gateway : bare;
+      const spec = specs[target];
+      const first = await send(base(worker), spec);
+      const wrong =
+        first.status < 200 || first.status > 299
+          ? `HTTP ${first.status}: ${first.body.slice(0, 500)}`
+          : target === "gateway"
+            ? scenario.check?.(first.body, ctx)
+            : undefined;
+      if (wrong) {
+        run.failures.push(`${target}: first ${spec.method} ${spec.path} answered ${wrong}`);
+        continue;
+      }
+
+      let warnLines = 0;
+      let failOpens = 0;
+      const unlisten = worker.onLine((line) => {
+        if (/"level":"(warn|error)"/.test(line)) warnLines++;
+        if (line.includes("rate limiter backend failed")) failOpens++;
+      });
+      const cpu: { start?: CpuSample; end?: CpuSample } = {};
+      const workerds = worker.workerdPids();
+      process.stdout.write(`  ${target}: ${spec.method} ${spec.path} … `);
+      const result = await runLoad(base(worker), spec, settings, {
+        onMeasureStart: () => {
+          cpu.start = worker.cpu();
+        },
+        onMeasureEnd: () => {
+          cpu.end = worker.cpu();
+        },
+      });
+      unlisten();
+      console.log(`${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+
+      const targetRun: TargetRun = { result, failures: failuresOf(target, result) };
+      if (worker.workerdPids() !== workerds) {
+        targetRun.failures.push(
+          `${target}: wrangler restarted the Worker during the run (a source file changed?); run again`,
+        );
+      }
+      if (cpu.start && cpu.end && targetRun.failures.length === 0) {
+        const before = cpu.start.byProcess;
+        targetRun.serverCpu = Object.fromEntries(
+          Object.entries(cpu.end.byProcess).map(([name, sec]) => [name, sec - (before[name] ?? 0)]),
+        );
+      }
+      if (target === "gateway") {
+        targetRun.warnLines = warnLines;
+        targetRun.failOpens = failOpens;
+        if (warnLines > 0) console.log(`  gateway logged ${warnLines} warn/error lines during the run`);
+        if (failOpens > 0) {
+          targetRun.failures.push(
+            `gateway: ${failOpens} requests skipped the rate limiter (deadline exceeded, fail-open): the figures overstate the gateway`,
+          );
+        }
+      }
+      for (const failure of targetRun.failures) console.error(LOUD(failure));
+      run.runs[target] = targetRun;
+    }
+    for (const failure of run.failures) console.error(LOUD(failure));
+  }
+
+  const failures = results.flatMap((s) => [
+    ...s.failures,
+    ...Object.values(s.runs).flatMap((r) => r?.failures ?? []),
+  ]);
+  printReport(results, { ...settings, via: direct ? "direct" : "proxy" });
+  if (failures.length > 0) {
+    console.error(LOUD(`BROKEN RUN: ${failures.length} problem(s); the figures above are not valid:`));
+    for (const f of failures) console.error(`  - ${f}`);
+  }
+  console.log(
+    `\n${summaryJson(results, { ...settings, via: direct ? "direct" : "proxy", ok: failures.length === 0 })}`,
+  );
+  return failures.length === 0 ? 0 : 1;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  console.error(LOUD(`bench failed: ${err instanceof Error ? err.message : String(err)}`));
+} finally {
+  await stopAll();
+}
+process.exit(code);
