@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
 import { quotaRefusal, SlidingWindow } from "../src/ratelimit/sliding-window";
-import type { LimitDecision, LimitPolicy } from "../src/ratelimit/types";
+import type { Grant, LimitPolicy } from "../src/ratelimit/types";
 
 /**
  * The embedded rate limiter: one object per partner and environment, so every key of a
@@ -11,17 +11,19 @@ import type { LimitDecision, LimitPolicy } from "../src/ratelimit/types";
 export class RateLimiter extends DurableObject<Env> {
   private readonly window = new SlidingWindow();
 
-  async hit(policy: LimitPolicy): Promise<LimitDecision> {
+  async acquire(policy: LimitPolicy, permits: number): Promise<Grant> {
     const now = Date.now();
-    const decision = this.window.hit(policy.limit, policy.windowMs, now);
-    if (!decision.allowed || policy.dailyQuota === null) return decision;
+    if (policy.dailyQuota === null) return this.window.take(policy.limit, policy.windowMs, now, permits);
 
     const dayIndex = Math.floor(now / 86_400_000);
     const day = `quota:${dayIndex}`;
-    const used = (this.ctx.storage.kv.get<number>(day) ?? 0) + 1;
-    if (used === 1) this.ctx.storage.kv.delete(`quota:${dayIndex - 1}`);
-    if (used > policy.dailyQuota) return quotaRefusal(policy.dailyQuota, now);
-    this.ctx.storage.kv.put(day, used);
-    return { ...decision, remaining: Math.min(decision.remaining, policy.dailyQuota - used) };
+    const used = this.ctx.storage.kv.get<number>(day) ?? 0;
+    const want = Math.min(permits, policy.dailyQuota - used);
+    if (want <= 0) return quotaRefusal(policy.dailyQuota, now);
+    const grant = this.window.take(policy.limit, policy.windowMs, now, want);
+    if (!grant.allowed) return grant;
+    if (used === 0) this.ctx.storage.kv.delete(`quota:${dayIndex - 1}`);
+    this.ctx.storage.kv.put(day, used + grant.granted);
+    return { ...grant, remaining: Math.min(grant.remaining, policy.dailyQuota - used - grant.granted) };
   }
 }

@@ -1,14 +1,14 @@
 import type { Db } from "./db/client";
 import type { Config, Env } from "./env";
 import type { Logger } from "./lib/logger";
-import type { RateLimitBackend } from "./ratelimit/types";
+import type { LeasingLimiter } from "./ratelimit/leasing";
 import type { PartnerProfile } from "./services/partner-profile";
 
 /** Built once per request by the context middleware and read from `c.var.services`. */
 export interface Services {
   config: Config;
   db: Db;
-  limiter: RateLimitBackend;
+  limiter: LeasingLimiter;
 }
 
 /** Who is calling, from a verified bearer token. */

@@ -4,24 +4,39 @@ import { type Config, type Env, loadConfig } from "../env";
 import { isWellFormedRequestId, uuidv7 } from "../lib/ids";
 import { createLogger } from "../lib/logger";
 import { DurableObjectBackend } from "../ratelimit/durable-object";
-import type { RateLimitBackend } from "../ratelimit/types";
+import { LeasingLimiter } from "../ratelimit/leasing";
 import { UpstashBackend } from "../ratelimit/upstash";
 import type { AppEnv } from "../types";
 
-const upstashBackends = new Map<string, UpstashBackend>();
+// Limiters live as long as the isolate: their leases and Ratelimit instances carry over.
+const durableLimiters = new WeakMap<object, LeasingLimiter>();
+const upstashLimiters = new Map<string, LeasingLimiter>();
 
 /** The Upstash backend when configured, else the embedded Durable Object limiter. */
-function limiterFor(env: Env, config: Config): RateLimitBackend {
+function limiterFor(env: Env, config: Config): LeasingLimiter {
   const url = config.UPSTASH_REDIS_REST_URL;
   const token = config.UPSTASH_REDIS_REST_TOKEN;
-  if (!url || !token) return new DurableObjectBackend(env.RATE_LIMITER);
-  const id = `${url}|${config.ENVIRONMENT}|${config.RATE_LIMIT_TIMEOUT_MS}`;
-  let backend = upstashBackends.get(id);
-  if (!backend) {
-    backend = new UpstashBackend(url, token, `portico:${config.ENVIRONMENT}`, config.RATE_LIMIT_TIMEOUT_MS);
-    upstashBackends.set(id, backend);
+  if (!url || !token) {
+    let limiter = durableLimiters.get(env.RATE_LIMITER);
+    if (!limiter) {
+      limiter = new LeasingLimiter(new DurableObjectBackend(env.RATE_LIMITER));
+      durableLimiters.set(env.RATE_LIMITER, limiter);
+    }
+    return limiter;
   }
-  return backend;
+  const id = `${url}|${token}|${config.ENVIRONMENT}|${config.RATE_LIMIT_TIMEOUT_MS}`;
+  let limiter = upstashLimiters.get(id);
+  if (!limiter) {
+    const backend = new UpstashBackend(
+      url,
+      token,
+      `portico:${config.ENVIRONMENT}`,
+      config.RATE_LIMIT_TIMEOUT_MS,
+    );
+    limiter = new LeasingLimiter(backend);
+    upstashLimiters.set(id, limiter);
+  }
+  return limiter;
 }
 
 /**
@@ -35,9 +50,14 @@ export const requestContext = () =>
     const requestId = incoming && isWellFormedRequestId(incoming) ? incoming : uuidv7();
     c.set("requestId", requestId);
     c.header("X-Request-Id", requestId);
-    // A logger exists before configuration is read, so a configuration failure is logged too.
-    c.set("log", createLogger("info", { request_id: requestId }));
-    const config = loadConfig(c.env);
+    let config: Config;
+    try {
+      config = loadConfig(c.env);
+    } catch (err) {
+      // A logger exists before the error handler runs, so a configuration failure is logged too.
+      c.set("log", createLogger("info", { request_id: requestId }));
+      throw err;
+    }
     c.set("log", createLogger(config.LOG_LEVEL, { request_id: requestId }));
     c.set("services", { config, db: createDb(c.env.DB), limiter: limiterFor(c.env, config) });
     const started = Date.now();

@@ -1,4 +1,4 @@
-import type { LimitDecision } from "./types";
+import type { Grant } from "./types";
 
 /**
  * Sliding-window counter (the approximation Upstash's `slidingWindow` uses too): the
@@ -10,7 +10,8 @@ export class SlidingWindow {
   private current = 0;
   private previous = 0;
 
-  hit(limit: number, windowMs: number, now: number): LimitDecision {
+  /** Grants up to `want` permits; fewer when the window is nearly full, none when it is full. */
+  take(limit: number, windowMs: number, now: number, want = 1): Grant {
     const index = Math.floor(now / windowMs);
     if (index !== this.windowIndex) {
       this.previous = index === this.windowIndex + 1 ? this.current : 0;
@@ -20,11 +21,18 @@ export class SlidingWindow {
     const elapsed = (now % windowMs) / windowMs;
     const used = this.previous * (1 - elapsed) + this.current;
     const resetSeconds = Math.max(1, Math.ceil((windowMs - (now % windowMs)) / 1000));
-    if (used + 1 > limit) {
-      return { allowed: false, limit, remaining: 0, resetSeconds, refusedBy: "rate" };
+    const granted = Math.max(0, Math.min(want, Math.floor(limit - used)));
+    if (granted === 0) {
+      return { allowed: false, granted, limit, remaining: 0, resetSeconds, refusedBy: "rate" };
     }
-    this.current += 1;
-    return { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - used - 1)), resetSeconds };
+    this.current += granted;
+    return {
+      allowed: true,
+      granted,
+      limit,
+      remaining: Math.max(0, Math.floor(limit - used - granted)),
+      resetSeconds,
+    };
   }
 }
 
@@ -33,8 +41,9 @@ export const secondsUntilUtcMidnight = (now: number) =>
   Math.max(1, Math.ceil((86_400_000 - (now % 86_400_000)) / 1000));
 
 /** The refusal of a request over the daily quota, whichever backend counted it. */
-export const quotaRefusal = (quota: number, now: number): LimitDecision => ({
+export const quotaRefusal = (quota: number, now: number): Grant => ({
   allowed: false,
+  granted: 0,
   limit: quota,
   remaining: 0,
   resetSeconds: secondsUntilUtcMidnight(now),

@@ -19,8 +19,14 @@ export interface LimitDecision {
   quota?: number;
 }
 
+/** A backend's answer to a request for permits: `granted` of them (0 is a refusal). */
+export interface Grant extends LimitDecision {
+  granted: number;
+}
+
 /** One interface, two backends: the embedded Durable Object limiter and Upstash Redis. */
 export interface RateLimitBackend {
   readonly name: "durable-object" | "upstash";
-  check(policy: LimitPolicy): Promise<LimitDecision>;
+  /** Takes up to `permits` permits from the partner's window (and quota); grants fewer near the limit. */
+  acquire(policy: LimitPolicy, permits: number): Promise<Grant>;
 }

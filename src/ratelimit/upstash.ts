@@ -1,7 +1,7 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis/cloudflare";
 import { quotaRefusal } from "./sliding-window";
-import type { LimitDecision, LimitPolicy, RateLimitBackend } from "./types";
+import type { Grant, LimitPolicy, RateLimitBackend } from "./types";
 
 /**
  * Global limits in Upstash Redis, used when `UPSTASH_REDIS_REST_URL` is configured.
@@ -51,23 +51,43 @@ export class UpstashBackend implements RateLimitBackend {
     return limiter;
   }
 
-  async check(policy: LimitPolicy): Promise<LimitDecision> {
+  async acquire(policy: LimitPolicy, permits: number): Promise<Grant> {
     const now = Date.now();
-    const rate = await this.limiter("rate", policy.limit, policy.windowMs).limit(policy.key);
+    const rateLimiter = this.limiter("rate", policy.limit, policy.windowMs);
+    let granted = permits;
+    let rate = await rateLimiter.limit(policy.key, { rate: granted });
+    // Redis grants all or nothing: near the limit, fall back to a single permit.
+    if (!rate.success && granted > 1) {
+      granted = 1;
+      rate = await rateLimiter.limit(policy.key, { rate: granted });
+    }
     const resetSeconds = Math.max(1, Math.ceil((rate.reset - now) / 1000));
     if (!rate.success) {
-      return { allowed: false, limit: policy.limit, remaining: 0, resetSeconds, refusedBy: "rate" };
+      return {
+        allowed: false,
+        granted: 0,
+        limit: policy.limit,
+        remaining: 0,
+        resetSeconds,
+        refusedBy: "rate",
+      };
     }
-    const decision: LimitDecision = {
+    const grant: Grant = {
       allowed: true,
+      granted,
       limit: policy.limit,
       remaining: rate.remaining,
       resetSeconds,
     };
-    if (policy.dailyQuota === null) return decision;
+    if (policy.dailyQuota === null) return grant;
 
-    const quota = await this.limiter("quota", policy.dailyQuota, 86_400_000).limit(policy.key);
+    const quotaLimiter = this.limiter("quota", policy.dailyQuota, 86_400_000);
+    let quota = await quotaLimiter.limit(policy.key, { rate: granted });
+    if (!quota.success && granted > 1) {
+      granted = 1;
+      quota = await quotaLimiter.limit(policy.key, { rate: granted });
+    }
     if (!quota.success) return quotaRefusal(policy.dailyQuota, now);
-    return { ...decision, remaining: Math.min(decision.remaining, quota.remaining) };
+    return { ...grant, granted, remaining: Math.min(grant.remaining, quota.remaining) };
   }
 }

@@ -2,7 +2,7 @@ import type { Db } from "../db/client";
 import { findCredential, findUser } from "../db/partners";
 import type { Config } from "../env";
 import { verifySecret } from "../lib/secret-hash";
-import { loadProfile } from "./partner-profile";
+import { loadProfile, profileCache } from "./partner-profile";
 import { issueAccessToken } from "./tokens";
 
 export type OAuthErrorCode =
@@ -92,7 +92,10 @@ export async function exchangeToken(
   if (found.partner.status !== "active")
     throw new OAuthError("unauthorized_client", "The partner account is suspended");
 
-  const profile = await loadProfile(db, found.partner.id);
+  // Status and the key were just read fresh; the contract's scopes may come from the profile cache.
+  const profile = await profileCache.get(found.partner.id, config.PROFILE_CACHE_TTL_SECONDS * 1000, (id) =>
+    loadProfile(db, id),
+  );
   if (!profile) throw new OAuthError("unauthorized_client", "The partner has no contract");
 
   const grant = params.grant_type;

@@ -1,7 +1,8 @@
 import type { Config } from "../env";
 import { withDeadline } from "../lib/deadline";
 import type { Logger } from "../lib/logger";
-import type { LimitDecision, LimitPolicy, RateLimitBackend } from "../ratelimit/types";
+import type { LeasingLimiter } from "../ratelimit/leasing";
+import type { LimitDecision, LimitPolicy } from "../ratelimit/types";
 import type { PartnerProfile } from "./partner-profile";
 
 /** Requests per second by tier (SPEC §2.5); a contract may override its tier's figure. */
@@ -24,16 +25,16 @@ export type LimitOutcome = LimitDecision & { degraded?: boolean };
  * `closed` refuses it. Sandbox defaults to open, production to closed.
  */
 export async function checkRateLimit(
-  backend: RateLimitBackend,
+  limiter: Pick<LeasingLimiter, "name" | "check">,
   policy: LimitPolicy,
   config: Pick<Config, "RATE_LIMIT_TIMEOUT_MS" | "RATE_LIMIT_FAILURE_MODE">,
   log: Logger,
 ): Promise<LimitOutcome | "unavailable"> {
   try {
-    return await withDeadline(backend.check(policy), config.RATE_LIMIT_TIMEOUT_MS);
+    return await withDeadline(limiter.check(policy), config.RATE_LIMIT_TIMEOUT_MS);
   } catch (err) {
     log.warn("rate limiter backend failed", {
-      backend: backend.name,
+      backend: limiter.name,
       error: err instanceof Error ? err.name : "unknown",
       policy: config.RATE_LIMIT_FAILURE_MODE,
     });

@@ -26,13 +26,25 @@ interface KeyRing {
   signing: { kid: string; key: CryptoKey };
   jwks: { keys: JWK[] };
   verify: ReturnType<typeof createLocalJWKSet>;
+  /** Tokens this ring already verified, by their exact text: ES256 runs once per token per isolate. */
+  verified: Map<string, AccessClaims & { exp: number }>;
 }
+
+const MAX_VERIFIED = 10_000;
 
 // Keys are imported once per isolate and configuration.
 const rings = new Map<string, Promise<KeyRing>>();
 
 function keyRing(config: Config): Promise<KeyRing> {
-  const id = `${JSON.stringify(config.JWT_SIGNING_KEYS)}|${JSON.stringify(config.JWT_VERIFY_ONLY_KEYS ?? [])}`;
+  // Everything verification depends on, so a token verified under one configuration is never
+  // taken as verified under another.
+  const id = [
+    config.ENVIRONMENT,
+    config.ISSUER,
+    config.AUDIENCE,
+    JSON.stringify(config.JWT_SIGNING_KEYS),
+    JSON.stringify(config.JWT_VERIFY_ONLY_KEYS ?? []),
+  ].join("|");
   let ring = rings.get(id);
   if (!ring) {
     ring = (async () => {
@@ -44,7 +56,12 @@ function keyRing(config: Config): Promise<KeyRing> {
       const jwks = {
         keys: [...config.JWT_SIGNING_KEYS, ...(config.JWT_VERIFY_ONLY_KEYS ?? [])].map(publicPart),
       };
-      return { signing: { kid: active.kid, key }, jwks, verify: createLocalJWKSet(jwks) };
+      return {
+        signing: { kid: active.kid, key },
+        jwks,
+        verify: createLocalJWKSet(jwks),
+        verified: new Map(),
+      };
     })();
     rings.set(id, ring);
     ring.catch(() => rings.delete(id));
@@ -82,6 +99,13 @@ export async function issueAccessToken(
 /** Verifies signature, issuer, audience, expiry and environment. Throws TokenRejected. */
 export async function verifyAccessToken(config: Config, token: string): Promise<AccessClaims> {
   const ring = await keyRing(config);
+  const known = ring.verified.get(token);
+  if (known) {
+    // The same expiry rule as jose's: expired once `exp` <= now, in whole seconds.
+    if (known.exp > Math.floor(Date.now() / 1000)) return known;
+    ring.verified.delete(token);
+    throw new TokenRejected("expired");
+  }
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, ring.verify, {
@@ -95,16 +119,20 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     // jose checks the signature before the claims, so "expired" means a genuine token that aged out.
     throw new TokenRejected(err instanceof errors.JWTExpired ? "expired" : "invalid");
   }
-  const { sub, scope, env, jti, client_id, iat } = payload;
+  const { sub, scope, env, jti, client_id, iat, exp } = payload;
   if (
     typeof sub !== "string" ||
     typeof scope !== "string" ||
     typeof jti !== "string" ||
     typeof client_id !== "string" ||
-    typeof iat !== "number"
+    typeof iat !== "number" ||
+    typeof exp !== "number"
   ) {
     throw new TokenRejected("invalid");
   }
   if (env !== config.ENVIRONMENT) throw new TokenRejected("wrong_environment");
-  return { sub, scope, env: config.ENVIRONMENT, jti, client_id, iat };
+  const claims = { sub, scope, env: config.ENVIRONMENT, jti, client_id, iat };
+  if (ring.verified.size >= MAX_VERIFIED) ring.verified.delete(ring.verified.keys().next().value ?? "");
+  ring.verified.set(token, { ...claims, exp });
+  return claims;
 }

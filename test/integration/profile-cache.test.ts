@@ -31,6 +31,20 @@ describe("partner profile cache", () => {
     expect(refused.body.error.code).toBe(14);
   });
 
+  it("a token verified once still expires on time", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-22T14:00:00.000Z"));
+    const p = await provisionPartner();
+    const token = await tokenFor(p);
+    expect((await call("GET", "/v1/partner", { token })).res.status).toBe(200);
+    vi.setSystemTime(new Date("2026-11-22T14:59:59.000Z"));
+    expect((await call("GET", "/v1/partner", { token })).res.status).toBe(200);
+    vi.setSystemTime(new Date("2026-11-22T15:00:00.000Z"));
+    const expired = await call("GET", "/v1/partner", { token });
+    expect(expired.res.status).toBe(401);
+    expect(expired.body.error.code).toBe(12);
+  });
+
   it("picks up a contract change within the TTL", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-11-22T13:00:00.000Z"));

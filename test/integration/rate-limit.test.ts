@@ -81,6 +81,21 @@ for (const [backend, config] of [
       expect((await callWith(config, "/v1/partner", second)).res.status).toBe(429);
     });
 
+    it("leases permits to busy partners without ever exceeding their limit", async () => {
+      const p = await provisionPartner({ rateLimitPerSecond: 200 });
+      const token = await tokenFor(p);
+      const statuses: number[] = [];
+      const remaining: number[] = [];
+      for (let i = 0; i < 210; i++) {
+        const r = await callWith(config, "/v1/partner", token);
+        statuses.push(r.res.status);
+        remaining.push(Number(r.res.headers.get("RateLimit-Remaining")));
+      }
+      expect(statuses.filter((s) => s === 200)).toHaveLength(200);
+      expect(statuses.slice(200)).toEqual(Array(10).fill(429));
+      expect(remaining.slice(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => 199 - i));
+    });
+
     it("keeps partners apart", async () => {
       const a = await provisionPartner({ rateLimitPerSecond: 1 });
       const b = await provisionPartner({ rateLimitPerSecond: 1 });

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/lib/logger";
+import { LeasingLimiter } from "../../src/ratelimit/leasing";
 import type { LimitPolicy, RateLimitBackend } from "../../src/ratelimit/types";
 import { checkRateLimit } from "../../src/services/rate-limit";
 
@@ -7,8 +8,14 @@ const policy: LimitPolicy = { key: "sandbox:p", limit: 25, windowMs: 1000, daily
 const log = createLogger("error");
 
 // Stand-ins for a backend in trouble; the real backends are exercised in test/integration.
-const hanging: RateLimitBackend = { name: "upstash", check: () => new Promise(() => undefined) };
-const failing: RateLimitBackend = { name: "upstash", check: () => Promise.reject(new Error("ECONNREFUSED")) };
+const hanging = new LeasingLimiter({
+  name: "upstash",
+  acquire: () => new Promise(() => undefined),
+} satisfies RateLimitBackend);
+const failing = new LeasingLimiter({
+  name: "upstash",
+  acquire: () => Promise.reject(new Error("ECONNREFUSED")),
+} satisfies RateLimitBackend);
 
 describe("checkRateLimit: deadline and failure policy", () => {
   for (const [label, backend] of [
