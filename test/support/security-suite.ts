@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
 import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/services/catalog";
 import { call, tokenFor } from "./http";
@@ -117,11 +117,17 @@ export function securitySuite(route: SecuredRoute) {
       });
     }
 
-    it("refuses a suspended partner", async () => {
-      const p = await provisionPartner();
-      const token = await tokenFor(p);
-      await suspendPartner(p.id);
-      expectRefused(await send(token), 403, 14);
+    it("refuses a suspended partner within 60 s", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      try {
+        const p = await provisionPartner();
+        const token = await tokenFor(p);
+        await suspendPartner(p.id);
+        vi.setSystemTime(Date.now() + 61_000);
+        expectRefused(await send(token), 403, 14);
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it("refuses a token whose credential was revoked", async () => {
