@@ -27,24 +27,40 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 /** Structured JSON lines; every line of a request carries its request id. */
-export function createLogger(level: Level = "info", base: Fields = {}): Logger {
-  const emit = (lvl: Level, msg: string, fields?: Fields) => {
-    if (ORDER[lvl] < ORDER[level]) return;
+class JsonLogger implements Logger {
+  constructor(
+    private readonly level: Level,
+    private readonly base: Fields,
+  ) {}
+
+  debug(msg: string, fields?: Fields) {
+    this.emit("debug", msg, fields);
+  }
+  info(msg: string, fields?: Fields) {
+    this.emit("info", msg, fields);
+  }
+  warn(msg: string, fields?: Fields) {
+    this.emit("warn", msg, fields);
+  }
+  error(msg: string, fields?: Fields) {
+    this.emit("error", msg, fields);
+  }
+  with(fields: Fields): Logger {
+    return new JsonLogger(this.level, { ...this.base, ...fields });
+  }
+
+  private emit(lvl: Level, msg: string, fields?: Fields) {
+    if (ORDER[lvl] < ORDER[this.level]) return;
     const line = JSON.stringify({
       level: lvl,
       msg,
       time: new Date().toISOString(),
-      ...(redact({ ...base, ...fields }) as Fields),
+      ...(redact({ ...this.base, ...fields }) as Fields),
     });
     if (lvl === "error") console.error(line);
     else if (lvl === "warn") console.warn(line);
     else console.log(line);
-  };
-  return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    with: (fields) => createLogger(level, { ...base, ...fields }),
-  };
+  }
 }
+
+export const createLogger = (level: Level = "info", base: Fields = {}): Logger => new JsonLogger(level, base);

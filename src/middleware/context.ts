@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
 import { type Config, type Env, loadConfig } from "../env";
-import { isWellFormedRequestId, uuidv7 } from "../lib/ids";
+import { isUuid, isWellFormedRequestId, uuidv7 } from "../lib/ids";
 import { createLogger } from "../lib/logger";
 import { DurableObjectBackend } from "../ratelimit/durable-object";
 import { LeasingLimiter } from "../ratelimit/leasing";
@@ -49,6 +49,8 @@ export const requestContext = () =>
     const incoming = c.req.header("X-Request-Id");
     const requestId = incoming && isWellFormedRequestId(incoming) ? incoming : uuidv7();
     c.set("requestId", requestId);
+    // The response envelope's id defaults to the request id when that is a UUID: one id, not two.
+    if (isUuid(requestId)) c.set("envelopeId", requestId);
     c.header("X-Request-Id", requestId);
     let config: Config;
     try {

@@ -29,12 +29,21 @@ function compile(routes: readonly { method: string; path: string }[]): Compiled[
  */
 export const routeGuard = (app: Hono<AppEnv>) => {
   let table: Compiled[] | undefined;
+  // Allowed methods by concrete path, bounded: hot paths are matched once, not per request.
+  const memo = new Map<string, Set<string>>();
+  const allowedFor = (path: string) => {
+    let allowed = memo.get(path);
+    if (!allowed) {
+      table ??= compile(app.routes);
+      allowed = new Set(table.filter((r) => r.pattern.test(path)).flatMap((r) => [...r.methods]));
+      if (memo.size >= 5000) memo.clear();
+      memo.set(path, allowed);
+    }
+    return allowed;
+  };
   return createMiddleware<AppEnv>(async function routeGuard(c, next) {
-    table ??= compile(app.routes);
-    const matches = table.filter((r) => r.pattern.test(c.req.path));
-    if (matches.length === 0)
-      throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
-    const allowed = new Set(matches.flatMap((r) => [...r.methods]));
+    const allowed = allowedFor(c.req.path);
+    if (allowed.size === 0) throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     if (!allowed.has(c.req.method)) {
       const list = [...allowed].sort().join(", ");
       throw new ApiError(

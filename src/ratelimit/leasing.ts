@@ -35,16 +35,21 @@ export class LeasingLimiter {
     return this.backend.name;
   }
 
+  /** A permit from this isolate's lease, without any I/O; undefined when there is none. */
+  spendLocal(policy: LimitPolicy): LimitDecision | undefined {
+    const lease = this.leases.get(policy.key);
+    if (!lease || lease.left <= 0 || lease.expiresAt <= Date.now()) return undefined;
+    lease.left -= 1;
+    return { ...lease.grant, allowed: true, remaining: lease.grant.remaining + lease.left };
+  }
+
   async check(policy: LimitPolicy): Promise<LimitDecision> {
     const size = leaseSize(policy.limit);
     if (size === 1) return this.backend.acquire(policy, 1);
     // A few rounds at most: concurrent requests may spend a fresh lease before we do.
     for (let round = 0; round < 3; round++) {
-      const lease = this.leases.get(policy.key);
-      if (lease && lease.left > 0 && lease.expiresAt > Date.now()) {
-        lease.left -= 1;
-        return { ...lease.grant, allowed: true, remaining: lease.grant.remaining + lease.left };
-      }
+      const local = this.spendLocal(policy);
+      if (local) return local;
       const grant = await this.renew(policy, size);
       if (grant.granted === 0) return grant;
     }

@@ -25,11 +25,14 @@ export type LimitOutcome = LimitDecision & { degraded?: boolean };
  * `closed` refuses it. Sandbox defaults to open, production to closed.
  */
 export async function checkRateLimit(
-  limiter: Pick<LeasingLimiter, "name" | "check">,
+  limiter: Pick<LeasingLimiter, "name" | "check" | "spendLocal">,
   policy: LimitPolicy,
   config: Pick<Config, "RATE_LIMIT_TIMEOUT_MS" | "RATE_LIMIT_FAILURE_MODE">,
   log: Logger,
 ): Promise<LimitOutcome | "unavailable"> {
+  // A permit already leased to this isolate needs no I/O, hence no deadline timer.
+  const local = limiter.spendLocal(policy);
+  if (local) return local;
   try {
     return await withDeadline(limiter.check(policy), config.RATE_LIMIT_TIMEOUT_MS);
   } catch (err) {
