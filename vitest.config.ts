@@ -39,6 +39,9 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
       testTimeout: 20_000,
+      // One file at a time: on a 2-core machine, parallel files starve the limiter backends past
+      // their 50 ms deadline, and the exact-count rate-limit tests would see fail-open decisions.
+      fileParallelism: false,
     },
   };
 });
