@@ -1,12 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
 import { envelopeResponse, ok } from "../../src/envelope";
 import { v1Route } from "../../src/routes/define";
-import { BASE, basic, tokenFor } from "../support/http";
+import { basic, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 
 // A product route as the payments work will declare them, mounted on a fresh app.
@@ -28,12 +26,8 @@ app.openapi(
   (c) => ok(c, { ok: true }),
 );
 
-async function send(path: string, init: RequestInit, overrides: Partial<Env> = {}) {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return { res, body: await res.json<{ error: { code: number; message: string } | null }>() };
-}
+const send = (path: string, init: RequestInit, overrides: Partial<Env> = {}) =>
+  fetchWithEnv(app, overrides, path, init);
 
 describe("product and scope entitlement", () => {
   it("refuses an unlicensed product (21) before a missing scope, and admits an entitled call", async () => {

@@ -1,26 +1,15 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
 import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
-import { BASE, basic, tokenFor } from "../support/http";
+import { basic, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 
-// The same code configured as production (same keys here, so only the environment differs).
-const production = {
-  ...env,
-  ENVIRONMENT: "production",
-  ISSUER: env.ISSUER.replace("http:", "https:"),
-} as Env;
+// The same code configured as production (same keys and https issuer here, so only the environment differs).
+const production: Partial<Env> = { ENVIRONMENT: "production" };
 const app = createApp();
 
-async function send(path: string, init: RequestInit) {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, init), production, ctx);
-  await waitOnExecutionContext(ctx);
-  return { res, body: await res.json<Record<string, unknown>>() };
-}
+const send = (path: string, init: RequestInit) => fetchWithEnv(app, production, path, init);
 
 describe("sandbox and production never mix", () => {
   it("production refuses a sandbox consumer key with a clear error", async () => {

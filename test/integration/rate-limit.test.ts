@@ -1,24 +1,14 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Env } from "../../src/env";
-import { BASE, tokenFor } from "../support/http";
+import { fetchWithEnv, tokenFor } from "../support/http";
 import { addCredential, provisionPartner } from "../support/partners";
 
 const app = createApp();
 
-/** The gateway with some configuration changed: another backend, another failure policy. */
-async function callWith(overrides: Partial<Env>, path: string, token: string) {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`${BASE}${path}`, { headers: { Authorization: `Bearer ${token}` } }),
-    overrides as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return { res, body: await res.json<{ error: { code: number } | null }>() };
-}
+const callWith = (overrides: Partial<Env>, path: string, token: string) =>
+  fetchWithEnv(app, overrides, path, { headers: { Authorization: `Bearer ${token}` } });
 
 const upstashEnv = {
   ...env,

@@ -1,4 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { Env } from "../../src/env";
 import type { TestPartner } from "./partners";
 
 export const BASE = "http://portico.test";
@@ -55,4 +57,21 @@ export async function tokenFor(partner: TestPartner, scope?: string): Promise<st
   });
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
+}
+
+/**
+ * The gateway with its configuration changed (another backend, another environment, another
+ * log level): `app.fetch` with `env` overridden, waiting for the request's background work.
+ */
+export async function fetchWithEnv(
+  app: { fetch: (req: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response> },
+  overrides: Partial<Env>,
+  path: string,
+  init: RequestInit = {},
+): Promise<Call> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  const text = await res.text();
+  return { res, body: text ? JSON.parse(text) : null };
 }
