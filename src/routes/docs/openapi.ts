@@ -40,6 +40,7 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
     tags: [
       { name: "OAuth 2.0", description: "Tokens and keys." },
       { name: "Partner", description: "Your own profile and credentials." },
+      { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
     ],
   });
   doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };

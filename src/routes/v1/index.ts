@@ -1,10 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../types";
+import { registerGetBalance } from "./balance/get";
 import { registerCredentialRoutes } from "./credentials";
+import { registerListLedgerEntries } from "./ledger/get_all";
 import { registerPartnerRoutes } from "./partner";
 
 /** Every /v1 resource mounts here. */
 export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerPartnerRoutes(app);
   registerCredentialRoutes(app);
+  registerGetBalance(app);
+  registerListLedgerEntries(app);
 }

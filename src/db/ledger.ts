@@ -1,0 +1,88 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { journalEntries, ledgerAccounts, postings } from "./schema";
+
+export type AccountRow = typeof ledgerAccounts.$inferInsert;
+export type EntryRow = typeof journalEntries.$inferSelect;
+export type PostingRow = typeof postings.$inferInsert;
+
+/** Accounts (created if new), the entry and its postings in one D1 batch: all or nothing. */
+export async function insertEntry(
+  db: Db,
+  accounts: AccountRow[],
+  entry: typeof journalEntries.$inferInsert,
+  lines: PostingRow[],
+) {
+  const entryInsert = db.insert(journalEntries).values(entry);
+  await db.batch([
+    entryInsert,
+    ...accounts.map((a) => db.insert(ledgerAccounts).values(a).onConflictDoNothing()),
+    ...lines.map((p) => db.insert(postings).values(p)),
+  ]);
+}
+
+export async function findEntry(db: Db, reference: string, kind: string) {
+  const [row] = await db
+    .select()
+    .from(journalEntries)
+    .where(and(eq(journalEntries.reference, reference), eq(journalEntries.kind, kind)))
+    .limit(1);
+  return row;
+}
+
+/** Signed balances (positive on the account's normal side) of an owner's accounts with these codes. */
+export function balancesOf(db: Db, owner: string, codes: string[]) {
+  return db
+    .select({
+      code: ledgerAccounts.code,
+      currency: ledgerAccounts.currency,
+      balance: sql<number>`sum(case when ${postings.direction} = ${ledgerAccounts.normalBalance} then ${postings.amount} else -${postings.amount} end)`,
+    })
+    .from(postings)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, postings.accountId))
+    .where(and(eq(ledgerAccounts.owner, owner), inArray(ledgerAccounts.code, codes)))
+    .groupBy(ledgerAccounts.code, ledgerAccounts.currency)
+    .orderBy(ledgerAccounts.currency);
+}
+
+/** A partner's entries, newest first, one page (`limit + 1` rows to tell whether there is more). */
+export function entriesOf(
+  db: Db,
+  partnerId: string,
+  opts: { reference?: string; startingAfter?: string; limit: number },
+) {
+  return db
+    .select()
+    .from(journalEntries)
+    .where(
+      and(
+        eq(journalEntries.partnerId, partnerId),
+        opts.reference !== undefined ? eq(journalEntries.reference, opts.reference) : undefined,
+        opts.startingAfter !== undefined ? lt(journalEntries.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(journalEntries.id))
+    .limit(opts.limit + 1);
+}
+
+/** The postings of these entries on one owner's accounts. */
+export function postingsOf(db: Db, entryIds: string[], owner: string) {
+  if (entryIds.length === 0) return Promise.resolve([]);
+  return db
+    .select({ posting: postings, account: ledgerAccounts })
+    .from(postings)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, postings.accountId))
+    .where(and(inArray(postings.entryId, entryIds), eq(ledgerAccounts.owner, owner)))
+    .orderBy(postings.id);
+}
+
+/** Debits minus credits over the whole ledger, per currency: zero everywhere when it balances. */
+export function ledgerImbalance(db: Db) {
+  return db
+    .select({
+      currency: postings.currency,
+      imbalance: sql<number>`sum(case when ${postings.direction} = 'debit' then ${postings.amount} else -${postings.amount} end)`,
+    })
+    .from(postings)
+    .groupBy(postings.currency);
+}
