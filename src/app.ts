@@ -3,6 +3,7 @@ import { validationError } from "./envelope";
 import { handleError } from "./error-handler";
 import { authenticate } from "./middleware/authenticate";
 import { requestContext } from "./middleware/context";
+import { idempotency } from "./middleware/idempotency";
 import { jsonBody } from "./middleware/json-body";
 import { rateLimit } from "./middleware/rate-limit";
 import { routeGuard } from "./middleware/route-guard";
@@ -16,8 +17,8 @@ import type { AppEnv } from "./types";
 
 /**
  * The request path: context (request id, logger, services) → for /v1: authentication →
- * rate limit → route guard (404/405) → JSON body (413/415/2) → the route's entitlement
- * and schema validation → handler → service.
+ * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → the
+ * route's entitlement and schema validation → handler → service.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -34,7 +35,7 @@ export function createApp() {
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
   });
-  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody());
+  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency());
 
   registerTokenRoute(app);
   registerWellKnownRoutes(app);

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import type { IdempotencyKey } from "../durable-objects/idempotency";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 
 /** Bindings and variables of the Worker (wrangler.toml `vars`, secrets, bindings). */
 export interface Env {
   DB: D1Database;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  IDEMPOTENCY: DurableObjectNamespace<IdempotencyKey>;
   EVENTS_QUEUE: Queue;
   ENVIRONMENT: string;
   ISSUER: string;

@@ -35,6 +35,18 @@ export function ok<T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, 
   return c.json({ id: c.var.envelopeId ?? uuidv7(), result, error: null as null }, (status ?? 200) as S);
 }
 
+/** Like `ok`, but an idempotent replay of this request answers `replayResult` instead. */
+export function okOnce<T, S extends ContentfulStatusCode = 200>(
+  c: Context<AppEnv>,
+  result: T,
+  replayResult: T,
+  status?: S,
+) {
+  const id = c.var.envelopeId ?? uuidv7();
+  c.set("replayBody", JSON.stringify({ id, result: replayResult, error: null }));
+  return c.json({ id, result, error: null as null }, (status ?? 200) as S);
+}
+
 export function renderError(c: Context<AppEnv>, err: ApiError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   return c.json({ id: c.var.envelopeId ?? uuidv7(), result: null, error: err.body() }, err.status);

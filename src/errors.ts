@@ -53,6 +53,22 @@ export const ERRORS = {
     status: 503,
     message: "The rate limiter is unavailable; the request was refused (fail-closed)",
   },
+  // Idempotency 50–59
+  idempotency_key_required: {
+    code: 50,
+    status: 400,
+    message: "Idempotency-Key header is required on POST: 1–255 printable characters",
+  },
+  idempotency_key_reused: {
+    code: 51,
+    status: 422,
+    message: "Idempotency-Key was already used for a different request",
+  },
+  idempotency_in_flight: {
+    code: 52,
+    status: 409,
+    message: "A request with this Idempotency-Key is still being processed; retry shortly",
+  },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 
+export { IdempotencyKey } from "../durable-objects/idempotency";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const app = createApp();

@@ -29,5 +29,7 @@ export interface AppEnv {
     partner: PartnerProfile;
     /** The `id` of the request envelope, echoed in the response envelope. */
     envelopeId?: string;
+    /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
+    replayBody?: string;
   };
 }

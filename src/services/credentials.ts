@@ -47,7 +47,7 @@ export async function createCredential(
     secretHash: await hashSecret(secret, "key"),
     description,
   });
-  return { ...view(row), consumer_secret: secret };
+  return { ...view(row), consumer_secret: secret as string | null };
 }
 
 export async function listPartnerCredentials(db: Db, partnerId: string): Promise<CredentialView[]> {

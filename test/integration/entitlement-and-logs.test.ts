@@ -97,7 +97,11 @@ describe("logs", () => {
       "/v1/partner/credentials",
       {
         method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          "Idempotency-Key": crypto.randomUUID(),
+        },
         body: JSON.stringify({ params: { description: "card 4111 1111 1111 1111" } }),
       },
       debug,

@@ -19,6 +19,10 @@ export async function call(
   opts: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
 ): Promise<Call> {
   const headers: Record<string, string> = { ...opts.headers };
+  // Every POST under /v1 needs an Idempotency-Key; a fresh one unless the test sets its own.
+  if (method === "POST" && path.startsWith("/v1/") && !("Idempotency-Key" in headers)) {
+    headers["Idempotency-Key"] = crypto.randomUUID();
+  }
   if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
   let body = opts.body;
   if (opts.json !== undefined) {

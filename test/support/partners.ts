@@ -43,7 +43,7 @@ export async function provisionPartner(overrides: Partial<NewPartner> = {}): Pro
 /** A second consumer key for a partner, made the way the API makes it. */
 export async function addCredential(partnerId: string) {
   const created = await createCredential(db, loadConfig(env), partnerId, "second key");
-  return { consumerKey: created.consumer_key, consumerSecret: created.consumer_secret };
+  return { consumerKey: created.consumer_key, consumerSecret: created.consumer_secret ?? "" };
 }
 
 export const suspendPartner = (id: string) => setPartnerStatus(db, id, "suspended");

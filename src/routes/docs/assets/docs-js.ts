@@ -212,7 +212,7 @@ function tryPanel(o) {
     add(form, h("div", { class: "grid" }, h("div", null, h("label", { for: idem.id }, "Idempotency-Key"),
       h("div", { class: "inline" }, idem, h("button", { type: "button", class: "secondary",
         onclick: () => { idem.value = uuid(); } }, "New key")),
-      h("p", { class: "hint" }, "Sent as the Idempotency-Key header. Replay of retries is not live yet: the gateway ignores the header for now."))));
+      h("p", { class: "hint" }, "Send twice with the same key: the second answer replays the first (Idempotent-Replayed: true)."))));
   }
   const send = h("button", { type: "submit" }, "Send");
   const note = h("span", { class: "hint" });
@@ -399,8 +399,9 @@ function authSection() {
       message: "The token lacks the required scope: partner:write", reason: "insufficient_scope", docs: "/docs#error-20" } })),
     h("h3", null, "Headers"), table(["Header", "Meaning"], [
       header("X-Request-Id", "On every answer; send your own (a UUID) to correlate logs. Quote it when you contact support."),
-      header("Idempotency-Key", "On POST and PATCH: a key of yours per operation. Not live yet: " +
-        "the gateway ignores it until idempotent replay (Idempotent-Replayed: true) ships with payments."),
+      header("Idempotency-Key", "Required on every POST: 1–255 printable characters, one per operation. A retry with " +
+        "the same key answers as the first call did, marked Idempotent-Replayed: true; a different request under the key is 422, " +
+        "one still running is 409 with Retry-After. Keys are kept 48 h."),
       header("RateLimit-Limit / -Remaining / -Reset", "Your per-second budget, on every authenticated answer."),
       header("Retry-After", "On 429 and 503: seconds to wait before retrying.")]));
 }

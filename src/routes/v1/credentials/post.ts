@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { envelopeResponse, okOnce } from "../../../envelope";
 import { createCredential } from "../../../services/credentials";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -32,6 +32,7 @@ export function registerCreateCredential(app: OpenAPIHono<AppEnv>) {
     const { db, config } = c.var.services;
     const created = await createCredential(db, config, c.var.partner.id, params.description ?? null);
     c.var.log.info("credential created", { credential_id: created.id });
-    return ok(c, created, 201);
+    // A replay of this request shows the credential but not its secret: that is shown once.
+    return okOnce(c, created, { ...created, consumer_secret: null }, 201);
   });
 }

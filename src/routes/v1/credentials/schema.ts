@@ -14,7 +14,10 @@ export const CredentialSchema = z
   .openapi("Credential");
 
 export const NewCredentialSchema = CredentialSchema.extend({
-  consumer_secret: z.string().openapi({ description: "Shown once, stored only as a hash. Keep it secret." }),
+  consumer_secret: z.string().nullable().openapi({
+    description:
+      "Shown once, stored only as a hash. Keep it secret. null when an idempotent retry replays the creation.",
+  }),
 }).openapi("NewCredential");
 
 export const CreateCredentialRequest = envelopeRequest(

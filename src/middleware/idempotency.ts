@@ -1,0 +1,88 @@
+import { createMiddleware } from "hono/factory";
+import { ApiError, type ErrorName } from "../errors";
+import type { AppEnv } from "../types";
+
+// 1–255 printable ASCII characters (SPEC §2.6).
+const KEY = /^[\x20-\x7e]{1,255}$/;
+/** A holder that died frees the key after this long; a retry then takes over. */
+export const LOCK_MS = 30_000;
+
+/** Refusals that happen before a route executes: never stored, the key stays free. */
+const BEFORE_EXECUTION = new Set<ErrorName>([
+  "invalid_json",
+  "unparseable_field",
+  "validation",
+  "insufficient_scope",
+  "product_not_licensed",
+]);
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** What makes two requests "the same": method, path and the canonical `params` (not the envelope id). */
+export async function fingerprint(method: string, path: string, bodyText: string): Promise<string> {
+  let params: unknown = null;
+  try {
+    params = bodyText ? ((JSON.parse(bodyText) as { params?: unknown }).params ?? null) : null;
+  } catch {
+    params = bodyText; // not reached: the JSON body middleware refused it already
+  }
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(`${method} ${path}\n${canonical(params)}`),
+  );
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Every POST under /v1 carries an Idempotency-Key, scoped to environment + partner + key
+ * in its own Durable Object. A replay answers the stored response with
+ * `Idempotent-Replayed: true`; a different request under the key is 422; one still
+ * running is 409 with Retry-After. Refusals before execution and server errors are not
+ * stored. A route may hand over a sanitized body to store instead of the one it sent
+ * (`replayBody`): a secret shown once is not kept for replays.
+ */
+export const idempotency = () =>
+  createMiddleware<AppEnv>(async function idempotency(c, next) {
+    if (c.req.method !== "POST") return next();
+    const key = c.req.header("Idempotency-Key");
+    if (!key || !KEY.test(key))
+      throw new ApiError("idempotency_key_required", {}, { field: "Idempotency-Key" });
+
+    const namespace = c.env.IDEMPOTENCY;
+    const store = namespace.get(
+      namespace.idFromName(`${c.var.services.config.ENVIRONMENT}:${c.var.partner.id}:${key}`),
+    );
+    const begin = await store.begin(await fingerprint(c.req.method, c.req.path, await c.req.text()), LOCK_MS);
+    if (begin.outcome === "replay") {
+      return c.newResponse(begin.body, begin.status as 200, {
+        "Content-Type": "application/json",
+        "Idempotent-Replayed": "true",
+      });
+    }
+    if (begin.outcome === "mismatch") throw new ApiError("idempotency_key_reused");
+    if (begin.outcome === "in_flight") {
+      throw new ApiError(
+        "idempotency_in_flight",
+        {},
+        { retryable: true, headers: { "Retry-After": String(begin.retryAfterSeconds) } },
+      );
+    }
+
+    await next();
+    const refusedEarly = c.error instanceof ApiError && BEFORE_EXECUTION.has(c.error.reason);
+    if (refusedEarly || c.res.status >= 500) {
+      await store.release(begin.lockToken);
+      return;
+    }
+    // Stored before the answer leaves: a retry must never find the key still "in flight" and run twice.
+    await store.complete(begin.lockToken, c.res.status, c.var.replayBody ?? (await c.res.clone().text()));
+  });
