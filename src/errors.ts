@@ -69,6 +69,12 @@ export const ERRORS = {
     status: 409,
     message: "A request with this Idempotency-Key is still being processed; retry shortly",
   },
+  // Object state 60–69
+  invalid_state_transition: {
+    code: 60,
+    status: 409,
+    message: "Cannot {operation} a {object} whose status is {status}",
+  },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

@@ -1,0 +1,126 @@
+import type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  CardDetails,
+  DeclineReason,
+  OperationResult,
+  PaymentProvider,
+} from "./types";
+
+/** How long a sandbox QR code stays payable. */
+export const QR_TTL_MS = 15 * 60 * 1000;
+
+const VISA: CardDetails = { brand: "visa", first6: "424242", last4: "4242" };
+const MASTERCARD: CardDetails = { brand: "mastercard", first6: "555555", last4: "4444" };
+const THREE_DS: CardDetails = { brand: "visa", first6: "400000", last4: "3220" };
+
+const DECLINES: Record<string, { reason: DeclineReason; last4: string }> = {
+  pm_card_insufficient_funds: { reason: "insufficient_funds", last4: "9995" },
+  pm_card_do_not_honor: { reason: "do_not_honor", last4: "0002" },
+  pm_card_stolen: { reason: "stolen_card", last4: "9979" },
+  pm_card_limit_exceeded: { reason: "limit_exceeded", last4: "9987" },
+  pm_card_risk_decline: { reason: "risk_decline", last4: "9235" },
+  pm_card_bank_unavailable: { reason: "bank_unavailable", last4: "0119" },
+};
+
+const MESSAGES: Record<DeclineReason, string> = {
+  insufficient_funds: "The card has insufficient funds.",
+  do_not_honor: "The card issuer declined the payment.",
+  stolen_card: "The card was reported stolen.",
+  limit_exceeded: "The card's limit was exceeded.",
+  risk_decline: "The payment was declined by risk checks.",
+  bank_unavailable: "The card issuer could not be reached. Retrying later may succeed.",
+};
+
+export const declineOf = (reason: DeclineReason) => ({
+  reason,
+  message: MESSAGES[reason],
+  retryable: reason === "bank_unavailable",
+});
+
+/**
+ * The sandbox's processor: deterministic outcomes by `payment_method_token`, the values
+ * of SPEC §3. It never moves money and never reaches a real bank.
+ */
+export class SandboxPaymentProvider implements PaymentProvider {
+  readonly name = "sandbox";
+
+  constructor(private readonly baseUrl: string) {}
+
+  async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
+    const providerReference = `sbx_${req.paymentId.replace(/-/g, "")}`;
+    const token = req.paymentMethodToken;
+    if (token === "pm_card_visa" || token === "pm_card_mastercard") {
+      const card = token === "pm_card_visa" ? VISA : MASTERCARD;
+      return { outcome: "authorized", providerReference, method: { type: "card", card } };
+    }
+    if (token === "pm_card_3ds") {
+      return {
+        outcome: "requires_action",
+        providerReference,
+        method: { type: "card", card: THREE_DS },
+        action: { type: "redirect", url: `${this.baseUrl}/sandbox/3ds/${req.paymentId}`, expires_at: null },
+      };
+    }
+    const decline = DECLINES[token];
+    if (decline) {
+      return {
+        outcome: "declined",
+        providerReference,
+        method: { type: "card", card: { brand: "visa", first6: "400000", last4: decline.last4 } },
+        decline: declineOf(decline.reason),
+      };
+    }
+    if (token === "pm_bank_redirect") {
+      return {
+        outcome: "pending",
+        providerReference,
+        method: { type: "bank_redirect" },
+        action: { type: "redirect", url: `${this.baseUrl}/sandbox/bank/${req.paymentId}`, expires_at: null },
+      };
+    }
+    if (token === "pm_qr") {
+      return {
+        outcome: "pending",
+        providerReference,
+        method: { type: "qr" },
+        action: {
+          type: "qr_code",
+          qr_code: `portico-sandbox://pay/${req.paymentId}?amount=${req.amount}&currency=${req.currency}`,
+          expires_at: new Date(req.now + QR_TTL_MS).toISOString(),
+        },
+      };
+    }
+    return { outcome: "unknown_method" };
+  }
+
+  async confirmAuthentication(
+    _ref: string,
+    result: "success" | "failure" | "canceled",
+  ): Promise<OperationResult> {
+    if (result === "success") return { ok: true };
+    return { ok: false, decline: declineOf(result === "failure" ? "do_not_honor" : "risk_decline") };
+  }
+
+  async capture(): Promise<OperationResult> {
+    return { ok: true };
+  }
+
+  async void(): Promise<OperationResult> {
+    return { ok: true };
+  }
+
+  async refund(): Promise<OperationResult> {
+    return { ok: true };
+  }
+}
+
+/** The payment_method_token values the sandbox knows, for validation messages and docs. */
+export const SANDBOX_PAYMENT_TOKENS = [
+  "pm_card_visa",
+  "pm_card_mastercard",
+  "pm_card_3ds",
+  ...Object.keys(DECLINES),
+  "pm_bank_redirect",
+  "pm_qr",
+];
