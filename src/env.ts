@@ -1,13 +1,14 @@
 import { z } from "zod";
 import type { IdempotencyKey } from "../durable-objects/idempotency";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { EventMessage } from "./services/events";
 
 /** Bindings and variables of the Worker (wrangler.toml `vars`, secrets, bindings). */
 export interface Env {
   DB: D1Database;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyKey>;
-  EVENTS_QUEUE: Queue;
+  EVENTS_QUEUE: Queue<EventMessage>;
   ENVIRONMENT: string;
   ISSUER: string;
   AUDIENCE: string;

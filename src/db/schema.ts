@@ -131,3 +131,22 @@ export const postings = sqliteTable(
   },
   (t) => [index("postings_entry").on(t.entryId), index("postings_account").on(t.accountId)],
 );
+
+// ---------------------------------------------------------------------------- events
+/** What happened, for webhooks and `GET /v1/events`: stored once per event id. */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    type: text("type").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    /** The JSON payload `{ object }` as sent to webhooks (≤ 20 KB). */
+    data: text("data").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    index("events_partner").on(t.partnerId, t.id),
+    index("events_partner_type").on(t.partnerId, t.type, t.id),
+  ],
+);

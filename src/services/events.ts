@@ -1,0 +1,73 @@
+import type { Db } from "../db/client";
+import { events } from "../db/schema";
+
+/** Event types (SPEC §4); product events join as their products do. */
+export const EVENT_TYPES = [
+  "payment.requires_action",
+  "payment.pending",
+  "payment.authorized",
+  "payment.captured",
+  "payment.failed",
+  "payment.canceled",
+  "payment.expired",
+  "refund.succeeded",
+  "refund.failed",
+  "payout.queued",
+  "payout.sent",
+  "payout.paid",
+  "payout.failed",
+  "endpoint.disabled",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Webhook payloads stay thin (issue 4): the object snapshot, nothing more. */
+export const MAX_EVENT_BYTES = 20 * 1024;
+
+export interface PorticoEvent {
+  /** Chosen by the producer (the outbox), so a re-drained event is the same event. */
+  id: string;
+  type: EventType;
+  partnerId: string;
+  livemode: boolean;
+  createdAt: string;
+  object: Record<string, unknown>;
+}
+
+/** What the queue carries: the id only; consumers read the stored event. */
+export interface EventMessage {
+  eventId: string;
+}
+
+export class EventTooLarge extends Error {
+  override name = "EventTooLarge";
+}
+
+/**
+ * Stores the event once (by id) and enqueues it for delivery. Safe to call again for the
+ * same event, as an outbox drain retried after a crash will: the row is not duplicated,
+ * and consumers are idempotent by event id.
+ */
+export async function publishEvent(
+  db: Db,
+  queue: Queue<EventMessage>,
+  event: PorticoEvent,
+): Promise<{ stored: boolean }> {
+  const data = JSON.stringify({ object: event.object });
+  if (new TextEncoder().encode(data).byteLength > MAX_EVENT_BYTES) {
+    throw new EventTooLarge(`event ${event.type} payload exceeds ${MAX_EVENT_BYTES} bytes`);
+  }
+  const inserted = await db
+    .insert(events)
+    .values({
+      id: event.id,
+      partnerId: event.partnerId,
+      type: event.type,
+      livemode: event.livemode,
+      data,
+      createdAt: event.createdAt,
+    })
+    .onConflictDoNothing()
+    .returning({ id: events.id });
+  await queue.send({ eventId: event.id });
+  return { stored: inserted.length > 0 };
+}
