@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { IdempotencyKey } from "../durable-objects/idempotency";
+import type { PaymentObject } from "../durable-objects/payment";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { EventMessage } from "./services/events";
 
@@ -8,6 +9,7 @@ export interface Env {
   DB: D1Database;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyKey>;
+  PAYMENTS: DurableObjectNamespace<PaymentObject>;
   EVENTS_QUEUE: Queue<EventMessage>;
   ENVIRONMENT: string;
   ISSUER: string;

@@ -150,3 +150,27 @@ export const events = sqliteTable(
     index("events_partner_type").on(t.partnerId, t.type, t.id),
   ],
 );
+
+// -------------------------------------------------------------------------- payments
+/**
+ * Where each payment lives (its Durable Object) and a projection of its state for lists.
+ * The Durable Object is the truth; this row is written before a create is acknowledged
+ * and updated from the object's outbox.
+ */
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    objectName: text("object_name").notNull(),
+    status: text("status").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("payments_partner").on(t.partnerId, t.id),
+    index("payments_partner_status").on(t.partnerId, t.status, t.id),
+  ],
+);

@@ -40,6 +40,7 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
     tags: [
       { name: "OAuth 2.0", description: "Tokens and keys." },
       { name: "Partner", description: "Your own profile and credentials." },
+      { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox." },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
     ],
   });

@@ -4,6 +4,7 @@ import { registerGetBalance } from "./balance/get";
 import { registerCredentialRoutes } from "./credentials";
 import { registerListLedgerEntries } from "./ledger/get_all";
 import { registerPartnerRoutes } from "./partner";
+import { registerPaymentRoutes } from "./payments";
 
 /** Every /v1 resource mounts here. */
 export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
@@ -11,4 +12,5 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerCredentialRoutes(app);
   registerGetBalance(app);
   registerListLedgerEntries(app);
+  registerPaymentRoutes(app);
 }

@@ -1,0 +1,155 @@
+import { DurableObject } from "cloudflare:workers";
+import { paymentProviderFor } from "../src/connectors/payments";
+import { createDb } from "../src/db/client";
+import { upsertPaymentIndex } from "../src/db/payments";
+import { type Env, loadConfig } from "../src/env";
+import { uuidv7 } from "../src/lib/ids";
+import { createLogger } from "../src/lib/logger";
+import { type PorticoEvent, publishEvent } from "../src/services/events";
+import { type EntryInput, postEntry } from "../src/services/ledger";
+import {
+  type CreatePaymentInput,
+  captureEntry,
+  eventTypeOf,
+  type Payment,
+  paymentFrom,
+} from "../src/services/payment-model";
+
+type OutboxItem = { kind: "ledger"; entry: EntryInput } | { kind: "event"; event: PorticoEvent };
+
+export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
+
+const MAX_DRAIN_DELAY_MS = 60_000;
+
+/**
+ * One object per payment, named from the creating request's idempotency scope, so
+ * concurrent duplicates meet here. It is the truth for the payment's state. Ledger
+ * postings and events leave through an outbox written in the same storage transaction
+ * as the state change, drained by an alarm until D1 and the queue have them.
+ */
+export class PaymentObject extends DurableObject<Env> {
+  private creating: Promise<CreateOutcome> | undefined;
+
+  private get kv() {
+    return this.ctx.storage.kv;
+  }
+
+  async get(): Promise<Payment | undefined> {
+    return this.kv.get<Payment>("payment");
+  }
+
+  async create(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
+    const existing = this.kv.get<Payment>("payment");
+    if (existing) {
+      await this.index(existing, objectName, input.partnerId);
+      return { ok: true, payment: existing };
+    }
+    // The provider call yields the input gate: concurrent creates share one attempt.
+    this.creating ??= this.authorize(input, objectName).finally(() => {
+      this.creating = undefined;
+    });
+    return this.creating;
+  }
+
+  private async authorize(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
+    // Persisted before the provider is called: a retry after a crash reuses the same payment id,
+    // which is the provider's idempotency key.
+    const attempt = this.kv.get<CreatePaymentInput>("creating") ?? input;
+    this.kv.put("creating", attempt);
+    const provider = paymentProviderFor(loadConfig(this.env));
+    const result = await provider.authorize({
+      paymentId: attempt.paymentId,
+      amount: attempt.amount,
+      currency: attempt.currency,
+      paymentMethodToken: attempt.paymentMethodToken,
+      capture: attempt.capture,
+      now: Date.parse(attempt.now),
+    });
+    if (result.outcome === "unknown_method") {
+      this.kv.delete("creating");
+      return { ok: false, error: "unknown_method" };
+    }
+
+    const payment = paymentFrom(attempt, provider.name, result);
+    const outbox: OutboxItem[] = [];
+    if (payment.status === "captured") {
+      outbox.push({
+        kind: "ledger",
+        entry: captureEntry(payment, attempt.partnerId, attempt.feeBps, payment.amount),
+      });
+    }
+    const type = eventTypeOf(payment.status);
+    if (type) {
+      outbox.push({
+        kind: "event",
+        event: {
+          id: uuidv7(),
+          type,
+          partnerId: attempt.partnerId,
+          livemode: payment.livemode,
+          createdAt: payment.updated_at,
+          object: { ...payment },
+        },
+      });
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.kv.put("payment", payment);
+      this.kv.delete("creating");
+      this.enqueue(outbox);
+    });
+    await this.ctx.storage.setAlarm(Date.now());
+    await this.index(payment, objectName, attempt.partnerId);
+    return { ok: true, payment };
+  }
+
+  private enqueue(items: OutboxItem[]) {
+    let seq = this.kv.get<number>("outbox_seq") ?? 0;
+    for (const item of items) {
+      seq += 1;
+      this.kv.put(`outbox:${String(seq).padStart(10, "0")}`, item);
+    }
+    this.kv.put("outbox_seq", seq);
+  }
+
+  /** The D1 row that finds this object by payment id; written before a create is acknowledged. */
+  private async index(payment: Payment, objectName: string, partnerId: string) {
+    await upsertPaymentIndex(createDb(this.env.DB), {
+      id: payment.id,
+      partnerId,
+      objectName,
+      status: payment.status,
+      amount: payment.amount,
+      currency: payment.currency,
+      createdAt: payment.created_at,
+      updatedAt: payment.updated_at,
+    });
+  }
+
+  /** Drains the outbox in order; a failure keeps the rest and retries with backoff. */
+  override async alarm() {
+    const db = createDb(this.env.DB);
+    for (const [key, item] of this.kv.list<OutboxItem>({ prefix: "outbox:" })) {
+      try {
+        if (item.kind === "ledger") await postEntry(db, item.entry);
+        else await publishEvent(db, this.env.EVENTS_QUEUE, item.event);
+        this.kv.delete(key);
+      } catch (err) {
+        const attempts = (this.kv.get<number>("drain_attempts") ?? 0) + 1;
+        this.kv.put("drain_attempts", attempts);
+        createLogger("warn").warn("payment outbox drain failed", {
+          key,
+          error: err instanceof Error ? err.name : "unknown",
+          attempts,
+        });
+        await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_DRAIN_DELAY_MS, 1000 * 2 ** attempts));
+        return;
+      }
+    }
+    this.kv.delete("drain_attempts");
+  }
+
+  /** Outbox items not yet drained (for tests and operations). */
+  async pendingOutbox(): Promise<number> {
+    return [...this.kv.list({ prefix: "outbox:" })].length;
+  }
+}

@@ -1,0 +1,27 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import { payments } from "./schema";
+
+export type PaymentIndexRow = typeof payments.$inferInsert;
+
+/** Writes or refreshes a payment's projection; an older status never overwrites a newer one. */
+export async function upsertPaymentIndex(db: Db, row: PaymentIndexRow) {
+  await db
+    .insert(payments)
+    .values(row)
+    .onConflictDoUpdate({
+      target: payments.id,
+      set: { status: row.status, updatedAt: row.updatedAt },
+      setWhere: sql`${payments.updatedAt} <= ${row.updatedAt}`,
+    });
+}
+
+/** The payment's object name, only for its own partner: another partner's id is unknown. */
+export async function findPaymentObject(db: Db, partnerId: string, paymentId: string) {
+  const [row] = await db
+    .select({ objectName: payments.objectName })
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.partnerId, partnerId)))
+    .limit(1);
+  return row?.objectName;
+}

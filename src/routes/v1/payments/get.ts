@@ -1,0 +1,31 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { getPayment } from "../../../services/payments";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { PaymentIdParam, PaymentSchema } from "./schema";
+
+const route = v1Route(
+  { product: "payments", scope: "payments:read" },
+  {
+    method: "get",
+    path: "/v1/payments/{id}",
+    tags: ["Payments"],
+    summary: "Retrieve a payment",
+    description: "The payment's current state, from its Durable Object.",
+    request: { params: PaymentIdParam },
+    responses: {
+      200: {
+        description: "The payment",
+        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
+      },
+    },
+  },
+);
+
+export function registerGetPayment(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getPayment({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+  });
+}

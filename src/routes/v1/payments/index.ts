@@ -1,0 +1,9 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../types";
+import { registerGetPayment } from "./get";
+import { registerCreatePayment } from "./post";
+
+export function registerPaymentRoutes(app: OpenAPIHono<AppEnv>) {
+  registerCreatePayment(app);
+  registerGetPayment(app);
+}

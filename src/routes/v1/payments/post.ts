@@ -1,0 +1,41 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { createPayment } from "../../../services/payments";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CreatePaymentRequest, PaymentSchema } from "./schema";
+
+const route = v1Route(
+  { product: "payments", scope: "payments:write" },
+  {
+    method: "post",
+    path: "/v1/payments",
+    tags: ["Payments"],
+    summary: "Create a payment",
+    description:
+      "Authorizes the payment (and captures it unless `capture` is false). A bank decline is an outcome: the payment is returned with status `failed` and its `failure`. Requires an Idempotency-Key; retries with the same key return the same payment.",
+    request: { body: { required: true, content: { "application/json": { schema: CreatePaymentRequest } } } },
+    responses: {
+      200: {
+        description: "The payment",
+        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
+      },
+    },
+  },
+);
+
+export function registerCreatePayment(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { params } = c.req.valid("json");
+    // Present and well-formed: the idempotency middleware refused the request otherwise.
+    const key = c.req.header("Idempotency-Key") ?? "";
+    const payment = await createPayment(
+      { env: c.env, config: c.var.services.config },
+      c.var.partner,
+      key,
+      params,
+    );
+    c.var.log.info("payment created", { payment_id: payment.id, status: payment.status });
+    return ok(c, payment);
+  });
+}

@@ -1,0 +1,64 @@
+import type { Db } from "../db/client";
+import { findPaymentObject } from "../db/payments";
+import type { Config, Env } from "../env";
+import { ApiError } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import type { Currency } from "../lib/money";
+import type { PartnerProfile } from "./partner-profile";
+import type { Payment } from "./payment-model";
+
+export interface CreatePaymentParams {
+  amount: number;
+  currency: Currency;
+  payment_method_token: string;
+  capture: boolean;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Creates and authorizes (and captures, with `capture: true`) a payment. Its object is
+ * named from the request's idempotency scope, so duplicates of the request meet there.
+ */
+export async function createPayment(
+  deps: { env: Env; config: Config },
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: CreatePaymentParams,
+): Promise<Payment> {
+  const namespace = deps.env.PAYMENTS;
+  const objectName = `payment:${deps.config.ENVIRONMENT}:${partner.id}:${idempotencyKey}`;
+  const outcome = await namespace.get(namespace.idFromName(objectName)).create(
+    {
+      paymentId: uuidv7(),
+      partnerId: partner.id,
+      livemode: partner.environment === "production",
+      feeBps: partner.fees.bps,
+      amount: params.amount,
+      currency: params.currency,
+      paymentMethodToken: params.payment_method_token,
+      capture: params.capture,
+      metadata: params.metadata,
+      now: new Date().toISOString(),
+    },
+    objectName,
+  );
+  if (!outcome.ok) {
+    const field = "params.payment_method_token";
+    throw new ApiError("validation", { field, msg: "Unknown payment method token" }, { field });
+  }
+  return outcome.payment;
+}
+
+/** One of the partner's payments; another partner's id answers exactly as an unknown one. */
+export async function getPayment(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  paymentId: string,
+): Promise<Payment> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  const payment = objectName
+    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).get()
+    : undefined;
+  if (!payment) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  return payment;
+}
