@@ -14,10 +14,29 @@ import {
   type Payment,
   paymentFrom,
 } from "../src/services/payment-model";
+import { isAllowed, type PaymentStatus } from "../src/services/payment-state";
 
 type OutboxItem = { kind: "ledger"; entry: EntryInput } | { kind: "event"; event: PorticoEvent };
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
+
+export type Operation =
+  | { op: "confirm"; result: "success" | "failure" | "canceled" }
+  | { op: "capture"; amount?: number }
+  | { op: "cancel" };
+
+export type OperateOutcome =
+  | { ok: true; payment: Payment }
+  | { ok: false; error: "not_found" }
+  | { ok: false; error: "invalid_state_transition"; status: PaymentStatus }
+  | { ok: false; error: "amount_exceeds"; limit: number };
+
+/** Who the payment belongs to and what it costs them, fixed at creation. */
+interface Meta {
+  partnerId: string;
+  feeBps: number;
+  objectName: string;
+}
 
 const MAX_DRAIN_DELAY_MS = 60_000;
 
@@ -71,13 +90,94 @@ export class PaymentObject extends DurableObject<Env> {
     }
 
     const payment = paymentFrom(attempt, provider.name, result);
-    const outbox: OutboxItem[] = [];
-    if (payment.status === "captured") {
-      outbox.push({
-        kind: "ledger",
-        entry: captureEntry(payment, attempt.partnerId, attempt.feeBps, payment.amount),
-      });
+    const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
+    await this.commit(payment, meta, payment.status === "captured" ? payment.amount : 0, () => {
+      this.kv.put("meta", meta);
+      this.kv.delete("creating");
+    });
+    return { ok: true, payment };
+  }
+
+  /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
+  async operate(operation: Operation): Promise<OperateOutcome> {
+    const payment = this.kv.get<Payment>("payment");
+    const meta = this.kv.get<Meta>("meta");
+    if (!payment || !meta) return { ok: false, error: "not_found" };
+    if (!isAllowed(payment.status, operation.op)) {
+      return { ok: false, error: "invalid_state_transition", status: payment.status };
     }
+    const provider = paymentProviderFor(loadConfig(this.env));
+    const reference = payment.provider_reference ?? payment.id;
+    const now = new Date().toISOString();
+    let next: Payment;
+    let captured = 0;
+    if (operation.op === "capture") {
+      const amount = operation.amount ?? payment.amount_capturable;
+      if (amount > payment.amount_capturable) {
+        return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
+      }
+      const done = await provider.capture(reference, amount);
+      if (!done.ok) return { ok: true, payment };
+      // Capturing part of an authorization releases the rest.
+      next = {
+        ...payment,
+        status: "captured",
+        amount_captured: amount,
+        amount_capturable: 0,
+        updated_at: now,
+      };
+      captured = amount;
+    } else if (operation.op === "cancel") {
+      await provider.void(reference);
+      next = { ...payment, status: "canceled", amount_capturable: 0, next_action: null, updated_at: now };
+    } else {
+      const done = await provider.confirmAuthentication(reference, operation.result);
+      if (done.ok) {
+        next = payment.capture
+          ? {
+              ...payment,
+              status: "captured",
+              amount_captured: payment.amount,
+              next_action: null,
+              updated_at: now,
+            }
+          : {
+              ...payment,
+              status: "authorized",
+              amount_capturable: payment.amount,
+              next_action: null,
+              updated_at: now,
+            };
+        captured = payment.capture ? payment.amount : 0;
+      } else if (operation.result === "canceled") {
+        next = { ...payment, status: "canceled", next_action: null, updated_at: now };
+      } else {
+        next = {
+          ...payment,
+          status: "failed",
+          next_action: null,
+          failure: { code: "card_declined", ...done.decline },
+          updated_at: now,
+        };
+      }
+    }
+    // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.
+    const current = this.kv.get<Payment>("payment");
+    if (current?.status !== payment.status) {
+      return { ok: false, error: "invalid_state_transition", status: current?.status ?? payment.status };
+    }
+    await this.commit(next, meta, captured);
+    return { ok: true, payment: next };
+  }
+
+  /**
+   * The state change, its ledger posting (for `captured` minor units) and its event, in one
+   * storage transaction; then the drain is scheduled and the D1 projection refreshed.
+   */
+  private async commit(payment: Payment, meta: Meta, captured: number, also?: () => void) {
+    const outbox: OutboxItem[] = [];
+    if (captured > 0)
+      outbox.push({ kind: "ledger", entry: captureEntry(payment, meta.partnerId, meta.feeBps, captured) });
     const type = eventTypeOf(payment.status);
     if (type) {
       outbox.push({
@@ -85,7 +185,7 @@ export class PaymentObject extends DurableObject<Env> {
         event: {
           id: uuidv7(),
           type,
-          partnerId: attempt.partnerId,
+          partnerId: meta.partnerId,
           livemode: payment.livemode,
           createdAt: payment.updated_at,
           object: { ...payment },
@@ -94,12 +194,11 @@ export class PaymentObject extends DurableObject<Env> {
     }
     this.ctx.storage.transactionSync(() => {
       this.kv.put("payment", payment);
-      this.kv.delete("creating");
       this.enqueue(outbox);
+      also?.();
     });
     await this.ctx.storage.setAlarm(Date.now());
-    await this.index(payment, objectName, attempt.partnerId);
-    return { ok: true, payment };
+    await this.index(payment, meta.objectName, meta.partnerId);
   }
 
   private enqueue(items: OutboxItem[]) {

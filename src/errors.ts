@@ -75,6 +75,11 @@ export const ERRORS = {
     status: 409,
     message: "Cannot {operation} a {object} whose status is {status}",
   },
+  amount_exceeds: {
+    code: 61,
+    status: 409,
+    message: "The amount {amount} exceeds what the payment allows: {limit}",
+  },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

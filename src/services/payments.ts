@@ -1,3 +1,4 @@
+import type { Operation } from "../../durable-objects/payment";
 import type { Db } from "../db/client";
 import { findPaymentObject } from "../db/payments";
 import type { Config, Env } from "../env";
@@ -61,4 +62,35 @@ export async function getPayment(
     : undefined;
   if (!payment) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
   return payment;
+}
+
+/** Confirm (3-D Secure), capture or cancel one of the partner's payments. */
+export async function operatePayment(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  paymentId: string,
+  operation: Operation,
+): Promise<Payment> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  const outcome = objectName
+    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).operate(operation)
+    : ({ ok: false, error: "not_found" } as const);
+  if (outcome.ok) return outcome.payment;
+  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  if (outcome.error === "amount_exceeds") {
+    const field = "params.amount";
+    throw new ApiError(
+      "amount_exceeds",
+      {
+        amount: operation.op === "capture" ? (operation.amount ?? 0) : 0,
+        limit: `amount_capturable ${outcome.limit}`,
+      },
+      { field },
+    );
+  }
+  throw new ApiError("invalid_state_transition", {
+    operation: operation.op,
+    object: "payment",
+    status: outcome.status,
+  });
 }

@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../types";
 import { registerGetPayment } from "./get";
+import { registerPaymentOperations } from "./operations";
 import { registerCreatePayment } from "./post";
 
 export function registerPaymentRoutes(app: OpenAPIHono<AppEnv>) {
   registerCreatePayment(app);
   registerGetPayment(app);
+  registerPaymentOperations(app);
 }

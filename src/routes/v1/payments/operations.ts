@@ -1,0 +1,109 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Operation } from "../../../../durable-objects/payment";
+import { envelopeResponse, ok } from "../../../envelope";
+import { MAX_AMOUNT_MINOR } from "../../../lib/money";
+import { operatePayment } from "../../../services/payments";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { PaymentIdParam, PaymentSchema } from "./schema";
+
+const ConfirmRequest = z
+  .object({
+    id: z.uuid().optional(),
+    params: z.object({
+      authentication_result: z
+        .enum(["success", "failure", "canceled"])
+        .openapi({ description: "What the customer's bank reported for 3-D Secure." }),
+    }),
+  })
+  .openapi("ConfirmPaymentRequest");
+
+const CaptureRequest = z
+  .object({
+    id: z.uuid().optional(),
+    params: z
+      .object({
+        amount: z
+          .number()
+          .int()
+          .positive()
+          .max(MAX_AMOUNT_MINOR)
+          .optional()
+          .openapi({ description: "Up to `amount_capturable`; default all of it. The rest is released." }),
+      })
+      .default({}),
+  })
+  .openapi("CapturePaymentRequest");
+
+const CancelRequest = z
+  .object({ id: z.uuid().optional(), params: z.object({}).default({}) })
+  .openapi("CancelPaymentRequest");
+
+const operations = [
+  {
+    op: "confirm",
+    schema: ConfirmRequest,
+    summary: "Confirm 3-D Secure",
+    description:
+      "Reports the 3-D Secure result of a payment in `requires_action`: success authorizes (and captures), failure fails it, canceled cancels it.",
+  },
+  {
+    op: "capture",
+    schema: CaptureRequest,
+    summary: "Capture a payment",
+    description:
+      "Captures an authorized payment, in full or in part; the uncaptured rest is released. Posts the capture to the ledger.",
+  },
+  {
+    op: "cancel",
+    schema: CancelRequest,
+    summary: "Cancel a payment",
+    description: "Voids a payment not yet captured (requires_action, pending or authorized).",
+  },
+] as const;
+
+export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
+  for (const spec of operations) {
+    const route = v1Route(
+      { product: "payments", scope: "payments:write" },
+      {
+        method: "post",
+        path: `/v1/payments/{id}/${spec.op}`,
+        tags: ["Payments"],
+        summary: spec.summary,
+        description: `${spec.description} An illegal transition is 409 (code 60) and changes nothing.`,
+        request: {
+          params: PaymentIdParam,
+          body: { required: spec.op === "confirm", content: { "application/json": { schema: spec.schema } } },
+        },
+        responses: {
+          200: {
+            description: "The payment",
+            content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
+          },
+        },
+      },
+    );
+    app.openapi(route, async (c) => {
+      const { id } = c.req.valid("param");
+      const body = c.req.valid("json") as {
+        params?: { authentication_result?: "success" | "failure" | "canceled"; amount?: number };
+      };
+      const params = body.params ?? {};
+      const operation: Operation =
+        spec.op === "confirm"
+          ? { op: "confirm", result: params.authentication_result ?? "failure" }
+          : spec.op === "capture"
+            ? { op: "capture", ...(params.amount !== undefined ? { amount: params.amount } : {}) }
+            : { op: "cancel" };
+      const payment = await operatePayment(
+        { env: c.env, db: c.var.services.db },
+        c.var.partner.id,
+        id,
+        operation,
+      );
+      c.var.log.info(`payment ${spec.op}`, { payment_id: payment.id, status: payment.status });
+      return ok(c, payment);
+    });
+  }
+}
