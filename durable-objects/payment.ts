@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { paymentProviderFor } from "../src/connectors/payments";
 import { createDb } from "../src/db/client";
-import { upsertPaymentIndex } from "../src/db/payments";
+import { insertRefundIndex, upsertPaymentIndex } from "../src/db/payments";
 import { type Env, loadConfig } from "../src/env";
 import { uuidv7 } from "../src/lib/ids";
 import { createLogger } from "../src/lib/logger";
-import { type PorticoEvent, publishEvent } from "../src/services/events";
+import { type EventType, type PorticoEvent, publishEvent } from "../src/services/events";
 import { type EntryInput, postEntry } from "../src/services/ledger";
 import {
   type CreatePaymentInput,
@@ -13,6 +13,8 @@ import {
   eventTypeOf,
   type Payment,
   paymentFrom,
+  type Refund,
+  refundEntry,
 } from "../src/services/payment-model";
 import { isAllowed, type PaymentStatus } from "../src/services/payment-state";
 
@@ -31,6 +33,14 @@ export type OperateOutcome =
   | { ok: false; error: "invalid_state_transition"; status: PaymentStatus }
   | { ok: false; error: "amount_exceeds"; limit: number };
 
+export type RefundOutcome = { ok: true; refund: Refund } | Exclude<OperateOutcome, { ok: true }>;
+
+export interface RefundRequest {
+  refundId: string;
+  amount?: number;
+  reason: Refund["reason"];
+}
+
 /** Who the payment belongs to and what it costs them, fixed at creation. */
 interface Meta {
   partnerId: string;
@@ -48,6 +58,14 @@ const MAX_DRAIN_DELAY_MS = 60_000;
  */
 export class PaymentObject extends DurableObject<Env> {
   private creating: Promise<CreateOutcome> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Operations on the payment run one at a time: provider calls yield the input gate. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
 
   private get kv() {
     return this.ctx.storage.kv;
@@ -91,15 +109,100 @@ export class PaymentObject extends DurableObject<Env> {
 
     const payment = paymentFrom(attempt, provider.name, result);
     const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
-    await this.commit(payment, meta, payment.status === "captured" ? payment.amount : 0, () => {
-      this.kv.put("meta", meta);
-      this.kv.delete("creating");
-    });
+    await this.commit(
+      payment,
+      meta,
+      this.statusItems(payment, meta, payment.status === "captured" ? payment.amount : 0),
+      () => {
+        this.kv.put("meta", meta);
+        this.kv.delete("creating");
+      },
+    );
     return { ok: true, payment };
   }
 
   /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
-  async operate(operation: Operation): Promise<OperateOutcome> {
+  operate(operation: Operation): Promise<OperateOutcome> {
+    return this.serial(() => this.apply(operation));
+  }
+
+  async getRefund(refundId: string): Promise<Refund | undefined> {
+    return this.kv.get<Refund>(`refund:${refundId}`);
+  }
+
+  /** A partial or full refund of captured money; many per payment, never above what was captured. */
+  refund(request: RefundRequest): Promise<RefundOutcome> {
+    return this.serial(async () => {
+      const payment = this.kv.get<Payment>("payment");
+      const meta = this.kv.get<Meta>("meta");
+      if (!payment || !meta) return { ok: false, error: "not_found" };
+      const done = this.kv.get<Refund>(`refund:${request.refundId}`);
+      if (done) return { ok: true, refund: done };
+      if (!isAllowed(payment.status, "refund")) {
+        return { ok: false, error: "invalid_state_transition", status: payment.status };
+      }
+      const refundable = payment.amount_captured - payment.amount_refunded;
+      const amount = request.amount ?? refundable;
+      if (amount > refundable) return { ok: false, error: "amount_exceeds", limit: refundable };
+
+      const provider = paymentProviderFor(loadConfig(this.env));
+      const result = await provider.refund(
+        payment.provider_reference ?? payment.id,
+        request.refundId,
+        amount,
+      );
+      const now = new Date().toISOString();
+      const refund: Refund = {
+        id: request.refundId,
+        object: "refund",
+        payment_id: payment.id,
+        amount,
+        currency: payment.currency,
+        status: result.ok ? "succeeded" : "failed",
+        reason: request.reason,
+        failure_reason: result.ok ? null : result.decline.reason,
+        created_at: now,
+        livemode: payment.livemode,
+      };
+      const refunded = payment.amount_refunded + (result.ok ? amount : 0);
+      const next: Payment = result.ok
+        ? {
+            ...payment,
+            amount_refunded: refunded,
+            status: refunded === payment.amount_captured ? "refunded" : "partially_refunded",
+            updated_at: now,
+          }
+        : payment;
+      const items: OutboxItem[] = [
+        ...(result.ok ? [{ kind: "ledger" as const, entry: refundEntry(refund, meta.partnerId) }] : []),
+        { kind: "event", event: this.event(result.ok ? "refund.succeeded" : "refund.failed", meta, refund) },
+      ];
+      await this.commit(next, meta, items, () => {
+        this.kv.put(`refund:${refund.id}`, refund);
+      });
+      await insertRefundIndex(createDb(this.env.DB), {
+        id: refund.id,
+        partnerId: meta.partnerId,
+        paymentId: payment.id,
+        objectName: meta.objectName,
+        createdAt: now,
+      });
+      return { ok: true, refund };
+    });
+  }
+
+  private event(type: EventType, meta: Meta, object: Payment | Refund): PorticoEvent {
+    return {
+      id: uuidv7(),
+      type,
+      partnerId: meta.partnerId,
+      livemode: object.livemode,
+      createdAt: new Date().toISOString(),
+      object: { ...object },
+    };
+  }
+
+  private async apply(operation: Operation): Promise<OperateOutcome> {
     const payment = this.kv.get<Payment>("payment");
     const meta = this.kv.get<Meta>("meta");
     if (!payment || !meta) return { ok: false, error: "not_found" };
@@ -166,32 +269,25 @@ export class PaymentObject extends DurableObject<Env> {
     if (current?.status !== payment.status) {
       return { ok: false, error: "invalid_state_transition", status: current?.status ?? payment.status };
     }
-    await this.commit(next, meta, captured);
+    await this.commit(next, meta, this.statusItems(next, meta, captured));
     return { ok: true, payment: next };
   }
 
   /**
-   * The state change, its ledger posting (for `captured` minor units) and its event, in one
-   * storage transaction; then the drain is scheduled and the D1 projection refreshed.
+   * The state change and its outbox (ledger postings, events) in one storage transaction;
+   * then the drain is scheduled and the D1 projection refreshed.
    */
-  private async commit(payment: Payment, meta: Meta, captured: number, also?: () => void) {
-    const outbox: OutboxItem[] = [];
+  /** A status change's outbox: the capture's posting (for `captured` minor units) and the status event. */
+  private statusItems(payment: Payment, meta: Meta, captured: number): OutboxItem[] {
+    const items: OutboxItem[] = [];
     if (captured > 0)
-      outbox.push({ kind: "ledger", entry: captureEntry(payment, meta.partnerId, meta.feeBps, captured) });
+      items.push({ kind: "ledger", entry: captureEntry(payment, meta.partnerId, meta.feeBps, captured) });
     const type = eventTypeOf(payment.status);
-    if (type) {
-      outbox.push({
-        kind: "event",
-        event: {
-          id: uuidv7(),
-          type,
-          partnerId: meta.partnerId,
-          livemode: payment.livemode,
-          createdAt: payment.updated_at,
-          object: { ...payment },
-        },
-      });
-    }
+    if (type) items.push({ kind: "event", event: this.event(type, meta, payment) });
+    return items;
+  }
+
+  private async commit(payment: Payment, meta: Meta, outbox: OutboxItem[], also?: () => void) {
     this.ctx.storage.transactionSync(() => {
       this.kv.put("payment", payment);
       this.enqueue(outbox);

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { payments } from "./schema";
+import { payments, refunds } from "./schema";
 
 export type PaymentIndexRow = typeof payments.$inferInsert;
 
@@ -22,6 +22,20 @@ export async function findPaymentObject(db: Db, partnerId: string, paymentId: st
     .select({ objectName: payments.objectName })
     .from(payments)
     .where(and(eq(payments.id, paymentId), eq(payments.partnerId, partnerId)))
+    .limit(1);
+  return row?.objectName;
+}
+
+export async function insertRefundIndex(db: Db, row: typeof refunds.$inferInsert) {
+  await db.insert(refunds).values(row).onConflictDoNothing();
+}
+
+/** The refund's payment object, only for its own partner. */
+export async function findRefundObject(db: Db, partnerId: string, refundId: string) {
+  const [row] = await db
+    .select({ objectName: refunds.objectName })
+    .from(refunds)
+    .where(and(eq(refunds.id, refundId), eq(refunds.partnerId, partnerId)))
     .limit(1);
   return row?.objectName;
 }

@@ -174,3 +174,16 @@ export const payments = sqliteTable(
     index("payments_partner_status").on(t.partnerId, t.status, t.id),
   ],
 );
+
+/** Where each refund's payment object lives, so a refund can be found by its own id. */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    paymentId: text("payment_id").notNull(),
+    objectName: text("object_name").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("refunds_payment").on(t.paymentId)],
+);

@@ -78,6 +78,35 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
   }
 }
 
+/** A refund (SPEC §3): partial or full, many per payment, never above what was captured. */
+export interface Refund {
+  id: string;
+  object: "refund";
+  payment_id: string;
+  amount: number;
+  currency: Currency;
+  status: "pending" | "succeeded" | "failed";
+  reason: "requested_by_customer" | "duplicate" | "fraudulent" | null;
+  failure_reason: string | null;
+  created_at: string;
+  livemode: boolean;
+}
+
+/** A refund takes the money back from the partner's available balance to card clearing. */
+export function refundEntry(refund: Refund, partnerId: string): EntryInput {
+  return {
+    reference: refund.id,
+    kind: "refund",
+    currency: refund.currency,
+    partnerId,
+    description: `refund ${refund.id} of payment ${refund.payment_id}`,
+    lines: [
+      { owner: partnerId, code: "partner_available", direction: "debit", amount: refund.amount },
+      { owner: PLATFORM, code: "card_clearing", direction: "credit", amount: refund.amount },
+    ],
+  };
+}
+
 /** The event a payment's status announces. */
 export const eventTypeOf = (status: PaymentStatus): EventType | null =>
   status === "partially_refunded" || status === "refunded" ? null : (`payment.${status}` as EventType);

@@ -1,12 +1,12 @@
 import type { Operation } from "../../durable-objects/payment";
 import type { Db } from "../db/client";
-import { findPaymentObject } from "../db/payments";
+import { findPaymentObject, findRefundObject } from "../db/payments";
 import type { Config, Env } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
 import type { PartnerProfile } from "./partner-profile";
-import type { Payment } from "./payment-model";
+import type { Payment, Refund } from "./payment-model";
 
 export interface CreatePaymentParams {
   amount: number;
@@ -93,4 +93,48 @@ export async function operatePayment(
     object: "payment",
     status: outcome.status,
   });
+}
+
+/** Refunds captured money of one of the partner's payments, in part or in full. */
+export async function refundPayment(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  paymentId: string,
+  params: { amount?: number; reason?: Refund["reason"] },
+): Promise<Refund> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  if (!objectName) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  const outcome = await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).refund({
+    refundId: uuidv7(),
+    ...(params.amount !== undefined ? { amount: params.amount } : {}),
+    reason: params.reason ?? null,
+  });
+  if (outcome.ok) return outcome.refund;
+  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  if (outcome.error === "amount_exceeds") {
+    const field = "params.amount";
+    throw new ApiError(
+      "amount_exceeds",
+      { amount: params.amount ?? 0, limit: `refundable ${outcome.limit}` },
+      { field },
+    );
+  }
+  throw new ApiError("invalid_state_transition", {
+    operation: "refund",
+    object: "payment",
+    status: outcome.status,
+  });
+}
+
+export async function getRefund(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  refundId: string,
+): Promise<Refund> {
+  const objectName = await findRefundObject(deps.db, partnerId, refundId);
+  const refund = objectName
+    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).getRefund(refundId)
+    : undefined;
+  if (!refund) throw new ApiError("not_found", { resource: `refund ${refundId}` });
+  return refund;
 }

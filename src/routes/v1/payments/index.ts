@@ -3,9 +3,11 @@ import type { AppEnv } from "../../../types";
 import { registerGetPayment } from "./get";
 import { registerPaymentOperations } from "./operations";
 import { registerCreatePayment } from "./post";
+import { registerRefundRoutes } from "./refunds";
 
 export function registerPaymentRoutes(app: OpenAPIHono<AppEnv>) {
   registerCreatePayment(app);
   registerGetPayment(app);
   registerPaymentOperations(app);
+  registerRefundRoutes(app);
 }

@@ -86,10 +86,11 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
     );
     app.openapi(route, async (c) => {
       const { id } = c.req.valid("param");
-      const body = c.req.valid("json") as {
-        params?: { authentication_result?: "success" | "failure" | "canceled"; amount?: number };
-      };
-      const params = body.params ?? {};
+      const body = c.req.valid("json") as
+        | { params?: { authentication_result?: "success" | "failure" | "canceled"; amount?: number } }
+        | undefined;
+      // With no body at all the optional body is not validated: no params.
+      const params = body?.params ?? {};
       const operation: Operation =
         spec.op === "confirm"
           ? { op: "confirm", result: params.authentication_result ?? "failure" }

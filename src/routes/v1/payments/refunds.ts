@@ -1,0 +1,104 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { CURRENCIES, MAX_AMOUNT_MINOR } from "../../../lib/money";
+import { getRefund, refundPayment } from "../../../services/payments";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { PaymentIdParam } from "./schema";
+
+const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
+
+export const RefundSchema = z
+  .object({
+    id: z.string().openapi({ format: "uuid" }),
+    object: z.literal("refund"),
+    payment_id: z.string().openapi({ format: "uuid" }),
+    amount: z.number().int(),
+    currency: z.enum(CURRENCIES),
+    status: z.enum(["pending", "succeeded", "failed"]),
+    reason: z.enum(REASONS).nullable(),
+    failure_reason: z.string().nullable(),
+    created_at: z.string().openapi({ format: "date-time" }),
+    livemode: z.boolean(),
+  })
+  .openapi("Refund");
+
+const CreateRefundRequest = z
+  .object({
+    id: z.uuid().optional(),
+    params: z
+      .object({
+        amount: z
+          .number()
+          .int()
+          .positive()
+          .max(MAX_AMOUNT_MINOR)
+          .optional()
+          .openapi({ description: "Up to what is captured and not yet refunded; default all of it." }),
+        reason: z.enum(REASONS).optional(),
+      })
+      .default({}),
+  })
+  .openapi("CreateRefundRequest");
+
+const createRoute = v1Route(
+  { product: "payments", scope: "payments:write" },
+  {
+    method: "post",
+    path: "/v1/payments/{id}/refunds",
+    tags: ["Payments"],
+    summary: "Refund a payment",
+    description:
+      "Refunds captured money, in part or in full, as many times as needed but never above what was captured (409, code 61). Posts the refund to the ledger.",
+    request: {
+      params: PaymentIdParam,
+      body: { required: false, content: { "application/json": { schema: CreateRefundRequest } } },
+    },
+    responses: {
+      200: {
+        description: "The refund",
+        content: { "application/json": { schema: envelopeResponse(RefundSchema) } },
+      },
+    },
+  },
+);
+
+const getRoute = v1Route(
+  { product: "payments", scope: "payments:read" },
+  {
+    method: "get",
+    path: "/v1/refunds/{id}",
+    tags: ["Payments"],
+    summary: "Retrieve a refund",
+    description: "A refund: `pending`, `succeeded` or `failed`.",
+    request: { params: PaymentIdParam },
+    responses: {
+      200: {
+        description: "The refund",
+        content: { "application/json": { schema: envelopeResponse(RefundSchema) } },
+      },
+    },
+  },
+);
+
+export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    // With no body at all the optional body is not validated, so `params` may be absent: refund everything.
+    const params = (
+      c.req.valid("json") as { params?: { amount?: number; reason?: (typeof REASONS)[number] } } | undefined
+    )?.params;
+    const refund = await refundPayment(
+      { env: c.env, db: c.var.services.db },
+      c.var.partner.id,
+      id,
+      params ?? {},
+    );
+    c.var.log.info("refund created", { payment_id: id, refund_id: refund.id, status: refund.status });
+    return ok(c, refund);
+  });
+  app.openapi(getRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getRefund({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+  });
+}
