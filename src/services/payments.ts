@@ -1,4 +1,4 @@
-import type { Operation } from "../../durable-objects/payment";
+import type { OperateOutcome, Operation } from "../../durable-objects/payment";
 import type { Db } from "../db/client";
 import { findPaymentObject, findRefundObject } from "../db/payments";
 import type { Config, Env } from "../env";
@@ -76,23 +76,7 @@ export async function operatePayment(
     ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).operate(operation)
     : ({ ok: false, error: "not_found" } as const);
   if (outcome.ok) return outcome.payment;
-  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
-  if (outcome.error === "amount_exceeds") {
-    const field = "params.amount";
-    throw new ApiError(
-      "amount_exceeds",
-      {
-        amount: operation.op === "capture" ? (operation.amount ?? 0) : 0,
-        limit: `amount_capturable ${outcome.limit}`,
-      },
-      { field },
-    );
-  }
-  throw new ApiError("invalid_state_transition", {
-    operation: operation.op,
-    object: "payment",
-    status: outcome.status,
-  });
+  return refused(outcome, operation.op, paymentId, operation.op === "capture" ? operation.amount : undefined);
 }
 
 /** Refunds captured money of one of the partner's payments, in part or in full. */
@@ -110,20 +94,7 @@ export async function refundPayment(
     reason: params.reason ?? null,
   });
   if (outcome.ok) return outcome.refund;
-  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
-  if (outcome.error === "amount_exceeds") {
-    const field = "params.amount";
-    throw new ApiError(
-      "amount_exceeds",
-      { amount: params.amount ?? 0, limit: `refundable ${outcome.limit}` },
-      { field },
-    );
-  }
-  throw new ApiError("invalid_state_transition", {
-    operation: "refund",
-    object: "payment",
-    status: outcome.status,
-  });
+  return refused(outcome, "refund", paymentId, params.amount);
 }
 
 export async function getRefund(
@@ -137,4 +108,24 @@ export async function getRefund(
     : undefined;
   if (!refund) throw new ApiError("not_found", { resource: `refund ${refundId}` });
   return refund;
+}
+
+/** The catalogue error for a payment object's refusal. */
+function refused(
+  outcome: Exclude<OperateOutcome, { ok: true }>,
+  operation: string,
+  paymentId: string,
+  amount: number | undefined,
+): never {
+  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  if (outcome.error === "amount_exceeds") {
+    const field = "params.amount";
+    const what = operation === "refund" ? "refundable" : "amount_capturable";
+    throw new ApiError(
+      "amount_exceeds",
+      { amount: amount ?? 0, limit: `${what} ${outcome.limit}` },
+      { field },
+    );
+  }
+  throw new ApiError("invalid_state_transition", { operation, object: "payment", status: outcome.status });
 }

@@ -1,11 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Operation } from "../../../../durable-objects/payment";
 import { envelopeResponse, ok } from "../../../envelope";
-import { MAX_AMOUNT_MINOR } from "../../../lib/money";
 import { operatePayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
-import { PaymentIdParam, PaymentSchema } from "./schema";
+import { PaymentIdParam, PaymentSchema, partialAmount } from "./schema";
 
 const ConfirmRequest = z
   .object({
@@ -23,13 +22,7 @@ const CaptureRequest = z
     id: z.uuid().optional(),
     params: z
       .object({
-        amount: z
-          .number()
-          .int()
-          .positive()
-          .max(MAX_AMOUNT_MINOR)
-          .optional()
-          .openapi({ description: "Up to `amount_capturable`; default all of it. The rest is released." }),
+        amount: partialAmount("Up to `amount_capturable`; default all of it. The rest is released."),
       })
       .default({}),
   })

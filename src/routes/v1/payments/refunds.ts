@@ -1,10 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { envelopeResponse, ok } from "../../../envelope";
-import { CURRENCIES, MAX_AMOUNT_MINOR } from "../../../lib/money";
+import { CURRENCIES } from "../../../lib/money";
 import { getRefund, refundPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
-import { PaymentIdParam } from "./schema";
+import { PaymentIdParam, partialAmount } from "./schema";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
 
@@ -28,13 +28,7 @@ const CreateRefundRequest = z
     id: z.uuid().optional(),
     params: z
       .object({
-        amount: z
-          .number()
-          .int()
-          .positive()
-          .max(MAX_AMOUNT_MINOR)
-          .optional()
-          .openapi({ description: "Up to what is captured and not yet refunded; default all of it." }),
+        amount: partialAmount("Up to what is captured and not yet refunded; default all of it."),
         reason: z.enum(REASONS).optional(),
       })
       .default({}),

@@ -66,4 +66,8 @@ export const CreatePaymentRequest = envelopeRequest(
   }),
 ).openapi("CreatePaymentRequest");
 
+/** A part of a payment's money (capture, refund): positive integer minor units; default all of it. */
+export const partialAmount = (description: string) =>
+  z.number().int().positive().max(MAX_AMOUNT_MINOR).optional().openapi({ description });
+
 export const PaymentIdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
