@@ -315,6 +315,7 @@ export class PaymentObject extends DurableObject<Env> {
       status: payment.status,
       amount: payment.amount,
       currency: payment.currency,
+      snapshot: { ...payment },
       createdAt: payment.created_at,
       updatedAt: payment.updated_at,
     });

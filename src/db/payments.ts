@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { payments, refunds } from "./schema";
 
@@ -11,7 +11,7 @@ export async function upsertPaymentIndex(db: Db, row: PaymentIndexRow) {
     .values(row)
     .onConflictDoUpdate({
       target: payments.id,
-      set: { status: row.status, updatedAt: row.updatedAt },
+      set: { status: row.status, snapshot: row.snapshot, updatedAt: row.updatedAt },
       setWhere: sql`${payments.updatedAt} <= ${row.updatedAt}`,
     });
 }
@@ -38,4 +38,24 @@ export async function findRefundObject(db: Db, partnerId: string, refundId: stri
     .where(and(eq(refunds.id, refundId), eq(refunds.partnerId, partnerId)))
     .limit(1);
   return row?.objectName;
+}
+
+/** A page of the partner's payments, newest first (`limit + 1` rows to tell whether there is more). */
+export function paymentSnapshots(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+) {
+  return db
+    .select({ snapshot: payments.snapshot })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.partnerId, partnerId),
+        opts.status !== undefined ? eq(payments.status, opts.status) : undefined,
+        opts.startingAfter !== undefined ? lt(payments.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(payments.id))
+    .limit(opts.limit + 1);
 }

@@ -166,6 +166,8 @@ export const payments = sqliteTable(
     status: text("status").notNull(),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
+    /** The payment object as of `updated_at`, for lists without a Durable Object call per row. */
+    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

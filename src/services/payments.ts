@@ -1,6 +1,6 @@
 import type { OperateOutcome, Operation } from "../../durable-objects/payment";
 import type { Db } from "../db/client";
-import { findPaymentObject, findRefundObject } from "../db/payments";
+import { findPaymentObject, findRefundObject, paymentSnapshots } from "../db/payments";
 import type { Config, Env } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -128,4 +128,17 @@ function refused(
     );
   }
   throw new ApiError("invalid_state_transition", { operation, object: "payment", status: outcome.status });
+}
+
+/** The partner's payments from the D1 projection, newest first, optionally by status. */
+export async function listPayments(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+): Promise<{ data: Payment[]; has_more: boolean }> {
+  const rows = await paymentSnapshots(db, partnerId, opts);
+  return {
+    data: rows.slice(0, opts.limit).flatMap((r) => (r.snapshot ? [r.snapshot as unknown as Payment] : [])),
+    has_more: rows.length > opts.limit,
+  };
 }
