@@ -1,8 +1,9 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok } from "../../../envelope";
 import { listPartnerEntries } from "../../../services/ledger";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { pageOptions, pageQuery, pageResponse } from "../../pagination";
 
 export const LedgerEntrySchema = z
   .object({
@@ -36,17 +37,7 @@ const Query = z.object({
     .max(255)
     .optional()
     .openapi({ param: { name: "reference", in: "query" } }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(10)
-    .openapi({ param: { name: "limit", in: "query" } }),
-  starting_after: z
-    .uuid()
-    .optional()
-    .openapi({ param: { name: "starting_after", in: "query" } }),
+  ...pageQuery,
 });
 
 const route = v1Route(
@@ -59,16 +50,7 @@ const route = v1Route(
     description:
       "Your journal entries with their postings on your accounts, newest first. Filter by `reference` (a payment, refund or payout id); page with `starting_after`.",
     request: { query: Query },
-    responses: {
-      200: {
-        description: "A page of entries",
-        content: {
-          "application/json": {
-            schema: envelopeResponse(z.object({ data: z.array(LedgerEntrySchema), has_more: z.boolean() })),
-          },
-        },
-      },
-    },
+    responses: { 200: pageResponse(LedgerEntrySchema, "A page of entries") },
   },
 );
 
@@ -76,9 +58,8 @@ export function registerListLedgerEntries(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
     const page = await listPartnerEntries(c.var.services.db, c.var.partner.id, {
-      limit: q.limit,
+      ...pageOptions(q),
       ...(q.reference !== undefined ? { reference: q.reference } : {}),
-      ...(q.starting_after !== undefined ? { startingAfter: q.starting_after } : {}),
     });
     return ok(c, page);
   });
