@@ -1,5 +1,12 @@
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** Lower-case hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const b of bytes) hex += HEX[b];
+  return hex;
+}
+
 /** UUID v7 (RFC 9562): 48-bit millisecond timestamp, then randomness, so ids sort by time. */
 export function uuidv7(now: number = Date.now()): string {
   const bytes = new Uint8Array(16);
@@ -11,8 +18,7 @@ export function uuidv7(now: number = Date.now()): string {
   }
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  let hex = "";
-  for (const b of bytes) hex += HEX[b];
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

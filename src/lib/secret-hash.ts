@@ -4,7 +4,8 @@
 const PBKDF2_ITERATIONS = 100_000; // the Workers runtime's maximum for PBKDF2
 const enc = new TextEncoder();
 
-const b64url = (bytes: Uint8Array) => {
+/** Unpadded base64url. */
+export const b64url = (bytes: Uint8Array) => {
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError, type ErrorName } from "../errors";
+import { toHex } from "../lib/ids";
 import type { AppEnv } from "../types";
 
 // 1–255 printable ASCII characters (SPEC §2.6).
@@ -39,7 +40,7 @@ export async function fingerprint(method: string, path: string, bodyText: string
     "SHA-256",
     new TextEncoder().encode(`${method} ${path}\n${canonical(params)}`),
   );
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(digest));
 }
 
 /**

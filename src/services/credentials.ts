@@ -3,9 +3,8 @@ import { type CredentialRow, insertCredential, listCredentials, revokeCredential
 import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
-import { randomToken } from "../lib/random";
 import { hashSecret } from "../lib/secret-hash";
-import { KEY_PREFIX } from "./oauth";
+import { newConsumerKeyPair } from "./consumer-keys";
 import { profileCache } from "./partner-profile";
 
 export interface CredentialView {
@@ -28,8 +27,6 @@ const view = (row: CredentialRow): CredentialView => ({
   revoked_at: row.revokedAt,
 });
 
-const SECRET_PREFIX = { sandbox: "cs_test_", production: "cs_live_" } as const;
-
 /** A new consumer key and secret. The secret is returned here once and stored only as a hash. */
 export async function createCredential(
   db: Db,
@@ -37,9 +34,7 @@ export async function createCredential(
   partnerId: string,
   description: string | null,
 ) {
-  const env = config.ENVIRONMENT;
-  const consumerKey = `${KEY_PREFIX[env]}${randomToken(18)}`;
-  const secret = `${SECRET_PREFIX[env]}${randomToken(32)}`;
+  const { consumerKey, consumerSecret: secret } = newConsumerKeyPair(config.ENVIRONMENT);
   const row = await insertCredential(db, {
     id: uuidv7(),
     partnerId,

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { findCredential, findUser } from "../db/partners";
 import type { Config } from "../env";
 import { verifySecret } from "../lib/secret-hash";
+import { KEY_PREFIX } from "./consumer-keys";
 import { loadProfile, profileCache } from "./partner-profile";
 import { issueAccessToken } from "./tokens";
 
@@ -31,9 +32,6 @@ export interface TokenResponse {
   token_type: "Bearer";
   expires_in: number;
 }
-
-/** Consumer keys carry their environment, so a credential can never cross over. */
-export const KEY_PREFIX = { sandbox: "ck_test_", production: "ck_live_" } as const;
 
 function parseBasic(header: string | undefined): { key: string; secret: string } {
   const match = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)\s*$/i);

@@ -16,6 +16,9 @@ export interface CreatePaymentParams {
   metadata: Record<string, string>;
 }
 
+/** The Durable Object that holds a payment, by its name. */
+const paymentObject = (env: Env, objectName: string) => env.PAYMENTS.get(env.PAYMENTS.idFromName(objectName));
+
 /**
  * Creates and authorizes (and captures, with `capture: true`) a payment. Its object is
  * named from the request's idempotency scope, so duplicates of the request meet there.
@@ -26,9 +29,8 @@ export async function createPayment(
   idempotencyKey: string,
   params: CreatePaymentParams,
 ): Promise<Payment> {
-  const namespace = deps.env.PAYMENTS;
   const objectName = `payment:${deps.config.ENVIRONMENT}:${partner.id}:${idempotencyKey}`;
-  const outcome = await namespace.get(namespace.idFromName(objectName)).create(
+  const outcome = await paymentObject(deps.env, objectName).create(
     {
       paymentId: uuidv7(),
       partnerId: partner.id,
@@ -57,9 +59,7 @@ export async function getPayment(
   paymentId: string,
 ): Promise<Payment> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
-  const payment = objectName
-    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).get()
-    : undefined;
+  const payment = objectName ? await paymentObject(deps.env, objectName).get() : undefined;
   if (!payment) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
   return payment;
 }
@@ -73,7 +73,7 @@ export async function operatePayment(
 ): Promise<Payment> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   const outcome = objectName
-    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).operate(operation)
+    ? await paymentObject(deps.env, objectName).operate(operation)
     : ({ ok: false, error: "not_found" } as const);
   if (outcome.ok) return outcome.payment;
   return refused(outcome, operation.op, paymentId, operation.op === "capture" ? operation.amount : undefined);
@@ -88,7 +88,7 @@ export async function refundPayment(
 ): Promise<Refund> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   if (!objectName) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
-  const outcome = await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).refund({
+  const outcome = await paymentObject(deps.env, objectName).refund({
     refundId: uuidv7(),
     ...(params.amount !== undefined ? { amount: params.amount } : {}),
     reason: params.reason ?? null,
@@ -103,9 +103,7 @@ export async function getRefund(
   refundId: string,
 ): Promise<Refund> {
   const objectName = await findRefundObject(deps.db, partnerId, refundId);
-  const refund = objectName
-    ? await deps.env.PAYMENTS.get(deps.env.PAYMENTS.idFromName(objectName)).getRefund(refundId)
-    : undefined;
+  const refund = objectName ? await paymentObject(deps.env, objectName).getRefund(refundId) : undefined;
   if (!refund) throw new ApiError("not_found", { resource: `refund ${refundId}` });
   return refund;
 }

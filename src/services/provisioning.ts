@@ -3,6 +3,7 @@ import { uuidv7 } from "../lib/ids";
 import { randomToken } from "../lib/random";
 import { hashSecret } from "../lib/secret-hash";
 import { type Product, scopesFor } from "./catalog";
+import { newConsumerKeyPair } from "./consumer-keys";
 
 export interface NewPartner {
   id?: string;
@@ -43,10 +44,9 @@ export interface ProvisionedPartner {
 export async function buildPartner(input: NewPartner): Promise<ProvisionedPartner> {
   const env = input.environment;
   const partnerId = input.id ?? uuidv7();
-  const consumerKey =
-    input.consumerKey ?? `${env === "production" ? "ck_live_" : "ck_test_"}${randomToken(18)}`;
-  const consumerSecret =
-    input.consumerSecret ?? `${env === "production" ? "cs_live_" : "cs_test_"}${randomToken(32)}`;
+  const generated = newConsumerKeyPair(env);
+  const consumerKey = input.consumerKey ?? generated.consumerKey;
+  const consumerSecret = input.consumerSecret ?? generated.consumerSecret;
   const rows: ProvisionedPartner["rows"] = {
     partner: { id: partnerId, name: input.name, environment: env, status: "active" },
     contract: {
