@@ -1,12 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { paymentProviderFor } from "../src/connectors/payments";
+import { declineOf } from "../src/connectors/payments/sandbox";
 import { createDb } from "../src/db/client";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/db/payments";
 import { type Env, loadConfig } from "../src/env";
-import { uuidv7 } from "../src/lib/ids";
-import { createLogger } from "../src/lib/logger";
-import { type EventType, type PorticoEvent, publishEvent } from "../src/services/events";
-import { type EntryInput, postEntry } from "../src/services/ledger";
 import {
   type CreatePaymentInput,
   captureEntry,
@@ -17,15 +14,18 @@ import {
   refundEntry,
 } from "../src/services/payment-model";
 import { isAllowed, type PaymentStatus } from "../src/services/payment-state";
-
-type OutboxItem = { kind: "ledger"; entry: EntryInput } | { kind: "event"; event: PorticoEvent };
+import { eventOf, Outbox, type OutboxItem } from "./outbox";
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
 
 export type Operation =
   | { op: "confirm"; result: "success" | "failure" | "canceled" }
   | { op: "capture"; amount?: number }
-  | { op: "cancel" };
+  | { op: "cancel" }
+  /** The sandbox's "buttons": the asynchronous outcome of an A2A or QR payment. */
+  | { op: "simulate"; outcome: "succeeded" | "failed" }
+  /** A QR code or redirect whose time ran out (the object's alarm). */
+  | { op: "expire" };
 
 export type OperateOutcome =
   | { ok: true; payment: Payment }
@@ -48,7 +48,8 @@ interface Meta {
   objectName: string;
 }
 
-const MAX_DRAIN_DELAY_MS = 60_000;
+/** A create that crashed before committing is finished by the alarm after this long. */
+const CREATE_RECOVERY_MS = 30_000;
 
 /**
  * One object per payment, named from the creating request's idempotency scope, so
@@ -69,6 +70,10 @@ export class PaymentObject extends DurableObject<Env> {
 
   private get kv() {
     return this.ctx.storage.kv;
+  }
+
+  private get outbox() {
+    return new Outbox(this.kv, this.env);
   }
 
   async get(): Promise<Payment | undefined> {
@@ -93,6 +98,9 @@ export class PaymentObject extends DurableObject<Env> {
     // which is the provider's idempotency key.
     const attempt = this.kv.get<CreatePaymentInput>("creating") ?? input;
     this.kv.put("creating", attempt);
+    this.kv.put("object_name", objectName);
+    // If this instance dies before the commit, the alarm finishes the attempt (nobody may retry).
+    await this.ctx.storage.setAlarm(Date.now() + CREATE_RECOVERY_MS);
     const provider = paymentProviderFor(loadConfig(this.env));
     const result = await provider.authorize({
       paymentId: attempt.paymentId,
@@ -175,7 +183,7 @@ export class PaymentObject extends DurableObject<Env> {
         : payment;
       const items: OutboxItem[] = [
         ...(result.ok ? [{ kind: "ledger" as const, entry: refundEntry(refund, meta.partnerId) }] : []),
-        { kind: "event", event: this.event(result.ok ? "refund.succeeded" : "refund.failed", meta, refund) },
+        eventOf(result.ok ? "refund.succeeded" : "refund.failed", meta.partnerId, refund),
       ];
       await this.commit(next, meta, items, () => {
         this.kv.put(`refund:${refund.id}`, refund);
@@ -191,17 +199,6 @@ export class PaymentObject extends DurableObject<Env> {
     });
   }
 
-  private event(type: EventType, meta: Meta, object: Payment | Refund): PorticoEvent {
-    return {
-      id: uuidv7(),
-      type,
-      partnerId: meta.partnerId,
-      livemode: object.livemode,
-      createdAt: new Date().toISOString(),
-      object: { ...object },
-    };
-  }
-
   private async apply(operation: Operation): Promise<OperateOutcome> {
     const payment = this.kv.get<Payment>("payment");
     const meta = this.kv.get<Meta>("meta");
@@ -209,101 +206,92 @@ export class PaymentObject extends DurableObject<Env> {
     if (!isAllowed(payment.status, operation.op)) {
       return { ok: false, error: "invalid_state_transition", status: payment.status };
     }
-    const provider = paymentProviderFor(loadConfig(this.env));
-    const reference = payment.provider_reference ?? payment.id;
-    const now = new Date().toISOString();
-    let next: Payment;
-    let captured = 0;
-    if (operation.op === "capture") {
-      const amount = operation.amount ?? payment.amount_capturable;
-      if (amount > payment.amount_capturable) {
-        return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
-      }
-      const done = await provider.capture(reference, amount);
-      if (!done.ok) return { ok: true, payment };
-      // Capturing part of an authorization releases the rest.
-      next = {
-        ...payment,
-        status: "captured",
-        amount_captured: amount,
-        amount_capturable: 0,
-        updated_at: now,
-      };
-      captured = amount;
-    } else if (operation.op === "cancel") {
-      await provider.void(reference);
-      next = { ...payment, status: "canceled", amount_capturable: 0, next_action: null, updated_at: now };
-    } else {
-      const done = await provider.confirmAuthentication(reference, operation.result);
-      if (done.ok) {
-        next = payment.capture
-          ? {
-              ...payment,
-              status: "captured",
-              amount_captured: payment.amount,
-              next_action: null,
-              updated_at: now,
-            }
-          : {
-              ...payment,
-              status: "authorized",
-              amount_capturable: payment.amount,
-              next_action: null,
-              updated_at: now,
-            };
-        captured = payment.capture ? payment.amount : 0;
-      } else if (operation.result === "canceled") {
-        next = { ...payment, status: "canceled", next_action: null, updated_at: now };
-      } else {
-        next = {
-          ...payment,
-          status: "failed",
-          next_action: null,
-          failure: { code: "card_declined", ...done.decline },
-          updated_at: now,
-        };
-      }
+    if (operation.op === "capture" && (operation.amount ?? 0) > payment.amount_capturable) {
+      return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
     }
+    const next = await this.transition(payment, operation, new Date().toISOString());
+    if (next === payment) return { ok: true, payment };
     // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.
     const current = this.kv.get<Payment>("payment");
     if (current?.status !== payment.status) {
       return { ok: false, error: "invalid_state_transition", status: current?.status ?? payment.status };
     }
+    const captured = next.amount_captured - payment.amount_captured;
     await this.commit(next, meta, this.statusItems(next, meta, captured));
     return { ok: true, payment: next };
   }
 
-  /**
-   * The state change and its outbox (ledger postings, events) in one storage transaction;
-   * then the drain is scheduled and the D1 projection refreshed.
-   */
+  /** The payment after a legal operation, as the provider answers it (the same object when nothing changed). */
+  private async transition(payment: Payment, operation: Operation, now: string): Promise<Payment> {
+    const provider = paymentProviderFor(loadConfig(this.env));
+    const reference = payment.provider_reference ?? payment.id;
+    const settled = { next_action: null, updated_at: now };
+    // Authorized (and captured, when the payment asked for it) in full.
+    const succeeded: Payment = payment.capture
+      ? { ...payment, ...settled, status: "captured", amount_captured: payment.amount }
+      : { ...payment, ...settled, status: "authorized", amount_capturable: payment.amount };
+    switch (operation.op) {
+      case "capture": {
+        const amount = operation.amount ?? payment.amount_capturable;
+        if (!(await provider.capture(reference, amount)).ok) return payment;
+        // Capturing part of an authorization releases the rest.
+        return {
+          ...payment,
+          status: "captured",
+          amount_captured: amount,
+          amount_capturable: 0,
+          updated_at: now,
+        };
+      }
+      case "cancel":
+        await provider.void(reference);
+        return { ...payment, ...settled, status: "canceled", amount_capturable: 0 };
+      case "confirm": {
+        const done = await provider.confirmAuthentication(reference, operation.result);
+        if (done.ok) return succeeded;
+        if (operation.result === "canceled") return { ...payment, ...settled, status: "canceled" };
+        return {
+          ...payment,
+          ...settled,
+          status: "failed",
+          failure: { code: "card_declined", ...done.decline },
+        };
+      }
+      case "simulate":
+        if (operation.outcome === "succeeded") return succeeded;
+        return {
+          ...payment,
+          ...settled,
+          status: "failed",
+          failure: { code: "card_declined", ...declineOf("do_not_honor") },
+        };
+      case "expire":
+        return { ...payment, ...settled, status: "expired" };
+    }
+  }
+
   /** A status change's outbox: the capture's posting (for `captured` minor units) and the status event. */
   private statusItems(payment: Payment, meta: Meta, captured: number): OutboxItem[] {
     const items: OutboxItem[] = [];
     if (captured > 0)
       items.push({ kind: "ledger", entry: captureEntry(payment, meta.partnerId, meta.feeBps, captured) });
     const type = eventTypeOf(payment.status);
-    if (type) items.push({ kind: "event", event: this.event(type, meta, payment) });
+    if (type) items.push(eventOf(type, meta.partnerId, payment));
     return items;
   }
 
+  /**
+   * The state change and its outbox (ledger postings, events) in one storage transaction;
+   * then the drain is scheduled and the D1 projection refreshed.
+   */
   private async commit(payment: Payment, meta: Meta, outbox: OutboxItem[], also?: () => void) {
     this.ctx.storage.transactionSync(() => {
       this.kv.put("payment", payment);
-      this.enqueue(outbox);
+      this.outbox.enqueue(outbox);
       also?.();
     });
     await this.ctx.storage.setAlarm(Date.now());
     await this.index(payment, meta.objectName, meta.partnerId);
-  }
-
-  private enqueue(items: OutboxItem[]) {
-    let seq = this.kv.get<number>("outbox_seq") ?? 0;
-    for (const item of items) {
-      seq += 1;
-      this.kv.put(`outbox:${String(seq).padStart(10, "0")}`, item);
-    }
-    this.kv.put("outbox_seq", seq);
   }
 
   /** The D1 row that finds this object by payment id; written before a create is acknowledged. */
@@ -321,31 +309,29 @@ export class PaymentObject extends DurableObject<Env> {
     });
   }
 
-  /** Drains the outbox in order; a failure keeps the rest and retries with backoff. */
+  /**
+   * Finishes a create that crashed before its commit, drains the outbox (backing off on
+   * failure), then expires a QR code or redirect whose time ran out, or waits for it.
+   */
   override async alarm() {
-    const db = createDb(this.env.DB);
-    for (const [key, item] of this.kv.list<OutboxItem>({ prefix: "outbox:" })) {
-      try {
-        if (item.kind === "ledger") await postEntry(db, item.entry);
-        else await publishEvent(db, this.env.EVENTS_QUEUE, item.event);
-        this.kv.delete(key);
-      } catch (err) {
-        const attempts = (this.kv.get<number>("drain_attempts") ?? 0) + 1;
-        this.kv.put("drain_attempts", attempts);
-        createLogger("warn").warn("payment outbox drain failed", {
-          key,
-          error: err instanceof Error ? err.name : "unknown",
-          attempts,
-        });
-        await this.ctx.storage.setAlarm(Date.now() + Math.min(MAX_DRAIN_DELAY_MS, 1000 * 2 ** attempts));
-        return;
-      }
+    const attempt = this.kv.get<CreatePaymentInput>("creating");
+    const objectName = this.kv.get<string>("object_name");
+    if (attempt && objectName && !this.kv.get("payment")) await this.create(attempt, objectName);
+
+    const drain = await this.outbox.drain();
+    if (!drain.drained) {
+      await this.ctx.storage.setAlarm(Date.now() + drain.retryInMs);
+      return;
     }
-    this.kv.delete("drain_attempts");
+    const payment = this.kv.get<Payment>("payment");
+    const expiresAt = payment?.next_action?.expires_at;
+    if (!payment || !expiresAt || !isAllowed(payment.status, "expire")) return;
+    if (Date.parse(expiresAt) <= Date.now()) await this.operate({ op: "expire" });
+    else await this.ctx.storage.setAlarm(Date.parse(expiresAt));
   }
 
   /** Outbox items not yet drained (for tests and operations). */
   async pendingOutbox(): Promise<number> {
-    return [...this.kv.list({ prefix: "outbox:" })].length;
+    return this.outbox.pending();
   }
 }

@@ -80,6 +80,11 @@ export const ERRORS = {
     status: 409,
     message: "The amount {amount} exceeds what the payment allows: {limit}",
   },
+  insufficient_balance: {
+    code: 62,
+    status: 409,
+    message: "The amount {amount} exceeds the available balance in {currency}: {available}",
+  },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;

@@ -21,6 +21,57 @@ export async function insertEntry(
   ]);
 }
 
+/** The account must hold at least this much, on its normal side, when the entry is written. */
+export interface BalanceGuard {
+  accountId: string;
+  atLeast: number;
+}
+
+/** Signed balance of one account, positive on its normal side (SQL, for use inside a statement). */
+const balanceOf = (accountId: string) => sql`(
+  SELECT COALESCE(SUM(CASE WHEN p.direction = a.normal_balance THEN p.amount ELSE -p.amount END), 0)
+  FROM postings p JOIN ledger_accounts a ON a.id = p.account_id
+  WHERE p.account_id = ${accountId})`;
+
+/**
+ * Like `insertEntry`, but the entry and its postings are written only if the guarded
+ * account still holds enough, checked inside the same D1 transaction: concurrent
+ * guarded entries can never take it below `atLeast` together. Resolves `true` when the
+ * entry was written, `false` when the guard refused (nothing written).
+ */
+export async function insertGuardedEntry(
+  db: Db,
+  accounts: AccountRow[],
+  entry: typeof journalEntries.$inferInsert,
+  lines: PostingRow[],
+  guard: BalanceGuard,
+): Promise<boolean> {
+  await db.batch([
+    db.run(sql`INSERT INTO journal_entries (id, reference, kind, currency, partner_id, amount, description)
+      SELECT ${entry.id}, ${entry.reference}, ${entry.kind}, ${entry.currency}, ${entry.partnerId ?? null},
+             ${entry.amount}, ${entry.description ?? null}
+      WHERE ${balanceOf(guard.accountId)} >= ${guard.atLeast}`),
+    ...accounts.map((a) => db.insert(ledgerAccounts).values(a).onConflictDoNothing()),
+    ...lines.map((p) =>
+      db.run(sql`INSERT INTO postings (id, entry_id, account_id, direction, amount, currency)
+        SELECT ${p.id}, ${p.entryId}, ${p.accountId}, ${p.direction}, ${p.amount}, ${p.currency}
+        WHERE EXISTS (SELECT 1 FROM journal_entries WHERE id = ${p.entryId})`),
+    ),
+  ]);
+  const [written] = await db
+    .select({ id: journalEntries.id })
+    .from(journalEntries)
+    .where(eq(journalEntries.id, entry.id as string))
+    .limit(1);
+  return written !== undefined;
+}
+
+/** One account's signed balance (positive on its normal side). */
+export async function accountBalance(db: Db, accountId: string): Promise<number> {
+  const row = await db.get<{ balance: number }>(sql`SELECT ${balanceOf(accountId)} AS balance`);
+  return Number(row?.balance ?? 0);
+}
+
 export async function findEntry(db: Db, reference: string, kind: string) {
   const [row] = await db
     .select()

@@ -1,5 +1,13 @@
 import type { Db } from "../db/client";
-import { balancesOf, entriesOf, findEntry, insertEntry, postingsOf } from "../db/ledger";
+import {
+  accountBalance,
+  balancesOf,
+  entriesOf,
+  findEntry,
+  insertEntry,
+  insertGuardedEntry,
+  postingsOf,
+} from "../db/ledger";
 import { uuidv7 } from "../lib/ids";
 import { type Currency, isCurrency, MAX_AMOUNT_MINOR } from "../lib/money";
 
@@ -65,11 +73,8 @@ export function validateEntry(input: EntryInput): number {
   return debits;
 }
 
-/**
- * Posts a balanced entry exactly once per (reference, kind). A repeat of the same event
- * returns the entry already posted and writes nothing.
- */
-export async function postEntry(db: Db, input: EntryInput): Promise<{ entryId: string; created: boolean }> {
+/** The rows of an entry: its accounts (created on first use), the entry and its postings. */
+function rowsOf(input: EntryInput) {
   const amount = validateEntry(input);
   const entryId = uuidv7();
   const accounts = new Map(
@@ -84,36 +89,79 @@ export async function postEntry(db: Db, input: EntryInput): Promise<{ entryId: s
       },
     ]),
   );
+  const entry = {
+    id: entryId,
+    reference: input.reference,
+    kind: input.kind,
+    currency: input.currency,
+    partnerId: input.partnerId,
+    amount,
+    description: input.description ?? null,
+  };
+  const lines = input.lines.map((l) => ({
+    id: uuidv7(),
+    entryId,
+    accountId: accountId(l.owner, l.code, input.currency),
+    direction: l.direction,
+    amount: l.amount,
+    currency: input.currency,
+  }));
+  return { entryId, accounts: [...accounts.values()], entry, lines };
+}
+
+/** The entry already posted for this business event, when the insert hit the (reference, kind) key. */
+async function alreadyPosted(db: Db, input: EntryInput, err: unknown) {
+  return String(err).includes("UNIQUE constraint failed: journal_entries.reference")
+    ? await findEntry(db, input.reference, input.kind)
+    : undefined;
+}
+
+/**
+ * Posts a balanced entry exactly once per (reference, kind). A repeat of the same event
+ * returns the entry already posted and writes nothing.
+ */
+export async function postEntry(db: Db, input: EntryInput): Promise<{ entryId: string; created: boolean }> {
+  const { entryId, accounts, entry, lines } = rowsOf(input);
   try {
-    await insertEntry(
-      db,
-      [...accounts.values()],
-      {
-        id: entryId,
-        reference: input.reference,
-        kind: input.kind,
-        currency: input.currency,
-        partnerId: input.partnerId,
-        amount,
-        description: input.description ?? null,
-      },
-      input.lines.map((l) => ({
-        id: uuidv7(),
-        entryId,
-        accountId: accountId(l.owner, l.code, input.currency),
-        direction: l.direction,
-        amount: l.amount,
-        currency: input.currency,
-      })),
-    );
+    await insertEntry(db, accounts, entry, lines);
     return { entryId, created: true };
   } catch (err) {
-    const existing = String(err).includes("UNIQUE constraint failed: journal_entries.reference")
-      ? await findEntry(db, input.reference, input.kind)
-      : undefined;
+    const existing = await alreadyPosted(db, input, err);
     if (existing) return { entryId: existing.id, created: false };
     throw err;
   }
+}
+
+export type GuardedPosting =
+  | { ok: true; entryId: string; created: boolean }
+  | { ok: false; available: number };
+
+/**
+ * Posts an entry that takes money out of one of the partner's accounts (a payout hold)
+ * only if that account holds at least `atLeast` at the moment of writing, atomically in
+ * D1, so concurrent guarded entries can never overdraw it. Exactly once per (reference,
+ * kind) like `postEntry`: a repeat returns the entry already posted, whatever the balance now.
+ */
+export async function postGuardedEntry(
+  db: Db,
+  input: EntryInput,
+  guard: { owner: string; code: AccountCode; atLeast: number },
+): Promise<GuardedPosting> {
+  const { entryId, accounts, entry, lines } = rowsOf(input);
+  const guarded = { accountId: accountId(guard.owner, guard.code, input.currency), atLeast: guard.atLeast };
+  try {
+    if (await insertGuardedEntry(db, accounts, entry, lines, guarded)) {
+      return { ok: true, entryId, created: true };
+    }
+  } catch (err) {
+    const existing = await alreadyPosted(db, input, err);
+    if (existing) return { ok: true, entryId: existing.id, created: false };
+    throw err;
+  }
+  // Refused by the guard, or the event had posted before (the guard is checked before the unique key).
+  const existing = await findEntry(db, input.reference, input.kind);
+  if (existing) return { ok: true, entryId: existing.id, created: false };
+  return { ok: false, available: await accountBalance(db, guarded.accountId) };
 }
 
 export interface BalanceAmount {

@@ -9,6 +9,8 @@ import type {
 
 /** How long a sandbox QR code stays payable. */
 export const QR_TTL_MS = 15 * 60 * 1000;
+/** How long a sandbox redirect (3-D Secure, bank) waits for the customer. */
+export const REDIRECT_TTL_MS = 30 * 60 * 1000;
 
 const VISA: CardDetails = { brand: "visa", first6: "424242", last4: "4242" };
 const MASTERCARD: CardDetails = { brand: "mastercard", first6: "555555", last4: "4444" };
@@ -59,7 +61,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         outcome: "requires_action",
         providerReference,
         method: { type: "card", card: THREE_DS },
-        action: { type: "redirect", url: `${this.baseUrl}/sandbox/3ds/${req.paymentId}`, expires_at: null },
+        action: this.redirect(`/sandbox/3ds/${req.paymentId}`, req.now),
       };
     }
     const decline = DECLINES[token];
@@ -76,7 +78,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         outcome: "pending",
         providerReference,
         method: { type: "bank_redirect" },
-        action: { type: "redirect", url: `${this.baseUrl}/sandbox/bank/${req.paymentId}`, expires_at: null },
+        action: this.redirect(`/sandbox/bank/${req.paymentId}`, req.now),
       };
     }
     if (token === "pm_qr") {
@@ -92,6 +94,11 @@ export class SandboxPaymentProvider implements PaymentProvider {
       };
     }
     return { outcome: "unknown_method" };
+  }
+
+  private redirect(path: string, now: number) {
+    const expires_at = new Date(now + REDIRECT_TTL_MS).toISOString();
+    return { type: "redirect" as const, url: `${this.baseUrl}${path}`, expires_at };
   }
 
   async confirmAuthentication(
