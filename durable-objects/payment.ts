@@ -15,6 +15,7 @@ import {
 } from "../src/services/payment-model";
 import { isAllowed, type PaymentStatus } from "../src/services/payment-state";
 import { eventOf, Outbox, type OutboxItem } from "./outbox";
+import { Serial } from "./serial";
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
 
@@ -59,14 +60,8 @@ const CREATE_RECOVERY_MS = 30_000;
  */
 export class PaymentObject extends DurableObject<Env> {
   private creating: Promise<CreateOutcome> | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
-
   /** Operations on the payment run one at a time: provider calls yield the input gate. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work, work);
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
+  private readonly serial = new Serial();
 
   private get kv() {
     return this.ctx.storage.kv;
@@ -131,7 +126,7 @@ export class PaymentObject extends DurableObject<Env> {
 
   /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
   operate(operation: Operation): Promise<OperateOutcome> {
-    return this.serial(() => this.apply(operation));
+    return this.serial.run(() => this.apply(operation));
   }
 
   async getRefund(refundId: string): Promise<Refund | undefined> {
@@ -140,7 +135,7 @@ export class PaymentObject extends DurableObject<Env> {
 
   /** A partial or full refund of captured money; many per payment, never above what was captured. */
   refund(request: RefundRequest): Promise<RefundOutcome> {
-    return this.serial(async () => {
+    return this.serial.run(async () => {
       const payment = this.kv.get<Payment>("payment");
       const meta = this.kv.get<Meta>("meta");
       if (!payment || !meta) return { ok: false, error: "not_found" };

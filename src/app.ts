@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "./envelope";
 import { handleError } from "./error-handler";
+import { ApiError } from "./errors";
 import { authenticate } from "./middleware/authenticate";
 import { requestContext } from "./middleware/context";
 import { idempotency } from "./middleware/idempotency";
@@ -34,6 +35,12 @@ export function createApp() {
   app.use("*", requestContext());
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
+  });
+  // The sandbox's simulate calls do not exist in production: 404 before anything else.
+  app.use("/v1/sandbox/*", async function sandboxOnly(c, next) {
+    if (c.var.services.config.ENVIRONMENT === "production")
+      throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+    await next();
   });
   app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency());
 

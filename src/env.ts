@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { IdempotencyKey } from "../durable-objects/idempotency";
 import type { PaymentObject } from "../durable-objects/payment";
+import type { PayoutObject } from "../durable-objects/payout";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { EventMessage } from "./services/events";
 
@@ -10,6 +11,7 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   IDEMPOTENCY: DurableObjectNamespace<IdempotencyKey>;
   PAYMENTS: DurableObjectNamespace<PaymentObject>;
+  PAYOUTS: DurableObjectNamespace<PayoutObject>;
   EVENTS_QUEUE: Queue<EventMessage>;
   ENVIRONMENT: string;
   ISSUER: string;

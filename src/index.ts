@@ -3,6 +3,7 @@ import type { Env } from "./env";
 
 export { IdempotencyKey } from "../durable-objects/idempotency";
 export { PaymentObject } from "../durable-objects/payment";
+export { PayoutObject } from "../durable-objects/payout";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const app = createApp();

@@ -27,11 +27,11 @@ export interface BalanceGuard {
   atLeast: number;
 }
 
-/** Signed balance of one account, positive on its normal side (SQL, for use inside a statement). */
-const balanceOf = (accountId: string) => sql`(
+/** Signed balance of one account, positive on its normal side (SQL; binds the account id once). */
+const BALANCE_OF = `(
   SELECT COALESCE(SUM(CASE WHEN p.direction = a.normal_balance THEN p.amount ELSE -p.amount END), 0)
   FROM postings p JOIN ledger_accounts a ON a.id = p.account_id
-  WHERE p.account_id = ${accountId})`;
+  WHERE p.account_id = ?)`;
 
 /**
  * Like `insertEntry`, but the entry and its postings are written only if the guarded
@@ -46,29 +46,49 @@ export async function insertGuardedEntry(
   lines: PostingRow[],
   guard: BalanceGuard,
 ): Promise<boolean> {
-  await db.batch([
-    db.run(sql`INSERT INTO journal_entries (id, reference, kind, currency, partner_id, amount, description)
-      SELECT ${entry.id}, ${entry.reference}, ${entry.kind}, ${entry.currency}, ${entry.partnerId ?? null},
-             ${entry.amount}, ${entry.description ?? null}
-      WHERE ${balanceOf(guard.accountId)} >= ${guard.atLeast}`),
-    ...accounts.map((a) => db.insert(ledgerAccounts).values(a).onConflictDoNothing()),
+  const d1 = db.$client;
+  const [written] = await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO journal_entries (id, reference, kind, currency, partner_id, amount, description)
+         SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${BALANCE_OF} >= ?`,
+      )
+      .bind(
+        entry.id,
+        entry.reference,
+        entry.kind,
+        entry.currency,
+        entry.partnerId ?? null,
+        entry.amount,
+        entry.description ?? null,
+        guard.accountId,
+        guard.atLeast,
+      ),
+    ...accounts.map((a) =>
+      d1
+        .prepare(
+          "INSERT INTO ledger_accounts (id, owner, code, currency, normal_balance) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(a.id, a.owner, a.code, a.currency, a.normalBalance),
+    ),
     ...lines.map((p) =>
-      db.run(sql`INSERT INTO postings (id, entry_id, account_id, direction, amount, currency)
-        SELECT ${p.id}, ${p.entryId}, ${p.accountId}, ${p.direction}, ${p.amount}, ${p.currency}
-        WHERE EXISTS (SELECT 1 FROM journal_entries WHERE id = ${p.entryId})`),
+      d1
+        .prepare(
+          `INSERT INTO postings (id, entry_id, account_id, direction, amount, currency)
+           SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM journal_entries WHERE id = ?)`,
+        )
+        .bind(p.id, p.entryId, p.accountId, p.direction, p.amount, p.currency, p.entryId),
     ),
   ]);
-  const [written] = await db
-    .select({ id: journalEntries.id })
-    .from(journalEntries)
-    .where(eq(journalEntries.id, entry.id as string))
-    .limit(1);
-  return written !== undefined;
+  return (written?.meta.changes ?? 0) > 0;
 }
 
 /** One account's signed balance (positive on its normal side). */
 export async function accountBalance(db: Db, accountId: string): Promise<number> {
-  const row = await db.get<{ balance: number }>(sql`SELECT ${balanceOf(accountId)} AS balance`);
+  const row = await db.$client
+    .prepare(`SELECT ${BALANCE_OF} AS balance`)
+    .bind(accountId)
+    .first<{ balance: number }>();
   return Number(row?.balance ?? 0);
 }
 

@@ -189,3 +189,20 @@ export const refunds = sqliteTable(
   },
   (t) => [index("refunds_payment").on(t.paymentId)],
 );
+
+// --------------------------------------------------------------------------- payouts
+/** Where each payout lives (its Durable Object) and its last known status. */
+export const payouts = sqliteTable(
+  "payouts",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    objectName: text("object_name").notNull(),
+    status: text("status").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("payouts_partner").on(t.partnerId, t.id)],
+);

@@ -169,12 +169,16 @@ export interface BalanceAmount {
   amount: number;
 }
 
-/** Available and pending per currency, from the partner's ledger accounts. */
+/** Available, pending and reserved per currency, from the partner's ledger accounts. */
 export async function partnerBalance(db: Db, partnerId: string) {
-  const rows = await balancesOf(db, partnerId, ["partner_available", "partner_pending"]);
+  const rows = await balancesOf(db, partnerId, ["partner_available", "partner_pending", "partner_reserved"]);
   const pick = (code: AccountCode): BalanceAmount[] =>
     rows.filter((r) => r.code === code).map((r) => ({ currency: r.currency, amount: Number(r.balance) }));
-  return { available: pick("partner_available"), pending: pick("partner_pending") };
+  return {
+    available: pick("partner_available"),
+    pending: pick("partner_pending"),
+    reserved: pick("partner_reserved"),
+  };
 }
 
 export interface EntryView {

@@ -49,6 +49,7 @@ describe("ledger postings", () => {
       object: "balance",
       available: [{ currency: "UZS", amount: 98_500 }],
       pending: [],
+      reserved: [],
       livemode: false,
     });
   });

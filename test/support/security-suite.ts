@@ -15,6 +15,8 @@ export interface SecuredRoute {
   json?: unknown;
   /** Status of a successful call by an entitled partner. */
   okStatus?: number;
+  /** Readies an entitled partner for a successful call (e.g. funds it for a payout). */
+  prepare?: (partner: TestPartner) => Promise<void>;
   /** Creates an object owned by `owner` and returns its id, for the foreign-object check. */
   createOwned?: (owner: TestPartner, token: string) => Promise<string>;
 }
@@ -142,6 +144,7 @@ export function securitySuite(route: SecuredRoute) {
 
     it("answers an entitled partner", async () => {
       const p = await provisionPartner();
+      await route.prepare?.(p);
       const id = route.createOwned ? await route.createOwned(p, await tokenFor(p)) : crypto.randomUUID();
       const r = await send(await tokenFor(p, route.scope), id);
       expect(r.res.status).toBe(route.okStatus ?? 200);

@@ -5,6 +5,8 @@ import { registerCredentialRoutes } from "./credentials";
 import { registerListLedgerEntries } from "./ledger/get_all";
 import { registerPartnerRoutes } from "./partner";
 import { registerPaymentRoutes } from "./payments";
+import { registerPayoutRoutes } from "./payouts";
+import { registerSandboxRoutes } from "./sandbox/simulate";
 
 /** Every /v1 resource mounts here. */
 export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
@@ -13,4 +15,6 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerGetBalance(app);
   registerListLedgerEntries(app);
   registerPaymentRoutes(app);
+  registerPayoutRoutes(app);
+  registerSandboxRoutes(app);
 }

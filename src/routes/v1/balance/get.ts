@@ -14,6 +14,9 @@ export const BalanceSchema = z
     object: z.literal("balance"),
     available: z.array(Amount).openapi({ description: "Settled funds you can pay out, per currency." }),
     pending: z.array(Amount).openapi({ description: "Funds not yet settled, per currency." }),
+    reserved: z
+      .array(Amount)
+      .openapi({ description: "Held for payouts on their way (queued or sent), per currency." }),
     livemode: z.boolean(),
   })
   .openapi("Balance");
@@ -26,7 +29,7 @@ const route = v1Route(
     tags: ["Ledger"],
     summary: "Your balance",
     description:
-      "Available and pending funds per currency, computed from your accounts in the double-entry ledger.",
+      "Available, pending and reserved funds per currency, computed from your accounts in the double-entry ledger.",
     responses: {
       200: {
         description: "The balance",

@@ -4,7 +4,8 @@ import { envelopeResponse, ok } from "../../../envelope";
 import { operatePayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
-import { PaymentIdParam, PaymentSchema, partialAmount } from "./schema";
+import { partialAmount } from "../money-schema";
+import { PaymentIdParam, PaymentSchema } from "./schema";
 
 const ConfirmRequest = z
   .object({

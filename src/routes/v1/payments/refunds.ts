@@ -4,7 +4,8 @@ import { CURRENCIES } from "../../../lib/money";
 import { getRefund, refundPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
-import { PaymentIdParam, partialAmount } from "./schema";
+import { partialAmount } from "../money-schema";
+import { PaymentIdParam } from "./schema";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
 

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { DECLINE_REASONS } from "../../../connectors/payments/types";
 import { envelopeRequest } from "../../../envelope";
-import { CURRENCIES, MAX_AMOUNT_MINOR } from "../../../lib/money";
+import { CURRENCIES } from "../../../lib/money";
 import { PAYMENT_STATUSES } from "../../../services/payment-state";
+import { Amount, CurrencyCode, Metadata } from "../money-schema";
 
 const Card = z.object({ brand: z.enum(["visa", "mastercard"]), first6: z.string(), last4: z.string() });
 
@@ -44,13 +45,8 @@ export const PaymentSchema = z
 
 export const CreatePaymentRequest = envelopeRequest(
   z.object({
-    amount: z
-      .number()
-      .int()
-      .positive()
-      .max(MAX_AMOUNT_MINOR)
-      .openapi({ description: "Integer minor units of `currency` (ISO 4217 exponent).", example: 150000 }),
-    currency: z.enum(CURRENCIES).openapi({ example: "UZS" }),
+    amount: Amount,
+    currency: CurrencyCode,
     payment_method_token: z.string().min(1).max(100).openapi({
       description: "Sandbox: pm_card_visa, pm_card_3ds, pm_card_insufficient_funds, pm_bank_redirect, pm_qr…",
       example: "pm_card_visa",
@@ -59,15 +55,8 @@ export const CreatePaymentRequest = envelopeRequest(
       .boolean()
       .default(true)
       .openapi({ description: "Capture at once (default) or authorize only." }),
-    metadata: z
-      .record(z.string().min(1).max(40), z.string().max(500))
-      .refine((m) => Object.keys(m).length <= 20, "at most 20 keys")
-      .default({}),
+    metadata: Metadata,
   }),
 ).openapi("CreatePaymentRequest");
-
-/** A part of a payment's money (capture, refund): positive integer minor units; default all of it. */
-export const partialAmount = (description: string) =>
-  z.number().int().positive().max(MAX_AMOUNT_MINOR).optional().openapi({ description });
 
 export const PaymentIdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });

@@ -1,0 +1,31 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { getPayout } from "../../../services/payouts";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { PayoutIdParam, PayoutSchema } from "./schema";
+
+const route = v1Route(
+  { product: "payouts", scope: "payouts:read" },
+  {
+    method: "get",
+    path: "/v1/payouts/{id}",
+    tags: ["Payouts"],
+    summary: "Retrieve a payout",
+    description: "The payout's current state, from its Durable Object.",
+    request: { params: PayoutIdParam },
+    responses: {
+      200: {
+        description: "The payout",
+        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
+      },
+    },
+  },
+);
+
+export function registerGetPayout(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getPayout({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+  });
+}

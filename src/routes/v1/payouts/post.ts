@@ -1,0 +1,41 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { createPayout } from "../../../services/payouts";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CreatePayoutRequest, PayoutSchema } from "./schema";
+
+const route = v1Route(
+  { product: "payouts", scope: "payouts:write" },
+  {
+    method: "post",
+    path: "/v1/payouts",
+    tags: ["Payouts"],
+    summary: "Create a payout",
+    description:
+      "Queues a payout to a tokenized bank account and holds its amount from the available balance at once; it then moves `queued → sent → paid` or `failed` (a failed payout returns its funds). A payout can never take the available balance below zero, also when many run at once: 409 (code 62) and nothing is held. Requires an Idempotency-Key; a refusal is replayed under the same key, so use a new key after topping up.",
+    request: { body: { required: true, content: { "application/json": { schema: CreatePayoutRequest } } } },
+    responses: {
+      200: {
+        description: "The payout, queued",
+        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
+      },
+    },
+  },
+);
+
+export function registerCreatePayout(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { params } = c.req.valid("json");
+    // Present and well-formed: the idempotency middleware refused the request otherwise.
+    const key = c.req.header("Idempotency-Key") ?? "";
+    const payout = await createPayout(
+      { env: c.env, config: c.var.services.config },
+      c.var.partner,
+      key,
+      params,
+    );
+    c.var.log.info("payout created", { payout_id: payout.id, status: payout.status });
+    return ok(c, payout);
+  });
+}

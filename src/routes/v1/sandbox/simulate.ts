@@ -1,0 +1,98 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { envelopeRequest, envelopeResponse, ok } from "../../../envelope";
+import { operatePayment } from "../../../services/payments";
+import { simulatePayout } from "../../../services/payouts";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { PaymentIdParam, PaymentSchema } from "../payments/schema";
+import { PayoutIdParam, PayoutSchema } from "../payouts/schema";
+
+const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404, code 31).";
+
+const SimulatePaymentRequest = envelopeRequest(
+  z.object({
+    outcome: z.enum(["succeeded", "failed"]).openapi({
+      description:
+        "What the customer's bank answered: `succeeded` authorizes (and captures, when the payment captures), `failed` fails it.",
+    }),
+  }),
+).openapi("SimulatePaymentRequest");
+
+const SimulatePayoutRequest = z
+  .object({
+    id: z.uuid().optional(),
+    params: z
+      .object({
+        outcome: z.enum(["paid", "failed"]).optional().openapi({
+          description: "Default: the destination's own outcome (dest_tok_ok paid, dest_tok_fail failed).",
+        }),
+      })
+      .default({}),
+  })
+  .openapi("SimulatePayoutRequest");
+
+const simulatePaymentRoute = v1Route(
+  { product: "payments", scope: "payments:write" },
+  {
+    method: "post",
+    path: "/v1/sandbox/payments/{id}/simulate",
+    tags: ["Sandbox"],
+    summary: "Simulate a payment's asynchronous outcome",
+    description: `The customer finishes (or abandons) an A2A redirect or a QR payment: a \`pending\` payment succeeds or fails, with its ledger posting and event. Any other status is 409 (code 60). ${SANDBOX_NOTE}`,
+    request: {
+      params: PaymentIdParam,
+      body: { required: true, content: { "application/json": { schema: SimulatePaymentRequest } } },
+    },
+    responses: {
+      200: {
+        description: "The payment",
+        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
+      },
+    },
+  },
+);
+
+const simulatePayoutRoute = v1Route(
+  { product: "payouts", scope: "payouts:write" },
+  {
+    method: "post",
+    path: "/v1/sandbox/payouts/{id}/simulate",
+    tags: ["Sandbox"],
+    summary: "Simulate a payout's outcome now",
+    description: `Sends a \`queued\` payout and settles it at once instead of after the sandbox rails' delay: \`paid\`, or \`failed\` with its funds returned. A payout already paid or failed is 409 (code 60). ${SANDBOX_NOTE}`,
+    request: {
+      params: PayoutIdParam,
+      body: { required: false, content: { "application/json": { schema: SimulatePayoutRequest } } },
+    },
+    responses: {
+      200: {
+        description: "The payout",
+        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
+      },
+    },
+  },
+);
+
+export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(simulatePaymentRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { params } = c.req.valid("json");
+    const deps = { env: c.env, db: c.var.services.db };
+    const payment = await operatePayment(deps, c.var.partner.id, id, {
+      op: "simulate",
+      outcome: params.outcome,
+    });
+    c.var.log.info("payment simulated", { payment_id: payment.id, status: payment.status });
+    return ok(c, payment);
+  });
+
+  app.openapi(simulatePayoutRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    // With no body at all the optional body is not validated: the destination's own outcome.
+    const body = c.req.valid("json") as { params?: { outcome?: "paid" | "failed" } } | undefined;
+    const outcome = body?.params?.outcome ?? "natural";
+    const payout = await simulatePayout({ env: c.env, db: c.var.services.db }, c.var.partner.id, id, outcome);
+    c.var.log.info("payout simulated", { payout_id: payout.id, status: payout.status });
+    return ok(c, payout);
+  });
+}

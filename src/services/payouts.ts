@@ -1,0 +1,90 @@
+import type { ForcedOutcome } from "../../durable-objects/payout";
+import type { Db } from "../db/client";
+import { findPayoutObject } from "../db/payouts";
+import type { Config, Env } from "../env";
+import { ApiError } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import type { Currency } from "../lib/money";
+import type { PartnerProfile } from "./partner-profile";
+import type { Payout } from "./payout-model";
+
+export interface CreatePayoutParams {
+  amount: number;
+  currency: Currency;
+  destination_token: string;
+  metadata: Record<string, string>;
+}
+
+const payoutObject = (env: Env, objectName: string) => env.PAYOUTS.get(env.PAYOUTS.idFromName(objectName));
+
+/**
+ * Queues a payout from the partner's available balance, which it can never take below
+ * zero. Its object is named from the request's idempotency scope, so duplicates meet there.
+ */
+export async function createPayout(
+  deps: { env: Env; config: Config },
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: CreatePayoutParams,
+): Promise<Payout> {
+  const objectName = `payout:${deps.config.ENVIRONMENT}:${partner.id}:${idempotencyKey}`;
+  const outcome = await payoutObject(deps.env, objectName).create(
+    {
+      payoutId: uuidv7(),
+      partnerId: partner.id,
+      livemode: partner.environment === "production",
+      amount: params.amount,
+      currency: params.currency,
+      destinationToken: params.destination_token,
+      metadata: params.metadata,
+      now: new Date().toISOString(),
+    },
+    objectName,
+  );
+  if (outcome.ok) return outcome.payout;
+  if (outcome.error === "unknown_destination") {
+    const field = "params.destination_token";
+    throw new ApiError("validation", { field, msg: "Unknown destination token" }, { field });
+  }
+  throw new ApiError(
+    "insufficient_balance",
+    { amount: params.amount, currency: params.currency, available: outcome.available },
+    { field: "params.amount" },
+  );
+}
+
+async function findPayout(db: Db, partnerId: string, payoutId: string) {
+  const objectName = await findPayoutObject(db, partnerId, payoutId);
+  if (!objectName) throw new ApiError("not_found", { resource: `payout ${payoutId}` });
+  return objectName;
+}
+
+/** One of the partner's payouts; another partner's id answers exactly as an unknown one. */
+export async function getPayout(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  payoutId: string,
+): Promise<Payout> {
+  const payout = await payoutObject(deps.env, await findPayout(deps.db, partnerId, payoutId)).get();
+  if (!payout) throw new ApiError("not_found", { resource: `payout ${payoutId}` });
+  return payout;
+}
+
+/** Sandbox only: sends and settles one of the partner's payouts now. */
+export async function simulatePayout(
+  deps: { env: Env; db: Db },
+  partnerId: string,
+  payoutId: string,
+  outcome: ForcedOutcome,
+): Promise<Payout> {
+  const result = await payoutObject(deps.env, await findPayout(deps.db, partnerId, payoutId)).simulate(
+    outcome,
+  );
+  if (result.ok) return result.payout;
+  if (result.error === "not_found") throw new ApiError("not_found", { resource: `payout ${payoutId}` });
+  throw new ApiError("invalid_state_transition", {
+    operation: "simulate",
+    object: "payout",
+    status: result.status,
+  });
+}
