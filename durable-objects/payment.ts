@@ -38,6 +38,8 @@ export type RefundOutcome = { ok: true; refund: Refund } | Exclude<OperateOutcom
 
 export interface RefundRequest {
   refundId: string;
+  /** The request's Idempotency-Key: a retry of a request that already refunded answers that refund. */
+  requestKey: string;
   amount?: number;
   reason: Refund["reason"];
 }
@@ -125,8 +127,8 @@ export class PaymentObject extends DurableObject<Env> {
   }
 
   /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
-  operate(operation: Operation): Promise<OperateOutcome> {
-    return this.serial.run(() => this.apply(operation));
+  operate(operation: Operation, requestKey?: string): Promise<OperateOutcome> {
+    return this.serial.run(() => this.apply(operation, requestKey));
   }
 
   async getRefund(refundId: string): Promise<Refund | undefined> {
@@ -139,8 +141,13 @@ export class PaymentObject extends DurableObject<Env> {
       const payment = this.kv.get<Payment>("payment");
       const meta = this.kv.get<Meta>("meta");
       if (!payment || !meta) return { ok: false, error: "not_found" };
-      const done = this.kv.get<Refund>(`refund:${request.refundId}`);
-      if (done) return { ok: true, refund: done };
+      const made = this.kv.get<string>(`refund_request:${request.requestKey}`);
+      const done = this.kv.get<Refund>(`refund:${made ?? request.refundId}`);
+      if (done) {
+        // The attempt that made it may have died before indexing it.
+        await this.indexRefund(done, meta);
+        return { ok: true, refund: done };
+      }
       if (!isAllowed(payment.status, "refund")) {
         return { ok: false, error: "invalid_state_transition", status: payment.status };
       }
@@ -182,22 +189,33 @@ export class PaymentObject extends DurableObject<Env> {
       ];
       await this.commit(next, meta, items, () => {
         this.kv.put(`refund:${refund.id}`, refund);
+        this.kv.put(`refund_request:${request.requestKey}`, refund.id);
       });
-      await insertRefundIndex(createDb(this.env.DB), {
-        id: refund.id,
-        partnerId: meta.partnerId,
-        paymentId: payment.id,
-        objectName: meta.objectName,
-        createdAt: now,
-      });
+      await this.indexRefund(refund, meta);
       return { ok: true, refund };
     });
   }
 
-  private async apply(operation: Operation): Promise<OperateOutcome> {
+  private async indexRefund(refund: Refund, meta: Meta) {
+    await insertRefundIndex(createDb(this.env.DB), {
+      id: refund.id,
+      partnerId: meta.partnerId,
+      paymentId: refund.payment_id,
+      objectName: meta.objectName,
+      createdAt: refund.created_at,
+    });
+  }
+
+  /**
+   * `requestKey`, the request's Idempotency-Key, makes a retry of an operation that already
+   * ran (its answer lost in a crash) answer what it did instead of refusing or running again.
+   */
+  private async apply(operation: Operation, requestKey?: string): Promise<OperateOutcome> {
     const payment = this.kv.get<Payment>("payment");
     const meta = this.kv.get<Meta>("meta");
     if (!payment || !meta) return { ok: false, error: "not_found" };
+    const answered = requestKey ? this.kv.get<Payment>(`operation_request:${requestKey}`) : undefined;
+    if (answered) return { ok: true, payment: answered };
     if (!isAllowed(payment.status, operation.op)) {
       return { ok: false, error: "invalid_state_transition", status: payment.status };
     }
@@ -212,7 +230,9 @@ export class PaymentObject extends DurableObject<Env> {
       return { ok: false, error: "invalid_state_transition", status: current?.status ?? payment.status };
     }
     const captured = next.amount_captured - payment.amount_captured;
-    await this.commit(next, meta, this.statusItems(next, meta, captured));
+    await this.commit(next, meta, this.statusItems(next, meta, captured), () => {
+      if (requestKey) this.kv.put(`operation_request:${requestKey}`, next);
+    });
     return { ok: true, payment: next };
   }
 

@@ -74,7 +74,12 @@ export function validationError(error: z.ZodError, input: unknown, target: strin
   if (value === undefined || value === null) {
     return new ApiError("validation", { field, msg: "Field must be not null" }, { field });
   }
-  if (issue.code === "invalid_type") {
+  // A value of the wrong JSON type is unparseable, also where one of a set of values was expected.
+  const wrongKind =
+    issue.code === "invalid_value" &&
+    issue.values.length > 0 &&
+    issue.values.every((v) => typeof v !== typeof value);
+  if (issue.code === "invalid_type" || wrongKind) {
     return new ApiError("unparseable_field", { field, msg: issue.message }, { field });
   }
   return new ApiError("validation", { field, msg: issue.message }, { field });

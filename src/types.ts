@@ -29,6 +29,8 @@ export interface AppEnv {
     partner: PartnerProfile;
     /** The `id` of the request envelope, echoed in the response envelope. */
     envelopeId?: string;
+    /** The request's Idempotency-Key (every POST under /v1 has one, checked by the middleware). */
+    idempotencyKey: string;
     /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
     replayBody?: string;
   };

@@ -57,6 +57,7 @@ export const idempotency = () =>
     const key = c.req.header("Idempotency-Key");
     if (!key || !KEY.test(key))
       throw new ApiError("idempotency_key_required", {}, { field: "Idempotency-Key" });
+    c.set("idempotencyKey", key);
 
     const namespace = c.env.IDEMPOTENCY;
     const store = namespace.get(

@@ -70,10 +70,11 @@ export async function operatePayment(
   partnerId: string,
   paymentId: string,
   operation: Operation,
+  requestKey: string,
 ): Promise<Payment> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   const outcome = objectName
-    ? await paymentObject(deps.env, objectName).operate(operation)
+    ? await paymentObject(deps.env, objectName).operate(operation, requestKey)
     : ({ ok: false, error: "not_found" } as const);
   if (outcome.ok) return outcome.payment;
   return refused(outcome, operation.op, paymentId, operation.op === "capture" ? operation.amount : undefined);
@@ -84,12 +85,14 @@ export async function refundPayment(
   deps: { env: Env; db: Db },
   partnerId: string,
   paymentId: string,
+  requestKey: string,
   params: { amount?: number; reason?: Refund["reason"] },
 ): Promise<Refund> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   if (!objectName) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
   const outcome = await paymentObject(deps.env, objectName).refund({
     refundId: uuidv7(),
+    requestKey,
     ...(params.amount !== undefined ? { amount: params.amount } : {}),
     reason: params.reason ?? null,
   });

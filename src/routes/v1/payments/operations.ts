@@ -96,6 +96,7 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
         c.var.partner.id,
         id,
         operation,
+        c.var.idempotencyKey,
       );
       c.var.log.info(`payment ${spec.op}`, { payment_id: payment.id, status: payment.status });
       return ok(c, payment);

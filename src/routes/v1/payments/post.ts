@@ -27,12 +27,10 @@ const route = v1Route(
 export function registerCreatePayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    // Present and well-formed: the idempotency middleware refused the request otherwise.
-    const key = c.req.header("Idempotency-Key") ?? "";
     const payment = await createPayment(
       { env: c.env, config: c.var.services.config },
       c.var.partner,
-      key,
+      c.var.idempotencyKey,
       params,
     );
     c.var.log.info("payment created", { payment_id: payment.id, status: payment.status });

@@ -87,6 +87,7 @@ export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
       { env: c.env, db: c.var.services.db },
       c.var.partner.id,
       id,
+      c.var.idempotencyKey,
       params ?? {},
     );
     c.var.log.info("refund created", { payment_id: id, refund_id: refund.id, status: refund.status });

@@ -78,10 +78,8 @@ export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     const { params } = c.req.valid("json");
     const deps = { env: c.env, db: c.var.services.db };
-    const payment = await operatePayment(deps, c.var.partner.id, id, {
-      op: "simulate",
-      outcome: params.outcome,
-    });
+    const operation = { op: "simulate", outcome: params.outcome } as const;
+    const payment = await operatePayment(deps, c.var.partner.id, id, operation, c.var.idempotencyKey);
     c.var.log.info("payment simulated", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });
