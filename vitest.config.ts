@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { exportJWK, generateKeyPair } from "jose";
 import { defineConfig } from "vitest/config";
@@ -30,6 +31,12 @@ export default defineConfig(async () => {
             TEST_UPSTASH_URL: inject("upstashUrl"),
             TEST_UPSTASH_TOKEN: inject("upstashToken"),
             TEST_BLACKHOLE_URL: inject("blackholeUrl"),
+            TEST_RECEIVER_URL: inject("receiverUrl"),
+            // Webhooks: secrets sealed with a per-run key, loopback receivers, second-scale retries.
+            WEBHOOK_SECRETS_KEY: randomBytes(32).toString("base64"),
+            WEBHOOK_ALLOW_LOOPBACK: "true",
+            WEBHOOK_RETRY_DELAYS: "1,1,1",
+            WEBHOOK_TIMEOUT_MS: "2000",
           },
         },
       })),

@@ -4,6 +4,7 @@ import type { PaymentObject } from "../durable-objects/payment";
 import type { PayoutObject } from "../durable-objects/payout";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
 import type { EventMessage } from "./services/events";
+import type { DeliveryMessage } from "./services/webhook-delivery";
 
 /** Bindings and variables of the Worker (wrangler.toml `vars`, secrets, bindings). */
 export interface Env {
@@ -13,6 +14,9 @@ export interface Env {
   PAYMENTS: DurableObjectNamespace<PaymentObject>;
   PAYOUTS: DurableObjectNamespace<PayoutObject>;
   EVENTS_QUEUE: Queue<EventMessage>;
+  WEBHOOKS_QUEUE: Queue<DeliveryMessage>;
+  /** Where deliveries go after their last attempt (and messages a consumer kept failing on). */
+  DEAD_LETTERS: Queue<DeliveryMessage | EventMessage>;
   ENVIRONMENT: string;
   ISSUER: string;
   AUDIENCE: string;
@@ -27,6 +31,15 @@ export interface Env {
   JWT_VERIFY_ONLY_KEYS?: string;
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Secret: base64 of 32 bytes; seals webhook signing secrets at rest. Without it, webhooks answer code 90. */
+  WEBHOOK_SECRETS_KEY?: string;
+  /** Seconds between delivery attempts, comma-separated (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  WEBHOOK_RETRY_DELAYS?: string;
+  /** Local development only: deliver to loopback addresses. Refused in production. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
+  WEBHOOK_TIMEOUT_MS?: string;
+  /** An endpoint failing without a success for this long is disabled (default 120 h, 5 days). */
+  WEBHOOK_DISABLE_AFTER_HOURS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -78,10 +91,29 @@ const ConfigSchema = z
     JWT_VERIFY_ONLY_KEYS: jsonArrayOf(Jwk).optional(),
     UPSTASH_REDIS_REST_URL: z.url().optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    WEBHOOK_SECRETS_KEY: z
+      .string()
+      .refine((k) => /^[A-Za-z0-9+/]{43}=$/.test(k), "must be base64 of 32 bytes")
+      .optional(),
+    WEBHOOK_RETRY_DELAYS: z
+      .string()
+      .default("5,300,1800,7200,18000,36000,36000")
+      .transform((v) => v.split(",").map((s) => Number(s.trim())))
+      .pipe(z.array(z.number().int().min(0).max(43_200)).min(1).max(20)),
+    WEBHOOK_ALLOW_LOOPBACK: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    WEBHOOK_TIMEOUT_MS: intVar(15_000, 100, 15_000),
+    WEBHOOK_DISABLE_AFTER_HOURS: intVar(120, 1, 720),
   })
   .refine((c) => !c.UPSTASH_REDIS_REST_URL || c.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_TOKEN is required with UPSTASH_REDIS_REST_URL",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
+  })
+  .refine((c) => c.ENVIRONMENT !== "production" || !c.WEBHOOK_ALLOW_LOOPBACK, {
+    message: "production never delivers webhooks to loopback",
+    path: ["WEBHOOK_ALLOW_LOOPBACK"],
   })
   .refine((c) => c.ENVIRONMENT !== "production" || c.ISSUER.startsWith("https://"), {
     message: "production ISSUER must be https",
@@ -106,6 +138,7 @@ export function loadConfig(env: Env): Config {
   const parsed = ConfigSchema.safeParse({
     ...env,
     UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL || undefined,
+    WEBHOOK_SECRETS_KEY: env.WEBHOOK_SECRETS_KEY || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

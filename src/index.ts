@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
+import { handleQueue } from "./queues";
 
 export { IdempotencyKey } from "../durable-objects/idempotency";
 export { PaymentObject } from "../durable-objects/payment";
@@ -10,4 +11,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  queue: handleQueue,
 } satisfies ExportedHandler<Env>;

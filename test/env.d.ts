@@ -10,6 +10,7 @@ declare global {
       TEST_UPSTASH_URL: string;
       TEST_UPSTASH_TOKEN: string;
       TEST_BLACKHOLE_URL: string;
+      TEST_RECEIVER_URL: string;
     }
   }
 }

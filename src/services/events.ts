@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   "payout.paid",
   "payout.failed",
   "endpoint.disabled",
+  /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
+  "ping",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -42,16 +44,8 @@ export class EventTooLarge extends Error {
   override name = "EventTooLarge";
 }
 
-/**
- * Stores the event once (by id) and enqueues it for delivery. Safe to call again for the
- * same event, as an outbox drain retried after a crash will: the row is not duplicated,
- * and consumers are idempotent by event id.
- */
-export async function publishEvent(
-  db: Db,
-  queue: Queue<EventMessage>,
-  event: PorticoEvent,
-): Promise<{ stored: boolean }> {
+/** Stores the event once (by id); answers whether this call stored it. */
+export async function storeEvent(db: Db, event: PorticoEvent): Promise<{ stored: boolean }> {
   const data = JSON.stringify({ object: event.object });
   if (new TextEncoder().encode(data).byteLength > MAX_EVENT_BYTES) {
     throw new EventTooLarge(`event ${event.type} payload exceeds ${MAX_EVENT_BYTES} bytes`);
@@ -68,6 +62,20 @@ export async function publishEvent(
     })
     .onConflictDoNothing()
     .returning({ id: events.id });
-  await queue.send({ eventId: event.id });
   return { stored: inserted.length > 0 };
+}
+
+/**
+ * Stores the event once (by id) and enqueues it for delivery. Safe to call again for the
+ * same event, as an outbox drain retried after a crash will: the row is not duplicated,
+ * and consumers are idempotent by event id.
+ */
+export async function publishEvent(
+  db: Db,
+  queue: Queue<EventMessage>,
+  event: PorticoEvent,
+): Promise<{ stored: boolean }> {
+  const result = await storeEvent(db, event);
+  await queue.send({ eventId: event.id });
+  return result;
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TestProject } from "vitest/node";
 import { connect } from "./resp";
 import { startUpstashBridge } from "./upstash-bridge";
+import { startWebhookReceiver } from "./webhook-receiver";
 
 const REDIS_START_TIMEOUT_MS = 10_000;
 
@@ -141,6 +142,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("upstashUrl", bridge.url);
     project.provide("upstashToken", token);
     project.provide("blackholeUrl", blackhole.url);
+    const receiver = await startWebhookReceiver();
+    closers.push(() => receiver.close());
+    project.provide("receiverUrl", receiver.url);
     return teardown;
   } catch (error) {
     await teardown();
@@ -153,5 +157,6 @@ declare module "vitest" {
     upstashUrl: string;
     upstashToken: string;
     blackholeUrl: string;
+    receiverUrl: string;
   }
 }

@@ -2,11 +2,13 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../types";
 import { registerGetBalance } from "./balance/get";
 import { registerCredentialRoutes } from "./credentials";
+import { registerEventRoutes } from "./events";
 import { registerListLedgerEntries } from "./ledger/get_all";
 import { registerPartnerRoutes } from "./partner";
 import { registerPaymentRoutes } from "./payments";
 import { registerPayoutRoutes } from "./payouts";
 import { registerSandboxRoutes } from "./sandbox/simulate";
+import { registerWebhookRoutes } from "./webhooks";
 
 /** Every /v1 resource mounts here. */
 export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
@@ -17,4 +19,6 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerPaymentRoutes(app);
   registerPayoutRoutes(app);
   registerSandboxRoutes(app);
+  registerWebhookRoutes(app);
+  registerEventRoutes(app);
 }

@@ -1,0 +1,51 @@
+import { createDb } from "./db/client";
+import { type Env, loadConfig } from "./env";
+import { createLogger } from "./lib/logger";
+import type { EventMessage } from "./services/events";
+import { type DeliveryMessage, deliver, fanOut, recordDeadLetter } from "./services/webhook-delivery";
+
+/** Where a message goes that a consumer failed on (D1 down…): the queue's own backoff. */
+const CONSUMER_ERROR_DELAY_SECONDS = 10;
+
+/**
+ * The queue consumers, by queue: events fan out to deliveries, deliveries are attempted,
+ * dead letters are recorded. Every message is acked or retried on its own, never the
+ * whole batch for one failure; a batch's messages run concurrently.
+ */
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const config = loadConfig(env);
+  const db = createDb(env.DB);
+  const log = createLogger(config.LOG_LEVEL);
+  const kind = batch.queue.slice(batch.queue.lastIndexOf("-") + 1);
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      try {
+        if (kind === "events") {
+          await fanOut({ db, env }, (msg.body as EventMessage).eventId);
+        } else if (kind === "webhooks") {
+          const decision = await deliver(
+            { db, env, config },
+            (msg.body as DeliveryMessage).deliveryId,
+            msg.attempts,
+          );
+          if (decision.kind === "retry") {
+            msg.retry({ delaySeconds: decision.delaySeconds });
+            return;
+          }
+        } else if (kind === "letters") {
+          await recordDeadLetter(db, msg.body as DeliveryMessage | EventMessage, msg.timestamp);
+        } else {
+          log.error("message on an unknown queue", { queue: batch.queue });
+        }
+        msg.ack();
+      } catch (err) {
+        log.error("queue consumer failed", {
+          queue: batch.queue,
+          error: err instanceof Error ? err.name : "unknown",
+          attempts: msg.attempts,
+        });
+        msg.retry({ delaySeconds: CONSUMER_ERROR_DELAY_SECONDS });
+      }
+    }),
+  );
+}

@@ -1,0 +1,117 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { envelopeResponse, ok, okOnce } from "../../../envelope";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listEndpoints,
+  patchEndpoint,
+} from "../../../services/webhook-endpoints";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import {
+  CreateEndpointRequest,
+  EndpointIdParam,
+  EndpointSchema,
+  EndpointWithSecretSchema,
+  UpdateEndpointRequest,
+} from "./schema";
+
+const read = { product: null, scope: "webhooks:read" } as const;
+const write = { product: null, scope: "webhooks:write" } as const;
+const one = (description: string, schema: z.ZodType = EndpointSchema) => ({
+  200: { description, content: { "application/json": { schema: envelopeResponse(schema) } } },
+});
+
+const create = v1Route(write, {
+  method: "post",
+  path: "/v1/webhook_endpoints",
+  tags: ["Webhooks"],
+  summary: "Create a webhook endpoint",
+  description:
+    "Registers a URL for signed event deliveries (Standard Webhooks). The signing secret is returned once. Production accepts only `https` URLs on public hosts.",
+  request: { body: { required: true, content: { "application/json": { schema: CreateEndpointRequest } } } },
+  responses: one("The endpoint, with its secret", EndpointWithSecretSchema),
+});
+
+const list = v1Route(read, {
+  method: "get",
+  path: "/v1/webhook_endpoints",
+  tags: ["Webhooks"],
+  summary: "List webhook endpoints",
+  description: "Your endpoints, newest first.",
+  request: { query: z.object(pageQuery) },
+  responses: { 200: pageResponse(EndpointSchema, "A page of endpoints") },
+});
+
+const get = v1Route(read, {
+  method: "get",
+  path: "/v1/webhook_endpoints/{id}",
+  tags: ["Webhooks"],
+  summary: "Retrieve a webhook endpoint",
+  description: "One of your endpoints; never its secret.",
+  request: { params: EndpointIdParam },
+  responses: one("The endpoint"),
+});
+
+const patch = v1Route(write, {
+  method: "patch",
+  path: "/v1/webhook_endpoints/{id}",
+  tags: ["Webhooks"],
+  summary: "Update a webhook endpoint",
+  description: "Change its URL, event filter or description; enable or disable it.",
+  request: {
+    params: EndpointIdParam,
+    body: { required: true, content: { "application/json": { schema: UpdateEndpointRequest } } },
+  },
+  responses: one("The endpoint"),
+});
+
+const remove = v1Route(write, {
+  method: "delete",
+  path: "/v1/webhook_endpoints/{id}",
+  tags: ["Webhooks"],
+  summary: "Delete a webhook endpoint",
+  description: "Stops all deliveries to it. Its past attempts stay in the event log.",
+  request: { params: EndpointIdParam },
+  responses: one(
+    "Deleted",
+    z.object({ id: z.string(), object: z.literal("webhook_endpoint"), deleted: z.literal(true) }),
+  ),
+});
+
+export function registerEndpointRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(create, async (c) => {
+    const { params } = c.req.valid("json");
+    const { db, config } = c.var.services;
+    const made = await createEndpoint({ db, config, env: c.env }, c.var.partner.id, params);
+    c.var.log.info("webhook endpoint created", { endpoint_id: made.id });
+    // A replay shows the endpoint but not its secret: that is shown once.
+    return okOnce(c, made, { ...made, secret: null });
+  });
+  app.openapi(list, async (c) =>
+    ok(c, await listEndpoints(c.var.services.db, c.var.partner.id, pageOptions(c.req.valid("query")))),
+  );
+  app.openapi(get, async (c) =>
+    ok(c, await getEndpoint(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
+  );
+  app.openapi(patch, async (c) => {
+    const { db, config } = c.var.services;
+    const { params } = c.req.valid("json");
+    const updated = await patchEndpoint(
+      { db, config, env: c.env },
+      c.var.partner.id,
+      c.req.valid("param").id,
+      params,
+    );
+    c.var.log.info("webhook endpoint updated", { endpoint_id: updated.id });
+    return ok(c, updated);
+  });
+  app.openapi(remove, async (c) => {
+    const deleted = await deleteEndpoint(c.var.services.db, c.var.partner.id, c.req.valid("param").id);
+    c.var.log.info("webhook endpoint deleted", { endpoint_id: deleted.id });
+    return ok(c, deleted);
+  });
+}

@@ -1,0 +1,250 @@
+import type { Db } from "../db/client";
+import {
+  type DeliveryRow,
+  deliveryContext,
+  type EndpointRow,
+  type EventRow,
+  ensureDeliveries,
+  failDeadDelivery,
+  findEvent,
+  recordAttempt,
+  setDeliveryStatus,
+  subscribedEndpoints,
+  updateEndpoint,
+} from "../db/webhooks";
+import type { Config, Env } from "../env";
+import { uuidv7 } from "../lib/ids";
+import { createLogger } from "../lib/logger";
+import { openSecret } from "../lib/secret-box";
+import { publishEvent } from "./events";
+import { type AttemptResult, type Decision, decide } from "./webhook-policy";
+import { signHeaders } from "./webhook-signing";
+import { checkWebhookUrl, type UrlPolicy } from "./webhook-url";
+
+/** What the delivery queue carries: one event to one endpoint. */
+export interface DeliveryMessage {
+  deliveryId: string;
+}
+
+const EXCERPT_CHARS = 256;
+export const USER_AGENT = "Portico-Webhooks/1.0";
+
+/** The URL rules for this environment: https on public hosts; loopback only where configured. */
+export function urlPolicy(config: Config): UrlPolicy {
+  return {
+    requireHttps: config.ENVIRONMENT === "production",
+    allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK,
+    allowedPorts: [],
+  };
+}
+
+/** The payload partners receive (SPEC §4): thin, but with the object's snapshot. */
+export function payloadOf(event: EventRow): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    created_at: event.createdAt,
+    livemode: event.livemode,
+    data: JSON.parse(event.data),
+  });
+}
+
+/** Fan-out: a delivery per subscribed, enabled endpoint, and a queue message for each one still pending. */
+export async function fanOut(deps: { db: Db; env: Env }, eventId: string): Promise<number> {
+  const event = await findEvent(deps.db, eventId);
+  if (!event) return 0;
+  const endpoints = await subscribedEndpoints(deps.db, event.partnerId, event.type);
+  const deliveries = await ensureDeliveries(
+    deps.db,
+    endpoints.map((e) => ({ id: uuidv7(), eventId, endpointId: e.id, partnerId: event.partnerId })),
+  );
+  // A fan-out re-run after a crash sends again what may not have been sent: deliveries are idempotent.
+  await enqueueDeliveries(
+    deps.env,
+    deliveries.filter((d) => d.status === "pending" && d.attempts === 0),
+  );
+  return deliveries.length;
+}
+
+export async function enqueueDeliveries(env: Env, deliveries: Pick<DeliveryRow, "id">[]) {
+  if (deliveries.length === 0) return;
+  await env.WEBHOOKS_QUEUE.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
+}
+
+/** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
+async function signingSecrets(endpoint: EndpointRow, key: string, now: number): Promise<string[]> {
+  const secrets = [await openSecret(endpoint.secretSealed, key, endpoint.id)];
+  if (
+    endpoint.previousSecretSealed &&
+    endpoint.previousExpiresAt &&
+    Date.parse(endpoint.previousExpiresAt) > now
+  ) {
+    secrets.push(await openSecret(endpoint.previousSecretSealed, key, endpoint.id));
+  }
+  return secrets;
+}
+
+/** One HTTP attempt: never follows a redirect, gives up after the timeout. */
+async function send(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ result: AttemptResult; excerpt: string | null }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      body,
+      headers: { ...headers, "Content-Type": "application/json", "User-Agent": USER_AGENT },
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text().catch(() => "");
+    return {
+      result: { kind: "response", status: res.status, retryAfter: res.headers.get("Retry-After") },
+      excerpt: text.slice(0, EXCERPT_CHARS),
+    };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    const error = name === "TimeoutError" || name === "AbortError" ? "timeout" : "network";
+    return { result: { kind: "error", error }, excerpt: null };
+  }
+}
+
+export type DeliveryOutcome = Decision | { kind: "skip" };
+
+/**
+ * One attempt of one delivery (`attempt`: the queue's count for this message, 1-based).
+ * Answers what the consumer does with the message: ack (succeeded, skip, give up,
+ * endpoint disabled) or retry after a delay.
+ */
+export async function deliver(
+  deps: { db: Db; env: Env; config: Config },
+  deliveryId: string,
+  attempt: number,
+): Promise<DeliveryOutcome> {
+  const { db, config } = deps;
+  const found = await deliveryContext(db, deliveryId);
+  if (found?.delivery.status !== "pending") return { kind: "skip" };
+  const { delivery, endpoint, event } = found;
+  if (endpoint.status !== "enabled") {
+    await setDeliveryStatus(db, deliveryId, "failed");
+    return { kind: "skip" };
+  }
+  const key = config.WEBHOOK_SECRETS_KEY;
+  if (!key) throw new Error("WEBHOOK_SECRETS_KEY is not configured");
+
+  const started = Date.now();
+  const verdict = checkWebhookUrl(endpoint.url, urlPolicy(config));
+  let sent: { result: AttemptResult; excerpt: string | null };
+  let error: string | null = null;
+  if (!verdict.ok) {
+    sent = { result: { kind: "error", error: "url_refused" }, excerpt: null };
+    error = `url refused: ${verdict.reason}`;
+  } else {
+    const body = payloadOf(event);
+    const headers = await signHeaders(
+      await signingSecrets(endpoint, key, started),
+      event.id,
+      Math.floor(started / 1000),
+      body,
+    );
+    sent = await send(verdict.url.toString(), body, headers, config.WEBHOOK_TIMEOUT_MS);
+    if (sent.result.kind === "error") error = sent.result.error;
+  }
+  const now = Date.now();
+  const decision = decide(sent.result, attempt, config.WEBHOOK_RETRY_DELAYS, now);
+  const failed = decision.kind !== "succeeded";
+  const failingSince = failed ? (endpoint.failingSince ?? new Date(started).toISOString()) : null;
+  const nextAttemptAt =
+    decision.kind === "retry" ? new Date(now + decision.delaySeconds * 1000).toISOString() : null;
+
+  await recordAttempt(
+    db,
+    {
+      id: uuidv7(),
+      deliveryId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      attemptedAt: new Date(started).toISOString(),
+      statusCode: sent.result.kind === "response" ? sent.result.status : null,
+      latencyMs: now - started,
+      responseExcerpt: sent.excerpt,
+      error,
+      outcome: decision.kind === "succeeded" ? "succeeded" : decision.kind === "retry" ? "retry" : "failed",
+      nextRetryAt: nextAttemptAt,
+    },
+    {
+      status: decision.kind === "succeeded" ? "succeeded" : decision.kind === "retry" ? "pending" : "failed",
+      nextAttemptAt,
+    },
+    { failingSince },
+  );
+
+  const failingTooLong =
+    failingSince !== null && now - Date.parse(failingSince) >= config.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000;
+  if (decision.kind === "disable_endpoint") {
+    await disableEndpoint(deps, endpoint, "the endpoint answered 410 Gone");
+  } else if (failingTooLong) {
+    await disableEndpoint(
+      deps,
+      endpoint,
+      `no successful delivery for ${config.WEBHOOK_DISABLE_AFTER_HOURS} hours`,
+    );
+  }
+  if (decision.kind === "give_up") await deps.env.DEAD_LETTERS.send({ deliveryId: delivery.id });
+  return decision;
+}
+
+/** Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event. */
+async function disableEndpoint(deps: { db: Db; env: Env }, endpoint: EndpointRow, reason: string) {
+  const updated = await updateEndpoint(deps.db, endpoint.partnerId, endpoint.id, {
+    status: "disabled",
+    disabledReason: reason,
+  });
+  if (!updated) return;
+  createLogger("warn").warn("webhook endpoint disabled", { endpoint_id: endpoint.id, reason });
+  await publishEvent(deps.db, deps.env.EVENTS_QUEUE, {
+    id: uuidv7(),
+    type: "endpoint.disabled",
+    partnerId: endpoint.partnerId,
+    livemode: deps.env.ENVIRONMENT === "production",
+    createdAt: new Date().toISOString(),
+    object: endpointView(updated),
+  });
+}
+
+/** An endpoint as the API shows it; never its secret. */
+export function endpointView(row: EndpointRow) {
+  return {
+    id: row.id,
+    object: "webhook_endpoint" as const,
+    url: row.url,
+    description: row.description,
+    events: row.events,
+    status: row.status as "enabled" | "disabled",
+    disabled_reason: row.disabledReason,
+    signing: {
+      algorithm: row.signing,
+      public_key: row.publicKey,
+      previous_public_key: row.previousPublicKey,
+      previous_expires_at: row.previousExpiresAt,
+    },
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+/**
+ * The dead-letter consumer: says so for every dead letter. A delivery past its last attempt
+ * is failed already; one whose consumer kept crashing is failed here.
+ */
+export async function recordDeadLetter(db: Db, body: DeliveryMessage | { eventId: string }, deadSince: Date) {
+  const log = createLogger("error");
+  if ("deliveryId" in body) {
+    await failDeadDelivery(db, body.deliveryId, deadSince);
+    log.error("webhook delivery dead-lettered", { delivery_id: body.deliveryId });
+  } else {
+    log.error("event fan-out dead-lettered", { event_id: body.eventId });
+  }
+}
