@@ -6,8 +6,15 @@
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=32 BENCH_WARMUP=3 npm run bench
 //   BENCH_SCENARIOS="GET /v1/partner,oauth2" runs only the scenarios whose name contains one of
 //   the comma-separated parts.
+//   A scenario may fix its own connections ("conns" in the table): POST /v1/payments runs on
+//   BENCH_PAYMENTS_CONNECTIONS (default 1), as one connection already saturates the gateway there.
 //   BENCH_VIA=direct (default) loads each Worker's own workerd socket; BENCH_VIA=proxy goes
 //   through wrangler's dev proxy on the public port (one more HTTP hop, in both cases).
+//   After the scenarios, an idempotency storm: BENCH_STORM_KEYS (100) distinct Idempotency-Keys ×
+//   BENCH_STORM_RETRIES (20) identical POST /v1/payments all at once, 409s retried until each key
+//   has its 200; then one payment per key, one capture entry per payment and a balanced ledger
+//   (local D1) are checked. BENCH_STORM=0 skips it; with BENCH_SCENARIOS it runs when a part
+//   matches "idempotency storm".
 //   BENCH_VERBOSE=1 mirrors wrangler's output; BENCH_WRANGLER_LOG_LEVEL (default warn) sets
 //   `wrangler dev --log-level` for both Workers (at info and below, every request is logged
 //   through a round trip to wrangler's Node process).
@@ -16,8 +23,9 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareGatewayState } from "./lib/gateway-state";
-import { loadSettingsFromEnv, type RequestSpec, runLoad } from "./lib/load";
+import { loadSettingsFromEnv, type RequestSpec, runLoad, withFreshIds } from "./lib/load";
 import { printReport, type ScenarioRun, summaryJson, type Target, type TargetRun } from "./lib/report";
+import { printStorm, runStorm, type StormResult, stormJson, stormSettingsFromEnv } from "./lib/storm";
 import { type CpuSample, installCleanup, stopAll, WorkerProcess } from "./lib/worker-process";
 import { type BenchContext, SCENARIOS } from "./scenarios";
 
@@ -30,13 +38,22 @@ const via = process.env.BENCH_VIA === "proxy" ? "proxy" : "direct";
 
 const LOUD = (msg: string) => `\n!!!!!!!! ${msg}`;
 
+/** An error's message with its causes (fetch failures keep the reason in `cause`). */
+const errorText = (err: unknown): string =>
+  err instanceof Error
+    ? err.cause === undefined
+      ? err.message
+      : `${err.message}: ${errorText(err.cause)}`
+    : String(err);
+
 function compatibilityDate(tomlPath: string): string {
   const match = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(tomlPath, "utf8"));
   if (!match?.[1]) throw new Error(`no compatibility_date in ${tomlPath}`);
   return match[1];
 }
 
-async function send(base: string, spec: RequestSpec) {
+async function send(base: string, request: RequestSpec) {
+  const spec = withFreshIds(request);
   const res = await fetch(base + spec.path, {
     method: spec.method,
     headers: spec.headers ?? {},
@@ -84,7 +101,12 @@ async function main(): Promise<number> {
   const scenarios = only
     ? SCENARIOS.filter((s) => only.some((o) => s.name.toLowerCase().includes(o)))
     : SCENARIOS;
-  if (scenarios.length === 0)
+  const stormName = "idempotency storm";
+  const storm =
+    process.env.BENCH_STORM !== "0" && (!only || only.some((o) => stormName.includes(o)))
+      ? stormSettingsFromEnv()
+      : undefined;
+  if (scenarios.length === 0 && !storm)
     throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
   const compatDate = compatibilityDate(join(root, "wrangler.toml"));
   const bareDate = compatibilityDate(join(benchDir, "bare", "wrangler.toml"));
@@ -158,21 +180,41 @@ async function main(): Promise<number> {
       gateway: scenario.gateway(ctx),
       bare: scenario.bare?.(ctx) ?? { ...scenario.gateway(ctx), path: "/" },
     };
-    const run: ScenarioRun = { name: scenario.name, covers: scenario.covers, runs: {}, failures: [] };
+    const scenarioSettings = {
+      ...settings,
+      connections: scenario.connections?.() ?? settings.connections,
+    };
+    const run: ScenarioRun = {
+      name: scenario.name,
+      covers: scenario.covers,
+      connections: scenarioSettings.connections,
+      runs: {},
+      failures: [],
+    };
     if (scenario.goal !== undefined) run.goal = scenario.goal;
     results.push(run);
-    console.log(`\n== ${scenario.name}: ${scenario.covers}`);
+    console.log(
+      `\n== ${scenario.name}: ${scenario.covers}` +
+        (scenarioSettings.connections !== settings.connections
+          ? ` [${scenarioSettings.connections} connection${scenarioSettings.connections === 1 ? "" : "s"}]`
+          : ""),
+    );
 
     for (const target of ["bare", "gateway"] as const) {
       const worker = target === "gateway" ? gateway : bare;
       const spec = specs[target];
-      const first = await send(base(worker), spec);
+      const first = await send(base(worker), spec).catch((err: unknown) => ({
+        status: 0,
+        body: `no answer (${errorText(err)}); did wrangler restart the Worker?`,
+      }));
       const wrong =
-        first.status < 200 || first.status > 299
-          ? `HTTP ${first.status}: ${first.body.slice(0, 500)}`
-          : target === "gateway"
-            ? scenario.check?.(first.body, ctx)
-            : undefined;
+        first.status === 0
+          ? first.body
+          : first.status < 200 || first.status > 299
+            ? `HTTP ${first.status}: ${first.body.slice(0, 500)}`
+            : target === "gateway"
+              ? scenario.check?.(first.body, ctx)
+              : undefined;
       if (wrong) {
         run.failures.push(`${target}: first ${spec.method} ${spec.path} answered ${wrong}`);
         continue;
@@ -187,7 +229,7 @@ async function main(): Promise<number> {
       const cpu: { start?: CpuSample; end?: CpuSample } = {};
       const workerds = worker.workerdPids();
       process.stdout.write(`  ${target}: ${spec.method} ${spec.path} … `);
-      const result = await runLoad(base(worker), spec, settings, {
+      const result = await runLoad(base(worker), spec, scenarioSettings, {
         onMeasureStart: () => {
           cpu.start = worker.cpu();
         },
@@ -226,17 +268,63 @@ async function main(): Promise<number> {
     for (const failure of run.failures) console.error(LOUD(failure));
   }
 
-  const failures = results.flatMap((s) => [
-    ...s.failures,
-    ...Object.values(s.runs).flatMap((r) => r?.failures ?? []),
-  ]);
-  printReport(results, { ...settings, via: direct ? "direct" : "proxy" });
+  let stormResult: StormResult | undefined;
+  let stormFailure: string | undefined;
+  if (storm) {
+    console.log(
+      `\n== ${stormName}: ${storm.keys} keys × ${storm.retriesPerKey} identical POST /v1/payments at once, ` +
+        "409 (in flight) retried after Retry-After until each key answers 200",
+    );
+    const workerds = gateway.workerdPids();
+    let warnLines = 0;
+    let failOpens = 0;
+    const unlisten = gateway.onLine((line) => {
+      if (/"level":"(warn|error)"/.test(line)) warnLines++;
+      if (line.includes("rate limiter backend failed")) failOpens++;
+    });
+    try {
+      stormResult = await runStorm(base(gateway), ctx, storm, { env: "sandbox", persistTo: state.persistTo });
+      stormResult.warnLines = warnLines;
+      stormResult.failOpens = failOpens;
+      if (gateway.workerdPids() !== workerds) {
+        stormResult.failures.push(
+          "storm: wrangler restarted the gateway during the storm (a source file changed?); run again",
+        );
+      }
+      console.log(
+        `  ${stormResult.requestsSent} requests in ${(stormResult.durationMs / 1000).toFixed(1)} s; ` +
+          `${stormResult.paymentsCreated} payments for ${stormResult.keys} keys (details below)`,
+      );
+      for (const failure of stormResult.failures) console.error(LOUD(failure));
+    } catch (err) {
+      stormFailure = `storm: could not finish: ${errorText(err)}`;
+      console.error(LOUD(stormFailure));
+    } finally {
+      unlisten();
+    }
+  }
+
+  const failures = [
+    ...results.flatMap((s) => [...s.failures, ...Object.values(s.runs).flatMap((r) => r?.failures ?? [])]),
+    ...(stormResult?.failures ?? []),
+    ...(stormFailure ? [stormFailure] : []),
+  ];
+  if (results.length > 0) printReport(results, { ...settings, via: direct ? "direct" : "proxy" });
+  if (stormResult) {
+    console.log(`\nIdempotency storm:`);
+    printStorm(stormResult);
+  }
   if (failures.length > 0) {
     console.error(LOUD(`BROKEN RUN: ${failures.length} problem(s); the figures above are not valid:`));
     for (const f of failures) console.error(`  - ${f}`);
   }
+  const summary = summaryJson(results, {
+    ...settings,
+    via: direct ? "direct" : "proxy",
+    ok: failures.length === 0,
+  });
   console.log(
-    `\n${summaryJson(results, { ...settings, via: direct ? "direct" : "proxy", ok: failures.length === 0 })}`,
+    `\n${stormResult ? JSON.stringify({ ...JSON.parse(summary), storm: stormJson(stormResult) }) : summary}`,
   );
   return failures.length === 0 ? 0 : 1;
 }
@@ -245,7 +333,7 @@ let code = 1;
 try {
   code = await main();
 } catch (err) {
-  console.error(LOUD(`bench failed: ${err instanceof Error ? err.message : String(err)}`));
+  console.error(LOUD(`bench failed: ${errorText(err)}`));
 } finally {
   await stopAll();
 }

@@ -1,6 +1,24 @@
 // What `npm run bench` measures. A scenario is one gateway request, loaded against the gateway
 // and, for the baseline, against the bare Worker. Add a scenario by adding an entry here.
-import type { RequestSpec } from "./lib/load";
+import { positiveInt, type RequestSpec } from "./lib/load";
+
+/** The approved card payment every payment request of the bench makes (sandbox: pm_card_visa approves). */
+export const CARD_PAYMENT = {
+  amount: 150_000,
+  currency: "UZS",
+  payment_method_token: "pm_card_visa",
+  capture: true,
+} as const;
+
+/** The `result` of a success envelope, or undefined. */
+export function parseResult(body: string): Record<string, unknown> | undefined {
+  try {
+    const result = (JSON.parse(body) as { result?: unknown }).result;
+    return result && typeof result === "object" ? (result as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface BenchContext {
   /** A client_credentials access token of the bench partner (all its scopes), fetched once. */
@@ -22,6 +40,8 @@ export interface Scenario {
   check?: (body: string, ctx: BenchContext) => string | undefined;
   /** Minimum gateway/bare req/s ratio we aim for: printed as met or not, never enforced. */
   goal?: number;
+  /** Connections for this scenario (both targets) instead of BENCH_CONNECTIONS. */
+  connections?: () => number;
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -47,5 +67,33 @@ export const SCENARIOS: Scenario[] = [
       body: "grant_type=client_credentials",
     }),
     check: (body) => (body.includes('"access_token"') ? undefined : `no access_token: ${body.slice(0, 300)}`),
+  },
+  {
+    name: "POST /v1/payments",
+    covers:
+      "bearer + rate limit + idempotency key (Durable Object) + payment object (Durable Object, sandbox card approval and capture) + D1 index; a fresh Idempotency-Key per request",
+    gateway: (ctx) => ({
+      method: "POST",
+      path: "/v1/payments",
+      headers: {
+        Authorization: `Bearer ${ctx.token}`,
+        "Content-Type": "application/json",
+        "Idempotency-Key": "bench-[<id>]",
+      },
+      body: JSON.stringify({ params: CARD_PAYMENT }),
+      idReplacement: true,
+    }),
+    // A payment costs ~25 ms of workerd CPU under `wrangler dev`, most of it creating its two
+    // Durable Objects (idempotency key, payment), each a new SQLite database there: one
+    // connection already saturates the gateway (~25-30 req/s on 2 CPUs). More connections only
+    // queue (p50 > 1 s at 32) and make the rate limiter miss its 50 ms deadline, whose
+    // fail-opens invalidate the run. BENCH_PAYMENTS_CONNECTIONS overrides.
+    connections: () => Math.round(positiveInt("BENCH_PAYMENTS_CONNECTIONS", 1)),
+    check: (body) => {
+      const result = parseResult(body);
+      return result?.status === "captured" && typeof result.id === "string"
+        ? undefined
+        : `not a captured payment: ${body.slice(0, 300)}`;
+    },
   },
 ];

@@ -38,7 +38,19 @@ export interface LoadResult {
   clientCpuSec: number;
 }
 
-function positiveInt(name: string, fallback: number): number {
+/** The request with `[<id>]` replaced by a fresh UUID, as autocannon does per request: for one-off sends. */
+export function withFreshIds(spec: RequestSpec): RequestSpec {
+  if (!spec.idReplacement) return spec;
+  const fresh = (text: string) => text.replaceAll("[<id>]", () => crypto.randomUUID());
+  return {
+    ...spec,
+    path: fresh(spec.path),
+    headers: Object.fromEntries(Object.entries(spec.headers ?? {}).map(([k, v]) => [k, fresh(v)])),
+    ...(spec.body !== undefined ? { body: fresh(spec.body) } : {}),
+  };
+}
+
+export function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);

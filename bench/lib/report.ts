@@ -17,6 +17,8 @@ export interface TargetRun {
 export interface ScenarioRun {
   name: string;
   covers: string;
+  /** Connections of this scenario's runs. */
+  connections: number;
   goal?: number;
   runs: Partial<Record<Target, TargetRun>>;
   /** A failure before any load (preflight request). */
@@ -59,6 +61,7 @@ export function printReport(
     [
       "scenario",
       "target",
+      "conns",
       "req/s",
       "p50 ms",
       "p99 ms",
@@ -78,6 +81,7 @@ export function printReport(
       rows.push([
         first ? s.name : "",
         target,
+        String(s.connections),
         fixed(r.rps, 0),
         ms(r.p50),
         ms(r.p99),
@@ -90,8 +94,8 @@ export function printReport(
     }
   }
   console.log(
-    `\n${table(rows, [false, false, true, true, true, true, true, true, true])}\n` +
-      `(${meta.connections} connections, ${meta.durationSec} s measured per row, ${meta.via === "direct" ? "direct to the Worker's workerd" : "through wrangler's dev proxy"}; ` +
+    `\n${table(rows, [false, false, true, true, true, true, true, true, true, true])}\n` +
+      `(${meta.connections} connections unless "conns" says otherwise, ${meta.durationSec} s measured per row, ${meta.via === "direct" ? "direct to the Worker's workerd" : "through wrangler's dev proxy"}; ` +
       "latency resolution 1 ms; server CPU = all processes of that wrangler dev; client CPU = autocannon in this process)",
   );
 
@@ -148,6 +152,7 @@ export function summaryJson(
       const ratio = ratioOf(s);
       return {
         name: s.name,
+        connections: s.connections,
         gateway: target(s.runs.gateway),
         bare: target(s.runs.bare),
         ratio: ratio === undefined ? null : Number(fixed(ratio, 3)),
