@@ -6,7 +6,7 @@ import { basic, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 
 // The same code configured as production (same keys and https issuer here, so only the environment differs).
-const production: Partial<Env> = { ENVIRONMENT: "production" };
+const production: Partial<Env> = { ENVIRONMENT: "production", WEBHOOK_ALLOW_LOOPBACK: "false" };
 const app = createApp();
 
 const send = (path: string, init: RequestInit) => fetchWithEnv(app, production, path, init);

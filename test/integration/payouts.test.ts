@@ -282,7 +282,7 @@ describe("POST /v1/sandbox/payouts/{id}/simulate", () => {
   });
 
   it("does not exist in production", async () => {
-    const production: Partial<Env> = { ENVIRONMENT: "production" };
+    const production: Partial<Env> = { ENVIRONMENT: "production", WEBHOOK_ALLOW_LOOPBACK: "false" };
     for (const path of [
       `/v1/sandbox/payouts/${crypto.randomUUID()}/simulate`,
       `/v1/sandbox/payments/${crypto.randomUUID()}/simulate`,

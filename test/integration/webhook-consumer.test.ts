@@ -109,6 +109,48 @@ describe("the delivery consumer", () => {
     expect(String(attempt?.error)).toContain("url refused");
   });
 
+  it("an endpoint failing for 5 days is disabled and announces endpoint.disabled", async () => {
+    const bad = receiver();
+    await bad.script({ fail: 10, status: 500 });
+    const deliveryId = await deliveryTo(bad.url);
+    const sixDaysAgo = new Date(Date.now() - 6 * 86_400_000).toISOString();
+    await env.DB.prepare(
+      "UPDATE webhook_endpoints SET failing_since = ? WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?)",
+    )
+      .bind(sixDaysAgo, deliveryId)
+      .run();
+    await consume([message("m-old", deliveryId)]);
+    const endpoint = await env.DB.prepare(
+      "SELECT id, partner_id, status, disabled_reason FROM webhook_endpoints WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?)",
+    )
+      .bind(deliveryId)
+      .first<{ id: string; partner_id: string; status: string; disabled_reason: string }>();
+    expect(endpoint).toMatchObject({
+      status: "disabled",
+      disabled_reason: "no successful delivery for 120 hours",
+    });
+    const announced = await env.DB.prepare(
+      "SELECT data FROM events WHERE partner_id = ? AND type = 'endpoint.disabled'",
+    )
+      .bind(endpoint?.partner_id)
+      .first<{ data: string }>();
+    expect(JSON.parse(announced?.data ?? "{}").object).toMatchObject({
+      id: endpoint?.id,
+      status: "disabled",
+    });
+
+    // A success clears the run: a re-enabled endpoint starts counting afresh.
+    const good = receiver();
+    const fresh = await deliveryTo(good.url);
+    await consume([message("m-ok", fresh)]);
+    const row = await env.DB.prepare(
+      "SELECT failing_since FROM webhook_endpoints WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = ?)",
+    )
+      .bind(fresh)
+      .first();
+    expect(row).toEqual({ failing_since: null });
+  });
+
   it("a timeout is an attempt like any other: recorded and retried", async () => {
     const slow = receiver();
     await slow.script({ delayMs: 5000 });
