@@ -6,6 +6,7 @@ import { authenticate } from "./middleware/authenticate";
 import { requestContext } from "./middleware/context";
 import { idempotency } from "./middleware/idempotency";
 import { jsonBody } from "./middleware/json-body";
+import { minimiseResponses } from "./middleware/minimise";
 import { rateLimit } from "./middleware/rate-limit";
 import { routeGuard } from "./middleware/route-guard";
 import { registerOpenApiRoute } from "./routes/docs/openapi";
@@ -18,8 +19,8 @@ import type { AppEnv } from "./types";
 
 /**
  * The request path: context (request id, logger, services) → for /v1: authentication →
- * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → the
- * route's entitlement and schema validation → handler → service.
+ * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
+ * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -42,7 +43,7 @@ export function createApp() {
       throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     await next();
   });
-  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency());
+  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency(), minimiseResponses());
 
   registerTokenRoute(app);
   registerWellKnownRoutes(app);

@@ -3,6 +3,7 @@ import type { IdempotencyKey } from "../durable-objects/idempotency";
 import type { PaymentObject } from "../durable-objects/payment";
 import type { PayoutObject } from "../durable-objects/payout";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import { PRODUCTS } from "./services/catalog";
 import type { EventMessage } from "./services/events";
 import type { DeliveryMessage } from "./services/webhook-delivery";
 
@@ -40,6 +41,15 @@ export interface Env {
   WEBHOOK_TIMEOUT_MS?: string;
   /** An endpoint failing without a success for this long is disabled (default 120 h, 5 days). */
   WEBHOOK_DISABLE_AFTER_HOURS?: string;
+  /** JSON `{ "<system>": "https://…" }`: the bank systems reached over HTTP; the others use the sandbox simulator. */
+  UPSTREAM_URLS?: string;
+  /** Secret, JSON `{ "<system>": "<bearer token>" }` for those systems. */
+  UPSTREAM_TOKENS?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  /** Kill switch: products (comma-separated) refused at once with code 22. */
+  PRODUCTS_DISABLED?: string;
+  /** How long a card-attach SMS code lives (default 300 s). */
+  SMS_CODE_TTL_SECONDS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -63,6 +73,22 @@ const jsonArrayOf = <T extends z.ZodType>(item: T) =>
     }
     return z.NEVER;
   });
+
+/** A JSON object of name → value, `{}` when unset. */
+const jsonRecord = <T extends z.ZodType>(value: T) =>
+  z
+    .string()
+    .default("{}")
+    .transform((raw, ctx): Record<string, z.infer<T>> => {
+      try {
+        const parsed = z.record(z.string(), value).safeParse(JSON.parse(raw));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "invalid" });
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+      }
+      return z.NEVER;
+    });
 
 const intVar = (def: number, min: number, max: number) =>
   z
@@ -106,6 +132,20 @@ const ConfigSchema = z
       .transform((v) => v === "true"),
     WEBHOOK_TIMEOUT_MS: intVar(15_000, 100, 15_000),
     WEBHOOK_DISABLE_AFTER_HOURS: intVar(120, 1, 720),
+    UPSTREAM_URLS: jsonRecord(z.url()),
+    UPSTREAM_TOKENS: jsonRecord(z.string().min(1)),
+    UPSTREAM_TIMEOUT_MS: intVar(5000, 100, 30_000),
+    PRODUCTS_DISABLED: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(PRODUCTS))),
+    SMS_CODE_TTL_SECONDS: intVar(300, 1, 3600),
   })
   .refine((c) => !c.UPSTASH_REDIS_REST_URL || c.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_TOKEN is required with UPSTASH_REDIS_REST_URL",
@@ -139,6 +179,8 @@ export function loadConfig(env: Env): Config {
     ...env,
     UPSTASH_REDIS_REST_URL: env.UPSTASH_REDIS_REST_URL || undefined,
     WEBHOOK_SECRETS_KEY: env.WEBHOOK_SECRETS_KEY || undefined,
+    UPSTREAM_URLS: env.UPSTREAM_URLS || undefined,
+    UPSTREAM_TOKENS: env.UPSTREAM_TOKENS || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

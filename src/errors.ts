@@ -36,6 +36,11 @@ export const ERRORS = {
     status: 403,
     message: "The contract does not license the product: {product}",
   },
+  product_disabled: {
+    code: 22,
+    status: 503,
+    message: "The {product} product is switched off for now; try again later",
+  },
   // Routing and transport 30–39
   not_found: { code: 30, status: 404, message: "No such resource: {resource}" },
   route_not_found: { code: 31, status: 404, message: "No route matches {method} {path}" },
@@ -85,8 +90,49 @@ export const ERRORS = {
     status: 409,
     message: "The amount {amount} exceeds the available balance in {currency}: {available}",
   },
+  sms_code_invalid: { code: 63, status: 422, message: "The SMS code is wrong; {remaining} attempts left" },
+  sms_attempts_exhausted: {
+    code: 64,
+    status: 409,
+    message: "Too many wrong SMS codes for this request; start a new one",
+  },
+  quote_expired: { code: 65, status: 409, message: "The quote expired at {expires_at}; get a new one" },
+  quote_used: { code: 66, status: 409, message: "The quote was already converted" },
+  // Consent (open banking) 70–79
+  consent_required: {
+    code: 70,
+    status: 403,
+    message: "This call needs a Consent-Id header naming an authorised consent",
+  },
+  consent_not_usable: { code: 71, status: 403, message: "The consent is {status}; it cannot be used" },
+  consent_scope_missing: { code: 72, status: 403, message: "The consent does not cover {scope}" },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
+  upstream_unavailable: {
+    code: 91,
+    status: 503,
+    message: "The bank's {system} system is unavailable; retry later",
+  },
+  // The bank's business errors (002), fixed: 1000–1999
+  application_not_found: { code: 1000, status: 404, message: "Application not found" },
+  application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },
+  scoring_overdue_loans: { code: 1002, status: 422, message: "Overdue payments on active loans" },
+  scoring_elevated_risk: { code: 1003, status: 422, message: "Elevated customer risk" },
+  upstream_empty: { code: 1004, status: 502, message: "External service returned null response" },
+  upstream_failed: {
+    code: 1005,
+    status: 502,
+    message: "External service returned failed response. Response code: {status}, message: {msg}",
+  },
+  sms_not_sent: { code: 1006, status: 502, message: "Service could not send SMS to attach card" },
+  sms_not_expired: {
+    code: 1007,
+    status: 409,
+    message: "Previous SMS code for this request is not expired yet",
+  },
+  card_not_found: { code: 1008, status: 404, message: "Card is not found by params: {params}" },
+  sms_expired: { code: 1009, status: 410, message: "SMS code is already expired" },
+  card_already_attached: { code: 1011, status: 409, message: "Card is already attached" },
 } as const satisfies Record<string, { code: number; status: ContentfulStatusCode; message: string }>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -282,3 +282,26 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [index("webhook_attempts_event").on(t.eventId, t.id)],
 );
+
+// ----------------------------------------------------------------------------- audit
+/**
+ * Every write and every read of personal data (SPEC §5): who, what, when, with which outcome.
+ * Never the personal data itself. Append-only (triggers in its migration).
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    requestId: text("request_id").notNull(),
+    /** `METHOD /route/{param}` as declared, e.g. `POST /v1/cards/{id}/block`. */
+    action: text("action").notNull(),
+    /** The object acted on, e.g. `card 0190…`; null for a collection. */
+    resource: text("resource"),
+    /** The HTTP status answered. */
+    outcome: integer("outcome").notNull(),
+    personalData: integer("personal_data", { mode: "boolean" }).notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("audit_log_partner").on(t.partnerId, t.id)],
+);

@@ -13,6 +13,14 @@ export const requireEntitlement = (product: Product | null, scope: string) =>
     if (product !== null && !c.var.partner.products.includes(product)) {
       throw new ApiError("product_not_licensed", { product });
     }
+    // The operations kill switch: a product switched off refuses cleanly, before any work.
+    if (product !== null && c.var.services.config.PRODUCTS_DISABLED.includes(product)) {
+      throw new ApiError(
+        "product_disabled",
+        { product },
+        { retryable: true, headers: { "Retry-After": "60" } },
+      );
+    }
     if (!c.var.caller.scopes.includes(scope) || !c.var.partner.scopes.includes(scope)) {
       throw new ApiError(
         "insufficient_scope",

@@ -1,5 +1,6 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { ErrorEnvelopeSchema } from "../envelope";
+import { auditTrail } from "../middleware/audit";
 import { requireEntitlement } from "../middleware/entitlement";
 import type { Product } from "../services/catalog";
 
@@ -22,17 +23,21 @@ export const V1_ERROR_RESPONSES = {
 } as const;
 
 /**
- * A /v1 route: the OpenAPI description, the bearer scheme with its scope, and the
- * entitlement middleware that enforces the declared product and scope, in one place.
+ * A /v1 route: the OpenAPI description, the bearer scheme with its scope, the audit trail
+ * (every write; reads too where `personalData`), and the entitlement middleware that
+ * enforces the declared product and scope, in one place.
  */
 export function v1Route<R extends RouteConfig>(
-  access: { product: Product | null; scope: string },
+  access: { product: Product | null; scope: string; personalData?: boolean },
   config: R,
 ) {
   return createRoute({
     ...config,
     security: [{ oauth2: [access.scope] }],
-    middleware: [requireEntitlement(access.product, access.scope)],
+    middleware: [
+      auditTrail(config.method, config.path, access.personalData ?? false),
+      requireEntitlement(access.product, access.scope),
+    ],
     responses: { ...V1_ERROR_RESPONSES, ...config.responses },
     "x-portico-product": access.product ?? "platform",
   });

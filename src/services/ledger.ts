@@ -23,6 +23,10 @@ export const ACCOUNT_CODES = {
   card_clearing: "debit",
   bank_clearing: "debit",
   payout_clearing: "debit",
+  /** Micro-credit lent out and not yet repaid (lending). */
+  loans_receivable: "debit",
+  /** The bank's position in each currency from partners' conversions (FX). */
+  fx_position: "debit",
 } as const satisfies Record<string, "debit" | "credit">;
 
 export type AccountCode = keyof typeof ACCOUNT_CODES;

@@ -9,6 +9,8 @@ export interface Script {
   after?: number;
   /** Hold each answer this long (ms): for timeout tests. */
   delayMs?: number;
+  /** The body of the answers that do not fail (JSON text; "" for an empty answer). */
+  body?: string;
 }
 
 export interface Received {
@@ -65,6 +67,11 @@ export async function startWebhookReceiver(): Promise<{ url: string; close(): Pr
     const extra: Record<string, string> =
       failing && script.retryAfter ? { "Retry-After": script.retryAfter } : {};
     if (status >= 300 && status < 400) extra.Location = "http://127.0.0.1:1/elsewhere";
+    if (!failing && script.body !== undefined) {
+      res.writeHead(status, { "Content-Type": "application/json", ...extra });
+      res.end(script.body);
+      return;
+    }
     reply(res, status, failing ? { error: "scripted failure" } : { ok: true }, extra);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
