@@ -16,6 +16,11 @@ export const envelopeRequest = <T extends z.ZodType>(params: T) =>
 export const envelopeResponse = <T extends z.ZodType>(result: T) =>
   z.object({ id: z.string().openapi({ format: "uuid" }), result, error: z.null() });
 
+/** A route's 200 answer: `result` in the envelope, for `responses`. */
+export const okResponse = <T extends z.ZodType>(description: string, result: T) => ({
+  200: { description, content: { "application/json": { schema: envelopeResponse(result) } } },
+});
+
 export const ErrorSchema = z
   .object({
     code: z.number().int().openapi({ description: "Error code from the catalogue (see /docs#errors)." }),

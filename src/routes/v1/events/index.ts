@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { getEvent, listAttempts, listEvents, resendEvent } from "../../../services/event-log";
 import { EVENT_TYPES } from "../../../services/events";
 import type { AppEnv } from "../../../types";
@@ -64,9 +64,6 @@ const ResendRequest = z
   .openapi("ResendEventRequest");
 
 const read = { product: null, scope: "events:read" } as const;
-const one = (description: string, schema: z.ZodType) => ({
-  200: { description, content: { "application/json": { schema: envelopeResponse(schema) } } },
-});
 
 const list = v1Route(read, {
   method: "get",
@@ -86,7 +83,7 @@ const get = v1Route(read, {
   summary: "Retrieve an event",
   description: "One of your events, with its delivery status.",
   request: { params: EventIdParam },
-  responses: one("The event", EventSchema),
+  responses: okResponse("The event", EventSchema),
 });
 
 const attempts = v1Route(read, {
@@ -113,7 +110,7 @@ const resend = v1Route(
       params: EventIdParam,
       body: { required: false, content: { "application/json": { schema: ResendRequest } } },
     },
-    responses: one(
+    responses: okResponse(
       "How many deliveries were sent",
       z.object({ object: z.literal("resend"), event_id: z.string(), deliveries: z.number().int() }),
     ),

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { getPayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -14,12 +14,7 @@ const route = v1Route(
     summary: "Retrieve a payout",
     description: "The payout's current state, from its Durable Object.",
     request: { params: PayoutIdParam },
-    responses: {
-      200: {
-        description: "The payout",
-        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
-      },
-    },
+    responses: okResponse("The payout", PayoutSchema),
   },
 );
 

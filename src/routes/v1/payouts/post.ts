@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { createPayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -15,12 +15,7 @@ const route = v1Route(
     description:
       "Queues a payout to a tokenized bank account and holds its amount from the available balance at once; it then moves `queued → sent → paid` or `failed` (a failed payout returns its funds). A payout can never take the available balance below zero, also when many run at once: 409 (code 62) and nothing is held. Requires an Idempotency-Key; a refusal is replayed under the same key, so use a new key after topping up.",
     request: { body: { required: true, content: { "application/json": { schema: CreatePayoutRequest } } } },
-    responses: {
-      200: {
-        description: "The payout, queued",
-        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
-      },
-    },
+    responses: okResponse("The payout, queued", PayoutSchema),
   },
 );
 

@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { envelopeRequest, envelopeResponse, ok } from "../../../envelope";
+import { envelopeRequest, ok, okResponse } from "../../../envelope";
 import { operatePayment } from "../../../services/payments";
 import { simulatePayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
@@ -43,12 +43,7 @@ const simulatePaymentRoute = v1Route(
       params: PaymentIdParam,
       body: { required: true, content: { "application/json": { schema: SimulatePaymentRequest } } },
     },
-    responses: {
-      200: {
-        description: "The payment",
-        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
-      },
-    },
+    responses: okResponse("The payment", PaymentSchema),
   },
 );
 
@@ -64,12 +59,7 @@ const simulatePayoutRoute = v1Route(
       params: PayoutIdParam,
       body: { required: false, content: { "application/json": { schema: SimulatePayoutRequest } } },
     },
-    responses: {
-      200: {
-        description: "The payout",
-        content: { "application/json": { schema: envelopeResponse(PayoutSchema) } },
-      },
-    },
+    responses: okResponse("The payout", PayoutSchema),
   },
 );
 

@@ -1,15 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
-import { envelopeResponse, ok, okOnce } from "../../../envelope";
+import { ok, okOnce, okResponse } from "../../../envelope";
 import { pingEndpoint, recoverEndpoint, rotateSecret } from "../../../services/webhook-endpoints";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { EndpointIdParam, EndpointWithSecretSchema, RecoverRequest } from "./schema";
 
 const write = { product: null, scope: "webhooks:write" } as const;
-const answer = (description: string, schema: z.ZodType) => ({
-  200: { description, content: { "application/json": { schema: envelopeResponse(schema) } } },
-});
 
 const rotate = v1Route(write, {
   method: "post",
@@ -19,7 +16,7 @@ const rotate = v1Route(write, {
   description:
     "Issues a new secret, returned once. For 24 h the old secret signs too: each delivery carries both signatures, so your receiver can switch at its own pace.",
   request: { params: EndpointIdParam },
-  responses: answer("The endpoint, with its new secret", EndpointWithSecretSchema),
+  responses: okResponse("The endpoint, with its new secret", EndpointWithSecretSchema),
 });
 
 const test = v1Route(write, {
@@ -30,7 +27,7 @@ const test = v1Route(write, {
   description:
     "Sends a signed `ping` event to this endpoint only; it appears in the event log with its attempts.",
   request: { params: EndpointIdParam },
-  responses: answer(
+  responses: okResponse(
     "The ping event",
     z.object({ id: z.string(), object: z.literal("event"), type: z.literal("ping"), created_at: z.string() }),
   ),
@@ -47,7 +44,7 @@ const recover = v1Route(write, {
     params: EndpointIdParam,
     body: { required: true, content: { "application/json": { schema: RecoverRequest } } },
   },
-  responses: answer(
+  responses: okResponse(
     "How many deliveries were sent again",
     z.object({
       object: z.literal("recovery"),

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
-import { envelopeResponse, ok, okOnce } from "../../../envelope";
+import { ok, okOnce, okResponse } from "../../../envelope";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -21,9 +21,6 @@ import {
 
 const read = { product: null, scope: "webhooks:read" } as const;
 const write = { product: null, scope: "webhooks:write" } as const;
-const one = (description: string, schema: z.ZodType = EndpointSchema) => ({
-  200: { description, content: { "application/json": { schema: envelopeResponse(schema) } } },
-});
 
 const create = v1Route(write, {
   method: "post",
@@ -33,7 +30,7 @@ const create = v1Route(write, {
   description:
     "Registers a URL for signed event deliveries (Standard Webhooks). The signing secret is returned once. Production accepts only `https` URLs on public hosts.",
   request: { body: { required: true, content: { "application/json": { schema: CreateEndpointRequest } } } },
-  responses: one("The endpoint, with its secret", EndpointWithSecretSchema),
+  responses: okResponse("The endpoint, with its secret", EndpointWithSecretSchema),
 });
 
 const list = v1Route(read, {
@@ -53,7 +50,7 @@ const get = v1Route(read, {
   summary: "Retrieve a webhook endpoint",
   description: "One of your endpoints; never its secret.",
   request: { params: EndpointIdParam },
-  responses: one("The endpoint"),
+  responses: okResponse("The endpoint", EndpointSchema),
 });
 
 const patch = v1Route(write, {
@@ -66,7 +63,7 @@ const patch = v1Route(write, {
     params: EndpointIdParam,
     body: { required: true, content: { "application/json": { schema: UpdateEndpointRequest } } },
   },
-  responses: one("The endpoint"),
+  responses: okResponse("The endpoint", EndpointSchema),
 });
 
 const remove = v1Route(write, {
@@ -76,7 +73,7 @@ const remove = v1Route(write, {
   summary: "Delete a webhook endpoint",
   description: "Stops all deliveries to it. Its past attempts stay in the event log.",
   request: { params: EndpointIdParam },
-  responses: one(
+  responses: okResponse(
     "Deleted",
     z.object({ id: z.string(), object: z.literal("webhook_endpoint"), deleted: z.literal(true) }),
   ),
