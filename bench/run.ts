@@ -15,6 +15,12 @@
 //   has its 200; then one payment per key, one capture entry per payment and a balanced ledger
 //   (local D1) are checked. BENCH_STORM=0 skips it; with BENCH_SCENARIOS it runs when a part
 //   matches "idempotency storm".
+//   Last, webhook delivery: a receiver in the bench process (127.0.0.1, a free port) registered as
+//   the bench partner's endpoint for payment.captured, BENCH_WEBHOOK_EVENTS (300) captured payments
+//   created BENCH_WEBHOOK_CONCURRENCY (4) at a time, ~30% of first attempts answered 500; waits
+//   (up to BENCH_WEBHOOK_TIMEOUT, 120 s) until every event is delivered, then prints events/s, lag,
+//   retries, dead letters, duplicates, signature failures, beside the receiver's own throughput.
+//   BENCH_WEBHOOKS=0 skips it; with BENCH_SCENARIOS it runs when a part matches "webhook delivery".
 //   BENCH_VERBOSE=1 mirrors wrangler's output; BENCH_WRANGLER_LOG_LEVEL (default warn) sets
 //   `wrangler dev --log-level` for both Workers (at info and below, every request is logged
 //   through a round trip to wrangler's Node process).
@@ -22,10 +28,17 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepareGatewayState } from "./lib/gateway-state";
+import { prepareGatewayState, WEBHOOK_RETRY_DELAYS } from "./lib/gateway-state";
 import { loadSettingsFromEnv, type RequestSpec, runLoad, withFreshIds } from "./lib/load";
 import { printReport, type ScenarioRun, summaryJson, type Target, type TargetRun } from "./lib/report";
 import { printStorm, runStorm, type StormResult, stormJson, stormSettingsFromEnv } from "./lib/storm";
+import {
+  printWebhooks,
+  runWebhooks,
+  type WebhookResult,
+  webhookSettingsFromEnv,
+  webhooksJson,
+} from "./lib/webhooks";
 import { type CpuSample, installCleanup, stopAll, WorkerProcess } from "./lib/worker-process";
 import { type BenchContext, SCENARIOS } from "./scenarios";
 
@@ -106,7 +119,12 @@ async function main(): Promise<number> {
     process.env.BENCH_STORM !== "0" && (!only || only.some((o) => stormName.includes(o)))
       ? stormSettingsFromEnv()
       : undefined;
-  if (scenarios.length === 0 && !storm)
+  const webhooksName = "webhook delivery";
+  const webhooks =
+    process.env.BENCH_WEBHOOKS !== "0" && (!only || only.some((o) => webhooksName.includes(o)))
+      ? webhookSettingsFromEnv()
+      : undefined;
+  if (scenarios.length === 0 && !storm && !webhooks)
     throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
   const compatDate = compatibilityDate(join(root, "wrangler.toml"));
   const bareDate = compatibilityDate(join(benchDir, "bare", "wrangler.toml"));
@@ -304,15 +322,53 @@ async function main(): Promise<number> {
     }
   }
 
+  let webhookResult: WebhookResult | undefined;
+  let webhookFailure: string | undefined;
+  if (webhooks) {
+    console.log(
+      `\n== ${webhooksName}: ${webhooks.events} payment.captured events (payments ${webhooks.concurrency} at a time) ` +
+        `to a receiver in this process that answers 500 to ~${webhooks.failShare * 100}% of first attempts`,
+    );
+    const workerds = gateway.workerdPids();
+    let warnLines = 0;
+    let failOpens = 0;
+    const unlisten = gateway.onLine((line) => {
+      if (/"level":"(warn|error)"/.test(line)) warnLines++;
+      if (line.includes("rate limiter backend failed")) failOpens++;
+    });
+    try {
+      webhookResult = await runWebhooks(base(gateway), ctx, webhooks, {
+        env: "sandbox",
+        persistTo: state.persistTo,
+      });
+      webhookResult.warnLines = warnLines;
+      webhookResult.failOpens = failOpens;
+      if (gateway.workerdPids() !== workerds)
+        webhookResult.failures.push("webhooks: wrangler restarted the gateway during the run; run again");
+      for (const failure of webhookResult.failures) console.error(LOUD(failure));
+    } catch (err) {
+      webhookFailure = `webhooks: could not finish: ${errorText(err)}`;
+      console.error(LOUD(webhookFailure));
+    } finally {
+      unlisten();
+    }
+  }
+
   const failures = [
     ...results.flatMap((s) => [...s.failures, ...Object.values(s.runs).flatMap((r) => r?.failures ?? [])]),
     ...(stormResult?.failures ?? []),
     ...(stormFailure ? [stormFailure] : []),
+    ...(webhookResult?.failures ?? []),
+    ...(webhookFailure ? [webhookFailure] : []),
   ];
   if (results.length > 0) printReport(results, { ...settings, via: direct ? "direct" : "proxy" });
   if (stormResult) {
     console.log(`\nIdempotency storm:`);
     printStorm(stormResult);
+  }
+  if (webhookResult) {
+    console.log(`\nWebhook delivery:`);
+    printWebhooks(webhookResult, WEBHOOK_RETRY_DELAYS);
   }
   if (failures.length > 0) {
     console.error(LOUD(`BROKEN RUN: ${failures.length} problem(s); the figures above are not valid:`));
@@ -323,9 +379,11 @@ async function main(): Promise<number> {
     via: direct ? "direct" : "proxy",
     ok: failures.length === 0,
   });
-  console.log(
-    `\n${stormResult ? JSON.stringify({ ...JSON.parse(summary), storm: stormJson(stormResult) }) : summary}`,
-  );
+  const extra = {
+    ...(stormResult ? { storm: stormJson(stormResult) } : {}),
+    ...(webhookResult ? { webhooks: webhooksJson(webhookResult) } : {}),
+  };
+  console.log(`\n${JSON.stringify({ ...JSON.parse(summary), ...extra })}`);
   return failures.length === 0 ? 0 : 1;
 }
 

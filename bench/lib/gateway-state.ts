@@ -1,6 +1,7 @@
 // The gateway's bench-owned local state: its own D1 (migrated and seeded with the bench
-// partner) under bench/.state and its own env file with a fresh signing key. The developer's
-// .dev.vars and .wrangler/state are never read or written.
+// partner) under bench/.state and its own env file with a fresh signing key and webhook sealing
+// key. The developer's .dev.vars and .wrangler/state are never read or written.
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newSigningKey } from "../../scripts/lib/dev-vars";
@@ -10,11 +11,16 @@ import { PRODUCTS } from "../../src/services/catalog";
 import { buildPartner, type ProvisionedPartner } from "../../src/services/provisioning";
 
 export const BENCH_RATE_LIMIT_PER_SECOND = 1_000_000;
+/** Seconds between the bench's webhook delivery attempts (the default schedule spans hours): 5 attempts in 15 s. */
+export const WEBHOOK_RETRY_DELAYS = [1, 2, 4, 8];
 
 export interface GatewayState {
   /** `--persist-to` of migrations, seeding and `wrangler dev`. */
   persistTo: string;
-  /** `--env-file` of `wrangler dev`: JWT_SIGNING_KEYS (and, being given, keeps .dev.vars out). */
+  /**
+   * `--env-file` of `wrangler dev`: JWT_SIGNING_KEYS, the webhook settings of a local run
+   * (sealing key, loopback allowed, retries within seconds) and, being given, keeps .dev.vars out.
+   */
   envFile: string;
   partner: ProvisionedPartner["secrets"];
 }
@@ -38,7 +44,13 @@ export async function prepareGatewayState(stateDir: string): Promise<GatewayStat
   const target: D1Target = { env: "sandbox", persistTo };
 
   const envFile = join(stateDir, "gateway.env");
-  writeFileSync(envFile, `JWT_SIGNING_KEYS='${JSON.stringify([await newSigningKey()])}'\n`, { mode: 0o600 });
+  const vars = [
+    `JWT_SIGNING_KEYS='${JSON.stringify([await newSigningKey()])}'`,
+    `WEBHOOK_SECRETS_KEY='${randomBytes(32).toString("base64")}'`,
+    "WEBHOOK_ALLOW_LOOPBACK=true",
+    `WEBHOOK_RETRY_DELAYS=${WEBHOOK_RETRY_DELAYS.join(",")}`,
+  ];
+  writeFileSync(envFile, `${vars.join("\n")}\n`, { mode: 0o600 });
 
   await applyMigrations(target);
   const provisioned = await benchPartner();
