@@ -42,6 +42,17 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
       { name: "Partner", description: "Your own profile and credentials." },
       { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox." },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
+      { name: "Payouts", description: "Payouts from your available balance to bank accounts." },
+      {
+        name: "Sandbox",
+        description: "The sandbox's buttons for asynchronous outcomes; absent in production.",
+      },
+      {
+        name: "Webhooks",
+        description:
+          "Signed deliveries (Standard Webhooks): at-least-once and unordered; dedupe on webhook-id, verify webhook-signature.",
+      },
+      { name: "Events", description: "The event log behind webhooks, with every delivery attempt." },
     ],
   });
   doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };
