@@ -119,13 +119,24 @@ export async function deliveryContext(db: Db, deliveryId: string) {
   return row;
 }
 
-/** One attempt: its record, the delivery's new state and the endpoint's failure run, all or nothing. */
+/**
+ * One attempt: its record, the delivery's new state and, when it changed, the endpoint's
+ * failure run, all or nothing.
+ */
 export async function recordAttempt(
   db: Db,
   attempt: AttemptRow,
   delivery: { status: DeliveryRow["status"]; nextAttemptAt: string | null },
-  endpoint: { failingSince: string | null },
+  endpoint: { failingSince: string | null } | undefined,
 ) {
+  const endpointUpdate = endpoint
+    ? [
+        db
+          .update(webhookEndpoints)
+          .set({ failingSince: endpoint.failingSince })
+          .where(eq(webhookEndpoints.id, attempt.endpointId)),
+      ]
+    : [];
   await db.batch([
     db.insert(webhookAttempts).values(attempt),
     db
@@ -138,10 +149,7 @@ export async function recordAttempt(
         updatedAt: attempt.attemptedAt,
       })
       .where(eq(webhookDeliveries.id, attempt.deliveryId)),
-    db
-      .update(webhookEndpoints)
-      .set({ failingSince: endpoint.failingSince })
-      .where(eq(webhookEndpoints.id, attempt.endpointId)),
+    ...endpointUpdate,
   ]);
 }
 

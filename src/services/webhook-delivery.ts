@@ -90,7 +90,7 @@ async function send(
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
-): Promise<{ result: AttemptResult; excerpt: string | null }> {
+): Promise<{ result: AttemptResult; excerpt: string | null; detail?: string }> {
   try {
     const res = await fetch(url, {
       method: "POST",
@@ -107,7 +107,9 @@ async function send(
   } catch (err) {
     const name = err instanceof Error ? err.name : "";
     const error = name === "TimeoutError" || name === "AbortError" ? "timeout" : "network";
-    return { result: { kind: "error", error }, excerpt: null };
+    // What the runtime said (never our secret: the request carries only signatures).
+    const detail = err instanceof Error ? err.message.slice(0, 120) : undefined;
+    return { result: { kind: "error", error }, excerpt: null, ...(detail ? { detail } : {}) };
   }
 }
 
@@ -136,7 +138,7 @@ export async function deliver(
 
   const started = Date.now();
   const verdict = checkWebhookUrl(endpoint.url, urlPolicy(config));
-  let sent: { result: AttemptResult; excerpt: string | null };
+  let sent: { result: AttemptResult; excerpt: string | null; detail?: string };
   let error: string | null = null;
   if (!verdict.ok) {
     sent = { result: { kind: "error", error: "url_refused" }, excerpt: null };
@@ -150,7 +152,9 @@ export async function deliver(
       body,
     );
     sent = await send(verdict.url.toString(), body, headers, config.WEBHOOK_TIMEOUT_MS);
-    if (sent.result.kind === "error") error = sent.result.error;
+    if (sent.result.kind === "error") {
+      error = sent.result.error === "network" && sent.detail ? `network: ${sent.detail}` : sent.result.error;
+    }
   }
   const now = Date.now();
   const decision = decide(sent.result, attempt, config.WEBHOOK_RETRY_DELAYS, now);
@@ -178,7 +182,8 @@ export async function deliver(
       status: decision.kind === "succeeded" ? "succeeded" : decision.kind === "retry" ? "pending" : "failed",
       nextAttemptAt,
     },
-    { failingSince },
+    // The endpoint row is written only when its failure run starts or ends.
+    failingSince === endpoint.failingSince ? undefined : { failingSince },
   );
 
   const failingTooLong =
