@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../types";
 import { registerGetBalance } from "./balance/get";
+import { registerCardRoutes } from "./cards";
 import { registerCredentialRoutes } from "./credentials";
 import { registerEventRoutes } from "./events";
 import { registerListLedgerEntries } from "./ledger/get_all";
@@ -18,6 +19,7 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerListLedgerEntries(app);
   registerPaymentRoutes(app);
   registerPayoutRoutes(app);
+  registerCardRoutes(app);
   registerSandboxRoutes(app);
   registerWebhookRoutes(app);
   registerEventRoutes(app);

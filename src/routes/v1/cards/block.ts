@@ -1,0 +1,42 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { BlockReason } from "../../../connectors/cards/types";
+import { envelopeResponse, ok } from "../../../envelope";
+import { blockCard } from "../../../services/cards";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { cardDeps } from "./deps";
+import { BlockCardRequest, CardIdParam, CardSchema } from "./schema";
+
+const route = v1Route(
+  { product: "cards", scope: "cards:write", personalData: true },
+  {
+    method: "post",
+    path: "/v1/cards/{id}/block",
+    tags: ["Cards"],
+    summary: "Block a card",
+    description:
+      "Blocks the card at the card system (`card.blocked`); blocking is final. Optional `reason` (default `requested_by_customer`). A card blocked already is 409 (code 60) and changes nothing.",
+    request: {
+      params: CardIdParam,
+      body: { required: false, content: { "application/json": { schema: BlockCardRequest } } },
+    },
+    responses: {
+      200: {
+        description: "The blocked card",
+        content: { "application/json": { schema: envelopeResponse(CardSchema) } },
+      },
+    },
+  },
+);
+
+export function registerBlockCard(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    // With no body at all the optional body is not validated: the default reason.
+    const body = c.req.valid("json") as { params?: { reason?: BlockReason } } | undefined;
+    const reason = body?.params?.reason ?? "requested_by_customer";
+    const card = await blockCard(cardDeps(c), c.var.partner.id, id, c.var.idempotencyKey, reason);
+    c.var.log.info("card blocked", { card_id: card.id });
+    return ok(c, card);
+  });
+}

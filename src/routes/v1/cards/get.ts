@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { getCard } from "../../../services/cards";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CardIdParam, CardSchema } from "./schema";
+
+const route = v1Route(
+  { product: "cards", scope: "cards:read", personalData: true },
+  {
+    method: "get",
+    path: "/v1/cards/{id}",
+    tags: ["Cards"],
+    summary: "Retrieve a card",
+    description:
+      "One of your cards, issued or attached: first 6 and last 4 digits only, never the full number.",
+    request: { params: CardIdParam },
+    responses: {
+      200: {
+        description: "The card",
+        content: { "application/json": { schema: envelopeResponse(CardSchema) } },
+      },
+    },
+  },
+);
+
+export function registerGetCard(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getCard(c.var.services.db, c.var.partner.id, id));
+  });
+}

@@ -1,0 +1,44 @@
+import { toHex } from "../lib/ids";
+import type { CardDeps } from "./cards-model";
+import { type EventType, publishEvent } from "./events";
+
+/**
+ * The id of the one event of `type` an object can have (each card event happens once per
+ * object): a UUID v7 stamped with the time it happened, the rest from a hash of type and
+ * object. A retry that publishes it again publishes the same event, which is stored once.
+ */
+export async function cardEventId(type: EventType, objectId: string, at: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${type}:${objectId}`)),
+  );
+  const bytes = digest.slice(0, 16);
+  let ts = Date.parse(at);
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ts % 256;
+    ts = Math.floor(ts / 256);
+  }
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = toHex(bytes);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export async function publishCardEvent(
+  deps: Pick<CardDeps, "db" | "events">,
+  event: {
+    type: EventType;
+    at: string;
+    partnerId: string;
+    livemode: boolean;
+    object: { id: string } & Record<string, unknown>;
+  },
+) {
+  await publishEvent(deps.db, deps.events, {
+    id: await cardEventId(event.type, event.object.id, event.at),
+    type: event.type,
+    partnerId: event.partnerId,
+    livemode: event.livemode,
+    createdAt: event.at,
+    object: event.object,
+  });
+}
