@@ -1,0 +1,11 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../types";
+import { registerFxConversions } from "./conversions";
+import { registerFxQuotes } from "./quotes";
+import { registerFxRates } from "./rates";
+
+export function registerFxRoutes(app: OpenAPIHono<AppEnv>) {
+  registerFxRates(app);
+  registerFxQuotes(app);
+  registerFxConversions(app);
+}

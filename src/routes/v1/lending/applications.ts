@@ -1,0 +1,60 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ok, okResponse } from "../../../envelope";
+import { applyForLoan, getApplication } from "../../../services/lending";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { lendingDeps } from "./deps";
+import { CreateLoanApplicationRequest, errorResponse, IdParam, LoanApplicationSchema } from "./schema";
+
+const create = v1Route(
+  { product: "lending", scope: "lending:write", personalData: true },
+  {
+    method: "post",
+    path: "/v1/loans/applications",
+    tags: ["Lending"],
+    summary: "Apply for micro-credit",
+    description:
+      "Scores the applicant with the bank's scoring system. Approved: the application with its offer (`amount` at most what was asked, `annual_rate_bps`, `term_months`, `monthly_payment`, `expires_at`). Declined by scoring: the bank's error 1002 (overdue loans) or 1003 (elevated risk), HTTP 422; the application is kept as `declined` and a `loan_application.declined` event carries its id. Referred to an underwriter: `in_progress` (read it until it is decided). The scoring system unreachable: 1004, 1005 or 91; a retry under the same Idempotency-Key scores the same application again.",
+    request: {
+      body: { required: true, content: { "application/json": { schema: CreateLoanApplicationRequest } } },
+    },
+    responses: {
+      ...okResponse("The application, approved or in progress", LoanApplicationSchema),
+      422: errorResponse("Declined by scoring: 1002 (overdue loans) or 1003 (elevated risk)"),
+      502: errorResponse("The scoring system answered nothing (1004) or a failure (1005)"),
+      503: errorResponse("The scoring system is unreachable (91)"),
+    },
+  },
+);
+
+const get = v1Route(
+  { product: "lending", scope: "lending:read", personalData: true },
+  {
+    method: "get",
+    path: "/v1/loans/applications/{id}",
+    tags: ["Lending"],
+    summary: "Retrieve a loan application",
+    description:
+      "The application and its decision (`approved`, `expired`, `declined`, `accepted`, `failed`). Unknown, or another partner's: 404, code 1000. Still being scored: 409, code 1001 — ask again later.",
+    request: { params: IdParam },
+    responses: {
+      ...okResponse("The application", LoanApplicationSchema),
+      404: errorResponse("Application not found (1000)"),
+      409: errorResponse("Application is in progress (1001)"),
+    },
+  },
+);
+
+export function registerLoanApplicationRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(create, async (c) => {
+    const { params } = c.req.valid("json");
+    const application = await applyForLoan(lendingDeps(c), c.var.partner, c.var.idempotencyKey, params);
+    c.var.log.info("loan application scored", { application_id: application.id, status: application.status });
+    return ok(c, application, 200);
+  });
+
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getApplication(lendingDeps(c), c.var.partner.id, id), 200);
+  });
+}

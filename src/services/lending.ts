@@ -1,0 +1,179 @@
+import type { ScoringConnector, ScoringDecision, ScoringRequest } from "../connectors/lending/types";
+import type { Db } from "../db/client";
+import {
+  findApplication,
+  insertApplication,
+  type LoanApplicationRow,
+  markApplicationEventPublished,
+  recordScoring,
+} from "../db/products/lending";
+import { ApiError, ERRORS } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import type { Currency } from "../lib/money";
+import { type EventMessage, publishEvent } from "./events";
+import {
+  applicationEventObject,
+  applicationView,
+  DECLINE_ERRORS,
+  FAILURE_ERRORS,
+  type LoanApplication,
+} from "./lending-model";
+import { offerFrom } from "./lending-offer";
+import type { PartnerProfile } from "./partner-profile";
+
+export interface LendingDeps {
+  db: Db;
+  queue: Queue<EventMessage>;
+  scoring: ScoringConnector;
+}
+
+export interface ApplyParams {
+  applicant: { full_name: string; document_number: string; phone_number: string; birth_date: string };
+  amount: number;
+  currency: Currency;
+  term_months: number;
+}
+
+const requestOf = (row: LoanApplicationRow): ScoringRequest => ({
+  applicationId: row.id,
+  submittedAt: row.createdAt,
+  applicant: {
+    full_name: row.fullName,
+    document_number: row.documentNumber,
+    phone_number: row.phoneNumber,
+    birth_date: row.birthDate,
+  },
+  amount: row.amount,
+  currency: row.currency,
+  termMonths: row.termMonths,
+});
+
+const isUpstreamFailure = (err: unknown): err is ApiError =>
+  err instanceof ApiError && (FAILURE_ERRORS as readonly string[]).includes(err.reason);
+
+/** Records what the scoring system said, once: a decision is never overwritten. */
+function recordDecision(db: Db, row: LoanApplicationRow, decision: ScoringDecision) {
+  const now = new Date();
+  const decided = { scoringReference: decision.reference, failureCode: null, decidedAt: now.toISOString() };
+  switch (decision.decision) {
+    case "approved": {
+      const offer = offerFrom(decision, row.amount, now);
+      return recordScoring(db, row, {
+        ...decided,
+        status: "approved",
+        offerAmount: offer.amount,
+        offerAnnualRateBps: offer.annualRateBps,
+        offerTermMonths: offer.termMonths,
+        offerMonthlyPayment: offer.monthlyPayment,
+        offerTotalRepayable: offer.totalRepayable,
+        offerExpiresAt: offer.expiresAt,
+        eventId: uuidv7(now.getTime()),
+      });
+    }
+    case "declined":
+      return recordScoring(db, row, {
+        ...decided,
+        status: "declined",
+        declineCode: ERRORS[DECLINE_ERRORS[decision.reason]].code,
+        eventId: uuidv7(now.getTime()),
+      });
+    case "review":
+      return recordScoring(db, row, {
+        status: "in_progress",
+        scoringReference: decision.reference,
+        failureCode: null,
+      });
+  }
+}
+
+/** Hands the application to the scoring system; an unreachable system leaves it `failed`. */
+async function submit(deps: LendingDeps, row: LoanApplicationRow) {
+  let decision: ScoringDecision;
+  try {
+    decision = await deps.scoring.submit(requestOf(row));
+  } catch (err) {
+    if (isUpstreamFailure(err))
+      await recordScoring(deps.db, row, { status: "failed", failureCode: err.code });
+    throw err;
+  }
+  return recordDecision(deps.db, row, decision);
+}
+
+/**
+ * An application under review asks the scoring system again: its decision is recorded
+ * (and its event published) by the first read that learns of it.
+ */
+export async function refreshApplication(deps: LendingDeps, row: LoanApplicationRow) {
+  if (row.status !== "in_progress" || row.scoringReference === null) return row;
+  return recordDecision(deps.db, row, await deps.scoring.poll(requestOf(row), row.scoringReference));
+}
+
+/** Publishes the decision's event once (approved or declined); a repeat after a crash is harmless. */
+export async function publishDecision(deps: LendingDeps, row: LoanApplicationRow) {
+  if (row.eventId === null || row.eventPublishedAt !== null) return;
+  await publishEvent(deps.db, deps.queue, {
+    id: row.eventId,
+    type: row.declineCode !== null ? "loan_application.declined" : "loan_application.approved",
+    partnerId: row.partnerId,
+    livemode: row.livemode,
+    createdAt: row.decidedAt ?? row.updatedAt,
+    object: applicationEventObject(row, new Date()),
+  });
+  await markApplicationEventPublished(deps.db, row.id);
+}
+
+function declineError(row: LoanApplicationRow): ApiError {
+  const reason = Object.values(DECLINE_ERRORS).find((n) => ERRORS[n].code === row.declineCode);
+  return new ApiError(reason ?? "scoring_elevated_risk");
+}
+
+/**
+ * Applies for micro-credit and scores the applicant. Approved: the application with its
+ * offer. Declined: the bank's error 1002 or 1003 (002), the application kept as `declined`
+ * with a `loan_application.declined` event. Referred to review: `in_progress`. One
+ * application per Idempotency-Key: a retry after a failure or a crash resumes it.
+ */
+export async function applyForLoan(
+  deps: LendingDeps,
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: ApplyParams,
+): Promise<LoanApplication> {
+  const now = new Date().toISOString();
+  let row = await insertApplication(deps.db, {
+    id: uuidv7(),
+    partnerId: partner.id,
+    livemode: partner.environment === "production",
+    idempotencyKey,
+    status: "in_progress",
+    fullName: params.applicant.full_name,
+    documentNumber: params.applicant.document_number,
+    phoneNumber: params.applicant.phone_number,
+    birthDate: params.applicant.birth_date,
+    amount: params.amount,
+    currency: params.currency,
+    termMonths: params.term_months,
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (row.status === "failed" || (row.status === "in_progress" && row.scoringReference === null)) {
+    row = await submit(deps, row);
+  }
+  await publishDecision(deps, row);
+  if (row.status === "declined") throw declineError(row);
+  return applicationView(row, new Date());
+}
+
+/** The partner's application, by the bank's rules (002): unknown 1000, still being scored 1001. */
+export async function loadApplication(deps: LendingDeps, partnerId: string, id: string) {
+  const found = await findApplication(deps.db, partnerId, id);
+  if (!found) throw new ApiError("application_not_found");
+  const row = await refreshApplication(deps, found);
+  if (row.status === "in_progress") throw new ApiError("application_in_progress");
+  await publishDecision(deps, row);
+  return row;
+}
+
+export async function getApplication(deps: LendingDeps, partnerId: string, id: string) {
+  return applicationView(await loadApplication(deps, partnerId, id), new Date());
+}
