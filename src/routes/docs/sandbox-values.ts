@@ -66,4 +66,59 @@ export const SANDBOX_VALUES: SandboxValue[] = [
     value: "POST /v1/webhook_endpoints/{id}/test",
     outcome: "a signed ping event to that endpoint",
   },
+  { area: "Cards", value: "type: virtual", outcome: "issued at once (completed)" },
+  {
+    area: "Cards",
+    value: "type: physical",
+    outcome:
+      "in_progress (GET answers 1001) for 300 s, or until POST /v1/sandbox/cards/applications/{id}/simulate",
+  },
+  { area: "Cards", value: "SMS code 123456", outcome: "the code every sandbox attach SMS carries" },
+  { area: "Cards", value: "card_number 8600008000001008", outcome: "1008: the bank knows no such card" },
+  { area: "Cards", value: "card_number 8600001000001011", outcome: "1011: already attached" },
+  {
+    area: "Cards",
+    value: "any other Luhn-valid 13–19 digit card_number",
+    outcome: "a known card; once attached it answers 1011 to everyone (use a fresh number per attach)",
+  },
+  { area: "Cards", value: "phone_number +998900001006", outcome: "1006: the SMS is not sent" },
+  { area: "Cards", value: "the same card and phone while a code is live", outcome: "1007" },
+  { area: "Cards", value: "waiting out SMS_CODE_TTL_SECONDS (300 s)", outcome: "1009" },
+  { area: "Cards", value: "a wrong SMS code", outcome: "63 with 2, 1, 0 attempts left, then 64" },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000001002",
+    outcome: "declined, 1002 (overdue loans)",
+  },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000001003",
+    outcome: "declined, 1003 (elevated risk)",
+  },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000001004",
+    outcome: "the scoring system answers nothing, 1004",
+  },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000001005",
+    outcome: "the scoring system fails, 1005",
+  },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000000001",
+    outcome: "under review: reads and accept answer 1001 for 60 s, then approved",
+  },
+  {
+    area: "Lending",
+    value: "applicant.document_number 30000000000002",
+    outcome: "approved for half the amount asked",
+  },
+  { area: "Lending", value: "any other document_number", outcome: "approved in full at 24 % a year" },
+  {
+    area: "FX",
+    value: "USD, EUR, GBP, RUB, KZT, JPY, KWD against UZS",
+    outcome: "fixed sandbox rates (GET /v1/fx/rates); quotes live 30 s, then 65; a used quote is 66",
+  },
 ];
