@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../types";
+import { registerAccountRoutes } from "./accounts";
 import { registerGetBalance } from "./balance/get";
 import { registerCardRoutes } from "./cards";
 import { registerCredentialRoutes } from "./credentials";
 import { registerEventRoutes } from "./events";
+import { registerKycRoutes } from "./kyc";
 import { registerListLedgerEntries } from "./ledger/get_all";
 import { registerPartnerRoutes } from "./partner";
 import { registerPaymentRoutes } from "./payments";
@@ -23,4 +25,6 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerSandboxRoutes(app);
   registerWebhookRoutes(app);
   registerEventRoutes(app);
+  registerKycRoutes(app);
+  registerAccountRoutes(app);
 }

@@ -1,0 +1,120 @@
+import { and, eq, sql } from "drizzle-orm";
+import {
+  integer,
+  type SQLiteColumn,
+  type SQLiteTable,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import type { ConsentScope, ConsentStatus } from "../../services/consent-model";
+import type { PorticoEvent } from "../../services/events";
+import type { Db } from "../client";
+import { events } from "../schema";
+
+/**
+ * Open banking consents (migration 0013). The bank's reference of the customer who
+ * authorised a consent is kept here and never answered to the partner.
+ */
+export const consents = sqliteTable(
+  "consents",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    livemode: integer("livemode", { mode: "boolean" }).notNull(),
+    /** The creating request's Idempotency-Key: a duplicate create finds the first consent. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status").$type<ConsentStatus>().notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<ConsentScope[]>().notNull(),
+    expiresAt: text("expires_at").notNull(),
+    authorisationUrl: text("authorisation_url").notNull(),
+    customerRef: text("customer_ref"),
+    statusUpdatedAt: text("status_updated_at").notNull(),
+    authorisedAt: text("authorised_at"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("consents_partner_key").on(t.partnerId, t.idempotencyKey)],
+);
+
+export type ConsentRow = typeof consents.$inferSelect;
+
+/**
+ * Stores `event` only when the statement just before it in the same batch changed a row
+ * (`changes()` still counts that statement while this one runs): the change and its event
+ * commit together, or neither does. `source` is the changed row, which must exist.
+ */
+export function eventIfChanged(
+  db: Db,
+  event: PorticoEvent,
+  source: { table: SQLiteTable; idColumn: SQLiteColumn; id: string },
+) {
+  const value = <T>(v: T, as: string) => sql<T>`${v}`.as(as);
+  return db.insert(events).select(
+    db
+      .select({
+        id: value(event.id, "id"),
+        partnerId: value(event.partnerId, "partner_id"),
+        type: value(event.type, "type"),
+        livemode: value(event.livemode ? 1 : 0, "livemode"),
+        data: value(JSON.stringify({ object: event.object }), "data"),
+        createdAt: value(event.createdAt, "created_at"),
+      })
+      .from(source.table)
+      .where(and(eq(source.idColumn, source.id), sql`changes() = 1`)),
+  );
+}
+
+/** Inserts a consent; a second create under the same key gets the first one instead. */
+export async function insertConsent(db: Db, row: ConsentRow): Promise<ConsentRow> {
+  const [inserted] = await db.insert(consents).values(row).onConflictDoNothing().returning();
+  if (inserted) return inserted;
+  const [first] = await db
+    .select()
+    .from(consents)
+    .where(and(eq(consents.partnerId, row.partnerId), eq(consents.idempotencyKey, row.idempotencyKey)))
+    .limit(1);
+  if (!first) throw new Error("consent insert conflicted but no consent holds its key");
+  return first;
+}
+
+/** One of the partner's consents; another partner's id is unknown. */
+export async function findConsent(db: Db, partnerId: string, id: string): Promise<ConsentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(consents)
+    .where(and(eq(consents.id, id), eq(consents.partnerId, partnerId)))
+    .limit(1);
+  return row;
+}
+
+export interface ConsentChange {
+  id: string;
+  from: ConsentStatus;
+  to: ConsentStatus;
+  at: string;
+  authorisedAt?: string;
+  customerRef?: string;
+  /** Published with the change, in the same batch. */
+  event?: PorticoEvent;
+}
+
+/**
+ * Moves a consent from `from` to `to` when it still is in `from` (a compare-and-set), with
+ * its event; undefined when another request changed it first (nothing is written then).
+ */
+export async function changeConsent(db: Db, change: ConsentChange): Promise<ConsentRow | undefined> {
+  const update = db
+    .update(consents)
+    .set({
+      status: change.to,
+      statusUpdatedAt: change.at,
+      ...(change.authorisedAt !== undefined ? { authorisedAt: change.authorisedAt } : {}),
+      ...(change.customerRef !== undefined ? { customerRef: change.customerRef } : {}),
+    })
+    .where(and(eq(consents.id, change.id), eq(consents.status, change.from)))
+    .returning();
+  if (!change.event) return (await update)[0];
+  const source = { table: consents, idColumn: consents.id, id: change.id };
+  const [rows] = await db.batch([update, eventIfChanged(db, change.event, source)]);
+  return rows[0];
+}

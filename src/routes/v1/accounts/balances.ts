@@ -1,0 +1,29 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { accountBalance } from "../../../services/accounts";
+import type { AppEnv } from "../../../types";
+import { ConsentHeader, consentRoute } from "./define";
+import { AccountIdParam, BalanceSchema } from "./schema";
+
+const route = consentRoute("balances", {
+  method: "get",
+  path: "/v1/accounts/{id}/balances",
+  tags: ["Accounts"],
+  summary: "Retrieve an account's balances",
+  description:
+    "Booked and available balances of one of the consenting customer's accounts; the consent must cover `balances`. Any other account id is 404.",
+  request: { params: AccountIdParam, headers: ConsentHeader },
+  responses: {
+    200: {
+      description: "The balances",
+      content: { "application/json": { schema: envelopeResponse(BalanceSchema) } },
+    },
+  },
+});
+
+export function registerGetBalances(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await accountBalance(c.var.services.config, c.var.consent, id));
+  });
+}

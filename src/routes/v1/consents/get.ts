@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { consentDeps } from "../../../middleware/consent";
+import { getConsent } from "../../../services/consents";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CONSENT_STATES, ConsentIdParam, ConsentSchema } from "./schema";
+
+const route = v1Route(
+  { product: "accounts", scope: "accounts:read" },
+  {
+    method: "get",
+    path: "/v1/consents/{id}",
+    tags: ["Accounts"],
+    summary: "Retrieve a consent",
+    description: `One of your consents, as it stands now. ${CONSENT_STATES}`,
+    request: { params: ConsentIdParam },
+    responses: {
+      200: {
+        description: "The consent",
+        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
+      },
+    },
+  },
+);
+
+export function registerGetConsent(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getConsent(consentDeps(c), c.var.partner.id, id));
+  });
+}

@@ -1,0 +1,13 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../types";
+import { registerGetConsent } from "./get";
+import { registerCreateConsent } from "./post";
+import { registerRevokeConsent } from "./revoke";
+import { registerConsentSandboxRoutes } from "./sandbox";
+
+export function registerConsentRoutes(app: OpenAPIHono<AppEnv>) {
+  registerCreateConsent(app);
+  registerGetConsent(app);
+  registerRevokeConsent(app);
+  registerConsentSandboxRoutes(app);
+}

@@ -1,0 +1,34 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { consentDeps } from "../../../middleware/consent";
+import { createConsent } from "../../../services/consents";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CONSENT_STATES, ConsentSchema, CreateConsentRequest } from "./schema";
+
+const route = v1Route(
+  { product: "accounts", scope: "accounts:write" },
+  {
+    method: "post",
+    path: "/v1/consents",
+    tags: ["Accounts"],
+    summary: "Create a consent",
+    description: `Asks a customer for access to their accounts: the consent starts \`AwaitingAuthorisation\`, with the \`authorisation_url\` to send the customer to. ${CONSENT_STATES} Requires an Idempotency-Key.`,
+    request: { body: { required: true, content: { "application/json": { schema: CreateConsentRequest } } } },
+    responses: {
+      200: {
+        description: "The consent, awaiting authorisation",
+        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
+      },
+    },
+  },
+);
+
+export function registerCreateConsent(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { params } = c.req.valid("json");
+    const consent = await createConsent(consentDeps(c), c.var.partner, c.var.idempotencyKey, params);
+    c.var.log.info("consent created", { consent_id: consent.id });
+    return ok(c, consent);
+  });
+}

@@ -1,0 +1,37 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { consentDeps } from "../../../middleware/consent";
+import { operateConsent } from "../../../services/consents";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CONSENT_STATES, ConsentIdParam, ConsentSchema, EmptyOperationRequest } from "./schema";
+
+const route = v1Route(
+  { product: "accounts", scope: "accounts:write" },
+  {
+    method: "post",
+    path: "/v1/consents/{id}/revoke",
+    tags: ["Accounts"],
+    summary: "Revoke a consent",
+    description: `Withdraws a consent that awaits authorisation or is authorised: it is \`Revoked\` at once and no account call accepts it any more. A consent already Rejected, Revoked or Expired is 409 (code 60). ${CONSENT_STATES}`,
+    request: {
+      params: ConsentIdParam,
+      body: { required: false, content: { "application/json": { schema: EmptyOperationRequest } } },
+    },
+    responses: {
+      200: {
+        description: "The consent, revoked",
+        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
+      },
+    },
+  },
+);
+
+export function registerRevokeConsent(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const consent = await operateConsent(consentDeps(c), c.var.partner.id, id, "revoke");
+    c.var.log.info("consent revoked", { consent_id: consent.id });
+    return ok(c, consent);
+  });
+}

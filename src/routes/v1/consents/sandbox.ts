@@ -1,0 +1,62 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { SANDBOX_CUSTOMER_REF } from "../../../connectors/accounts/sandbox-data";
+import { envelopeResponse, ok } from "../../../envelope";
+import { consentDeps } from "../../../middleware/consent";
+import { operateConsent } from "../../../services/consents";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { CONSENT_STATES, ConsentIdParam, ConsentSchema, EmptyOperationRequest } from "./schema";
+
+const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404, code 31).";
+
+const answers = [
+  {
+    operation: "authorise",
+    summary: "Simulate the customer authorising a consent",
+    description:
+      "The sandbox customer (who holds the sandbox's two accounts) authorises a consent awaiting authorisation: it becomes `Authorised` and `consent.authorised` is published.",
+  },
+  {
+    operation: "reject",
+    summary: "Simulate the customer refusing a consent",
+    description: "The customer refuses a consent awaiting authorisation: it becomes `Rejected`, for good.",
+  },
+] as const;
+
+export function registerConsentSandboxRoutes(app: OpenAPIHono<AppEnv>) {
+  for (const answer of answers) {
+    const route = v1Route(
+      { product: "accounts", scope: "accounts:write" },
+      {
+        method: "post",
+        path: `/v1/sandbox/consents/{id}/${answer.operation}`,
+        tags: ["Sandbox"],
+        summary: answer.summary,
+        description: `${answer.description} Any other status is 409 (code 60). ${CONSENT_STATES} ${SANDBOX_NOTE}`,
+        request: {
+          params: ConsentIdParam,
+          body: { required: false, content: { "application/json": { schema: EmptyOperationRequest } } },
+        },
+        responses: {
+          200: {
+            description: "The consent",
+            content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
+          },
+        },
+      },
+    );
+    app.openapi(route, async (c) => {
+      const { id } = c.req.valid("param");
+      const deps = consentDeps(c);
+      const consent = await operateConsent(
+        deps,
+        c.var.partner.id,
+        id,
+        answer.operation,
+        SANDBOX_CUSTOMER_REF,
+      );
+      c.var.log.info("consent simulated", { consent_id: consent.id, status: consent.status });
+      return ok(c, consent);
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { getVerification } from "../../../services/kyc";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { KycVerificationIdParam, KycVerificationSchema } from "./schema";
+
+const route = v1Route(
+  // An outcome about an identified person: its reads are audited as personal data.
+  { product: "kyc", scope: "kyc:read", personalData: true },
+  {
+    method: "get",
+    path: "/v1/kyc/verifications/{id}",
+    tags: ["KYC"],
+    summary: "Retrieve a verification",
+    description: "One of your verifications: its outcomes, never the values that were checked.",
+    request: { params: KycVerificationIdParam },
+    responses: {
+      200: {
+        description: "The verification",
+        content: { "application/json": { schema: envelopeResponse(KycVerificationSchema) } },
+      },
+    },
+  },
+);
+
+export function registerGetVerification(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    return ok(c, await getVerification(c.var.services.db, c.var.partner.id, id));
+  });
+}

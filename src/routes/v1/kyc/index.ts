@@ -1,0 +1,9 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../types";
+import { registerGetVerification } from "./get";
+import { registerVerifyHolder } from "./post";
+
+export function registerKycRoutes(app: OpenAPIHono<AppEnv>) {
+  registerVerifyHolder(app);
+  registerGetVerification(app);
+}

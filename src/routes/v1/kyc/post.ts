@@ -1,0 +1,40 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { envelopeResponse, ok } from "../../../envelope";
+import { verifyHolder } from "../../../services/kyc";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { KycVerificationSchema, VerifyHolderRequest } from "./schema";
+
+const route = v1Route(
+  { product: "kyc", scope: "kyc:write" },
+  {
+    method: "post",
+    path: "/v1/kyc/verifications",
+    tags: ["KYC"],
+    summary: "Verify an account holder",
+    description:
+      "Asks whether the holder of an account number (or phone number) has the name, birth date and document number you give (any non-empty subset). The answer is `match`, `no_match` or `not_checked` per field and an overall `match | partial | no_match`; the bank's records are never revealed, and an unknown account answers `no_match`, so the answer does not tell whether it exists. What you send is not stored. Publishes `kyc_verification.completed`. Requires an Idempotency-Key. The bank's system answering nothing is 502 (code 1004), failing 502 (code 1005).",
+    request: { body: { required: true, content: { "application/json": { schema: VerifyHolderRequest } } } },
+    responses: {
+      200: {
+        description: "The verification",
+        content: { "application/json": { schema: envelopeResponse(KycVerificationSchema) } },
+      },
+    },
+  },
+);
+
+export function registerVerifyHolder(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { params } = c.req.valid("json");
+    const deps = {
+      db: c.var.services.db,
+      queue: c.env.EVENTS_QUEUE,
+      config: c.var.services.config,
+      log: c.var.log,
+    };
+    const verification = await verifyHolder(deps, c.var.partner, c.var.idempotencyKey, params);
+    c.var.log.info("kyc verification", { verification_id: verification.id, outcome: verification.outcome });
+    return ok(c, verification);
+  });
+}

@@ -1,0 +1,113 @@
+import { kycConnectorFor } from "../connectors/kyc";
+import { KYC_FIELDS, type KycField, type KycIdentifier } from "../connectors/kyc/types";
+import type { Db } from "../db/client";
+import { findVerification, insertVerification, type KycVerificationRow } from "../db/products/kyc";
+import type { Config } from "../env";
+import { ApiError } from "../errors";
+import { uuidv7 } from "../lib/ids";
+import type { Logger } from "../lib/logger";
+import type { EventMessage } from "./events";
+import { checksOf, type KycCheck, type KycOutcome, outcomeOf } from "./kyc-outcome";
+import type { PartnerProfile } from "./partner-profile";
+
+export interface KycDeps {
+  db: Db;
+  queue: Queue<EventMessage>;
+  config: Config;
+  log: Logger;
+}
+
+/** The verification resource: outcomes only, never a personal value (sent or on record). */
+export interface KycVerification {
+  id: string;
+  object: "kyc_verification";
+  identifier_type: KycIdentifier["type"];
+  outcome: KycOutcome;
+  checks: { field: KycField; outcome: KycCheck }[];
+  created_at: string;
+  livemode: boolean;
+}
+
+export interface VerifyParams {
+  account_number?: string | undefined;
+  phone?: string | undefined;
+  full_name?: string | undefined;
+  birth_date?: string | undefined;
+  document_number?: string | undefined;
+}
+
+const toVerification = (row: KycVerificationRow): KycVerification => ({
+  id: row.id,
+  object: "kyc_verification",
+  identifier_type: row.identifierType,
+  outcome: row.outcome,
+  checks: [
+    { field: "full_name", outcome: row.fullNameCheck },
+    { field: "birth_date", outcome: row.birthDateCheck },
+    { field: "document_number", outcome: row.documentNumberCheck },
+  ],
+  created_at: row.createdAt,
+  livemode: row.livemode,
+});
+
+/**
+ * Asks the bank whether the claimed fields match its records of the account or phone
+ * holder. The answer is per field and overall; what the partner sent is not stored. The
+ * schema guarantees one identifier and at least one field.
+ */
+export async function verifyHolder(
+  deps: KycDeps,
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: VerifyParams,
+): Promise<KycVerification> {
+  const identifier: KycIdentifier =
+    params.account_number !== undefined
+      ? { type: "account_number", value: params.account_number }
+      : { type: "phone", value: params.phone ?? "" };
+  const claimed: Partial<Record<KycField, string>> = {};
+  for (const field of KYC_FIELDS) {
+    const value = params[field];
+    if (value !== undefined) claimed[field] = value;
+  }
+  const answer = await kycConnectorFor(deps.config).verify({ identifier, claimed });
+  const checks = checksOf(Object.keys(claimed) as KycField[], answer);
+  const now = new Date().toISOString();
+  const row: KycVerificationRow = {
+    id: uuidv7(),
+    partnerId: partner.id,
+    livemode: partner.environment === "production",
+    idempotencyKey,
+    identifierType: identifier.type,
+    fullNameCheck: checks.full_name,
+    birthDateCheck: checks.birth_date,
+    documentNumberCheck: checks.document_number,
+    outcome: outcomeOf(checks),
+    createdAt: now,
+  };
+  const event = {
+    id: uuidv7(),
+    type: "kyc_verification.completed" as const,
+    partnerId: partner.id,
+    livemode: row.livemode,
+    createdAt: now,
+    object: { ...toVerification(row) },
+  };
+  const stored = await insertVerification(deps.db, row, event);
+  if (stored.created) {
+    try {
+      await deps.queue.send({ eventId: event.id });
+    } catch {
+      // Stored with the verification: it stays in the event log, to resend.
+      deps.log.warn("kyc event not enqueued", { event_id: event.id });
+    }
+  }
+  return toVerification(stored.row);
+}
+
+/** One of the partner's verifications; another partner's id answers exactly as an unknown one. */
+export async function getVerification(db: Db, partnerId: string, id: string): Promise<KycVerification> {
+  const row = await findVerification(db, partnerId, id);
+  if (!row) throw new ApiError("not_found", { resource: `kyc verification ${id}` });
+  return toVerification(row);
+}
