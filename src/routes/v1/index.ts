@@ -5,8 +5,10 @@ import { registerGetBalance } from "./balance/get";
 import { registerCardRoutes } from "./cards";
 import { registerCredentialRoutes } from "./credentials";
 import { registerEventRoutes } from "./events";
+import { registerFxRoutes } from "./fx";
 import { registerKycRoutes } from "./kyc";
 import { registerListLedgerEntries } from "./ledger/get_all";
+import { registerLendingRoutes } from "./lending";
 import { registerPartnerRoutes } from "./partner";
 import { registerPaymentRoutes } from "./payments";
 import { registerPayoutRoutes } from "./payouts";
@@ -27,4 +29,6 @@ export function registerV1Routes(app: OpenAPIHono<AppEnv>) {
   registerEventRoutes(app);
   registerKycRoutes(app);
   registerAccountRoutes(app);
+  registerLendingRoutes(app);
+  registerFxRoutes(app);
 }
