@@ -28,18 +28,55 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** What makes two requests "the same": method, path and the canonical `params` (not the envelope id). */
-export async function fingerprint(method: string, path: string, bodyText: string): Promise<string> {
+const fingerprintKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The fingerprint's HMAC key, derived (HKDF) from the platform's data key, kept apart from its other uses. */
+function fingerprintKey(dataKey: string): Promise<CryptoKey> {
+  let key = fingerprintKeys.get(dataKey);
+  if (!key) {
+    const raw = Uint8Array.from(atob(dataKey), (ch) => ch.charCodeAt(0));
+    key = crypto.subtle
+      .importKey("raw", raw, "HKDF", false, ["deriveKey"])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          {
+            name: "HKDF",
+            hash: "SHA-256",
+            salt: new Uint8Array(),
+            info: new TextEncoder().encode("idempotency-fingerprint"),
+          },
+          base,
+          { name: "HMAC", hash: "SHA-256" },
+          false,
+          ["sign"],
+        ),
+      );
+    fingerprintKeys.set(dataKey, key);
+  }
+  return key;
+}
+
+/**
+ * What makes two requests "the same": method, path and the canonical `params` (not the
+ * envelope id). Keyed (HMAC) with the platform's data key when there is one: a request may
+ * carry a full card number, and an unkeyed hash of one can be reversed by trying them all.
+ */
+export async function fingerprint(
+  method: string,
+  path: string,
+  bodyText: string,
+  dataKey?: string,
+): Promise<string> {
   let params: unknown = null;
   try {
     params = bodyText ? ((JSON.parse(bodyText) as { params?: unknown }).params ?? null) : null;
   } catch {
     params = bodyText; // not reached: the JSON body middleware refused it already
   }
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(`${method} ${path}\n${canonical(params)}`),
-  );
+  const text = new TextEncoder().encode(`${method} ${path}\n${canonical(params)}`);
+  const digest = dataKey
+    ? await crypto.subtle.sign("HMAC", await fingerprintKey(dataKey), text)
+    : await crypto.subtle.digest("SHA-256", text);
   return toHex(new Uint8Array(digest));
 }
 
@@ -63,7 +100,11 @@ export const idempotency = () =>
     const store = namespace.get(
       namespace.idFromName(`${c.var.services.config.ENVIRONMENT}:${c.var.partner.id}:${key}`),
     );
-    const begin = await store.begin(await fingerprint(c.req.method, c.req.path, await c.req.text()), LOCK_MS);
+    const dataKey = c.var.services.config.WEBHOOK_SECRETS_KEY;
+    const begin = await store.begin(
+      await fingerprint(c.req.method, c.req.path, await c.req.text(), dataKey),
+      LOCK_MS,
+    );
     if (begin.outcome === "replay") {
       return c.newResponse(begin.body, begin.status as 200, {
         "Content-Type": "application/json",

@@ -25,6 +25,19 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe("request fingerprints", () => {
+  it("are keyed with the platform's data key: a card number in a request cannot be found by hashing guesses", async () => {
+    const body = JSON.stringify({ params: { card_number: "8600123412341234" } });
+    const keyed = await fingerprint("POST", "/v1/cards/attach", body, env.WEBHOOK_SECRETS_KEY);
+    const plain = await fingerprint("POST", "/v1/cards/attach", body);
+    expect(keyed).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyed).not.toBe(plain);
+    expect(await fingerprint("POST", "/v1/cards/attach", body, env.WEBHOOK_SECRETS_KEY)).toBe(keyed);
+    const other = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    expect(await fingerprint("POST", "/v1/cards/attach", body, other)).not.toBe(keyed);
+  });
+});
+
 describe("Idempotency-Key on POST /v1", () => {
   it("is required: 1–255 printable characters", async () => {
     const { create, count, token } = await setup();
@@ -131,7 +144,7 @@ describe("Idempotency-Key on POST /v1", () => {
     // A request took the lock and died before answering.
     const stub = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`sandbox:${p.id}:${key}`));
     const body = JSON.stringify({ params: { description: "crashed" } });
-    const begun = await stub.begin(await fingerprint("POST", PATH, body), LOCK_MS);
+    const begun = await stub.begin(await fingerprint("POST", PATH, body, env.WEBHOOK_SECRETS_KEY), LOCK_MS);
     expect(begun.outcome).toBe("execute");
 
     const during = await create(key, "crashed");

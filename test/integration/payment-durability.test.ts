@@ -221,7 +221,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       // attempt there as `authorize` does before calling the provider, then everything died.
       const lock = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`sandbox:${s.p.id}:${key}`));
       const begun = await lock.begin(
-        await fingerprint("POST", "/v1/payments", JSON.stringify({ params: visa })),
+        await fingerprint("POST", "/v1/payments", JSON.stringify({ params: visa }), env.WEBHOOK_SECRETS_KEY),
         LOCK_MS,
       );
       expect(begun.outcome).toBe("execute");

@@ -121,4 +121,30 @@ export const SANDBOX_VALUES: SandboxValue[] = [
     value: "USD, EUR, GBP, RUB, KZT, JPY, KWD against UZS",
     outcome: "fixed sandbox rates (GET /v1/fx/rates); quotes live 30 s, then 65; a used quote is 66",
   },
+  {
+    area: "KYC",
+    value: "account_number 20208000900100000001 / phone +998901234567",
+    outcome: "holder Aziz Karimov, born 1990-05-17, document AA1234567",
+  },
+  {
+    area: "KYC",
+    value: "20208000900100000404 / +998900000404 (or any other)",
+    outcome: "unknown: every checked field no_match",
+  },
+  {
+    area: "KYC",
+    value: "20208000900100001004 / +998900001004",
+    outcome: "the bank's system answers nothing: 1004",
+  },
+  { area: "KYC", value: "20208000900100001005 / +998900001005", outcome: "the bank's system fails: 1005" },
+  {
+    area: "Accounts",
+    value: "POST /v1/sandbox/consents/{id}/authorise | reject",
+    outcome: "the customer authorises (Authorised) or refuses (Rejected) the consent",
+  },
+  {
+    area: "Accounts",
+    value: "an authorised consent",
+    outcome: "customer Aziz Karimov: a UZS current account (30 transactions) and a USD savings account",
+  },
 ];
