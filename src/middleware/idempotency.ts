@@ -35,22 +35,20 @@ function fingerprintKey(dataKey: string): Promise<CryptoKey> {
   let key = fingerprintKeys.get(dataKey);
   if (!key) {
     const raw = Uint8Array.from(atob(dataKey), (ch) => ch.charCodeAt(0));
-    key = crypto.subtle
-      .importKey("raw", raw, "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          {
-            name: "HKDF",
-            hash: "SHA-256",
-            salt: new Uint8Array(),
-            info: new TextEncoder().encode("idempotency-fingerprint"),
-          },
-          base,
-          { name: "HMAC", hash: "SHA-256" },
-          false,
-          ["sign"],
-        ),
-      );
+    key = crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]).then((base) =>
+      crypto.subtle.deriveKey(
+        {
+          name: "HKDF",
+          hash: "SHA-256",
+          salt: new Uint8Array(),
+          info: new TextEncoder().encode("idempotency-fingerprint"),
+        },
+        base,
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      ),
+    );
     fingerprintKeys.set(dataKey, key);
   }
   return key;
