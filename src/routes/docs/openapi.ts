@@ -53,6 +53,22 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
           "Signed deliveries (Standard Webhooks): at-least-once and unordered; dedupe on webhook-id, verify webhook-signature.",
       },
       { name: "Events", description: "The event log behind webhooks, with every delivery attempt." },
+      {
+        name: "Cards",
+        description:
+          "Order cards, attach existing ones by SMS code, block them. Only first 6 + last 4 digits ever.",
+      },
+      {
+        name: "Lending",
+        description: "Micro-credit: scoring, offers, acceptance and disbursement to your balance.",
+      },
+      { name: "FX", description: "Rates, 30-second quotes and conversions of your balance." },
+      { name: "KYC", description: "Verify an account holder: match, partial or no match, never the data." },
+      {
+        name: "Accounts",
+        description:
+          "Open banking AIS: consents, then accounts, balances and transactions with a Consent-Id header.",
+      },
     ],
   });
   doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };
