@@ -7,10 +7,12 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
-/** UUID v7 (RFC 9562): 48-bit millisecond timestamp, then randomness, so ids sort by time. */
-export function uuidv7(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
+/**
+ * UUID v7 (RFC 9562): 48-bit millisecond timestamp, then randomness, so ids sort by time.
+ * `filler` (16 bytes) replaces the randomness where an id must be derived, not drawn.
+ */
+export function uuidv7(now: number = Date.now(), filler?: Uint8Array): string {
+  const bytes = filler ? filler.slice(0, 16) : crypto.getRandomValues(new Uint8Array(16));
   let ts = now;
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ts % 256;

@@ -1,4 +1,4 @@
-import { toHex } from "../lib/ids";
+import { uuidv7 } from "../lib/ids";
 import type { CardDeps } from "./cards-model";
 import { type EventType, publishEvent } from "./events";
 
@@ -11,16 +11,7 @@ export async function cardEventId(type: EventType, objectId: string, at: string)
   const digest = new Uint8Array(
     await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${type}:${objectId}`)),
   );
-  const bytes = digest.slice(0, 16);
-  let ts = Date.parse(at);
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = ts % 256;
-    ts = Math.floor(ts / 256);
-  }
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = toHex(bytes);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidv7(Date.parse(at), digest);
 }
 
 export async function publishCardEvent(

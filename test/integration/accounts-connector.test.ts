@@ -4,32 +4,17 @@ import { createApp } from "../../src/app";
 import { accountsConnectorFor } from "../../src/connectors/accounts";
 import { HttpAccountsConnector } from "../../src/connectors/accounts/http";
 import { SandboxAccountsConnector } from "../../src/connectors/accounts/sandbox";
-import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
+import { CircuitBreaker } from "../../src/connectors/upstream";
 import { loadConfig } from "../../src/env";
-import { ApiError } from "../../src/errors";
 import { call, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
+import { refusal, testUpstream } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The HTTP core banking connector, against the real local HTTP server of the test set-up.
 
 const connector = (url: string, breaker = new CircuitBreaker(3, 60_000)) =>
-  new HttpAccountsConnector(
-    new HttpUpstream(
-      { system: "accounts", baseUrl: `${url}/`, retries: 2, backoffMs: 10, timeoutMs: 1000 },
-      breaker,
-    ),
-  );
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
-}
+  new HttpAccountsConnector(testUpstream("accounts", url, breaker));
 
 const ACCOUNT = {
   id: "01917f2c-e800-7000-8000-00000000b001",

@@ -10,6 +10,7 @@ import { loadConfig } from "../../src/env";
 import { ApiError } from "../../src/errors";
 import { fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
+import { refusal } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The card system's HTTP connector against the real local HTTP server of the test set-up.
@@ -49,16 +50,6 @@ function connect(server: { url: string }, breaker = new CircuitBreaker(3, 60_000
     breaker,
   );
   return new HttpCardSystem(upstream);
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
 }
 
 describe("HttpCardSystem", () => {

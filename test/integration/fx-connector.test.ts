@@ -1,31 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { HttpRates } from "../../src/connectors/fx/http";
-import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
-import { ApiError } from "../../src/errors";
+import { CircuitBreaker } from "../../src/connectors/upstream";
 import { fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
+import { refusal, testUpstream } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The bank's treasury (rates) over HTTP, against the real local HTTP server of the test set-up.
 
 const rates = (url: string, breaker = new CircuitBreaker(3, 60_000)) =>
-  new HttpRates(
-    new HttpUpstream(
-      { system: "fx", baseUrl: `${url}/`, retries: 2, backoffMs: 10, timeoutMs: 1000 },
-      breaker,
-    ),
-  );
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
-}
+  new HttpRates(testUpstream("fx", url, breaker));
 
 const table = JSON.stringify({
   base: "UZS",

@@ -4,30 +4,15 @@ import { kycConnectorFor } from "../../src/connectors/kyc";
 import { HttpKycConnector } from "../../src/connectors/kyc/http";
 import { SandboxKycConnector } from "../../src/connectors/kyc/sandbox";
 import type { KycClaim } from "../../src/connectors/kyc/types";
-import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
+import { CircuitBreaker } from "../../src/connectors/upstream";
 import { loadConfig } from "../../src/env";
-import { ApiError } from "../../src/errors";
+import { refusal, testUpstream } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The HTTP KYC connector, against the real local HTTP server of the test set-up.
 
 const connector = (url: string, breaker = new CircuitBreaker(3, 60_000)) =>
-  new HttpKycConnector(
-    new HttpUpstream(
-      { system: "kyc", baseUrl: `${url}/`, retries: 2, backoffMs: 10, timeoutMs: 1000 },
-      breaker,
-    ),
-  );
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
-}
+  new HttpKycConnector(testUpstream("kyc", url, breaker));
 
 const claim: KycClaim = {
   identifier: { type: "account_number", value: "20208000900100000001" },

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { HttpScoring } from "../../src/connectors/lending/http";
 import type { ScoringRequest } from "../../src/connectors/lending/types";
-import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
-import { ApiError } from "../../src/errors";
+import { CircuitBreaker } from "../../src/connectors/upstream";
 import { fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
+import { refusal, testUpstream } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The scoring system over HTTP, against the real local HTTP server of the test set-up.
@@ -25,22 +25,7 @@ const request: ScoringRequest = {
 };
 
 const scoring = (url: string, breaker = new CircuitBreaker(3, 60_000)) =>
-  new HttpScoring(
-    new HttpUpstream(
-      { system: "scoring", baseUrl: `${url}/`, retries: 2, backoffMs: 10, timeoutMs: 1000 },
-      breaker,
-    ),
-  );
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
-}
+  new HttpScoring(testUpstream("scoring", url, breaker));
 
 const approved = JSON.stringify({
   decision: "approved",

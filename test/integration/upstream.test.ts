@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
-import { ApiError } from "../../src/errors";
+import { refusal } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
 // The HTTP connector every product uses, against a real local HTTP server.
@@ -10,16 +10,6 @@ function upstream(url: string, breaker = new CircuitBreaker(3, 60_000)) {
     { system: "test", baseUrl: url, retries: 2, backoffMs: 10, timeoutMs: 500 },
     breaker,
   );
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error("no refusal");
 }
 
 describe("HttpUpstream", () => {
