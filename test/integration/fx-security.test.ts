@@ -2,25 +2,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { insertQuote } from "../../src/db/products/fx";
-import { PLATFORM, postEntry } from "../../src/services/ledger";
 import { call, fetchWithEnv, tokenFor } from "../support/http";
-import { db, provisionPartner, type TestPartner } from "../support/partners";
+import { db, fund, provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
 const buyUsd = { sell_currency: "UZS", buy_currency: "USD", buy_amount: 10_000 };
-
-async function fund(partnerId: string, amount: number) {
-  await postEntry(db, {
-    reference: crypto.randomUUID(),
-    kind: "capture",
-    currency: "UZS",
-    partnerId,
-    lines: [
-      { owner: PLATFORM, code: "card_clearing", direction: "debit", amount },
-      { owner: partnerId, code: "partner_available", direction: "credit", amount },
-    ],
-  });
-}
 
 const convertedBy = async (owner: TestPartner, token: string) => {
   await fund(owner.id, 200_000_000);

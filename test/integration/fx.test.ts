@@ -2,23 +2,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ledgerImbalance } from "../../src/db/ledger";
 import { FX_QUOTE_TTL_SECONDS } from "../../src/services/fx";
-import { PLATFORM, postEntry } from "../../src/services/ledger";
 import { call, tokenFor } from "../support/http";
-import { db, provisionPartner } from "../support/partners";
-
-/** Money the partner can convert: a settled capture credited to its available balance. */
-async function fund(partnerId: string, amount: number, currency: "UZS" | "USD" = "UZS") {
-  await postEntry(db, {
-    reference: crypto.randomUUID(),
-    kind: "capture",
-    currency,
-    partnerId,
-    lines: [
-      { owner: PLATFORM, code: "card_clearing", direction: "debit", amount },
-      { owner: partnerId, code: "partner_available", direction: "credit", amount },
-    ],
-  });
-}
+import { db, fund, provisionPartner } from "../support/partners";
 
 async function setup(uzs = 0) {
   const p = await provisionPartner();

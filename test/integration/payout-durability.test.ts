@@ -3,26 +3,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { PayoutObject } from "../../durable-objects/payout";
 import { uuidv7 } from "../../src/lib/ids";
-import { PLATFORM, postEntry } from "../../src/services/ledger";
+import { postEntry } from "../../src/services/ledger";
 import type { CreatePayoutInput } from "../../src/services/payout-model";
 import { call, tokenFor } from "../support/http";
-import { db, provisionPartner } from "../support/partners";
+import { db, fund, provisionPartner } from "../support/partners";
 
 // A payout's hold is posted to D1 before the payout is committed in its object. A crash in
 // between must neither lose the held money nor hold it twice.
 
 async function fundedPartner(amount: number) {
   const p = await provisionPartner();
-  await postEntry(db, {
-    reference: crypto.randomUUID(),
-    kind: "capture",
-    currency: "UZS",
-    partnerId: p.id,
-    lines: [
-      { owner: PLATFORM, code: "card_clearing", direction: "debit", amount },
-      { owner: p.id, code: "partner_available", direction: "credit", amount },
-    ],
-  });
+  await fund(p.id, amount);
   return { p, token: await tokenFor(p) };
 }
 

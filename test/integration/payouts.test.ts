@@ -4,26 +4,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { ledgerImbalance } from "../../src/db/ledger";
 import type { Env } from "../../src/env";
-import { PLATFORM, postEntry } from "../../src/services/ledger";
 import { call, fetchWithEnv, tokenFor } from "../support/http";
-import { db, provisionPartner, type TestPartner } from "../support/partners";
+import { db, fund, provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
 const ok = { amount: 30_000, currency: "UZS", destination_token: "dest_tok_ok" };
-
-/** Money the partner can pay out: a settled capture credited to its available balance. */
-async function fund(partnerId: string, amount: number, currency = "UZS") {
-  await postEntry(db, {
-    reference: crypto.randomUUID(),
-    kind: "capture",
-    currency: currency as "UZS",
-    partnerId,
-    lines: [
-      { owner: PLATFORM, code: "card_clearing", direction: "debit", amount },
-      { owner: partnerId, code: "partner_available", direction: "credit", amount },
-    ],
-  });
-}
 
 const payoutObject = (partnerId: string, key: string) =>
   env.PAYOUTS.get(env.PAYOUTS.idFromName(`payout:sandbox:${partnerId}:${key}`));

@@ -2,8 +2,10 @@ import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
 import { insertPartner, setPartnerStatus } from "../../src/db/partners";
 import { loadConfig } from "../../src/env";
+import type { Currency } from "../../src/lib/money";
 import { PRODUCTS } from "../../src/services/catalog";
 import { createCredential } from "../../src/services/credentials";
+import { PLATFORM, postEntry } from "../../src/services/ledger";
 import { buildPartner, type NewPartner } from "../../src/services/provisioning";
 
 export const db = createDb(env.DB);
@@ -47,3 +49,17 @@ export async function addCredential(partnerId: string) {
 }
 
 export const suspendPartner = (id: string) => setPartnerStatus(db, id, "suspended");
+
+/** Money the partner can spend (pay out, convert): a settled capture credited to its available balance. */
+export async function fund(partnerId: string, amount: number, currency: Currency = "UZS") {
+  await postEntry(db, {
+    reference: crypto.randomUUID(),
+    kind: "capture",
+    currency,
+    partnerId,
+    lines: [
+      { owner: PLATFORM, code: "card_clearing", direction: "debit", amount },
+      { owner: partnerId, code: "partner_available", direction: "credit", amount },
+    ],
+  });
+}
