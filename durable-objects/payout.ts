@@ -215,6 +215,7 @@ export class PayoutObject extends DurableObject<Env> {
       status: payout.status,
       amount: payout.amount,
       currency: payout.currency,
+      snapshot: { ...payout },
       createdAt: payout.created_at,
       updatedAt: payout.updated_at,
     });

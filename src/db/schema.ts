@@ -191,7 +191,7 @@ export const refunds = sqliteTable(
 );
 
 // --------------------------------------------------------------------------- payouts
-/** Where each payout lives (its Durable Object) and its last known status. */
+/** Where each payout lives (its Durable Object) and a projection of its state for lists. */
 export const payouts = sqliteTable(
   "payouts",
   {
@@ -201,6 +201,8 @@ export const payouts = sqliteTable(
     status: text("status").notNull(),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
+    /** The payout object as of `updated_at`, for lists without a Durable Object call per row. */
+    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

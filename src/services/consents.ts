@@ -1,6 +1,12 @@
 import { accountsConnectorFor } from "../connectors/accounts";
 import type { Db } from "../db/client";
-import { type ConsentRow, changeConsent, findConsent, insertConsent } from "../db/products/consents";
+import {
+  type ConsentRow,
+  changeConsent,
+  consentPage,
+  findConsent,
+  insertConsent,
+} from "../db/products/consents";
 import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { isUuid, uuidv7 } from "../lib/ids";
@@ -10,6 +16,7 @@ import {
   type Consent,
   type ConsentOperation,
   type ConsentScope,
+  type ConsentStatus,
   consentUse,
   isConsentDue,
   MAX_CONSENT_DAYS,
@@ -156,8 +163,8 @@ async function enqueue(deps: ConsentDeps, eventId: string) {
 }
 
 /** The consent as it stands now: one whose `expires_at` has passed becomes Expired here, once. */
-async function current(deps: ConsentDeps, row: ConsentRow): Promise<ConsentRow> {
-  if (!isConsentDue(row.status, row.expiresAt, new Date())) return row;
+async function current(deps: ConsentDeps, row: ConsentRow, now = new Date()): Promise<ConsentRow> {
+  if (!isConsentDue(row.status, row.expiresAt, now)) return row;
   const expired = await transition(deps, row, "expire");
   return expired.ok ? expired.row : ownConsent(deps.db, row.partnerId, row.id);
 }
@@ -165,6 +172,22 @@ async function current(deps: ConsentDeps, row: ConsentRow): Promise<ConsentRow> 
 /** One of the partner's consents; another partner's id answers exactly as an unknown one. */
 export async function getConsent(deps: ConsentDeps, partnerId: string, id: string): Promise<Consent> {
   return toConsent(await current(deps, await ownConsent(deps.db, partnerId, id)));
+}
+
+/**
+ * The partner's consents, newest first, each as it stands now: `status` filters by that
+ * status, and a consent of the page found past its expiry becomes Expired through the same
+ * step as a single read (so `consent.expired` is published once, whichever read sees it first).
+ */
+export async function listConsents(
+  deps: ConsentDeps,
+  partnerId: string,
+  opts: { status?: ConsentStatus; startingAfter?: string; limit: number },
+): Promise<{ data: Consent[]; has_more: boolean }> {
+  const now = new Date();
+  const rows = await consentPage(deps.db, partnerId, { ...opts, now: now.toISOString() });
+  const page = await Promise.all(rows.slice(0, opts.limit).map((row) => current(deps, row, now)));
+  return { data: page.map(toConsent), has_more: rows.length > opts.limit };
 }
 
 /**

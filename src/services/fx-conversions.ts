@@ -1,6 +1,8 @@
+import type { Db } from "../db/client";
 import {
   claimQuote,
   completeConversion,
+  conversionPage,
   type FxConversionRow,
   findConversion,
   findConversionByKey,
@@ -122,4 +124,14 @@ export async function getConversion(deps: FxDeps, partnerId: string, id: string)
   const row = await findConversion(deps.db, partnerId, id);
   if (!row) throw new ApiError("not_found", { resource: `fx_conversion ${id}` });
   return conversionView(row);
+}
+
+/** The partner's conversions, newest first. */
+export async function listConversions(
+  db: Db,
+  partnerId: string,
+  opts: { startingAfter?: string; limit: number },
+): Promise<{ data: FxConversion[]; has_more: boolean }> {
+  const rows = await conversionPage(db, partnerId, opts);
+  return { data: rows.slice(0, opts.limit).map(conversionView), has_more: rows.length > opts.limit };
 }

@@ -1,7 +1,12 @@
 import { kycConnectorFor } from "../connectors/kyc";
 import { KYC_FIELDS, type KycField, type KycIdentifier } from "../connectors/kyc/types";
 import type { Db } from "../db/client";
-import { findVerification, insertVerification, type KycVerificationRow } from "../db/products/kyc";
+import {
+  findVerification,
+  insertVerification,
+  type KycVerificationRow,
+  verificationPage,
+} from "../db/products/kyc";
 import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -110,4 +115,14 @@ export async function getVerification(db: Db, partnerId: string, id: string): Pr
   const row = await findVerification(db, partnerId, id);
   if (!row) throw new ApiError("not_found", { resource: `kyc verification ${id}` });
   return toVerification(row);
+}
+
+/** The partner's verifications, newest first: outcomes only, like a single one. */
+export async function listVerifications(
+  db: Db,
+  partnerId: string,
+  opts: { startingAfter?: string; limit: number },
+): Promise<{ data: KycVerification[]; has_more: boolean }> {
+  const rows = await verificationPage(db, partnerId, opts);
+  return { data: rows.slice(0, opts.limit).map(toVerification), has_more: rows.length > opts.limit };
 }

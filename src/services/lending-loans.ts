@@ -1,8 +1,10 @@
+import type { Db } from "../db/client";
 import {
   acceptOffer,
   findApplication,
   findLoan,
   type LoanRow,
+  loanPage,
   markDisbursed,
   markLoanEventsPublished,
 } from "../db/products/lending";
@@ -133,4 +135,14 @@ export async function getLoan(deps: LendingDeps, partnerId: string, loanId: stri
   const loan = await findLoan(deps.db, partnerId, loanId);
   if (!loan) throw new ApiError("not_found", { resource: `loan ${loanId}` });
   return loanView(await disburse(deps, loan));
+}
+
+/** The partner's loans, newest first, as recorded. */
+export async function listLoans(
+  db: Db,
+  partnerId: string,
+  opts: { startingAfter?: string; limit: number },
+): Promise<{ data: Loan[]; has_more: boolean }> {
+  const rows = await loanPage(db, partnerId, opts);
+  return { data: rows.slice(0, opts.limit).map(loanView), has_more: rows.length > opts.limit };
 }

@@ -1,6 +1,7 @@
 import type { ScoringConnector, ScoringDecision, ScoringRequest } from "../connectors/lending/types";
 import type { Db } from "../db/client";
 import {
+  applicationPage,
   findApplication,
   insertApplication,
   type LoanApplicationRow,
@@ -12,6 +13,7 @@ import { uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
 import { type EventMessage, publishEvent } from "./events";
 import {
+  type ApplicationStatus,
   applicationEventObject,
   applicationView,
   DECLINE_ERRORS,
@@ -176,4 +178,22 @@ export async function loadApplication(deps: LendingDeps, partnerId: string, id: 
 
 export async function getApplication(deps: LendingDeps, partnerId: string, id: string) {
   return applicationView(await loadApplication(deps, partnerId, id), new Date());
+}
+
+/**
+ * The partner's applications, newest first, as recorded: the scoring system is not asked
+ * from a list, so one under review is listed `in_progress` until a retrieve learns its
+ * decision. An approved offer past its expiry is listed (and filtered) as `expired`.
+ */
+export async function listApplications(
+  db: Db,
+  partnerId: string,
+  opts: { status?: ApplicationStatus; startingAfter?: string; limit: number },
+): Promise<{ data: LoanApplication[]; has_more: boolean }> {
+  const now = new Date();
+  const rows = await applicationPage(db, partnerId, { ...opts, now: now.toISOString() });
+  return {
+    data: rows.slice(0, opts.limit).map((row) => applicationView(row, now)),
+    has_more: rows.length > opts.limit,
+  };
 }

@@ -1,6 +1,6 @@
 import type { ForcedOutcome } from "../../durable-objects/payout";
 import type { Db } from "../db/client";
-import { findPayoutObject } from "../db/payouts";
+import { findPayoutObject, payoutSnapshots } from "../db/payouts";
 import type { Config, Env } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
@@ -87,4 +87,20 @@ export async function simulatePayout(
     object: "payout",
     status: result.status,
   });
+}
+
+/**
+ * The partner's payouts from the D1 projection, newest first, optionally by status. A row
+ * written before projections carried the payout (no snapshot) is skipped.
+ */
+export async function listPayouts(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+): Promise<{ data: Payout[]; has_more: boolean }> {
+  const rows = await payoutSnapshots(db, partnerId, opts);
+  return {
+    data: rows.slice(0, opts.limit).flatMap((r) => (r.snapshot ? [r.snapshot as unknown as Payout] : [])),
+    has_more: rows.length > opts.limit,
+  };
 }

@@ -262,7 +262,7 @@ describe("POST /v1/kyc/verifications: bad input changes nothing", () => {
     });
     expect(broken.res.status).toBe(400);
     expect(broken.body.error.code).toBe(2);
-    for (const method of ["GET", "DELETE"]) {
+    for (const method of ["PUT", "DELETE"]) {
       const r = await call(method, "/v1/kyc/verifications", { token: s.token });
       expect(r.res.status).toBe(405);
       expect(r.body.error.code).toBe(5);

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import {
   integer,
   type SQLiteColumn,
@@ -7,7 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { ConsentScope, ConsentStatus } from "../../services/consent-model";
+import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "../../services/consent-model";
 import type { PorticoEvent } from "../../services/events";
 import type { Db } from "../client";
 import { events } from "../schema";
@@ -85,6 +85,33 @@ export async function findConsent(db: Db, partnerId: string, id: string): Promis
     .where(and(eq(consents.id, id), eq(consents.partnerId, partnerId)))
     .limit(1);
   return row;
+}
+
+/**
+ * A page of the partner's consents, newest first (`limit + 1` rows to tell whether there is
+ * more). `status` filters by the status as it stands at `now`: a consent that may still
+ * expire and whose `expires_at` has passed counts as Expired, not as what is stored.
+ */
+export function consentPage(
+  db: Db,
+  partnerId: string,
+  opts: { status?: ConsentStatus; startingAfter?: string; limit: number; now: string },
+) {
+  const expiring = CONSENT_TRANSITIONS.expire;
+  const due = and(inArray(consents.status, [...expiring.from]), lte(consents.expiresAt, opts.now));
+  const statusNow = sql`CASE WHEN ${due} THEN ${expiring.to} ELSE ${consents.status} END`;
+  return db
+    .select()
+    .from(consents)
+    .where(
+      and(
+        eq(consents.partnerId, partnerId),
+        opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
+        opts.startingAfter !== undefined ? lt(consents.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(consents.id))
+    .limit(opts.limit + 1);
 }
 
 export interface ConsentChange {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Currency } from "../../lib/money";
 import type { Db } from "../client";
@@ -141,6 +141,21 @@ export async function findConversionByKey(db: Db, partnerId: string, idempotency
     .where(and(eq(fxConversions.partnerId, partnerId), eq(fxConversions.idempotencyKey, idempotencyKey)))
     .limit(1);
   return row;
+}
+
+/** A page of the partner's conversions, newest first (`limit + 1` rows to tell whether there is more). */
+export function conversionPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
+  return db
+    .select()
+    .from(fxConversions)
+    .where(
+      and(
+        eq(fxConversions.partnerId, partnerId),
+        opts.startingAfter !== undefined ? lt(fxConversions.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(fxConversions.id))
+    .limit(opts.limit + 1);
 }
 
 /** Marks the conversion completed (once) and answers it. */

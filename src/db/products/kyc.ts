@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { PorticoEvent } from "../../services/events";
 import type { KycCheck, KycOutcome } from "../../services/kyc-outcome";
@@ -66,4 +66,19 @@ export async function findVerification(db: Db, partnerId: string, id: string) {
     .where(and(eq(kycVerifications.id, id), eq(kycVerifications.partnerId, partnerId)))
     .limit(1);
   return row;
+}
+
+/** A page of the partner's verifications, newest first (`limit + 1` rows to tell whether there is more). */
+export function verificationPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
+  return db
+    .select()
+    .from(kycVerifications)
+    .where(
+      and(
+        eq(kycVerifications.partnerId, partnerId),
+        opts.startingAfter !== undefined ? lt(kycVerifications.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(kycVerifications.id))
+    .limit(opts.limit + 1);
 }

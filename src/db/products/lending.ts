@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Currency } from "../../lib/money";
 import type { Db } from "../client";
@@ -176,6 +176,47 @@ export async function acceptOffer(db: Db, loan: typeof loans.$inferInsert, now: 
       ),
   ]);
   return (accepted?.meta.changes ?? 0) > 0;
+}
+
+/**
+ * A page of the partner's applications, newest first (`limit + 1` rows to tell whether there
+ * is more). `status` filters by the status a partner sees at `now`: an approved offer past
+ * its expiry counts as `expired`.
+ */
+export function applicationPage(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number; now: string },
+) {
+  const lapsed = and(eq(loanApplications.status, "approved"), lte(loanApplications.offerExpiresAt, opts.now));
+  const statusNow = sql`CASE WHEN ${lapsed} THEN 'expired' ELSE ${loanApplications.status} END`;
+  return db
+    .select()
+    .from(loanApplications)
+    .where(
+      and(
+        eq(loanApplications.partnerId, partnerId),
+        opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
+        opts.startingAfter !== undefined ? lt(loanApplications.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(loanApplications.id))
+    .limit(opts.limit + 1);
+}
+
+/** A page of the partner's loans, newest first (`limit + 1` rows to tell whether there is more). */
+export function loanPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
+  return db
+    .select()
+    .from(loans)
+    .where(
+      and(
+        eq(loans.partnerId, partnerId),
+        opts.startingAfter !== undefined ? lt(loans.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(loans.id))
+    .limit(opts.limit + 1);
 }
 
 /** One of the partner's loans; another partner's id is unknown. */

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../types";
 import { registerGetConsent } from "./get";
+import { registerListConsents } from "./get_all";
 import { registerCreateConsent } from "./post";
 import { registerRevokeConsent } from "./revoke";
 import { registerConsentSandboxRoutes } from "./sandbox";
@@ -8,6 +9,7 @@ import { registerConsentSandboxRoutes } from "./sandbox";
 export function registerConsentRoutes(app: OpenAPIHono<AppEnv>) {
   registerCreateConsent(app);
   registerGetConsent(app);
+  registerListConsents(app);
   registerRevokeConsent(app);
   registerConsentSandboxRoutes(app);
 }

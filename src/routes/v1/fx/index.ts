@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../types";
 import { registerFxConversions } from "./conversions";
+import { registerListConversions } from "./conversions_get_all";
 import { registerFxQuotes } from "./quotes";
 import { registerFxRates } from "./rates";
 
@@ -8,4 +9,5 @@ export function registerFxRoutes(app: OpenAPIHono<AppEnv>) {
   registerFxRates(app);
   registerFxQuotes(app);
   registerFxConversions(app);
+  registerListConversions(app);
 }

@@ -1,0 +1,41 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ok } from "../../../envelope";
+import { consentDeps } from "../../../middleware/consent";
+import { CONSENT_STATUSES } from "../../../services/consent-model";
+import { listConsents } from "../../../services/consents";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import { CONSENT_STATES, ConsentSchema } from "./schema";
+
+const Query = z.object({
+  status: z
+    .enum(CONSENT_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+  ...pageQuery,
+});
+
+const route = v1Route(
+  { product: "accounts", scope: "accounts:read" },
+  {
+    method: "get",
+    path: "/v1/consents",
+    tags: ["Accounts"],
+    summary: "List consents",
+    description: `Your consents, newest first, each as it stands now. Filter by \`status\` (as it stands now: \`Expired\` includes consents whose \`expires_at\` has passed); page with \`starting_after\` (the last id of the previous page). ${CONSENT_STATES}`,
+    request: { query: Query },
+    responses: { 200: pageResponse(ConsentSchema, "A page of consents") },
+  },
+);
+
+export function registerListConsents(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listConsents(consentDeps(c), c.var.partner.id, {
+      ...pageOptions(q),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+    });
+    return ok(c, page);
+  });
+}

@@ -1,0 +1,31 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ok } from "../../../envelope";
+import { listVerifications } from "../../../services/kyc";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import { KycVerificationSchema } from "./schema";
+
+const Query = z.object({ ...pageQuery });
+
+const route = v1Route(
+  // Outcomes only: no field of a listed verification is personal.
+  { product: "kyc", scope: "kyc:read" },
+  {
+    method: "get",
+    path: "/v1/kyc/verifications",
+    tags: ["KYC"],
+    summary: "List verifications",
+    description:
+      "Your verifications, newest first: their outcomes, never the values that were checked. Page with `starting_after` (the last id of the previous page).",
+    request: { query: Query },
+    responses: { 200: pageResponse(KycVerificationSchema, "A page of verifications") },
+  },
+);
+
+export function registerListVerifications(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    return ok(c, await listVerifications(c.var.services.db, c.var.partner.id, pageOptions(q)));
+  });
+}

@@ -1,0 +1,41 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ok } from "../../../envelope";
+import { PAYOUT_STATUSES } from "../../../services/payout-model";
+import { listPayouts } from "../../../services/payouts";
+import type { AppEnv } from "../../../types";
+import { v1Route } from "../../define";
+import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import { PayoutSchema } from "./schema";
+
+const Query = z.object({
+  status: z
+    .enum(PAYOUT_STATUSES)
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+  ...pageQuery,
+});
+
+const route = v1Route(
+  { product: "payouts", scope: "payouts:read" },
+  {
+    method: "get",
+    path: "/v1/payouts",
+    tags: ["Payouts"],
+    summary: "List payouts",
+    description:
+      "Your payouts, newest first. Filter by `status`; page with `starting_after` (the last id of the previous page). Served from a projection that follows each payout's state.",
+    request: { query: Query },
+    responses: { 200: pageResponse(PayoutSchema, "A page of payouts") },
+  },
+);
+
+export function registerListPayouts(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listPayouts(c.var.services.db, c.var.partner.id, {
+      ...pageOptions(q),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+    });
+    return ok(c, page);
+  });
+}
