@@ -12,6 +12,7 @@ import { routeGuard } from "./middleware/route-guard";
 import { registerOpenApiRoute } from "./routes/docs/openapi";
 import { registerDocsRoute } from "./routes/docs/page";
 import { registerTokenRoute } from "./routes/oauth/token";
+import { registerSandboxPages } from "./routes/sandbox-pages";
 import { registerStatusRoute } from "./routes/status";
 import { registerV1Routes } from "./routes/v1";
 import { registerWellKnownRoutes } from "./routes/well-known";
@@ -50,6 +51,7 @@ export function createApp() {
   registerOpenApiRoute(app);
   registerDocsRoute(app);
   registerStatusRoute(app);
+  registerSandboxPages(app);
   registerV1Routes(app);
   return app;
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { payments, refunds } from "./schema";
+import { partners, payments, refunds } from "./schema";
 
 export type PaymentIndexRow = typeof payments.$inferInsert;
 
@@ -24,6 +24,20 @@ export async function findPaymentObject(db: Db, partnerId: string, paymentId: st
     .where(and(eq(payments.id, paymentId), eq(payments.partnerId, partnerId)))
     .limit(1);
   return row?.objectName;
+}
+
+/**
+ * Whose payment this is (partner id and name), by its id alone: only for the sandbox's
+ * customer pages, which carry no partner token but a signature of the payment id.
+ */
+export async function findPaymentOwner(db: Db, paymentId: string) {
+  const [row] = await db
+    .select({ partnerId: payments.partnerId, merchantName: partners.name })
+    .from(payments)
+    .innerJoin(partners, eq(partners.id, payments.partnerId))
+    .where(eq(payments.id, paymentId))
+    .limit(1);
+  return row;
 }
 
 export async function insertRefundIndex(db: Db, row: typeof refunds.$inferInsert) {

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError, type ErrorName } from "../errors";
+import { derivedHmacKey } from "../lib/derived-key";
 import { toHex } from "../lib/ids";
 import type { AppEnv } from "../types";
 
@@ -28,32 +29,6 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-const fingerprintKeys = new Map<string, Promise<CryptoKey>>();
-
-/** The fingerprint's HMAC key, derived (HKDF) from the platform's data key, kept apart from its other uses. */
-function fingerprintKey(dataKey: string): Promise<CryptoKey> {
-  let key = fingerprintKeys.get(dataKey);
-  if (!key) {
-    const raw = Uint8Array.from(atob(dataKey), (ch) => ch.charCodeAt(0));
-    key = crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]).then((base) =>
-      crypto.subtle.deriveKey(
-        {
-          name: "HKDF",
-          hash: "SHA-256",
-          salt: new Uint8Array(),
-          info: new TextEncoder().encode("idempotency-fingerprint"),
-        },
-        base,
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign"],
-      ),
-    );
-    fingerprintKeys.set(dataKey, key);
-  }
-  return key;
-}
-
 /**
  * What makes two requests "the same": method, path and the canonical `params` (not the
  * envelope id). Keyed (HMAC) with the platform's data key when there is one: a request may
@@ -73,7 +48,7 @@ export async function fingerprint(
   }
   const text = new TextEncoder().encode(`${method} ${path}\n${canonical(params)}`);
   const digest = dataKey
-    ? await crypto.subtle.sign("HMAC", await fingerprintKey(dataKey), text)
+    ? await crypto.subtle.sign("HMAC", await derivedHmacKey(dataKey, "idempotency-fingerprint"), text)
     : await crypto.subtle.digest("SHA-256", text);
   return toHex(new Uint8Array(digest));
 }

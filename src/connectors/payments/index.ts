@@ -8,5 +8,5 @@ import type { PaymentProvider } from "./types";
  */
 export function paymentProviderFor(config: Config): PaymentProvider {
   if (config.ENVIRONMENT !== "sandbox") throw new Error("no payment provider is configured for production");
-  return new SandboxPaymentProvider(config.ISSUER);
+  return new SandboxPaymentProvider(config.ISSUER, config.WEBHOOK_SECRETS_KEY);
 }

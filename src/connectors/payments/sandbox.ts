@@ -1,3 +1,5 @@
+import { derivedHmacKey } from "../../lib/derived-key";
+import { b64url, constantTimeEqual } from "../../lib/secret-hash";
 import type {
   AuthorizeRequest,
   AuthorizeResult,
@@ -34,6 +36,30 @@ const MESSAGES: Record<DeclineReason, string> = {
   bank_unavailable: "The card issuer could not be reached. Retrying later may succeed.",
 };
 
+/** The sandbox's customer pages a redirect leads to: the 3-D Secure challenge and the bank's approval. */
+export const REDIRECT_KINDS = ["3ds", "bank"] as const;
+export type RedirectKind = (typeof REDIRECT_KINDS)[number];
+
+const signRedirect = async (dataKey: string, kind: RedirectKind, paymentId: string) => {
+  const key = await derivedHmacKey(dataKey, "sandbox-redirect");
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${kind}:${paymentId}`));
+  return b64url(new Uint8Array(mac));
+};
+
+/**
+ * Whether `sig` is the redirect URL's signature of this payment and page: the customer's
+ * browser carries no token, so the unguessable signature is what lets it in.
+ */
+export async function isRedirectSignature(
+  dataKey: string,
+  kind: RedirectKind,
+  paymentId: string,
+  sig: string,
+): Promise<boolean> {
+  const enc = new TextEncoder();
+  return constantTimeEqual(enc.encode(sig), enc.encode(await signRedirect(dataKey, kind, paymentId)));
+}
+
 export const declineOf = (reason: DeclineReason) => ({
   reason,
   message: MESSAGES[reason],
@@ -47,7 +73,14 @@ export const declineOf = (reason: DeclineReason) => ({
 export class SandboxPaymentProvider implements PaymentProvider {
   readonly name = "sandbox";
 
-  constructor(private readonly baseUrl: string) {}
+  /**
+   * `redirectKey`, the platform's data key, signs the redirect URLs (`?sig=`); without it
+   * they carry no signature and the sandbox's customer pages refuse them.
+   */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly redirectKey?: string,
+  ) {}
 
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
     const providerReference = `sbx_${req.paymentId.replace(/-/g, "")}`;
@@ -61,7 +94,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         outcome: "requires_action",
         providerReference,
         method: { type: "card", card: THREE_DS },
-        action: this.redirect(`/sandbox/3ds/${req.paymentId}`, req.now),
+        action: await this.redirect("3ds", req.paymentId, req.now),
       };
     }
     const decline = DECLINES[token];
@@ -78,7 +111,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
         outcome: "pending",
         providerReference,
         method: { type: "bank_redirect" },
-        action: this.redirect(`/sandbox/bank/${req.paymentId}`, req.now),
+        action: await this.redirect("bank", req.paymentId, req.now),
       };
     }
     if (token === "pm_qr") {
@@ -96,9 +129,11 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return { outcome: "unknown_method" };
   }
 
-  private redirect(path: string, now: number) {
+  private async redirect(kind: RedirectKind, paymentId: string, now: number) {
     const expires_at = new Date(now + REDIRECT_TTL_MS).toISOString();
-    return { type: "redirect" as const, url: `${this.baseUrl}${path}`, expires_at };
+    const path = `/sandbox/${kind}/${paymentId}`;
+    const query = this.redirectKey ? `?sig=${await signRedirect(this.redirectKey, kind, paymentId)}` : "";
+    return { type: "redirect" as const, url: `${this.baseUrl}${path}${query}`, expires_at };
   }
 
   async confirmAuthentication(

@@ -1,0 +1,48 @@
+import type { Operation } from "../../../durable-objects/payment";
+import type { Db } from "../../db/client";
+import { findPaymentOwner } from "../../db/payments";
+import type { Env } from "../../env";
+import { ApiError } from "../../errors";
+import { uuidv7 } from "../../lib/ids";
+import type { Payment } from "../../services/payment-model";
+import type { PaymentStatus } from "../../services/payment-state";
+import { getPayment, operatePayment } from "../../services/payments";
+
+type Deps = { env: Env; db: Db };
+
+export interface CustomerPayment {
+  payment: Payment;
+  partnerId: string;
+  merchantName: string;
+}
+
+/** The payment a signed customer page is about, with the merchant (partner) it pays. */
+export async function customerPayment(deps: Deps, paymentId: string): Promise<CustomerPayment | undefined> {
+  const owner = await findPaymentOwner(deps.db, paymentId);
+  if (!owner) return undefined;
+  const payment = await getPayment(deps, owner.partnerId, paymentId);
+  return { payment, partnerId: owner.partnerId, merchantName: owner.merchantName };
+}
+
+export type CustomerOutcome = { ok: true; payment: Payment } | { ok: false; status: PaymentStatus };
+
+/**
+ * The customer's button, applied by the partner API's own service call. Each press is its
+ * own request (a fresh key): pressing again after the payment moved on is refused.
+ */
+export async function applyCustomerChoice(
+  deps: Deps,
+  partnerId: string,
+  paymentId: string,
+  operation: Operation,
+): Promise<CustomerOutcome> {
+  try {
+    const payment = await operatePayment(deps, partnerId, paymentId, operation, `sandbox-page:${uuidv7()}`);
+    return { ok: true, payment };
+  } catch (err) {
+    if (err instanceof ApiError && err.reason === "invalid_state_transition") {
+      return { ok: false, status: err.params.status as PaymentStatus };
+    }
+    throw err;
+  }
+}
