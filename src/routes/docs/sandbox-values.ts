@@ -147,4 +147,9 @@ export const SANDBOX_VALUES: SandboxValue[] = [
     value: "an authorised consent",
     outcome: "customer Aziz Karimov: a UZS current account (30 transactions) and a USD savings account",
   },
+  {
+    area: "Payments",
+    value: "next_action.url of pm_card_3ds / pm_bank_redirect",
+    outcome: "a sandbox customer page: authenticate, fail or cancel (3-D Secure); approve or decline (bank)",
+  },
 ];
