@@ -84,6 +84,13 @@ function offerOf(row: LoanApplicationRow): LoanOffer | null {
   };
 }
 
+/** The applicant as kept with the application (masked on the way out unless licensed). */
+export const applicantOf = (row: LoanApplicationRow) => ({
+  full_name: row.fullName,
+  document_number: row.documentNumber,
+  phone_number: row.phoneNumber,
+  birth_date: row.birthDate,
+});
 export function applicationView(row: LoanApplicationRow, now: Date): LoanApplication {
   const declined = byCode(Object.values(DECLINE_ERRORS), row.declineCode);
   const failed = row.status === "failed" ? byCode(FAILURE_ERRORS, row.failureCode) : undefined;
@@ -91,12 +98,7 @@ export function applicationView(row: LoanApplicationRow, now: Date): LoanApplica
     id: row.id,
     object: "loan_application",
     status: applicationStatus(row, now),
-    applicant: {
-      full_name: row.fullName,
-      document_number: row.documentNumber,
-      phone_number: row.phoneNumber,
-      birth_date: row.birthDate,
-    },
+    applicant: applicantOf(row),
     amount: row.amount,
     currency: row.currency,
     term_months: row.termMonths,

@@ -14,6 +14,7 @@ import type { Currency } from "../lib/money";
 import { type EventMessage, publishEvent } from "./events";
 import {
   type ApplicationStatus,
+  applicantOf,
   applicationEventObject,
   applicationView,
   DECLINE_ERRORS,
@@ -39,12 +40,7 @@ export interface ApplyParams {
 const requestOf = (row: LoanApplicationRow): ScoringRequest => ({
   applicationId: row.id,
   submittedAt: row.createdAt,
-  applicant: {
-    full_name: row.fullName,
-    document_number: row.documentNumber,
-    phone_number: row.phoneNumber,
-    birth_date: row.birthDate,
-  },
+  applicant: applicantOf(row),
   amount: row.amount,
   currency: row.currency,
   termMonths: row.termMonths,
