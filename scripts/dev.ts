@@ -32,7 +32,19 @@ console.log(`
 
 const child = spawn(
   "wrangler",
-  ["dev", "--env", "sandbox", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)],
+  [
+    "dev",
+    "--env",
+    "sandbox",
+    "--port",
+    port,
+    "--ip",
+    "127.0.0.1",
+    // Tokens' issuer and the sandbox's customer-page links (next_action.url) point at this machine.
+    "--var",
+    `ISSUER:http://127.0.0.1:${port}`,
+    ...process.argv.slice(2),
+  ],
   {
     env: OFFLINE_ENV,
     stdio: "inherit",
