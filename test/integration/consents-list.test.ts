@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../src/app";
-import { call, fetchWithEnv, tokenFor } from "../support/http";
-import { expectQueryRefusals, idsOf, pagesOf } from "../support/lists";
+import { call, tokenFor } from "../support/http";
+import { auditedReads, expectQueryRefusals, expectSwitchedOff, idsOf, pagesOf } from "../support/lists";
 import { provisionPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -148,21 +147,12 @@ describe("GET /v1/consents", () => {
       code: 4,
       field: "status",
     });
-    const r = await fetchWithEnv(createApp(), { PRODUCTS_DISABLED: "accounts" }, "/v1/consents", {
-      headers: { Authorization: `Bearer ${s.token}` },
-    });
-    expect(r.res.status).toBe(503);
-    expect(r.body.error.code).toBe(22);
+    await expectSwitchedOff("/v1/consents", s.token, "accounts");
   });
 
   it("is not audited: a consent carries no personal data", async () => {
     const s = await setup();
     await s.list();
-    const rows = await env.DB.prepare(
-      "SELECT action FROM audit_log WHERE partner_id = ? AND action LIKE 'GET %'",
-    )
-      .bind(s.p.id)
-      .all();
-    expect(rows.results).toEqual([]);
+    expect(await auditedReads(s.p.id)).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
 import { SANDBOX_KYC_ACCOUNTS, SANDBOX_KYC_HOLDER } from "../../src/connectors/kyc/sandbox";
-import { call, fetchWithEnv, tokenFor } from "../support/http";
-import { expectQueryRefusals, idsOf, pagesOf } from "../support/lists";
+import { call, tokenFor } from "../support/http";
+import { expectQueryRefusals, expectSwitchedOff, idsOf, pagesOf } from "../support/lists";
 import { provisionPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -56,11 +55,7 @@ describe("GET /v1/kyc/verifications", () => {
     const put = await call("PUT", "/v1/kyc/verifications", { token: s.token, json: { params: HOLDER } });
     expect(put.res.status).toBe(405);
     expect(put.body.error.code).toBe(5);
-    const r = await fetchWithEnv(createApp(), { PRODUCTS_DISABLED: "kyc" }, "/v1/kyc/verifications", {
-      headers: { Authorization: `Bearer ${s.token}` },
-    });
-    expect(r.res.status).toBe(503);
-    expect(r.body.error.code).toBe(22);
+    await expectSwitchedOff("/v1/kyc/verifications", s.token, "kyc");
   });
 
   it("is not audited as a personal-data read: its objects carry no personal field", async () => {

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import { call, fetchWithEnv, tokenFor } from "../support/http";
-import { expectQueryRefusals, idsOf, pagesOf } from "../support/lists";
+import { call, tokenFor } from "../support/http";
+import { auditedReads, expectQueryRefusals, expectSwitchedOff, idsOf, pagesOf } from "../support/lists";
 import { fund, provisionPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -84,21 +83,12 @@ describe("GET /v1/payouts", () => {
   it("validates its query; the kill switch refuses it", async () => {
     const s = await setup();
     await expectQueryRefusals("/v1/payouts", s.token, { status: true });
-    const r = await fetchWithEnv(createApp(), { PRODUCTS_DISABLED: "payouts" }, "/v1/payouts", {
-      headers: { Authorization: `Bearer ${s.token}` },
-    });
-    expect(r.res.status).toBe(503);
-    expect(r.body.error.code).toBe(22);
+    await expectSwitchedOff("/v1/payouts", s.token, "payouts");
   });
 
   it("is not audited: a payout is no personal data", async () => {
     const s = await setup();
     await s.list();
-    const rows = await env.DB.prepare(
-      "SELECT action FROM audit_log WHERE partner_id = ? AND action LIKE 'GET %'",
-    )
-      .bind(s.p.id)
-      .all();
-    expect(rows.results).toEqual([]);
+    expect(await auditedReads(s.p.id)).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { call } from "./http";
+import { createApp } from "../../src/app";
+import { call, fetchWithEnv } from "./http";
 
 /** The ids of a list answer's page. */
 export const idsOf = (result: { data: { id: string }[] }) => result.data.map((x) => x.id);
@@ -41,4 +43,23 @@ export async function expectQueryRefusals(path: string, token: string, opts: { s
     expect(r.body.result, query).toBeNull();
     expect(r.body.error, query).toMatchObject({ code, field });
   }
+}
+
+/** The list answers 503, code 22, while its product is switched off (`PRODUCTS_DISABLED`). */
+export async function expectSwitchedOff(path: string, token: string, product: string) {
+  const r = await fetchWithEnv(createApp(), { PRODUCTS_DISABLED: product }, path, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(r.res.status, path).toBe(503);
+  expect(r.body.error.code, path).toBe(22);
+}
+
+/** The partner's audited reads (GET rows of the audit log). */
+export async function auditedReads(partnerId: string) {
+  const rows = await env.DB.prepare(
+    "SELECT action FROM audit_log WHERE partner_id = ? AND action LIKE 'GET %'",
+  )
+    .bind(partnerId)
+    .all();
+  return rows.results;
 }
