@@ -27,6 +27,11 @@ export const RETENTION_MS = 48 * 3600 * 1000;
  * never leaves the key stuck; the finished response is kept for replay.
  */
 export class IdempotencyKey extends DurableObject<Env> {
+  /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
+  ping(): string {
+    return "ok";
+  }
+
   private record(): KeyRecord | undefined {
     return this.ctx.storage.kv.get<KeyRecord>("record");
   }

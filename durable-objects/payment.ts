@@ -65,6 +65,11 @@ export class PaymentObject extends DurableObject<Env> {
   /** Operations on the payment run one at a time: provider calls yield the input gate. */
   private readonly serial = new Serial();
 
+  /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
+  ping(): string {
+    return "ok";
+  }
+
   private get kv() {
     return this.ctx.storage.kv;
   }

@@ -55,6 +55,11 @@ export class PayoutObject extends DurableObject<Env> {
   private creating: Promise<CreatePayoutOutcome> | undefined;
   private readonly serial = new Serial();
 
+  /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
+  ping(): string {
+    return "ok";
+  }
+
   private get kv() {
     return this.ctx.storage.kv;
   }

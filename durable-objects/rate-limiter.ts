@@ -11,6 +11,11 @@ import type { Grant, LimitPolicy } from "../src/ratelimit/types";
 export class RateLimiter extends DurableObject<Env> {
   private readonly window = new SlidingWindow();
 
+  /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
+  ping(): string {
+    return "ok";
+  }
+
   async acquire(policy: LimitPolicy, permits: number): Promise<Grant> {
     const now = Date.now();
     if (policy.dailyQuota === null) return this.window.take(policy.limit, policy.windowMs, now, permits);

@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "./env";
 import { renderError } from "./envelope";
-import { ApiError } from "./errors";
-import { createLogger } from "./lib/logger";
+import { ApiError, type ErrorName } from "./errors";
+import { createLogger, type Logger } from "./lib/logger";
+import { MAX_BODY_BYTES } from "./middleware/json-body";
 import { OAuthError } from "./services/oauth";
 import type { AppEnv } from "./types";
 
@@ -23,10 +24,34 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     log.error("configuration invalid: refusing requests", { error: err.message });
     return renderError(c, new ApiError("service_unavailable"));
   }
-  if (err instanceof HTTPException && err.status === 413) {
-    return renderError(c, new ApiError("payload_too_large", { limit: "1048576" }));
-  }
+  if (err instanceof HTTPException) return renderError(c, fromHttpException(err, c, log));
   // Never the message of an unknown error to the client: it may carry internals.
   log.error("unhandled error", { error: err.name, message: err.message, stack: err.stack });
   return renderError(c, new ApiError("unknown"));
+}
+
+/** What Hono's own refusals (validators, the media-type gate, body limits) mean in the catalogue. */
+const HTTP_EXCEPTION_REASONS: Partial<Record<number, ErrorName>> = {
+  400: "invalid_json",
+  401: "unauthenticated",
+  404: "route_not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
+/** Every HTTPException as a catalogue error; its message is a library's, never shown. */
+function fromHttpException(err: HTTPException, c: Context<AppEnv>, log: Logger): ApiError {
+  const reason = HTTP_EXCEPTION_REASONS[err.status] ?? (err.status >= 500 ? "unknown" : "bad_request");
+  if (err.status >= 500) log.error("HTTPException", { status: err.status, message: err.message });
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim();
+  return new ApiError(reason, {
+    limit: MAX_BODY_BYTES,
+    content_type: mediaType || "(none)",
+    method: c.req.method,
+    path: c.req.path,
+    allowed: "",
+    detail: `HTTP ${err.status}`,
+  });
 }

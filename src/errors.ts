@@ -50,6 +50,7 @@ export const ERRORS = {
     status: 415,
     message: "Content-Type must be application/json, got: {content_type}",
   },
+  bad_request: { code: 34, status: 400, message: "The request was refused: {detail}" },
   // Limits 40–49
   rate_limited: { code: 40, status: 429, message: "Rate limit of {limit} requests per second exceeded" },
   quota_exceeded: { code: 41, status: 429, message: "Daily quota of {limit} requests exhausted" },

@@ -34,6 +34,12 @@ export class CircuitBreaker {
     return this.failures >= this.threshold ? Math.max(0, this.openUntil - now) : 0;
   }
 
+  /** closed: calls go through; open: refused until `waitMs`; half-open: the next call is the trial. */
+  state(now = Date.now()): "closed" | "open" | "half-open" {
+    if (this.failures < this.threshold) return "closed";
+    return this.openUntil > now ? "open" : "half-open";
+  }
+
   success() {
     this.failures = 0;
   }

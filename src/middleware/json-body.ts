@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
 import { isUuid } from "../lib/ids";
@@ -36,8 +37,8 @@ export async function readBounded(
 
 /**
  * For POST/PUT/PATCH: 413 over 1 MiB (by header, or while streaming), 415 for a body
- * that is not JSON, code 2 for JSON that does not parse. The text is handed to Hono's
- * body cache, so the route's validator does not read the stream again.
+ * that is not JSON, code 2 for JSON that does not parse; an empty body is `{}`. The text
+ * is handed to Hono's body cache, so nothing reads the stream again.
  */
 export const jsonBody = (limit = MAX_BODY_BYTES) =>
   createMiddleware<AppEnv>(async function jsonBody(c, next) {
@@ -46,8 +47,16 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
     if (declared > limit) throw new ApiError("payload_too_large", { limit });
     const text = await readBounded(c.req.raw.body, limit);
     if (text === undefined) throw new ApiError("payload_too_large", { limit });
-    if (text.length === 0) return next(); // no body: the route's schema decides
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
+    if (text.length === 0) {
+      // No body is the operation with no parameters, whatever type a client's library stamped on
+      // it (fetch sends "" as text/plain, curl -d '' as a form). The request goes on as one without
+      // a body or a type, read as `{}`: the route's schema decides (a required `params` is code 4)
+      // and nothing downstream reads the spent stream again.
+      if (mediaType) c.req.raw = withoutBody(c.req.raw);
+      cacheBody(c, EMPTY_BODY);
+      return next();
+    }
     if (!JSON_TYPE.test(mediaType))
       throw new ApiError("unsupported_media_type", { content_type: mediaType || "(none)" });
     let parsed: unknown;
@@ -65,7 +74,21 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
     ) {
       c.set("envelopeId", parsed.id);
     }
-    // Hono's body cache holds promises at run time; its type says otherwise.
-    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    cacheBody(c, text);
     await next();
   });
+
+const EMPTY_BODY = "{}";
+
+function withoutBody(req: Request): Request {
+  const headers = new Headers(req.headers);
+  headers.delete("Content-Type");
+  headers.delete("Content-Length");
+  return new Request(req.url, { method: req.method, headers, signal: req.signal });
+}
+
+/** Hands the text to Hono's body cache: validators and the idempotency layer read it, not the stream. */
+function cacheBody(c: Context<AppEnv>, text: string) {
+  // The cache holds promises at run time; its type says otherwise.
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+}

@@ -1,34 +1,93 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import { ErrorEnvelopeSchema } from "../envelope";
+import { ERRORS, type ErrorName } from "../errors";
 import { auditTrail } from "../middleware/audit";
 import { requireEntitlement } from "../middleware/entitlement";
 import type { Product } from "../services/catalog";
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ErrorEnvelopeSchema } },
-});
+/** Every /v1 route can refuse with these: authentication, limits, routing, validation. */
+const EVERY_ROUTE: readonly ErrorName[] = [
+  "unparseable_field",
+  "validation",
+  "method_not_allowed",
+  "unauthenticated",
+  "invalid_token",
+  "token_expired",
+  "environment_mismatch",
+  "partner_suspended",
+  "insufficient_scope",
+  "route_not_found",
+  "rate_limited",
+  "quota_exceeded",
+  "limiter_unavailable",
+  "service_unavailable",
+];
+/** A route of a product: the contract must license it and it can be switched off. */
+const PRODUCT_ROUTE: readonly ErrorName[] = ["product_not_licensed", "product_disabled"];
+/** A route with a body: the JSON body middleware's refusals. */
+const BODY_ROUTE: readonly ErrorName[] = ["invalid_json", "payload_too_large", "unsupported_media_type"];
+/** A POST: the idempotency layer's refusals. */
+const POST_ROUTE: readonly ErrorName[] = [
+  "idempotency_key_required",
+  "idempotency_key_reused",
+  "idempotency_in_flight",
+];
 
-/** The error answers every /v1 route can give, documented once. */
-export const V1_ERROR_RESPONSES = {
-  400: errorResponse("Invalid request: codes 2 (invalid JSON), 3 (unparseable field), 4 (validation)"),
-  401: errorResponse("Missing, malformed, invalid or expired token (codes 10–13); see WWW-Authenticate"),
-  403: errorResponse("Partner suspended (14), scope missing (20) or product not licensed (21)"),
-  404: errorResponse("Unknown route (31) or an object that is not yours (30)"),
-  405: errorResponse("Method not supported (5); `Allow` lists the supported methods"),
-  413: errorResponse("Body over 1 MiB (32)"),
-  415: errorResponse("Body is not JSON (33)"),
-  429: errorResponse("Rate limit (40) or daily quota (41) reached; see Retry-After"),
-  503: errorResponse("The rate limiter is unavailable and the policy is fail-closed (42)"),
-} as const;
+/** The extension listing the catalogue codes a documented error status carries. */
+export const ERROR_CODES_EXTENSION = "x-portico-error-codes";
+
+/**
+ * The documented error answers for a set of catalogue reasons: one response per status,
+ * describing each code and listing the codes in `x-portico-error-codes`.
+ */
+export function errorResponses(reasons: readonly ErrorName[]) {
+  const byStatus = new Map<number, ErrorName[]>();
+  for (const reason of new Set(reasons)) {
+    const { status } = ERRORS[reason];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), reason]);
+  }
+  const responses: Record<
+    number,
+    { description: string; content: object; [ERROR_CODES_EXTENSION]: number[] }
+  > = {};
+  for (const [status, names] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const sorted = names.sort((a, b) => ERRORS[a].code - ERRORS[b].code);
+    responses[status] = {
+      description: sorted.map((n) => `${ERRORS[n].code} (${n})`).join(", "),
+      content: { "application/json": { schema: ErrorEnvelopeSchema } },
+      [ERROR_CODES_EXTENSION]: sorted.map((n) => ERRORS[n].code),
+    };
+  }
+  return responses;
+}
+
+/** The reasons a /v1 route can refuse with: the common ones for its method, and its own. */
+export function routeErrors(
+  method: string,
+  path: string,
+  product: Product | null,
+  own: readonly ErrorName[] = [],
+): ErrorName[] {
+  const m = method.toUpperCase();
+  return [
+    ...EVERY_ROUTE,
+    ...(product ? PRODUCT_ROUTE : []),
+    ...(["POST", "PUT", "PATCH"].includes(m) ? BODY_ROUTE : []),
+    ...(m === "POST" ? POST_ROUTE : []),
+    ...(path.includes("{") ? (["not_found"] as const) : []),
+    ...own,
+  ];
+}
 
 /**
  * A /v1 route: the OpenAPI description, the bearer scheme with its scope, the audit trail
  * (every write; reads too where `personalData`), and the entitlement middleware that
- * enforces the declared product and scope, in one place.
+ * enforces the declared product and scope, in one place. `errors` are the route's own
+ * refusals beyond the common ones; the documented responses are generated from them, so
+ * every code a route answers is in the document.
  */
-export function v1Route<R extends RouteConfig>(
-  access: { product: Product | null; scope: string; personalData?: boolean },
+export function v1Route<R extends RouteConfig & { operationId: string }>(
+  access: { product: Product | null; scope: string; personalData?: boolean; errors?: readonly ErrorName[] },
   config: R,
 ) {
   return createRoute({
@@ -38,7 +97,10 @@ export function v1Route<R extends RouteConfig>(
       auditTrail(config.method, config.path, access.personalData ?? false),
       requireEntitlement(access.product, access.scope),
     ],
-    responses: { ...V1_ERROR_RESPONSES, ...config.responses },
+    responses: {
+      ...errorResponses(routeErrors(config.method, config.path, access.product, access.errors)),
+      ...config.responses,
+    },
     "x-portico-product": access.product ?? "platform",
   });
 }

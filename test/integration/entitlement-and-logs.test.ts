@@ -15,6 +15,7 @@ app.openapi(
     {
       method: "get",
       path: "/v1/entitlement-probe",
+      operationId: "probeEntitlement",
       responses: {
         200: {
           description: "ok",

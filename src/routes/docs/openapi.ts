@@ -7,6 +7,11 @@ import { SANDBOX_VALUES } from "./sandbox-values";
 export const OPENAPI_INFO = {
   title: "Portico API",
   version: "1.0.0",
+  contact: {
+    name: "Portico partner support",
+    url: "https://portico.example/support",
+    email: "partners@portico.example",
+  },
   description:
     "The bank's partner API. Every /v1 call uses the bank's envelope: requests `{ id, params }`, responses `{ id, result, error }`. Amounts are integers in the currency's minor unit.",
 };
@@ -39,6 +44,7 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
     servers: [{ url: origin }],
     tags: [
       { name: "OAuth 2.0", description: "Tokens and keys." },
+      { name: "Status", description: "Is the gateway up: each component checked for real." },
       { name: "Partner", description: "Your own profile and credentials." },
       { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox." },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },

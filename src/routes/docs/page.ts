@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { escapeHtml } from "../../lib/html";
 import type { AppEnv } from "../../types";
 import { DOCS_CSS } from "./assets/docs-css";
 import { DOCS_JS } from "./assets/docs-js";
@@ -12,8 +13,6 @@ import { DOCS_JS } from "./assets/docs-js";
 export const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** The page shell; docs.js fills it from /openapi.json. */
 function docsHtml(environment: string): string {

@@ -74,6 +74,7 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerPath({
     method: "post",
     path: "/oauth2/token",
+    operationId: "createToken",
     tags: ["OAuth 2.0"],
     summary: "Get an access token",
     description:
@@ -96,6 +97,14 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
       400: { description: "RFC 6749 error", content: { "application/json": { schema: OAuthErrorSchema } } },
       401: {
         description: "invalid_client, with WWW-Authenticate: Basic",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+      413: {
+        description: "invalid_request: the body is over 64 KiB",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+      415: {
+        description: "invalid_request: the body is neither form-encoded nor JSON",
         content: { "application/json": { schema: OAuthErrorSchema } },
       },
     },

@@ -1,4 +1,5 @@
 import type { RedirectKind } from "../../connectors/payments/sandbox";
+import { escapeHtml } from "../../lib/html";
 import { formatMinor } from "../../lib/money";
 import type { Payment } from "../../services/payment-model";
 import type { PaymentStatus } from "../../services/payment-state";
@@ -36,8 +37,6 @@ export async function pageCsp(): Promise<string> {
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
   );
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const STATUS_WORDS: Record<PaymentStatus, string> = {
   requires_action: "waiting for 3-D Secure",

@@ -3,11 +3,12 @@ import { envelopeResponse, ok } from "../../../envelope";
 import { accountBalance } from "../../../services/accounts";
 import type { AppEnv } from "../../../types";
 import { ConsentHeader, consentRoute } from "./define";
-import { AccountIdParam, BalanceSchema } from "./schema";
+import { AccountBalanceSchema, AccountIdParam } from "./schema";
 
 const route = consentRoute("balances", {
   method: "get",
   path: "/v1/accounts/{id}/balances",
+  operationId: "getAccountBalances",
   tags: ["Accounts"],
   summary: "Retrieve an account's balances",
   description:
@@ -16,7 +17,7 @@ const route = consentRoute("balances", {
   responses: {
     200: {
       description: "The balances",
-      content: { "application/json": { schema: envelopeResponse(BalanceSchema) } },
+      content: { "application/json": { schema: envelopeResponse(AccountBalanceSchema) } },
     },
   },
 });

@@ -9,6 +9,7 @@ import { AccountSchema } from "./schema";
 const route = consentRoute("accounts", {
   method: "get",
   path: "/v1/accounts",
+  operationId: "listAccounts",
   tags: ["Accounts"],
   summary: "List the customer's accounts",
   description:

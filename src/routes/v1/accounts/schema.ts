@@ -17,7 +17,7 @@ export const AccountSchema = z
   })
   .openapi("Account");
 
-export const BalanceSchema = z
+export const AccountBalanceSchema = z
   .object({
     object: z.literal("balance"),
     account_id: z.string().openapi({ format: "uuid" }),
@@ -29,7 +29,7 @@ export const BalanceSchema = z
       .openapi({ description: "What the customer can spend: booked less pending debits, minor units." }),
     as_of: z.string().openapi({ format: "date-time" }),
   })
-  .openapi("Balance");
+  .openapi("AccountBalance");
 
 export const TransactionSchema = z
   .object({

@@ -9,6 +9,7 @@ import { AccountIdParam, TransactionSchema } from "./schema";
 const route = consentRoute("transactions", {
   method: "get",
   path: "/v1/accounts/{id}/transactions",
+  operationId: "listAccountTransactions",
   tags: ["Accounts"],
   summary: "List an account's transactions",
   description:

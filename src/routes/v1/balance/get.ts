@@ -26,6 +26,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/balance",
+    operationId: "getBalance",
     tags: ["Ledger"],
     summary: "Your balance",
     description:

@@ -12,10 +12,16 @@ const applicationResponse = (description: string) => ({
 });
 
 const createRoute = v1Route(
-  { product: "cards", scope: "cards:write", personalData: true },
+  {
+    product: "cards",
+    scope: "cards:write",
+    personalData: true,
+    errors: ["application_in_progress", "upstream_unavailable", "upstream_empty", "upstream_failed"],
+  },
   {
     method: "post",
     path: "/v1/cards/applications",
+    operationId: "createCardApplication",
     tags: ["Cards"],
     summary: "Order a card",
     description:
@@ -32,6 +38,7 @@ const getRoute = v1Route(
   {
     method: "get",
     path: "/v1/cards/applications/{id}",
+    operationId: "getCardApplication",
     tags: ["Cards"],
     summary: "Retrieve a card application",
     description:

@@ -7,10 +7,24 @@ import { cardDeps } from "./deps";
 import { AttachCardRequest, CardAttachmentSchema, CardSchema, ConfirmAttachRequest } from "./schema";
 
 const attachRoute = v1Route(
-  { product: "cards", scope: "cards:write", personalData: true },
+  {
+    product: "cards",
+    scope: "cards:write",
+    personalData: true,
+    errors: [
+      "card_not_found",
+      "card_already_attached",
+      "sms_not_expired",
+      "sms_not_sent",
+      "upstream_unavailable",
+      "upstream_empty",
+      "upstream_failed",
+    ],
+  },
   {
     method: "post",
     path: "/v1/cards/attach",
+    operationId: "attachCard",
     tags: ["Cards"],
     summary: "Attach an existing card: send the SMS code",
     description:
@@ -26,10 +40,25 @@ const attachRoute = v1Route(
 );
 
 const confirmRoute = v1Route(
-  { product: "cards", scope: "cards:write", personalData: true },
+  {
+    product: "cards",
+    scope: "cards:write",
+    personalData: true,
+    errors: [
+      "invalid_state_transition",
+      "sms_code_invalid",
+      "sms_attempts_exhausted",
+      "sms_expired",
+      "card_already_attached",
+      "upstream_unavailable",
+      "upstream_empty",
+      "upstream_failed",
+    ],
+  },
   {
     method: "post",
     path: "/v1/cards/attach/confirm",
+    operationId: "confirmCardAttachment",
     tags: ["Cards"],
     summary: "Attach an existing card: confirm the SMS code",
     description:

@@ -8,10 +8,16 @@ import { cardDeps } from "./deps";
 import { BlockCardRequest, CardIdParam, CardSchema } from "./schema";
 
 const route = v1Route(
-  { product: "cards", scope: "cards:write", personalData: true },
+  {
+    product: "cards",
+    scope: "cards:write",
+    personalData: true,
+    errors: ["invalid_state_transition", "upstream_unavailable", "upstream_empty", "upstream_failed"],
+  },
   {
     method: "post",
     path: "/v1/cards/{id}/block",
+    operationId: "blockCard",
     tags: ["Cards"],
     summary: "Block a card",
     description:

@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/cards/{id}",
+    operationId: "getCard",
     tags: ["Cards"],
     summary: "Retrieve a card",
     description:

@@ -19,6 +19,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/cards",
+    operationId: "listCards",
     tags: ["Cards"],
     summary: "List cards",
     description:

@@ -86,7 +86,7 @@ export const CardApplicationSchema = z
         address: z.string().nullable(),
       })
       .openapi({ description: `As ordered. ${MASKED}` }),
-    card: CardSchema.nullable().openapi({ description: "The issued card, once completed." }),
+    card: z.union([CardSchema, z.null()]).openapi({ description: "The issued card, once completed." }),
     metadata: z.record(z.string(), z.string()),
     created_at: z.string().openapi({ format: "date-time" }),
     completed_at: z.string().nullable().openapi({ format: "date-time" }),

@@ -11,6 +11,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/consents/{id}",
+    operationId: "getConsent",
     tags: ["Accounts"],
     summary: "Retrieve a consent",
     description: `One of your consents, as it stands now. ${CONSENT_STATES}`,

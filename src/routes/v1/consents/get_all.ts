@@ -21,6 +21,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/consents",
+    operationId: "listConsents",
     tags: ["Accounts"],
     summary: "List consents",
     description: `Your consents, newest first, each as it stands now. Filter by \`status\` (as it stands now: \`Expired\` includes consents whose \`expires_at\` has passed); page with \`starting_after\` (the last id of the previous page). ${CONSENT_STATES}`,

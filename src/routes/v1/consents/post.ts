@@ -11,6 +11,7 @@ const route = v1Route(
   {
     method: "post",
     path: "/v1/consents",
+    operationId: "createConsent",
     tags: ["Accounts"],
     summary: "Create a consent",
     description: `Asks a customer for access to their accounts: the consent starts \`AwaitingAuthorisation\`, with the \`authorisation_url\` to send the customer to. ${CONSENT_STATES} Requires an Idempotency-Key.`,

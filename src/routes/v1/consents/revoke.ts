@@ -7,10 +7,11 @@ import { v1Route } from "../../define";
 import { CONSENT_STATES, ConsentIdParam, ConsentSchema, EmptyOperationRequest } from "./schema";
 
 const route = v1Route(
-  { product: "accounts", scope: "accounts:write" },
+  { product: "accounts", scope: "accounts:write", errors: ["invalid_state_transition"] },
   {
     method: "post",
     path: "/v1/consents/{id}/revoke",
+    operationId: "revokeConsent",
     tags: ["Accounts"],
     summary: "Revoke a consent",
     description: `Withdraws a consent that awaits authorisation or is authorised: it is \`Revoked\` at once and no account call accepts it any more. A consent already Rejected, Revoked or Expired is 409 (code 60). ${CONSENT_STATES}`,

@@ -12,12 +12,14 @@ const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404,
 const answers = [
   {
     operation: "authorise",
+    operationId: "authoriseConsent",
     summary: "Simulate the customer authorising a consent",
     description:
       "The sandbox customer (who holds the sandbox's two accounts) authorises a consent awaiting authorisation: it becomes `Authorised` and `consent.authorised` is published.",
   },
   {
     operation: "reject",
+    operationId: "rejectConsent",
     summary: "Simulate the customer refusing a consent",
     description: "The customer refuses a consent awaiting authorisation: it becomes `Rejected`, for good.",
   },
@@ -26,10 +28,11 @@ const answers = [
 export function registerConsentSandboxRoutes(app: OpenAPIHono<AppEnv>) {
   for (const answer of answers) {
     const route = v1Route(
-      { product: "accounts", scope: "accounts:write" },
+      { product: "accounts", scope: "accounts:write", errors: ["invalid_state_transition"] },
       {
         method: "post",
         path: `/v1/sandbox/consents/{id}/${answer.operation}`,
+        operationId: answer.operationId,
         tags: ["Sandbox"],
         summary: answer.summary,
         description: `${answer.description} Any other status is 409 (code 60). ${CONSENT_STATES} ${SANDBOX_NOTE}`,

@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "delete",
     path: "/v1/partner/credentials/{id}",
+    operationId: "revokeCredential",
     tags: ["Partner"],
     summary: "Revoke a consumer key",
     description:

@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/partner/credentials",
+    operationId: "listCredentials",
     tags: ["Partner"],
     summary: "List your consumer keys",
     description: "Every consumer key of the partner, newest first; secrets are never shown again.",

@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "post",
     path: "/v1/partner/credentials",
+    operationId: "createCredential",
     tags: ["Partner"],
     summary: "Create a consumer key and secret",
     description:

@@ -68,6 +68,7 @@ const read = { product: null, scope: "events:read" } as const;
 const list = v1Route(read, {
   method: "get",
   path: "/v1/events",
+  operationId: "listEvents",
   tags: ["Events"],
   summary: "List events",
   description:
@@ -79,6 +80,7 @@ const list = v1Route(read, {
 const get = v1Route(read, {
   method: "get",
   path: "/v1/events/{id}",
+  operationId: "getEvent",
   tags: ["Events"],
   summary: "Retrieve an event",
   description: "One of your events, with its delivery status.",
@@ -89,6 +91,7 @@ const get = v1Route(read, {
 const attempts = v1Route(read, {
   method: "get",
   path: "/v1/events/{id}/attempts",
+  operationId: "listEventAttempts",
   tags: ["Events"],
   summary: "List an event's delivery attempts",
   description:
@@ -102,6 +105,7 @@ const resend = v1Route(
   {
     method: "post",
     path: "/v1/events/{id}/resend",
+    operationId: "resendEvent",
     tags: ["Events"],
     summary: "Resend an event",
     description:

@@ -4,13 +4,14 @@ import { convert, getConversion } from "../../../services/fx-conversions";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { fxDeps } from "./deps";
-import { ConversionSchema, CreateConversionRequest, errorResponse, IdParam } from "./schema";
+import { ConversionSchema, CreateConversionRequest, IdParam } from "./schema";
 
 const create = v1Route(
-  { product: "fx", scope: "fx:write" },
+  { product: "fx", scope: "fx:write", errors: ["insufficient_balance", "quote_expired", "quote_used"] },
   {
     method: "post",
     path: "/v1/fx/conversions",
+    operationId: "createFxConversion",
     tags: ["FX"],
     summary: "Convert at a quote",
     description:
@@ -20,7 +21,6 @@ const create = v1Route(
     },
     responses: {
       ...okResponse("The conversion, completed", ConversionSchema),
-      409: errorResponse("Quote expired (65), already used (66), or insufficient balance (62)"),
     },
   },
 );
@@ -30,6 +30,7 @@ const get = v1Route(
   {
     method: "get",
     path: "/v1/fx/conversions/{id}",
+    operationId: "getFxConversion",
     tags: ["FX"],
     summary: "Retrieve a conversion",
     description: "One of your conversions.",

@@ -13,6 +13,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/fx/conversions",
+    operationId: "listFxConversions",
     tags: ["FX"],
     summary: "List conversions",
     description:

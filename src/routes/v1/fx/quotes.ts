@@ -7,10 +7,11 @@ import { fxDeps } from "./deps";
 import { CreateQuoteRequest, QuoteSchema } from "./schema";
 
 const route = v1Route(
-  { product: "fx", scope: "fx:write" },
+  { product: "fx", scope: "fx:write", errors: ["upstream_unavailable", "upstream_empty", "upstream_failed"] },
   {
     method: "post",
     path: "/v1/fx/quotes",
+    operationId: "createFxQuote",
     tags: ["FX"],
     summary: "Quote a conversion",
     description:

@@ -7,10 +7,11 @@ import { fxDeps } from "./deps";
 import { RatesQuery, RatesSchema } from "./schema";
 
 const route = v1Route(
-  { product: "fx", scope: "fx:read" },
+  { product: "fx", scope: "fx:read", errors: ["upstream_unavailable", "upstream_empty", "upstream_failed"] },
   {
     method: "get",
     path: "/v1/fx/rates",
+    operationId: "listFxRates",
     tags: ["FX"],
     summary: "Exchange rates",
     description:

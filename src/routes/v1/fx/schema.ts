@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ErrorEnvelopeSchema, envelopeRequest } from "../../../envelope";
+import { envelopeRequest } from "../../../envelope";
 import { CURRENCIES } from "../../../lib/money";
 import { Amount, CurrencyCode } from "../money-schema";
 
@@ -76,9 +76,3 @@ export const ConversionSchema = z
   .openapi("FxConversion");
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-
-/** An error answer of an FX route, for `responses`. */
-export const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ErrorEnvelopeSchema } },
-});

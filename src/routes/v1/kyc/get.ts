@@ -11,6 +11,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/kyc/verifications/{id}",
+    operationId: "getKycVerification",
     tags: ["KYC"],
     summary: "Retrieve a verification",
     description: "One of your verifications: its outcomes, never the values that were checked.",

@@ -14,6 +14,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/kyc/verifications",
+    operationId: "listKycVerifications",
     tags: ["KYC"],
     summary: "List verifications",
     description:

@@ -6,10 +6,15 @@ import { v1Route } from "../../define";
 import { KycVerificationSchema, VerifyHolderRequest } from "./schema";
 
 const route = v1Route(
-  { product: "kyc", scope: "kyc:write" },
+  {
+    product: "kyc",
+    scope: "kyc:write",
+    errors: ["upstream_unavailable", "upstream_empty", "upstream_failed"],
+  },
   {
     method: "post",
     path: "/v1/kyc/verifications",
+    operationId: "createKycVerification",
     tags: ["KYC"],
     summary: "Verify an account holder",
     description:

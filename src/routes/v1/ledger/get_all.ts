@@ -45,6 +45,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/ledger/entries",
+    operationId: "listLedgerEntries",
     tags: ["Ledger"],
     summary: "Your journal entries",
     description:

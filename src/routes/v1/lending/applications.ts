@@ -4,13 +4,25 @@ import { applyForLoan, getApplication } from "../../../services/lending";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { lendingDeps } from "./deps";
-import { CreateLoanApplicationRequest, errorResponse, IdParam, LoanApplicationSchema } from "./schema";
+import { CreateLoanApplicationRequest, IdParam, LoanApplicationSchema } from "./schema";
 
 const create = v1Route(
-  { product: "lending", scope: "lending:write", personalData: true },
+  {
+    product: "lending",
+    scope: "lending:write",
+    personalData: true,
+    errors: [
+      "scoring_overdue_loans",
+      "scoring_elevated_risk",
+      "upstream_unavailable",
+      "upstream_empty",
+      "upstream_failed",
+    ],
+  },
   {
     method: "post",
     path: "/v1/loans/applications",
+    operationId: "createLoanApplication",
     tags: ["Lending"],
     summary: "Apply for micro-credit",
     description:
@@ -20,18 +32,21 @@ const create = v1Route(
     },
     responses: {
       ...okResponse("The application, approved or in progress", LoanApplicationSchema),
-      422: errorResponse("Declined by scoring: 1002 (overdue loans) or 1003 (elevated risk)"),
-      502: errorResponse("The scoring system answered nothing (1004) or a failure (1005)"),
-      503: errorResponse("The scoring system is unreachable (91)"),
     },
   },
 );
 
 const get = v1Route(
-  { product: "lending", scope: "lending:read", personalData: true },
+  {
+    product: "lending",
+    scope: "lending:read",
+    personalData: true,
+    errors: ["application_not_found", "application_in_progress"],
+  },
   {
     method: "get",
     path: "/v1/loans/applications/{id}",
+    operationId: "getLoanApplication",
     tags: ["Lending"],
     summary: "Retrieve a loan application",
     description:
@@ -39,8 +54,6 @@ const get = v1Route(
     request: { params: IdParam },
     responses: {
       ...okResponse("The application", LoanApplicationSchema),
-      404: errorResponse("Application not found (1000)"),
-      409: errorResponse("Application is in progress (1001)"),
     },
   },
 );

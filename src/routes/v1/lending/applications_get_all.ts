@@ -21,6 +21,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/loans/applications",
+    operationId: "listLoanApplications",
     tags: ["Lending"],
     summary: "List loan applications",
     description:

@@ -4,13 +4,18 @@ import { acceptApplication, getLoan } from "../../../services/lending-loans";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { lendingDeps } from "./deps";
-import { AcceptLoanApplicationRequest, errorResponse, IdParam, LoanSchema } from "./schema";
+import { AcceptLoanApplicationRequest, IdParam, LoanSchema } from "./schema";
 
 const accept = v1Route(
-  { product: "lending", scope: "lending:write" },
+  {
+    product: "lending",
+    scope: "lending:write",
+    errors: ["application_not_found", "application_in_progress", "invalid_state_transition"],
+  },
   {
     method: "post",
     path: "/v1/loans/applications/{id}/accept",
+    operationId: "acceptLoanApplication",
     tags: ["Lending"],
     summary: "Accept a loan offer",
     description:
@@ -21,8 +26,6 @@ const accept = v1Route(
     },
     responses: {
       ...okResponse("The loan, disbursed", LoanSchema),
-      404: errorResponse("Application not found (1000)"),
-      409: errorResponse("Application is in progress (1001), or cannot be accepted (60)"),
     },
   },
 );
@@ -32,6 +35,7 @@ const get = v1Route(
   {
     method: "get",
     path: "/v1/loans/{id}",
+    operationId: "getLoan",
     tags: ["Lending"],
     summary: "Retrieve a loan",
     description: "A loan made by accepting an offer.",

@@ -13,6 +13,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/loans",
+    operationId: "listLoans",
     tags: ["Lending"],
     summary: "List loans",
     description: "Your loans, newest first. Page with `starting_after` (the last id of the previous page).",

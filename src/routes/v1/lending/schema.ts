@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { SANDBOX_SCORING_DOCUMENTS as docs, SANDBOX_REVIEW_MS } from "../../../connectors/lending/sandbox";
 import { MAX_TERM_MONTHS } from "../../../connectors/lending/types";
-import { ErrorEnvelopeSchema, envelopeRequest } from "../../../envelope";
+import { envelopeRequest } from "../../../envelope";
 import { CURRENCIES } from "../../../lib/money";
 import { APPLICATION_STATUSES, DECLINE_ERRORS, FAILURE_ERRORS } from "../../../services/lending-model";
 import { Amount, CurrencyCode } from "../money-schema";
@@ -109,9 +109,3 @@ export const LoanSchema = z
   .openapi("Loan");
 
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-
-/** An error answer of a lending route, for `responses`. */
-export const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ErrorEnvelopeSchema } },
-});

@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/partner",
+    operationId: "getPartner",
     tags: ["Partner"],
     summary: "Your own profile",
     description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",

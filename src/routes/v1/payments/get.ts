@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/payments/{id}",
+    operationId: "getPayment",
     tags: ["Payments"],
     summary: "Retrieve a payment",
     description: "The payment's current state, from its Durable Object.",

@@ -20,6 +20,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/payments",
+    operationId: "listPayments",
     tags: ["Payments"],
     summary: "List payments",
     description:

@@ -36,6 +36,7 @@ const CancelRequest = z
 const operations = [
   {
     op: "confirm",
+    operationId: "confirmPayment",
     schema: ConfirmRequest,
     summary: "Confirm 3-D Secure",
     description:
@@ -43,6 +44,7 @@ const operations = [
   },
   {
     op: "capture",
+    operationId: "capturePayment",
     schema: CaptureRequest,
     summary: "Capture a payment",
     description:
@@ -50,6 +52,7 @@ const operations = [
   },
   {
     op: "cancel",
+    operationId: "cancelPayment",
     schema: CancelRequest,
     summary: "Cancel a payment",
     description: "Voids a payment not yet captured (requires_action, pending or authorized).",
@@ -59,10 +62,18 @@ const operations = [
 export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
   for (const spec of operations) {
     const route = v1Route(
-      { product: "payments", scope: "payments:write" },
+      {
+        product: "payments",
+        scope: "payments:write",
+        errors:
+          spec.op === "capture"
+            ? ["invalid_state_transition", "amount_exceeds"]
+            : ["invalid_state_transition"],
+      },
       {
         method: "post",
         path: `/v1/payments/{id}/${spec.op}`,
+        operationId: spec.operationId,
         tags: ["Payments"],
         summary: spec.summary,
         description: `${spec.description} An illegal transition is 409 (code 60) and changes nothing.`,

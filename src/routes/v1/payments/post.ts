@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "post",
     path: "/v1/payments",
+    operationId: "createPayment",
     tags: ["Payments"],
     summary: "Create a payment",
     description:

@@ -37,10 +37,11 @@ const CreateRefundRequest = z
   .openapi("CreateRefundRequest");
 
 const createRoute = v1Route(
-  { product: "payments", scope: "payments:write" },
+  { product: "payments", scope: "payments:write", errors: ["invalid_state_transition", "amount_exceeds"] },
   {
     method: "post",
     path: "/v1/payments/{id}/refunds",
+    operationId: "createRefund",
     tags: ["Payments"],
     summary: "Refund a payment",
     description:
@@ -63,6 +64,7 @@ const getRoute = v1Route(
   {
     method: "get",
     path: "/v1/refunds/{id}",
+    operationId: "getRefund",
     tags: ["Payments"],
     summary: "Retrieve a refund",
     description: "A refund: `pending`, `succeeded` or `failed`.",

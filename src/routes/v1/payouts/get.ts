@@ -10,6 +10,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/payouts/{id}",
+    operationId: "getPayout",
     tags: ["Payouts"],
     summary: "Retrieve a payout",
     description: "The payout's current state, from its Durable Object.",

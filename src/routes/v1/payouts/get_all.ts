@@ -20,6 +20,7 @@ const route = v1Route(
   {
     method: "get",
     path: "/v1/payouts",
+    operationId: "listPayouts",
     tags: ["Payouts"],
     summary: "List payouts",
     description:

@@ -6,10 +6,11 @@ import { v1Route } from "../../define";
 import { CreatePayoutRequest, PayoutSchema } from "./schema";
 
 const route = v1Route(
-  { product: "payouts", scope: "payouts:write" },
+  { product: "payouts", scope: "payouts:write", errors: ["insufficient_balance"] },
   {
     method: "post",
     path: "/v1/payouts",
+    operationId: "createPayout",
     tags: ["Payouts"],
     summary: "Create a payout",
     description:

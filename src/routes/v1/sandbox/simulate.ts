@@ -32,10 +32,11 @@ const SimulatePayoutRequest = z
   .openapi("SimulatePayoutRequest");
 
 const simulatePaymentRoute = v1Route(
-  { product: "payments", scope: "payments:write" },
+  { product: "payments", scope: "payments:write", errors: ["invalid_state_transition"] },
   {
     method: "post",
     path: "/v1/sandbox/payments/{id}/simulate",
+    operationId: "simulatePayment",
     tags: ["Sandbox"],
     summary: "Simulate a payment's asynchronous outcome",
     description: `The customer finishes (or abandons) an A2A redirect or a QR payment: a \`pending\` payment succeeds or fails, with its ledger posting and event. Any other status is 409 (code 60). ${SANDBOX_NOTE}`,
@@ -48,10 +49,11 @@ const simulatePaymentRoute = v1Route(
 );
 
 const simulatePayoutRoute = v1Route(
-  { product: "payouts", scope: "payouts:write" },
+  { product: "payouts", scope: "payouts:write", errors: ["invalid_state_transition"] },
   {
     method: "post",
     path: "/v1/sandbox/payouts/{id}/simulate",
+    operationId: "simulatePayout",
     tags: ["Sandbox"],
     summary: "Simulate a payout's outcome now",
     description: `Sends a \`queued\` payout and settles it at once instead of after the sandbox rails' delay: \`paid\`, or \`failed\` with its funds returned. A payout already paid or failed is 409 (code 60). ${SANDBOX_NOTE}`,

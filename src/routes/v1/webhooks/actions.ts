@@ -11,6 +11,7 @@ const write = { product: null, scope: "webhooks:write" } as const;
 const rotate = v1Route(write, {
   method: "post",
   path: "/v1/webhook_endpoints/{id}/rotate_secret",
+  operationId: "rotateWebhookEndpointSecret",
   tags: ["Webhooks"],
   summary: "Rotate an endpoint's signing secret",
   description:
@@ -22,6 +23,7 @@ const rotate = v1Route(write, {
 const test = v1Route(write, {
   method: "post",
   path: "/v1/webhook_endpoints/{id}/test",
+  operationId: "testWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Send a test event",
   description:
@@ -36,6 +38,7 @@ const test = v1Route(write, {
 const recover = v1Route(write, {
   method: "post",
   path: "/v1/webhook_endpoints/{id}/recover",
+  operationId: "recoverWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Re-send failed deliveries",
   description:

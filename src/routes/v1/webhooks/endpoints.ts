@@ -25,6 +25,7 @@ const write = { product: null, scope: "webhooks:write" } as const;
 const create = v1Route(write, {
   method: "post",
   path: "/v1/webhook_endpoints",
+  operationId: "createWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Create a webhook endpoint",
   description:
@@ -36,6 +37,7 @@ const create = v1Route(write, {
 const list = v1Route(read, {
   method: "get",
   path: "/v1/webhook_endpoints",
+  operationId: "listWebhookEndpoints",
   tags: ["Webhooks"],
   summary: "List webhook endpoints",
   description: "Your endpoints, newest first.",
@@ -46,6 +48,7 @@ const list = v1Route(read, {
 const get = v1Route(read, {
   method: "get",
   path: "/v1/webhook_endpoints/{id}",
+  operationId: "getWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Retrieve a webhook endpoint",
   description: "One of your endpoints; never its secret.",
@@ -56,6 +59,7 @@ const get = v1Route(read, {
 const patch = v1Route(write, {
   method: "patch",
   path: "/v1/webhook_endpoints/{id}",
+  operationId: "updateWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Update a webhook endpoint",
   description: "Change its URL, event filter or description; enable or disable it.",
@@ -69,6 +73,7 @@ const patch = v1Route(write, {
 const remove = v1Route(write, {
   method: "delete",
   path: "/v1/webhook_endpoints/{id}",
+  operationId: "deleteWebhookEndpoint",
   tags: ["Webhooks"],
   summary: "Delete a webhook endpoint",
   description: "Stops all deliveries to it. Its past attempts stay in the event log.",
