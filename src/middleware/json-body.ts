@@ -53,7 +53,7 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
       // it (fetch sends "" as text/plain, curl -d '' as a form). The request goes on as one without
       // a body or a type, read as `{}`: the route's schema decides (a required `params` is code 4)
       // and nothing downstream reads the spent stream again.
-      if (mediaType) c.req.raw = withoutBody(c.req.raw);
+      if (c.req.raw.body !== null) c.req.raw = withoutBody(c.req.raw);
       cacheBody(c, EMPTY_BODY);
       return next();
     }

@@ -33,6 +33,16 @@ const POST_ROUTE: readonly ErrorName[] = [
   "idempotency_in_flight",
 ];
 
+/** Every POST under /v1 carries one (the idempotency middleware enforces it before the route runs). */
+const IDEMPOTENCY_KEY_HEADER: NonNullable<RouteConfig["parameters"]>[number] = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: true,
+  description:
+    "1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`.",
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
+};
+
 /** The extension listing the catalogue codes a documented error status carries. */
 export const ERROR_CODES_EXTENSION = "x-portico-error-codes";
 
@@ -92,6 +102,9 @@ export function v1Route<R extends RouteConfig & { operationId: string }>(
 ) {
   return createRoute({
     ...config,
+    ...(config.method === "post"
+      ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_HEADER] as RouteConfig["parameters"] }
+      : {}),
     security: [{ oauth2: [access.scope] }],
     middleware: [
       auditTrail(config.method, config.path, access.personalData ?? false),

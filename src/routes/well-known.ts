@@ -9,7 +9,9 @@ export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json(await publicJwks(c.var.services.config));
   });
 
-  // RFC 8414 authorization server metadata.
+  // RFC 8414 authorization server metadata: only what the token endpoint does. There is no
+  // authorization endpoint, so no response type is supported; the member is REQUIRED, hence `[]`.
+  // Clients authenticate with client_secret_basic only, so no JWT-assertion signing algorithms.
   app.get("/.well-known/oauth-authorization-server", (c) => {
     const { config } = c.var.services;
     const origin = new URL(c.req.url).origin;
@@ -20,9 +22,8 @@ export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>) {
       jwks_uri: `${origin}/.well-known/jwks.json`,
       grant_types_supported: ["password", "client_credentials"],
       token_endpoint_auth_methods_supported: ["client_secret_basic"],
-      response_types_supported: ["token"],
+      response_types_supported: [],
       scopes_supported: ALL_SCOPES,
-      token_endpoint_auth_signing_alg_values_supported: ["ES256"],
       service_documentation: `${origin}/docs`,
     });
   });

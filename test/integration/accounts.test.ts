@@ -319,8 +319,12 @@ describe("operations", () => {
       expect(get.parameters).toContainEqual(
         expect.objectContaining({ name: "Consent-Id", in: "header", required: true }),
       );
-      expect(get.responses["403"]["x-portico-error-codes"]).toEqual(expect.arrayContaining([14, 20, 21, 70, 71, 72]));
-      expect(get.responses["403"].description).toMatch(/70 \(consent_required\).*71 \(consent_not_usable\).*72/);
+      expect(get.responses["403"]["x-portico-error-codes"]).toEqual(
+        expect.arrayContaining([14, 20, 21, 70, 71, 72]),
+      );
+      expect(get.responses["403"].description).toMatch(
+        /70 \(consent_required\).*71 \(consent_not_usable\).*72/,
+      );
       expect(get.security).toEqual([{ oauth2: ["accounts:read"] }]);
     }
   });

@@ -11,6 +11,7 @@ import { createEndpoint } from "../support/webhooks";
  */
 const EMPTY = {
   "no body": {},
+  "zero-length body stream and no Content-Type (as curl -X POST sends it)": { body: new Uint8Array(0) },
   "zero-length body (fetch stamps it text/plain)": { body: "" },
   "zero-length form body (as curl -d '' sends it)": {
     body: "",

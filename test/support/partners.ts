@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
+import { demoPartner } from "../../scripts/lib/demo";
 import { createDb } from "../../src/db/client";
-import { insertPartner, setPartnerStatus } from "../../src/db/partners";
+import { findCredential, insertPartner, setPartnerStatus } from "../../src/db/partners";
 import { loadConfig } from "../../src/env";
 import type { Currency } from "../../src/lib/money";
 import { PRODUCTS } from "../../src/services/catalog";
@@ -33,6 +34,22 @@ export async function provisionPartner(overrides: Partial<NewPartner> = {}): Pro
     ...overrides,
   });
   await insertPartner(db, rows);
+  return {
+    id: secrets.partnerId,
+    consumerKey: secrets.consumerKey,
+    consumerSecret: secrets.consumerSecret,
+    username: secrets.username ?? "",
+    password: secrets.password ?? "",
+  };
+}
+
+/**
+ * The README's demo partner (ck_test_demo / cs_test_demo_secret, user demo / demo-password), built
+ * by the same code `npm run dev` seeds it with; created once, reused while the storage lasts.
+ */
+export async function provisionDemoPartner(): Promise<TestPartner> {
+  const { rows, secrets } = await demoPartner({});
+  if (!(await findCredential(db, secrets.consumerKey))) await insertPartner(db, rows);
   return {
     id: secrets.partnerId,
     consumerKey: secrets.consumerKey,

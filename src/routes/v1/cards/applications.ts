@@ -34,7 +34,19 @@ const createRoute = v1Route(
 );
 
 const getRoute = v1Route(
-  { product: "cards", scope: "cards:read", personalData: true },
+  {
+    product: "cards",
+    scope: "cards:read",
+    personalData: true,
+    // An application in progress is asked about at the card system on every read.
+    errors: [
+      "application_not_found",
+      "application_in_progress",
+      "upstream_unavailable",
+      "upstream_empty",
+      "upstream_failed",
+    ],
+  },
   {
     method: "get",
     path: "/v1/cards/applications/{id}",

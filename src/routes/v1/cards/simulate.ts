@@ -15,6 +15,7 @@ const route = v1Route(
     errors: [
       "invalid_state_transition",
       "application_not_found",
+      "application_in_progress",
       "upstream_unavailable",
       "upstream_empty",
       "upstream_failed",
