@@ -40,9 +40,10 @@ export async function fingerprint(
   bodyText: string,
   dataKey?: string,
 ): Promise<string> {
-  let params: unknown = null;
+  // No body, `{}` and `{"params":{}}` all mean "no parameters": the same request.
+  let params: unknown = {};
   try {
-    params = bodyText ? ((JSON.parse(bodyText) as { params?: unknown }).params ?? null) : null;
+    params = bodyText ? ((JSON.parse(bodyText) as { params?: unknown }).params ?? {}) : {};
   } catch {
     params = bodyText; // not reached: the JSON body middleware refused it already
   }

@@ -162,4 +162,29 @@ describe("bodies that are not bodyless", () => {
     expect(empty.res.status).toBe(400);
     expect(empty.body.error).toMatchObject({ code: 4, field: "params" });
   });
+
+  it('no body, `{}` and `{"params":{}}` are one request under one Idempotency-Key', async () => {
+    const s = await setup();
+    const created = await call("POST", "/v1/payments", {
+      token: s.token,
+      json: {
+        params: { amount: 5000, currency: "UZS", payment_method_token: "pm_card_visa", capture: false },
+      },
+    });
+    const key = crypto.randomUUID();
+    const cancel = (body: string) =>
+      call("POST", `/v1/payments/${created.body.result.id}/cancel`, {
+        token: s.token,
+        body,
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+      });
+    const first = await cancel("");
+    expect(first.body.result.status).toBe("canceled");
+    for (const body of ["{}", '{"params":{}}']) {
+      const again = await cancel(body);
+      expect(again.res.status).toBe(200);
+      expect(again.res.headers.get("Idempotent-Replayed")).toBe("true");
+      expect(again.body).toEqual(first.body);
+    }
+  });
 });

@@ -46,7 +46,7 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
       { name: "OAuth 2.0", description: "Tokens and keys." },
       { name: "Status", description: "Is the gateway up: each component checked for real." },
       { name: "Partner", description: "Your own profile and credentials." },
-      { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox." },
+      { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox-values." },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
       { name: "Payouts", description: "Payouts from your available balance to bank accounts." },
       {

@@ -43,8 +43,8 @@ const AttemptSchema = z
 const query = (name: string) => ({ param: { name, in: "query" as const } });
 const ListQuery = z.object({
   type: z.enum(EVENT_TYPES).optional().openapi(query("type")),
-  "created[gte]": z.iso.datetime().optional().openapi(query("created[gte]")),
-  "created[lte]": z.iso.datetime().optional().openapi(query("created[lte]")),
+  "created[gte]": z.iso.datetime({ offset: true }).optional().openapi(query("created[gte]")),
+  "created[lte]": z.iso.datetime({ offset: true }).optional().openapi(query("created[lte]")),
   delivery_status: z.enum(DELIVERY_STATUSES).optional().openapi(query("delivery_status")),
   ...pageQuery,
 });
