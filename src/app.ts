@@ -34,6 +34,10 @@ export function createApp() {
   const guard = routeGuard(app);
 
   app.onError(handleError);
+  // What the guard let through and no route matched still answers the envelope, never Hono's text.
+  app.notFound((c) =>
+    handleError(new ApiError("route_not_found", { method: c.req.method, path: c.req.path }), c),
+  );
   app.use("*", requestContext());
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);

@@ -18,14 +18,15 @@ function compile(routes: readonly { method: string; path: string }[]): Compiled[
     byPath.set(path, methods);
   }
   return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+    pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`),
     methods,
   }));
 }
 
 /**
  * Unknown paths answer 404 and known paths with the wrong method 405 (code 5, `Allow`
- * listing what is supported), before any body is read. Reads the app's route table once.
+ * listing what is supported), before any body is read. Paths match exactly, as the router
+ * does: `/v1/partner/` is not `/v1/partner`. Reads the app's route table once.
  */
 export const routeGuard = (app: Hono<AppEnv>) => {
   let table: Compiled[] | undefined;

@@ -104,6 +104,23 @@ describe("request errors", () => {
     expect(outside.body.error.code).toBe(31);
   });
 
+  it("404 code 31 in the envelope for a known path with a trailing slash or dot segments", async () => {
+    const token = await authed();
+    for (const [method, path] of [
+      ["GET", "/v1/partner/"],
+      ["POST", "/v1/payments/"],
+      ["GET", `/v1/payments/${crypto.randomUUID()}/`],
+      ["GET", "/v1/cards/applications/.."],
+      ["POST", "/oauth2/token/"],
+      ["GET", "/status/"],
+    ] as const) {
+      const r = await call(method, path, { token });
+      expect(r.res.status, `${method} ${path}`).toBe(404);
+      expect(r.res.headers.get("Content-Type")).toMatch(/^application\/json/);
+      expect(r.body.error).toMatchObject({ code: 31, reason: "route_not_found" });
+    }
+  });
+
   it("413 for a body over 1 MiB, declared or streamed", async () => {
     const token = await authed();
     const big = JSON.stringify({ params: { description: "x".repeat(1024 * 1024) } });

@@ -1,0 +1,219 @@
+import { SANDBOX_ACCOUNT_IDS } from "../../src/connectors/accounts/sandbox-data";
+import { basic } from "../support/http";
+import { receiver } from "../support/webhooks";
+import {
+  ATTACH_PHONE,
+  attachConfirmation,
+  authorisedConsent,
+  BUY_USD,
+  card,
+  cardApplication,
+  consent,
+  conversion,
+  DAY_MS,
+  endpoint,
+  event,
+  type FixtureContext,
+  freshPan,
+  inDays,
+  KYC_HOLDER,
+  LOAN_ASK,
+  loan,
+  loanApplication,
+  made,
+  PAYOUT,
+  PHYSICAL_CARD,
+  payment,
+  payout,
+  quote,
+  VIRTUAL_CARD,
+  VISA,
+} from "./prerequisites";
+
+/** The parts of a valid request a fixture gives; the walk adds the method, the path and the bearer token. */
+export interface ValidParts {
+  pathParams?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  encoding?: "json" | "form";
+}
+
+export interface Fixture {
+  /** A valid request, its prerequisites made through the API. */
+  prepare(ctx: FixtureContext): Promise<ValidParts>;
+  /** An accepted request uses the prerequisites up: the battery prepares again after one. */
+  consumes?: boolean;
+}
+
+const none = async (): Promise<ValidParts> => ({});
+const params = (p: unknown): ValidParts => ({ json: { params: p } });
+const id = (value: string): ValidParts => ({ pathParams: { id: value } });
+const idWith = (value: string, p: unknown): ValidParts => ({
+  pathParams: { id: value },
+  json: { params: p },
+});
+const consentHeader = async (ctx: FixtureContext) => ({ "Consent-Id": await authorisedConsent(ctx) });
+
+/**
+ * A valid request for every documented operation, keyed `METHOD path` (operation ids come
+ * and go; the path and method are the contract). Values are the documented sandbox ones
+ * (/docs#sandbox, `x-sandbox-values`). The battery itself is derived from the document.
+ */
+export const FIXTURES: Record<string, Fixture> = {
+  "POST /oauth2/token": {
+    prepare: async ({ partner }) => ({
+      headers: { Authorization: basic(partner.consumerKey, partner.consumerSecret) },
+      json: { grant_type: "client_credentials" },
+      encoding: "form",
+    }),
+  },
+  "GET /status": { prepare: none },
+  "GET /v1/partner": { prepare: none },
+  "GET /v1/partner/credentials": { prepare: none },
+  "POST /v1/partner/credentials": { prepare: async () => params({ description: "contract test" }) },
+  "DELETE /v1/partner/credentials/{id}": {
+    prepare: async (ctx) => id((await made(ctx, "POST", "/v1/partner/credentials", {})).id),
+    consumes: true,
+  },
+  "GET /v1/balance": { prepare: none },
+  "GET /v1/ledger/entries": { prepare: none },
+
+  "POST /v1/payments": { prepare: async () => params(VISA) },
+  "GET /v1/payments": { prepare: none },
+  "GET /v1/payments/{id}": { prepare: async (ctx) => id((await payment(ctx)).id) },
+  "POST /v1/payments/{id}/confirm": {
+    prepare: async (ctx) =>
+      idWith((await payment(ctx, { payment_method_token: "pm_card_3ds" })).id, {
+        authentication_result: "success",
+      }),
+    consumes: true,
+  },
+  "POST /v1/payments/{id}/capture": {
+    prepare: async (ctx) => idWith((await payment(ctx, { capture: false })).id, { amount: 100_000 }),
+    consumes: true,
+  },
+  "POST /v1/payments/{id}/cancel": {
+    prepare: async (ctx) => idWith((await payment(ctx, { capture: false })).id, {}),
+    consumes: true,
+  },
+  "POST /v1/payments/{id}/refunds": {
+    prepare: async (ctx) =>
+      idWith((await payment(ctx)).id, { amount: 1_000, reason: "requested_by_customer" }),
+    consumes: true,
+  },
+  "GET /v1/refunds/{id}": {
+    prepare: async (ctx) =>
+      id((await made(ctx, "POST", `/v1/payments/${(await payment(ctx)).id}/refunds`, {})).id),
+  },
+
+  "POST /v1/payouts": { prepare: async () => params(PAYOUT) },
+  "GET /v1/payouts": { prepare: none },
+  "GET /v1/payouts/{id}": { prepare: async (ctx) => id((await payout(ctx)).id) },
+
+  "POST /v1/cards/applications": { prepare: async () => params(VIRTUAL_CARD) },
+  "GET /v1/cards/applications/{id}": { prepare: async (ctx) => id((await cardApplication(ctx)).id) },
+  "POST /v1/cards/attach": {
+    prepare: async () => params({ card_number: freshPan(), phone_number: ATTACH_PHONE }),
+    consumes: true,
+  },
+  "POST /v1/cards/attach/confirm": {
+    prepare: async (ctx) => params(await attachConfirmation(ctx)),
+    consumes: true,
+  },
+  "GET /v1/cards": { prepare: none },
+  "GET /v1/cards/{id}": { prepare: async (ctx) => id(await card(ctx)) },
+  "POST /v1/cards/{id}/block": {
+    prepare: async (ctx) => idWith(await card(ctx), { reason: "lost" }),
+    consumes: true,
+  },
+
+  "POST /v1/sandbox/cards/applications/{id}/simulate": {
+    prepare: async (ctx) => id((await cardApplication(ctx, PHYSICAL_CARD)).id),
+    consumes: true,
+  },
+  "POST /v1/sandbox/payments/{id}/simulate": {
+    prepare: async (ctx) =>
+      idWith((await payment(ctx, { payment_method_token: "pm_bank_redirect" })).id, { outcome: "succeeded" }),
+    consumes: true,
+  },
+  "POST /v1/sandbox/payouts/{id}/simulate": {
+    prepare: async (ctx) => idWith((await payout(ctx)).id, { outcome: "paid" }),
+    consumes: true,
+  },
+
+  "POST /v1/webhook_endpoints": {
+    prepare: async () =>
+      params({ url: receiver().url, events: ["endpoint.disabled"], description: "contract" }),
+  },
+  "GET /v1/webhook_endpoints": { prepare: none },
+  "GET /v1/webhook_endpoints/{id}": { prepare: async (ctx) => id((await endpoint(ctx)).id) },
+  "PATCH /v1/webhook_endpoints/{id}": {
+    prepare: async (ctx) => idWith((await endpoint(ctx)).id, { description: "renamed" }),
+  },
+  "DELETE /v1/webhook_endpoints/{id}": {
+    prepare: async (ctx) => id((await endpoint(ctx)).id),
+    consumes: true,
+  },
+  "POST /v1/webhook_endpoints/{id}/rotate_secret": { prepare: async (ctx) => id((await endpoint(ctx)).id) },
+  "POST /v1/webhook_endpoints/{id}/test": { prepare: async (ctx) => id((await endpoint(ctx)).id) },
+  "POST /v1/webhook_endpoints/{id}/recover": {
+    prepare: async (ctx) =>
+      idWith((await endpoint(ctx)).id, { since: new Date(Date.now() - DAY_MS).toISOString() }),
+  },
+
+  "GET /v1/events": { prepare: none },
+  "GET /v1/events/{id}": { prepare: async (ctx) => id(await event(ctx)) },
+  "GET /v1/events/{id}/attempts": { prepare: async (ctx) => id(await event(ctx)) },
+  "POST /v1/events/{id}/resend": { prepare: async (ctx) => idWith(await event(ctx), {}) },
+
+  "POST /v1/kyc/verifications": { prepare: async () => params(KYC_HOLDER) },
+  "GET /v1/kyc/verifications": { prepare: none },
+  "GET /v1/kyc/verifications/{id}": {
+    prepare: async (ctx) => id((await made(ctx, "POST", "/v1/kyc/verifications", KYC_HOLDER)).id),
+  },
+
+  "POST /v1/consents": {
+    prepare: async () => params({ scopes: ["accounts", "balances"], expires_at: inDays(30) }),
+  },
+  "GET /v1/consents": { prepare: none },
+  "GET /v1/consents/{id}": { prepare: async (ctx) => id((await consent(ctx)).id) },
+  "POST /v1/consents/{id}/revoke": {
+    prepare: async (ctx) => idWith(await authorisedConsent(ctx), {}),
+    consumes: true,
+  },
+  "POST /v1/sandbox/consents/{id}/authorise": {
+    prepare: async (ctx) => idWith((await consent(ctx)).id, {}),
+    consumes: true,
+  },
+  "POST /v1/sandbox/consents/{id}/reject": {
+    prepare: async (ctx) => idWith((await consent(ctx)).id, {}),
+    consumes: true,
+  },
+  "GET /v1/accounts": { prepare: async (ctx) => ({ headers: await consentHeader(ctx) }) },
+  "GET /v1/accounts/{id}/balances": {
+    prepare: async (ctx) => ({ ...id(SANDBOX_ACCOUNT_IDS.current), headers: await consentHeader(ctx) }),
+  },
+  "GET /v1/accounts/{id}/transactions": {
+    prepare: async (ctx) => ({ ...id(SANDBOX_ACCOUNT_IDS.current), headers: await consentHeader(ctx) }),
+  },
+
+  "POST /v1/loans/applications": { prepare: async () => params(LOAN_ASK) },
+  "GET /v1/loans/applications": { prepare: none },
+  "GET /v1/loans/applications/{id}": { prepare: async (ctx) => id((await loanApplication(ctx)).id) },
+  "GET /v1/loans": { prepare: none },
+  "POST /v1/loans/applications/{id}/accept": {
+    prepare: async (ctx) => idWith((await loanApplication(ctx)).id, {}),
+    consumes: true,
+  },
+  "GET /v1/loans/{id}": { prepare: async (ctx) => id(await loan(ctx)) },
+
+  "GET /v1/fx/rates": { prepare: async () => ({ query: { sell_currency: "UZS", buy_currency: "USD" } }) },
+  "POST /v1/fx/quotes": { prepare: async () => params(BUY_USD) },
+  "POST /v1/fx/conversions": {
+    prepare: async (ctx) => params({ quote_id: (await quote(ctx)).id }),
+    consumes: true,
+  },
+  "GET /v1/fx/conversions": { prepare: none },
+  "GET /v1/fx/conversions/{id}": { prepare: async (ctx) => id(await conversion(ctx)) },
+};

@@ -1,0 +1,134 @@
+import { luhnValid } from "../../src/connectors/cards/pan";
+import { SANDBOX_SMS_CODE } from "../../src/connectors/cards/sandbox";
+import { call } from "../support/http";
+import type { TestPartner } from "../support/partners";
+import { receiver } from "../support/webhooks";
+
+/** Whose fixtures these are: a partner of its own per operation, and its token. */
+export interface FixtureContext {
+  partner: TestPartner;
+  token: string;
+}
+
+type Result = Record<string, unknown> & { id: string };
+
+/** A prerequisite made through the API; a failure here is the fixture's, not the contract's. */
+export async function made(
+  ctx: FixtureContext,
+  method: string,
+  path: string,
+  params?: unknown,
+): Promise<Result> {
+  const r = await call(method, path, {
+    token: ctx.token,
+    ...(params !== undefined ? { json: { params } } : {}),
+  });
+  if (r.res.status >= 300)
+    throw new Error(`prerequisite ${method} ${path}: ${r.res.status} ${JSON.stringify(r.body)}`);
+  return r.body.result;
+}
+
+export const DAY_MS = 86_400_000;
+export const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
+
+export const VISA = { amount: 150_000, currency: "UZS", payment_method_token: "pm_card_visa" };
+export const PAYOUT = { amount: 1_000, currency: "UZS", destination_token: "dest_tok_ok" };
+export const BUY_USD = { sell_currency: "UZS", buy_currency: "USD", buy_amount: 1_000 };
+export const CARD_APPLICANT = {
+  full_name: "Dilnoza Yusupova",
+  phone_number: "+998935550147",
+  birth_date: "1988-11-02",
+  document_number: "AC7654321",
+};
+export const VIRTUAL_CARD = { type: "virtual", currency: "UZS", applicant: CARD_APPLICANT };
+export const PHYSICAL_CARD = {
+  type: "physical",
+  currency: "EUR",
+  applicant: { ...CARD_APPLICANT, address: "Samarkand, Registan 5" },
+};
+export const ATTACH_PHONE = "+998901112233";
+export const LOAN_ASK = {
+  applicant: {
+    full_name: "Aziza Karimova",
+    document_number: "31234567890123",
+    phone_number: "+998901234567",
+    birth_date: "1990-05-17",
+  },
+  amount: 5_000_000,
+  currency: "UZS",
+  term_months: 12,
+};
+export const KYC_HOLDER = {
+  account_number: "20208000900100000001",
+  full_name: "Aziz Karimov",
+  birth_date: "1990-05-17",
+  document_number: "AA1234567",
+};
+
+/** A Luhn-valid card number nobody attached yet: the sandbox bank knows every such number. */
+export function freshPan(): string {
+  for (;;) {
+    const body = `8600${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => b % 10).join("")}`;
+    for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
+  }
+}
+
+export const payment = (ctx: FixtureContext, params: Record<string, unknown> = {}) =>
+  made(ctx, "POST", "/v1/payments", { ...VISA, ...params });
+
+export const payout = (ctx: FixtureContext) => made(ctx, "POST", "/v1/payouts", PAYOUT);
+
+export const consent = (ctx: FixtureContext) =>
+  made(ctx, "POST", "/v1/consents", {
+    scopes: ["accounts", "balances", "transactions"],
+    expires_at: inDays(30),
+  });
+
+export async function authorisedConsent(ctx: FixtureContext): Promise<string> {
+  const { id } = await consent(ctx);
+  await made(ctx, "POST", `/v1/sandbox/consents/${id}/authorise`);
+  return id;
+}
+
+export const cardApplication = (ctx: FixtureContext, params: unknown = VIRTUAL_CARD) =>
+  made(ctx, "POST", "/v1/cards/applications", params);
+
+export async function card(ctx: FixtureContext): Promise<string> {
+  const application = await cardApplication(ctx);
+  return (application.card as { id: string }).id;
+}
+
+export const attachment = (ctx: FixtureContext) =>
+  made(ctx, "POST", "/v1/cards/attach", { card_number: freshPan(), phone_number: ATTACH_PHONE });
+
+export const attachConfirmation = async (ctx: FixtureContext) => ({
+  attachment_id: (await attachment(ctx)).id,
+  code: SANDBOX_SMS_CODE,
+});
+
+export const loanApplication = (ctx: FixtureContext) => made(ctx, "POST", "/v1/loans/applications", LOAN_ASK);
+
+export async function loan(ctx: FixtureContext): Promise<string> {
+  const { id } = await loanApplication(ctx);
+  return (await made(ctx, "POST", `/v1/loans/applications/${id}/accept`)).id;
+}
+
+export const quote = (ctx: FixtureContext) => made(ctx, "POST", "/v1/fx/quotes", BUY_USD);
+
+export async function conversion(ctx: FixtureContext): Promise<string> {
+  const { id } = await quote(ctx);
+  return (await made(ctx, "POST", "/v1/fx/conversions", { quote_id: id })).id;
+}
+
+/** An endpoint on the test set-up's receiver, subscribed to one rare event: deliveries stay few. */
+export const endpoint = (ctx: FixtureContext) =>
+  made(ctx, "POST", "/v1/webhook_endpoints", { url: receiver().url, events: ["endpoint.disabled"] });
+
+/** One of the partner's events: ordering a virtual card publishes `card_application.created` at once. */
+export async function event(ctx: FixtureContext): Promise<string> {
+  await cardApplication(ctx);
+  const r = await call("GET", "/v1/events?limit=1", { token: ctx.token });
+  const first = r.body?.result?.data?.[0] as { id: string } | undefined;
+  if (!first) throw new Error(`no event: ${JSON.stringify(r.body)}`);
+  return first.id;
+}

@@ -1,0 +1,63 @@
+import { env } from "cloudflare:workers";
+import type { Fingerprint } from "./checker";
+import type { Send } from "./request";
+
+/**
+ * What a partner's requests can change in D1, by table, scoped to the partner. Left out:
+ * the audit log (every request, refused or not, is audited by design) and the progress of
+ * webhook deliveries and attempts, which the queue consumers make on their own time (a
+ * delivery that a request creates is still seen: its id).
+ */
+const TABLES: [table: string, columns: string, scope: string][] = [
+  ["partners", "*", "id"],
+  ["partner_contracts", "*", "partner_id"],
+  ["partner_credentials", "*", "partner_id"],
+  ["journal_entries", "*", "partner_id"],
+  ["events", "*", "partner_id"],
+  ["payments", "*", "partner_id"],
+  ["refunds", "*", "partner_id"],
+  ["payouts", "*", "partner_id"],
+  ["webhook_endpoints", "*", "partner_id"],
+  ["webhook_deliveries", "id, event_id, endpoint_id", "partner_id"],
+  ["card_applications", "*", "partner_id"],
+  ["cards", "*", "partner_id"],
+  ["card_attachments", "*", "partner_id"],
+  ["loan_applications", "*", "partner_id"],
+  ["loans", "*", "partner_id"],
+  ["fx_quotes", "*", "partner_id"],
+  ["fx_conversions", "*", "partner_id"],
+  ["consents", "*", "partner_id"],
+  ["kyc_verifications", "*", "partner_id"],
+];
+
+/** The partner's rows, one part per table: a refusal must leave every part as it was. */
+export async function storedState(partnerId: string): Promise<Fingerprint> {
+  const results = await env.DB.batch(
+    TABLES.map(([table, columns, scope]) =>
+      env.DB.prepare(`SELECT ${columns} FROM ${table} WHERE ${scope} = ? ORDER BY rowid`).bind(partnerId),
+    ),
+  );
+  return Object.fromEntries(TABLES.map(([table], i) => [table, JSON.stringify(results[i]?.results ?? [])]));
+}
+
+/**
+ * The object an operation acts on, as its GET shows it (a payment's truth lives in its
+ * Durable Object, D1 has a copy written after the fact): `result` only, the envelope id is fresh.
+ */
+export async function shownState(
+  send: Send,
+  resourcePath: string,
+  pathParams: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<Fingerprint> {
+  const auth = headers.Authorization;
+  const ex = await send({
+    method: "GET",
+    path: resourcePath,
+    pathParams,
+    query: {},
+    headers: auth === undefined ? {} : { Authorization: auth },
+  });
+  const body = ex.body as { result?: unknown } | undefined;
+  return { [`GET ${resourcePath}`]: `${ex.status} ${JSON.stringify(body?.result ?? null)}` };
+}
