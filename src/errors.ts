@@ -129,7 +129,8 @@ export const ERRORS = {
   sms_not_expired: {
     code: 1007,
     status: 409,
-    message: "Previous SMS code for this request is not expired yet. Please confirm SMS code or wait till it expires",
+    message:
+      "Previous SMS code for this request is not expired yet. Please confirm SMS code or wait till it expires",
   },
   card_not_found: { code: 1008, status: 404, message: "Card is not found by params: {params}" },
   sms_expired: { code: 1009, status: 410, message: "SMS code is already expired" },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { breakerFor, type CircuitBreaker } from "../../connectors/upstream";
+import { breakerFor } from "../../connectors/upstream";
 import type { Db } from "../../db/client";
 import type { Config, Env } from "../../env";
 import type { LeasingLimiter } from "../../ratelimit/leasing";
@@ -7,7 +7,7 @@ import type { LimitPolicy } from "../../ratelimit/types";
 import type { Services } from "../../types";
 import { OPENAPI_INFO } from "../docs/openapi";
 import { type Check, runChecks } from "./probe";
-import type { BreakerState, StatusReport } from "./schema";
+import type { StatusReport } from "./schema";
 
 /**
  * The one object name and limiter key the status page touches. Partners' objects and keys are

@@ -70,7 +70,9 @@ export const UpdateEndpointRequest = envelopeRequest(
 
 export const RecoverRequest = envelopeRequest(
   z.object({
-    since: z.iso.datetime({ offset: true }).openapi({ description: "Failed deliveries created since then are sent again." }),
+    since: z.iso
+      .datetime({ offset: true })
+      .openapi({ description: "Failed deliveries created since then are sent again." }),
   }),
 ).openapi("RecoverWebhookEndpointRequest");
 
