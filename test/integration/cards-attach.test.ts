@@ -146,7 +146,8 @@ describe("attach an existing card by SMS code", () => {
     expect(second.res.status).toBe(409);
     expect(second.body.error).toMatchObject({
       code: 1007,
-      message: "Previous SMS code for this request is not expired yet. Please confirm SMS code or wait till it expires",
+      message:
+        "Previous SMS code for this request is not expired yet. Please confirm SMS code or wait till it expires",
     });
     const other = await setup();
     expect((await other.attach({ card_number: pan, phone_number: PHONE })).body.error.code).toBe(1007);
