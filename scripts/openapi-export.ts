@@ -7,5 +7,6 @@ import { buildOpenApi } from "../src/routes/docs/openapi";
 
 const app = createApp();
 const clashes = componentNameClashes(app);
-if (clashes.length > 0) throw new Error(`component names used by more than one schema: ${clashes.join(", ")}`);
+if (clashes.length > 0)
+  throw new Error(`component names used by more than one schema: ${clashes.join(", ")}`);
 console.log(JSON.stringify(buildOpenApi(app, "http://127.0.0.1:8787"), null, 2));
