@@ -45,6 +45,7 @@ export default defineConfig(async () => {
       globalSetup: ["./test/node/global-setup.ts"],
       setupFiles: ["./test/setup.ts"],
       include: ["test/**/*.test.ts"],
+      exclude: ["test/browser/**"],
       testTimeout: 20_000,
       // One file at a time: on a 2-core machine, parallel files starve the limiter backends past
       // their 50 ms deadline, and the exact-count rate-limit tests would see fail-open decisions.

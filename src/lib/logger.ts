@@ -6,6 +6,20 @@ const SECRET_FIELD = /authorization|token|secret|password|cookie|pan|card_?numbe
 // Digit runs that look like a card number (13–19 digits, optional separators).
 const PAN = /\b(?:\d[ -]?){12,18}\d\b/g;
 
+// A UUID of digits only (`00000000-0000-4000-8000-…`) is a run of 20 digits and dashes: never a card.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** Card-number-like digit runs redacted, except inside UUIDs. */
+function redactText(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const match of text.matchAll(UUID)) {
+    out += text.slice(from, match.index).replace(PAN, "[REDACTED-PAN]") + match[0];
+    from = match.index + match[0].length;
+  }
+  return out + text.slice(from).replace(PAN, "[REDACTED-PAN]");
+}
+
 export type Fields = Record<string, unknown>;
 
 export interface Logger {
@@ -17,7 +31,7 @@ export interface Logger {
 }
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.replace(PAN, "[REDACTED-PAN]");
+  if (typeof value === "string") return redactText(value);
   if (value === null || typeof value !== "object" || depth > 4) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

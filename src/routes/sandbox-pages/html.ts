@@ -1,5 +1,5 @@
 import type { RedirectKind } from "../../connectors/payments/sandbox";
-import { escapeHtml } from "../../lib/html";
+import { escapeHtml, htmlDocument } from "../../lib/html";
 import { formatMinor } from "../../lib/money";
 import type { Payment } from "../../services/payment-model";
 import type { PaymentStatus } from "../../services/payment-state";
@@ -51,25 +51,11 @@ const STATUS_WORDS: Record<PaymentStatus, string> = {
 };
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)} · Portico sandbox</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<p class="badge">Portico sandbox · test mode: no real money moves</p>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlDocument({
+    title: `${title} · Portico sandbox`,
+    head: `<link rel="icon" href="data:,">\n<style>${STYLE}</style>`,
+    main: `<p class="badge">Portico sandbox · test mode: no real money moves</p>\n${body}`,
+  });
 }
 
 /** What the customer may see: the merchant, the amount, the card's brand and last 4. Never metadata. */

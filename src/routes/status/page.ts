@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../lib/html";
+import { escapeHtml, htmlDocument } from "../../lib/html";
 import type { ComponentKind, OverallState, StatusComponent, StatusReport } from "./schema";
 
 export const STATUS_CSS_PATH = "/status/assets/status.css";
@@ -55,29 +55,16 @@ export function statusPage(report: StatusReport): string {
       report.components.filter((c) => c.kind === kind),
     ),
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta http-equiv="refresh" content="30">
-<title>${escapeHtml(headline)} · Portico status</title>
-<link rel="stylesheet" href="${STATUS_CSS_PATH}">
-</head>
-<body>
-<main>
-<header class="summary ${escapeHtml(report.status)}">
+  return htmlDocument({
+    title: `${headline} · Portico status`,
+    head: `<meta http-equiv="refresh" content="30">\n<link rel="stylesheet" href="${STATUS_CSS_PATH}">`,
+    main: `<header class="summary ${escapeHtml(report.status)}">
 <h1>${escapeHtml(headline)}</h1>
 <p>Portico <span class="env">${escapeHtml(report.environment)}</span> · API ${escapeHtml(report.version)} · checked <time datetime="${escapeHtml(report.time)}">${escapeHtml(report.time)}</time></p>
 </header>
 ${sections.filter(Boolean).join("\n")}
 <footer>
 <p>This page refreshes every 30 seconds. Machines get the same report as JSON from this address (<code>Accept: application/json</code>). API reference: <a href="/docs">/docs</a>.</p>
-</footer>
-</main>
-</body>
-</html>
-`;
+</footer>`,
+  });
 }

@@ -196,7 +196,9 @@ function tryPanel(o) {
       " panel at the top: it sends this request with your consumer key and secret."));
     return panel;
   }
-  const params = o.params.map(deref).filter((p) => ["path", "query", "header"].includes(p.in));
+  // Idempotency-Key has its own field below, pre-filled with a fresh key.
+  const params = o.params.map(deref).filter((p) => ["path", "query", "header"].includes(p.in) &&
+    !(p.in === "header" && p.name === "Idempotency-Key"));
   const inputs = params.map((p) => ({ p, input: h("input", { id: uid(), spellcheck: "false", autocomplete: "off",
     value: p.example !== undefined ? String(p.example) : "", placeholder: flat(p.schema || {}).format || "" }) }));
   if (inputs.length) {
