@@ -18,7 +18,7 @@ export type Begin =
   | { outcome: "mismatch" }
   | { outcome: "in_flight"; retryAfterSeconds: number };
 
-/** Records are kept at least this long (SPEC §2.6: ≥ 24 h). */
+/** Records are kept at least this long (docs/idempotency.md: at least 24 h). */
 export const RETENTION_MS = 48 * 3600 * 1000;
 
 /**

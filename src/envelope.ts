@@ -5,7 +5,7 @@ import { ApiError, ERRORS, type ErrorName } from "./errors";
 import { uuidv7 } from "./lib/ids";
 import type { AppEnv } from "./types";
 
-/** The bank's request envelope (SPEC §2.1): `{ id, params }`. */
+/** The bank's request envelope (docs/contract.md): `{ id, params }`. */
 export const envelopeRequest = <T extends z.ZodType>(params: T) =>
   z.object({
     id: z.uuid().optional().openapi({ description: "Request id (UUID); echoed in the response envelope." }),

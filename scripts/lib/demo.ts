@@ -3,7 +3,7 @@ import { buildPartner, type ProvisionedPartner } from "../../src/services/provis
 
 export const DEMO_PARTNER_ID = "01900000-0000-7000-8000-00000000de70";
 
-/** The local demo partner of SPEC §1: every product, sandbox tier, credentials from .dev.vars. */
+/** The local demo partner of README.md, quick start: every product, sandbox tier, credentials from .dev.vars. */
 export function demoPartner(vars: Record<string, string>): Promise<ProvisionedPartner> {
   return buildPartner({
     id: DEMO_PARTNER_ID,

@@ -287,7 +287,7 @@ export const webhookAttempts = sqliteTable(
 
 // ----------------------------------------------------------------------------- audit
 /**
- * Every write and every read of personal data (SPEC §5): who, what, when, with which outcome.
+ * Every write and every read of personal data (docs/products.md): who, what, when, with which outcome.
  * Never the personal data itself. Append-only (triggers in its migration).
  */
 export const auditLog = sqliteTable(

@@ -4,7 +4,7 @@ import { uuidv7 } from "../lib/ids";
 import type { AppEnv } from "../types";
 
 /**
- * The audit trail (SPEC §5): every write, and every read of personal data, is recorded
+ * The audit trail (docs/products.md): every write, and every read of personal data, is recorded
  * with who, what, when and the outcome, refusals included; never the data itself. It is
  * written before the answer leaves: an action the log does not know of never happened.
  */

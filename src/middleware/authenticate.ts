@@ -4,7 +4,7 @@ import { loadProfile, profileCache } from "../services/partner-profile";
 import { TokenRejected, verifyAccessToken } from "../services/tokens";
 import type { AppEnv } from "../types";
 
-// The exact WWW-Authenticate texts of the bank's contract (SPEC §2.3).
+// The exact WWW-Authenticate texts of the bank's contract (docs/authentication.md).
 export const WWW_AUTHENTICATE = {
   missing: 'Bearer realm="oauth2-resource"',
   invalid:

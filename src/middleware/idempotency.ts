@@ -4,7 +4,7 @@ import { derivedHmacKey } from "../lib/derived-key";
 import { toHex } from "../lib/ids";
 import type { AppEnv } from "../types";
 
-// 1–255 printable ASCII characters (SPEC §2.6).
+// 1–255 printable ASCII characters (docs/idempotency.md).
 const KEY = /^[\x20-\x7e]{1,255}$/;
 /** A holder that died frees the key after this long; a retry then takes over. */
 export const LOCK_MS = 30_000;

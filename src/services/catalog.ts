@@ -1,4 +1,4 @@
-/** Licensable products (SPEC §2.4). */
+/** Licensable products (docs/authentication.md, scopes). */
 export const PRODUCTS = ["accounts", "payments", "payouts", "cards", "lending", "kyc", "fx"] as const;
 export type Product = (typeof PRODUCTS)[number];
 

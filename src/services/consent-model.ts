@@ -1,6 +1,6 @@
 import type { EventType } from "./events";
 
-/** What a consent may let a partner read (SPEC §5, Accounts). */
+/** What a consent may let a partner read (docs/products.md, Accounts). */
 export const CONSENT_SCOPES = ["accounts", "balances", "transactions"] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Data minimisation (SPEC §5): personal fields, by the category a contract may license in
+ * Data minimisation (docs/products.md): personal fields, by the category a contract may license in
  * its data-access profile. A field not licensed never leaves the gateway in clear.
  */
 export const DATA_CATEGORIES = [

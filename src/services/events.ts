@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { events } from "../db/schema";
 
-/** Event types (SPEC §4); product events join as their products do. */
+/** Event types (docs/webhooks.md); product events join as their products do. */
 export const EVENT_TYPES = [
   "payment.requires_action",
   "payment.pending",
@@ -16,7 +16,7 @@ export const EVENT_TYPES = [
   "payout.sent",
   "payout.paid",
   "payout.failed",
-  // BaaS products (SPEC §5)
+  // BaaS products (docs/products.md)
   "card_application.created",
   "card_application.completed",
   "card.attached",

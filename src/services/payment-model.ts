@@ -4,7 +4,7 @@ import type { EventType } from "./events";
 import { type EntryInput, PLATFORM } from "./ledger";
 import type { PaymentStatus } from "./payment-state";
 
-/** The payment resource (SPEC §3). */
+/** The payment resource (docs/payments.md). */
 export interface Payment {
   id: string;
   object: "payment";
@@ -78,7 +78,7 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
   }
 }
 
-/** A refund (SPEC §3): partial or full, many per payment, never above what was captured. */
+/** A refund (docs/payments.md): partial or full, many per payment, never above what was captured. */
 export interface Refund {
   id: string;
   object: "refund";

@@ -17,7 +17,7 @@ export const PAYMENT_OPERATIONS = ["confirm", "capture", "cancel", "refund", "si
 export type PaymentOperation = (typeof PAYMENT_OPERATIONS)[number];
 
 /**
- * The only statuses each operation may start from (SPEC §3). Everything else is an
+ * The only statuses each operation may start from (docs/payments.md). Everything else is an
  * illegal transition: 409, code 60, and nothing changes.
  *  - confirm:  the 3-D Secure result of a payment waiting for it
  *  - capture:  an authorization, in full or in part (the rest is released)

@@ -10,7 +10,7 @@ export const PAYOUT_OPERATIONS = ["submit", "settle", "simulate"] as const;
 export type PayoutOperation = (typeof PAYOUT_OPERATIONS)[number];
 
 /**
- * `queued → sent → paid | failed` (SPEC §3); everything else is an illegal transition.
+ * `queued → sent → paid | failed` (docs/payments.md); everything else is an illegal transition.
  *  - submit:   handed to the rails (the object's alarm)
  *  - settle:   the rails' answer for a sent payout (the object's alarm)
  *  - simulate: the sandbox's button, from queued (sent first) or sent
@@ -24,7 +24,7 @@ export const PAYOUT_ALLOWED_FROM: Record<PayoutOperation, readonly PayoutStatus[
 export const isPayoutAllowed = (status: PayoutStatus, operation: PayoutOperation) =>
   PAYOUT_ALLOWED_FROM[operation].includes(status);
 
-/** The payout resource (SPEC §3). */
+/** The payout resource (docs/payments.md). */
 export interface Payout {
   id: string;
   object: "payout";

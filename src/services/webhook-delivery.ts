@@ -38,7 +38,7 @@ export function urlPolicy(config: Config): UrlPolicy {
   };
 }
 
-/** The payload partners receive (SPEC §4): thin, but with the object's snapshot. */
+/** The payload partners receive (docs/webhooks.md): thin, but with the object's snapshot. */
 export function payloadOf(event: EventRow): string {
   return JSON.stringify({
     id: event.id,

@@ -26,7 +26,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 /**
- * The delivery rules (SPEC §4): 2xx succeeds; 410 disables the endpoint; a refused URL is
+ * The delivery rules (docs/webhooks.md): 2xx succeeds; 410 disables the endpoint; a refused URL is
  * final; anything else (3xx included: redirects are never followed) is retried after the
  * schedule's next delay, or after `Retry-After` on 429/502/503/504, until the schedule ends.
  * `attempt` counts this delivery's attempts, the one just made included (1-based).

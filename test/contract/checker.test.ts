@@ -52,7 +52,7 @@ const refuse = (c: Context, status: number, code: number, reason: string) =>
   );
 
 /**
- * A one-route gateway in miniature: media type, JSON, Idempotency-Key (SPEC §2.6) and the
+ * A one-route gateway in miniature: media type, JSON, Idempotency-Key (docs/idempotency.md) and the
  * schema's validation as Portico answers them, and an in-memory list as its state.
  */
 function widgetApp(flaw: Flaw) {

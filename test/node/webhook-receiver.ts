@@ -21,7 +21,7 @@ export interface Received {
 }
 
 /**
- * A real HTTP webhook receiver for the tests (SPEC §4 end-to-end): each test takes its own
+ * A real HTTP webhook receiver for the tests (docs/webhooks.md end-to-end): each test takes its own
  * path `/hook/<id>`, scripts its answers with `PUT /control/<id>` and reads what arrived with
  * `GET /control/<id>`. Deliveries are recorded before they are answered.
  */

@@ -9,7 +9,7 @@ const response = (status: number, retryAfter: string | null = null): AttemptResu
   retryAfter,
 });
 
-describe("delivery decisions (SPEC §4)", () => {
+describe("delivery decisions (docs/webhooks.md)", () => {
   it.each([200, 201, 202, 204, 299])("%i succeeds", (status) => {
     expect(decide(response(status), 1, DELAYS, NOW)).toEqual({ kind: "succeeded" });
   });

@@ -49,7 +49,7 @@ export interface ConsentRegistration {
   expiresAt: string;
 }
 
-/** The bank's core banking system, as open banking reads it (one interface, SPEC §5). */
+/** The bank's core banking system, as open banking reads it (one interface, docs/products.md). */
 export interface AccountsConnector {
   /** Tells the bank of a new consent; answers where the customer authorises it. */
   registerConsent(consent: ConsentRegistration): Promise<{ authorisationUrl: string }>;

@@ -19,7 +19,7 @@ export interface KycAnswer {
   checks: Partial<Record<KycField, "match" | "no_match">>;
 }
 
-/** The bank's customer records, asked "does this match?" (SPEC §5, KYC). */
+/** The bank's customer records, asked "does this match?" (docs/products.md, KYC). */
 export interface KycConnector {
   verify(claim: KycClaim): Promise<KycAnswer>;
 }

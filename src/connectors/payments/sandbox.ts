@@ -68,7 +68,7 @@ export const declineOf = (reason: DeclineReason) => ({
 
 /**
  * The sandbox's processor: deterministic outcomes by `payment_method_token`, the values
- * of SPEC §3. It never moves money and never reaches a real bank.
+ * of docs/payments.md. It never moves money and never reaches a real bank.
  */
 export class SandboxPaymentProvider implements PaymentProvider {
   readonly name = "sandbox";

@@ -1,6 +1,6 @@
 import type { Currency } from "../../lib/money";
 
-/** Why a bank declined: an outcome, not a request error (SPEC §3). */
+/** Why a bank declined: an outcome, not a request error (docs/payments.md). */
 export const DECLINE_REASONS = [
   "insufficient_funds",
   "do_not_honor",

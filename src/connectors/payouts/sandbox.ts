@@ -24,7 +24,7 @@ export const payoutFailureOf = (reason: PayoutFailureReason): Extract<Settlement
 });
 
 /**
- * The sandbox's transfer rails (SPEC §3): `dest_tok_ok` is paid, `dest_tok_fail` fails,
+ * The sandbox's transfer rails (docs/payments.md): `dest_tok_ok` is paid, `dest_tok_fail` fails,
  * each a few seconds after it was sent. Nothing leaves the sandbox.
  */
 export class SandboxPayoutProvider implements PayoutProvider {

@@ -25,7 +25,7 @@ export type Settlement =
   | { status: "paid" }
   | { status: "failed"; reason: PayoutFailureReason; message: string };
 
-/** The bank's outgoing transfer rails, behind one interface (SPEC §6). */
+/** The bank's outgoing transfer rails, behind one interface (docs/products.md, the bank's systems). */
 export interface PayoutProvider {
   readonly name: string;
   /** The destination a token stands for, or undefined when the token is unknown. */

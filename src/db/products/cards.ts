@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 import { BLOCK_REASONS, type BlockReason, CARD_CURRENCIES, CARD_TYPES } from "../../connectors/cards/types";
 import type { Db } from "../client";
 
-// Cards (SPEC §5). A card number is never stored: a card is its first 6 + last 4 digits
+// Cards (docs/products.md). A card number is never stored: a card is its first 6 + last 4 digits
 // and the card system's own id for it (`card_ref`), by which one card is attached once.
 
 export const cardApplications = sqliteTable(

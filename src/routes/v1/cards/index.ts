@@ -7,7 +7,7 @@ import { registerGetCard } from "./get";
 import { registerListCards } from "./get_all";
 import { registerCardSandboxRoutes } from "./simulate";
 
-/** Cards (SPEC §5): order, attach by SMS code, list, get, block; the sandbox's simulate call. */
+/** Cards (docs/products.md): order, attach by SMS code, list, get, block; the sandbox's simulate call. */
 export function registerCardRoutes(app: OpenAPIHono<AppEnv>) {
   // Literal paths before `/v1/cards/{id}`.
   registerCardApplicationRoutes(app);
