@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ContentfulStatusCode, SuccessStatusCode } from "hono/utils/http-status";
 import { ApiError, ERRORS, type ErrorName } from "./errors";
 import { uuidv7 } from "./lib/ids";
 import type { AppEnv } from "./types";
@@ -16,10 +16,17 @@ export const envelopeRequest = <T extends z.ZodType>(params: T) =>
 export const envelopeResponse = <T extends z.ZodType>(result: T) =>
   z.object({ id: z.string().openapi({ format: "uuid" }), result, error: z.null() });
 
-/** A route's 200 answer: `result` in the envelope, for `responses`. */
-export const okResponse = <T extends z.ZodType>(description: string, result: T) => ({
-  200: { description, content: { "application/json": { schema: envelopeResponse(result) } } },
-});
+/** A route's success answer, 200 unless told (a creation may say 201): `result` in the envelope, for `responses`. */
+export const okResponse = <T extends z.ZodType, S extends SuccessStatusCode = 200>(
+  description: string,
+  result: T,
+  status?: S,
+) => {
+  const response = { description, content: { "application/json": { schema: envelopeResponse(result) } } };
+  // A computed key is typed as any number, but the route's typed answers need the one status it is.
+  // NoInfer: S is the `status` given (or 200), never one guessed from what `responses` accepts.
+  return { [status ?? 200]: response } as Record<NoInfer<S>, typeof response>;
+};
 
 export const ErrorSchema = z
   .object({

@@ -54,6 +54,10 @@ export async function fingerprint(
   return toHex(new Uint8Array(digest));
 }
 
+/** The name of the object that keeps an Idempotency-Key: its scope, environment + partner + key. */
+export const idempotencyObjectName = (environment: string, partnerId: string, key: string) =>
+  `${environment}:${partnerId}:${key}`;
+
 /**
  * Every POST under /v1 carries an Idempotency-Key, scoped to environment + partner + key
  * in its own Durable Object. A replay answers the stored response with
@@ -72,7 +76,7 @@ export const idempotency = () =>
 
     const namespace = c.env.IDEMPOTENCY;
     const store = namespace.get(
-      namespace.idFromName(`${c.var.services.config.ENVIRONMENT}:${c.var.partner.id}:${key}`),
+      namespace.idFromName(idempotencyObjectName(c.var.services.config.ENVIRONMENT, c.var.partner.id, key)),
     );
     const dataKey = c.var.services.config.WEBHOOK_SECRETS_KEY;
     const begin = await store.begin(

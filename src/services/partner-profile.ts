@@ -1,6 +1,8 @@
 import type { Db } from "../db/client";
 import { activeConsumerKeys, findPartnerWithContract } from "../db/partners";
-import { TIER_RATE_LIMITS } from "./rate-limit";
+
+/** Requests per second by tier (docs/contract.md, headers); a contract may override its tier's figure. */
+export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
 
 /** What the gateway needs to know about a partner on every request. */
 export interface PartnerProfile {

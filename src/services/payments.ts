@@ -16,6 +16,13 @@ export interface CreatePaymentParams {
   metadata: Record<string, string>;
 }
 
+/**
+ * The name of the object holding the payment a request creates: the request's idempotency
+ * scope (environment, partner, key), so that duplicates of the request meet there.
+ */
+export const paymentObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
+  `payment:${environment}:${partnerId}:${idempotencyKey}`;
+
 /** The Durable Object that holds a payment, by its name. */
 const paymentObject = (env: Env, objectName: string) => env.PAYMENTS.get(env.PAYMENTS.idFromName(objectName));
 
@@ -29,7 +36,7 @@ export async function createPayment(
   idempotencyKey: string,
   params: CreatePaymentParams,
 ): Promise<Payment> {
-  const objectName = `payment:${deps.config.ENVIRONMENT}:${partner.id}:${idempotencyKey}`;
+  const objectName = paymentObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
   const outcome = await paymentObject(deps.env, objectName).create(
     {
       paymentId: uuidv7(),

@@ -15,6 +15,13 @@ export interface CreatePayoutParams {
   metadata: Record<string, string>;
 }
 
+/**
+ * The name of the object holding the payout a request creates: the request's idempotency
+ * scope (environment, partner, key), so that duplicates of the request meet there.
+ */
+export const payoutObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
+  `payout:${environment}:${partnerId}:${idempotencyKey}`;
+
 const payoutObject = (env: Env, objectName: string) => env.PAYOUTS.get(env.PAYOUTS.idFromName(objectName));
 
 /**
@@ -27,7 +34,7 @@ export async function createPayout(
   idempotencyKey: string,
   params: CreatePayoutParams,
 ): Promise<Payout> {
-  const objectName = `payout:${deps.config.ENVIRONMENT}:${partner.id}:${idempotencyKey}`;
+  const objectName = payoutObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
   const outcome = await payoutObject(deps.env, objectName).create(
     {
       payoutId: uuidv7(),

@@ -5,9 +5,6 @@ import type { LeasingLimiter } from "../ratelimit/leasing";
 import type { LimitDecision, LimitPolicy } from "../ratelimit/types";
 import type { PartnerProfile } from "./partner-profile";
 
-/** Requests per second by tier (docs/contract.md, headers); a contract may override its tier's figure. */
-export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
-
 export function policyFor(profile: PartnerProfile): LimitPolicy {
   return {
     key: `${profile.environment}:${profile.id}`,

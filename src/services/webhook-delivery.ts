@@ -12,11 +12,11 @@ import {
   subscribedEndpoints,
   updateEndpoint,
 } from "../db/webhooks";
-import type { Config, Env } from "../env";
+import type { Config } from "../env";
 import { uuidv7 } from "../lib/ids";
 import { createLogger } from "../lib/logger";
 import { openSecret } from "../lib/secret-box";
-import { publishEvent } from "./events";
+import { type EventMessage, publishEvent } from "./events";
 import { type AttemptResult, type Decision, decide } from "./webhook-policy";
 import { signHeaders } from "./webhook-signing";
 import { checkWebhookUrl, type UrlPolicy } from "./webhook-url";
@@ -24,6 +24,18 @@ import { checkWebhookUrl, type UrlPolicy } from "./webhook-url";
 /** What the delivery queue carries: one event to one endpoint. */
 export interface DeliveryMessage {
   deliveryId: string;
+}
+
+/**
+ * The bindings delivery uses, its queues typed by what they carry: the generated binding types
+ * say only `Queue`, so what this module sends is checked here.
+ */
+export interface DeliveryEnv {
+  ENVIRONMENT: string;
+  EVENTS_QUEUE: Queue<EventMessage>;
+  WEBHOOKS_QUEUE: Queue<DeliveryMessage>;
+  /** Where deliveries go after their last attempt (and messages a consumer kept failing on). */
+  DEAD_LETTERS: Queue<DeliveryMessage | EventMessage>;
 }
 
 const EXCERPT_CHARS = 256;
@@ -50,7 +62,7 @@ export function payloadOf(event: EventRow): string {
 }
 
 /** Fan-out: a delivery per subscribed, enabled endpoint, and a queue message for each one still pending. */
-export async function fanOut(deps: { db: Db; env: Env }, eventId: string): Promise<number> {
+export async function fanOut(deps: { db: Db; env: DeliveryEnv }, eventId: string): Promise<number> {
   const event = await findEvent(deps.db, eventId);
   if (!event) return 0;
   const endpoints = await subscribedEndpoints(deps.db, event.partnerId, event.type);
@@ -66,7 +78,7 @@ export async function fanOut(deps: { db: Db; env: Env }, eventId: string): Promi
   return deliveries.length;
 }
 
-export async function enqueueDeliveries(env: Env, deliveries: Pick<DeliveryRow, "id">[]) {
+export async function enqueueDeliveries(env: DeliveryEnv, deliveries: Pick<DeliveryRow, "id">[]) {
   if (deliveries.length === 0) return;
   await env.WEBHOOKS_QUEUE.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
 }
@@ -121,7 +133,7 @@ export type DeliveryOutcome = Decision | { kind: "skip" };
  * endpoint disabled) or retry after a delay.
  */
 export async function deliver(
-  deps: { db: Db; env: Env; config: Config },
+  deps: { db: Db; env: DeliveryEnv; config: Config },
   deliveryId: string,
   attempt: number,
 ): Promise<DeliveryOutcome> {
@@ -202,7 +214,7 @@ export async function deliver(
 }
 
 /** Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event. */
-async function disableEndpoint(deps: { db: Db; env: Env }, endpoint: EndpointRow, reason: string) {
+async function disableEndpoint(deps: { db: Db; env: DeliveryEnv }, endpoint: EndpointRow, reason: string) {
   const updated = await updateEndpoint(deps.db, endpoint.partnerId, endpoint.id, {
     status: "disabled",
     disabledReason: reason,

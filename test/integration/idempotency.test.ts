@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { IdempotencyKey } from "../../durable-objects/idempotency";
 import { fingerprint, LOCK_MS } from "../../src/middleware/idempotency";
 import { call, tokenFor } from "../support/http";
+import { idempotencyObject } from "../support/objects";
 import { provisionPartner } from "../support/partners";
 
 const PATH = "/v1/partner/credentials";
@@ -142,7 +143,7 @@ describe("Idempotency-Key on POST /v1", () => {
     const { p, create, count } = await setup();
     const key = crypto.randomUUID();
     // A request took the lock and died before answering.
-    const stub = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`sandbox:${p.id}:${key}`));
+    const stub = idempotencyObject(p.id, key);
     const body = JSON.stringify({ params: { description: "crashed" } });
     const begun = await stub.begin(await fingerprint("POST", PATH, body, env.WEBHOOK_SECRETS_KEY), LOCK_MS);
     expect(begun.outcome).toBe("execute");
@@ -163,7 +164,7 @@ describe("Idempotency-Key on POST /v1", () => {
     const { p, create } = await setup();
     const key = crypto.randomUUID();
     await create(key, "kept");
-    const stub = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`sandbox:${p.id}:${key}`));
+    const stub = idempotencyObject(p.id, key);
     const alarm = await runInDurableObject(stub, (_instance: IdempotencyKey, state) =>
       state.storage.getAlarm(),
     );

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { QR_TTL_MS, REDIRECT_TTL_MS } from "../../src/connectors/payments/sandbox";
 import { ledgerImbalance } from "../../src/db/ledger";
 import { call, tokenFor } from "../support/http";
+import { drain, paymentObject } from "../support/objects";
 import { db, provisionPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -19,7 +20,7 @@ async function setup() {
       json: { params: { amount: 50_000, currency: "UZS", payment_method_token, capture } },
       headers: { "Idempotency-Key": key },
     });
-    const stub = env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${p.id}:${key}`));
+    const stub = paymentObject(p.id, key);
     return { payment: r.body.result, stub };
   };
   const simulate = (id: string, outcome: unknown) =>
@@ -36,11 +37,6 @@ async function setup() {
         .all()
     ).results.map((r) => r.type);
   return { p, token, create, simulate, get, entries, events };
-}
-
-/** Runs the object's alarm until its outbox is empty. */
-async function drain(stub: DurableObjectStub<import("../../durable-objects/payment").PaymentObject>) {
-  for (let i = 0; i < 10 && (await stub.pendingOutbox()) > 0; i++) await runDurableObjectAlarm(stub);
 }
 
 securitySuite({

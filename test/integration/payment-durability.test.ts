@@ -13,6 +13,7 @@ import { uuidv7 } from "../../src/lib/ids";
 import { fingerprint, LOCK_MS } from "../../src/middleware/idempotency";
 import type { CreatePaymentInput, Payment, Refund } from "../../src/services/payment-model";
 import { type Call, call, tokenFor } from "../support/http";
+import { drain as drainObject, idempotencyObject, paymentName, paymentObject } from "../support/objects";
 import { db, provisionPartner, type TestPartner } from "../support/partners";
 
 /*
@@ -35,10 +36,6 @@ const FEE_BPS = 100; // 1 %: a 100 000 capture credits the partner 99 000
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A fresh stub every time: stubs taken before an abort stay broken after it. */
-const paymentStub = (partnerId: string, key: string) =>
-  env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${partnerId}:${key}`));
-
 const rows = async (sql: string, ...binds: unknown[]) =>
   (
     await env.DB.prepare(sql)
@@ -48,7 +45,7 @@ const rows = async (sql: string, ...binds: unknown[]) =>
 
 /** What the payment object has in storage (read inside it, so it also works while it hangs). */
 const stored = (partnerId: string, key: string) =>
-  runInDurableObject(paymentStub(partnerId, key), (_instance: PaymentObject, state) => ({
+  runInDurableObject(paymentObject(partnerId, key), (_instance: PaymentObject, state) => ({
     creating: state.storage.kv.get<CreatePaymentInput>("creating"),
     payment: state.storage.kv.get<Payment>("payment"),
     refunds: [...state.storage.kv.list<Refund>({ prefix: "refund:" })].map(([, refund]) => refund),
@@ -97,7 +94,7 @@ class CrashPoint {
 /** Makes the live payment object hang (see CrashPoint) when it next calls one of its own methods. */
 async function crashAt(partnerId: string, key: string, method: "commit" | "index"): Promise<CrashPoint> {
   const crash = new CrashPoint();
-  await runInDurableObject(paymentStub(partnerId, key), (instance: PaymentObject) => {
+  await runInDurableObject(paymentObject(partnerId, key), (instance: PaymentObject) => {
     (instance as unknown as Record<string, unknown>)[method] = crash.hang;
   });
   return crash;
@@ -134,10 +131,7 @@ async function setup() {
     });
   const get = (id: string) => call("GET", `/v1/payments/${id}`, { token });
   /** Runs the payment object's outbox drain now and checks it emptied the outbox. */
-  const drain = async (key: string) => {
-    await runDurableObjectAlarm(paymentStub(p.id, key));
-    expect((await stored(p.id, key)).outbox).toBe(0);
-  };
+  const drain = (key: string) => drainObject(paymentObject(p.id, key));
   // Sorted by content, not by id: under the frozen clock, ids minted in one millisecond do not sort by time.
   const entries = async () =>
     (
@@ -160,7 +154,7 @@ async function expectLedgerBalanced() {
 const crashes = {
   "every object aborted": async (_p: TestPartner, _key: string) => abortAllDurableObjects(),
   "the payment object evicted": async (p: TestPartner, key: string) =>
-    evictDurableObject(paymentStub(p.id, key)),
+    evictDurableObject(paymentObject(p.id, key)),
 };
 
 beforeEach(() => {
@@ -199,7 +193,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       expect(retry.res.status).toBe(200);
       expect(retry.res.headers.get("Idempotent-Replayed")).toBe("true");
       expect(retry.body.result).toEqual(created.body.result);
-      expect(await runDurableObjectAlarm(paymentStub(s.p.id, key))).toBe(false); // nothing new to drain
+      expect(await runDurableObjectAlarm(paymentObject(s.p.id, key))).toBe(false); // nothing new to drain
 
       expect(await s.payments()).toBe(1);
       expect(await s.entries()).toEqual([{ reference: id, kind: "capture", amount: 100_000 }]);
@@ -219,7 +213,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       const key = crypto.randomUUID();
       // A first request took the idempotency lock, reached the payment object and persisted its
       // attempt there as `authorize` does before calling the provider, then everything died.
-      const lock = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`sandbox:${s.p.id}:${key}`));
+      const lock = idempotencyObject(s.p.id, key);
       const begun = await lock.begin(
         await fingerprint("POST", "/v1/payments", JSON.stringify({ params: visa }), env.WEBHOOK_SECRETS_KEY),
         LOCK_MS,
@@ -237,8 +231,8 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
         metadata: {},
         now: new Date().toISOString(),
       };
-      const objectName = `payment:sandbox:${s.p.id}:${key}`;
-      await runInDurableObject(paymentStub(s.p.id, key), async (_instance: PaymentObject, state) => {
+      const objectName = paymentName(s.p.id, key);
+      await runInDurableObject(paymentObject(s.p.id, key), async (_instance: PaymentObject, state) => {
         state.storage.kv.put("creating", attempt);
         state.storage.kv.put("object_name", objectName);
         await state.storage.setAlarm(Date.now() + 30_000); // its recovery alarm
@@ -250,7 +244,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       expect([during.res.status, during.body.error?.code]).toEqual([409, 52]); // the holder may still run
 
       if (alarmFirst) {
-        expect(await runDurableObjectAlarm(paymentStub(s.p.id, key))).toBe(true);
+        expect(await runDurableObjectAlarm(paymentObject(s.p.id, key))).toBe(true);
         const recovered = await s.get(attempt.paymentId);
         expect(recovered.res.status).toBe(200);
         expect(recovered.body.result).toMatchObject({ id: attempt.paymentId, status: "captured" });
@@ -477,7 +471,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
 
     // The drain's first D1 batch (the capture posting) commits, then the object dies.
     const crash = new CrashPoint();
-    await runInDurableObject(paymentStub(s.p.id, key), (instance: PaymentObject) => {
+    await runInDurableObject(paymentObject(s.p.id, key), (instance: PaymentObject) => {
       const self = instance as unknown as { env: Env };
       const real = self.env;
       const DB = new Proxy(real.DB, {
@@ -494,7 +488,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       });
       self.env = new Proxy(real, { get: (target, prop) => (prop === "DB" ? DB : Reflect.get(target, prop)) });
     });
-    const draining = runInDurableObject(paymentStub(s.p.id, key), (instance: PaymentObject) =>
+    const draining = runInDurableObject(paymentObject(s.p.id, key), (instance: PaymentObject) =>
       instance.alarm(),
     ).catch(() => undefined);
     await crash.reached();
@@ -504,7 +498,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
     expect(await s.entries()).toEqual([{ reference: id, kind: "capture", amount: 100_000 }]);
     expect((await stored(s.p.id, key)).outbox).toBe(2); // neither item was cleared
     // The platform reruns an alarm that did not finish.
-    await runInDurableObject(paymentStub(s.p.id, key), (instance: PaymentObject) => instance.alarm());
+    await runInDurableObject(paymentObject(s.p.id, key), (instance: PaymentObject) => instance.alarm());
     expect((await stored(s.p.id, key)).outbox).toBe(0);
 
     expect(await s.entries()).toEqual([{ reference: id, kind: "capture", amount: 100_000 }]);

@@ -1,7 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, tokenFor } from "../support/http";
+import { drain, paymentObject } from "../support/objects";
 import { provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -21,10 +21,7 @@ async function setup(feeBps = 0) {
   const op = (id: string, name: string, params?: Record<string, unknown>) =>
     call("POST", `/v1/payments/${id}/${name}`, { token, ...(params ? { json: { params } } : {}) });
   const drainAll = async () => {
-    for (const key of keys)
-      await runDurableObjectAlarm(
-        env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${p.id}:${key}`)),
-      );
+    for (const key of keys) await drain(paymentObject(p.id, key));
   };
   const events = async () =>
     (

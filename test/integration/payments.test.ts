@@ -1,7 +1,7 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, tokenFor } from "../support/http";
+import { drain, paymentObject } from "../support/objects";
 import { provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -28,18 +28,6 @@ securitySuite({
   scope: "payments:read",
   createOwned: async (_owner: TestPartner, token: string) => (await create(token, visa)).body.result.id,
 });
-
-/**
- * Runs the payment object's outbox drain until it is empty. The alarm also runs on its own:
- * when it is mid-run, there is no alarm to run by hand, so wait for it and look again.
- */
-async function drain(partnerId: string, key: string) {
-  const stub = env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${partnerId}:${key}`));
-  for (let i = 0; i < 50 && (await stub.pendingOutbox()) > 0; i++) {
-    if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 20));
-  }
-  expect(await stub.pendingOutbox()).toBe(0);
-}
 
 const rows = async (sql: string, ...binds: unknown[]) =>
   (
@@ -78,7 +66,7 @@ describe("POST /v1/payments", () => {
     const got = await call("GET", `/v1/payments/${body.result.id}`, { token });
     expect(got.body.result).toEqual(body.result);
 
-    await drain(p.id, key);
+    await drain(paymentObject(p.id, key));
     const balance = await call("GET", "/v1/balance", { token });
     expect(balance.body.result.available).toEqual([{ currency: "UZS", amount: 147_750 }]); // 1.5 % fee
     const entries = await call("GET", `/v1/ledger/entries?reference=${body.result.id}`, { token });
@@ -96,7 +84,7 @@ describe("POST /v1/payments", () => {
       amount_capturable: 150_000,
       amount_captured: 0,
     });
-    await drain(p.id, key);
+    await drain(paymentObject(p.id, key));
     expect(await rows("SELECT id FROM journal_entries WHERE reference = ?", body.result.id)).toEqual([]);
     expect(await rows("SELECT type FROM events WHERE partner_id = ?", p.id)).toEqual([
       { type: "payment.authorized" },
@@ -118,7 +106,7 @@ describe("POST /v1/payments", () => {
         status: "failed",
         failure: { code: "card_declined", reason, retryable },
       });
-      await drain(p.id, key);
+      await drain(paymentObject(p.id, key));
       expect(await rows("SELECT type FROM events WHERE partner_id = ?", p.id)).toEqual([
         { type: "payment.failed" },
       ]);
@@ -179,7 +167,7 @@ describe("POST /v1/payments", () => {
     const retry = await create(token, visa, key);
     expect(retry.res.headers.get("Idempotent-Replayed")).toBe("true");
     expect(retry.body.result.id).toBe(ok[0]?.body.result.id);
-    await drain(p.id, key);
+    await drain(paymentObject(p.id, key));
     expect(await rows("SELECT id FROM payments WHERE partner_id = ?", p.id)).toHaveLength(1);
     const postings = await rows(
       "SELECT p.id FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE e.partner_id = ?",

@@ -6,6 +6,7 @@ import { uuidv7 } from "../../src/lib/ids";
 import { postEntry } from "../../src/services/ledger";
 import type { CreatePayoutInput } from "../../src/services/payout-model";
 import { call, tokenFor } from "../support/http";
+import { payoutName, payoutObject } from "../support/objects";
 import { db, fund, provisionPartner } from "../support/partners";
 
 // A payout's hold is posted to D1 before the payout is committed in its object. A crash in
@@ -19,8 +20,8 @@ async function fundedPartner(amount: number) {
 
 /** What the object had persisted when it died: the attempt, and the hold already in D1. */
 async function crashedAfterHold(partnerId: string, key: string, amount: number) {
-  const objectName = `payout:sandbox:${partnerId}:${key}`;
-  const stub = env.PAYOUTS.get(env.PAYOUTS.idFromName(objectName));
+  const objectName = payoutName(partnerId, key);
+  const stub = payoutObject(partnerId, key);
   const attempt: CreatePayoutInput = {
     payoutId: uuidv7(),
     partnerId,

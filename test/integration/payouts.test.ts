@@ -5,13 +5,11 @@ import { createApp } from "../../src/app";
 import { ledgerImbalance } from "../../src/db/ledger";
 import type { Env } from "../../src/env";
 import { call, fetchWithEnv, tokenFor } from "../support/http";
+import { drain, payoutObject } from "../support/objects";
 import { db, fund, provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
 const ok = { amount: 30_000, currency: "UZS", destination_token: "dest_tok_ok" };
-
-const payoutObject = (partnerId: string, key: string) =>
-  env.PAYOUTS.get(env.PAYOUTS.idFromName(`payout:sandbox:${partnerId}:${key}`));
 
 async function setup(balance = 100_000) {
   const p = await provisionPartner();
@@ -28,10 +26,7 @@ async function setup(balance = 100_000) {
   const simulate = (id: string, params?: Record<string, unknown>) =>
     call("POST", `/v1/sandbox/payouts/${id}/simulate`, { token, ...(params ? { json: { params } } : {}) });
   /** Runs the payout object's alarm until its outbox is drained and nothing is due. */
-  const settle = async (key: string) => {
-    const stub = payoutObject(p.id, key);
-    for (let i = 0; i < 10 && (await stub.pendingOutbox()) > 0; i++) await runDurableObjectAlarm(stub);
-  };
+  const settle = (key: string) => drain(payoutObject(p.id, key));
   const entriesOf = async (reference: string) =>
     (await call("GET", `/v1/ledger/entries?reference=${reference}`, { token })).body.result.data
       .map((e: { kind: string }) => e.kind)

@@ -1,7 +1,7 @@
-import { runDurableObjectAlarm, SELF } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import readme from "../../README.md?raw";
+import { drain, type OutboxObject, paymentObject, payoutObject } from "../support/objects";
 import { provisionDemoPartner } from "../support/partners";
 import { type Line, logicalLines, shBlockUnder, type Token, tokenize, type Word } from "../support/shell";
 import { until } from "../support/webhooks";
@@ -77,23 +77,13 @@ function claimOf(comment: string | undefined, statuses: Set<string>): Claim | un
   throw new Error(`cannot tell what "${comment}" claims`);
 }
 
-type OutboxObject = { pendingOutbox(): Promise<number> };
-
-/** Runs the object's alarm until its outbox is empty; when the alarm is mid-run on its own, waits for it. */
-async function drain(stub: OutboxObject & DurableObjectStub) {
-  for (let i = 0; i < 50 && (await stub.pendingOutbox()) > 0; i++) {
-    if (!(await runDurableObjectAlarm(stub))) await new Promise((r) => setTimeout(r, 20));
-  }
-  expect(await stub.pendingOutbox()).toBe(0);
-}
-
 const JSON_PATH = /^JSON\.parse\(require\("fs"\)\.readFileSync\(0\)\)((?:\.[A-Za-z_]\w*)+)$/;
 
 class Demo {
   readonly vars = new Map<string, string>();
   readonly sent: CurlCall[] = [];
   readonly later: { request: CurlCall; status: string }[] = [];
-  private readonly objects: (OutboxObject & DurableObjectStub)[] = [];
+  private readonly objects: OutboxObject[] = [];
   private claim: Claim | undefined;
   private callsInLine = 0;
 
@@ -179,12 +169,8 @@ class Demo {
     const key = request.init.headers["Idempotency-Key"];
     if (request.init.method !== "POST" || key === undefined) return;
     const path = request.url.slice(base.length);
-    if (path === "/v1/payments")
-      this.objects.push(
-        env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${this.partnerId}:${key}`)),
-      );
-    if (path === "/v1/payouts")
-      this.objects.push(env.PAYOUTS.get(env.PAYOUTS.idFromName(`payout:sandbox:${this.partnerId}:${key}`)));
+    if (path === "/v1/payments") this.objects.push(paymentObject(this.partnerId, key));
+    if (path === "/v1/payouts") this.objects.push(payoutObject(this.partnerId, key));
   }
 }
 

@@ -1,8 +1,8 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerImbalance } from "../../src/db/ledger";
 import { call, tokenFor } from "../support/http";
+import { drain, paymentObject } from "../support/objects";
 import { db, provisionPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 
@@ -17,9 +17,7 @@ async function setup() {
   ).body.result;
   const refund = (params?: Record<string, unknown>) =>
     call("POST", `/v1/payments/${payment.id}/refunds`, { token, ...(params ? { json: { params } } : {}) });
-  const drain = () =>
-    runDurableObjectAlarm(env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${p.id}:${key}`)));
-  return { p, token, payment, refund, drain };
+  return { p, token, payment, refund, drain: () => drain(paymentObject(p.id, key)) };
 }
 
 const ownedPayment = async (_o: TestPartner, token: string) =>

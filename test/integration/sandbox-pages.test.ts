@@ -1,11 +1,11 @@
-import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { PaymentObject } from "../../durable-objects/payment";
 import { createApp } from "../../src/app";
 import { SandboxPaymentProvider } from "../../src/connectors/payments/sandbox";
 import type { Env } from "../../src/env";
 import { BASE, call, tokenFor } from "../support/http";
+import { drain, paymentObject } from "../support/objects";
 import { provisionPartner } from "../support/partners";
 
 // The customer's side of a redirect: the pages behind next_action.url, signed, HTML, sandbox only.
@@ -31,7 +31,7 @@ async function setup() {
       headers: { "Idempotency-Key": key },
     });
     expect(r.res.status).toBe(200);
-    const stub = env.PAYMENTS.get(env.PAYMENTS.idFromName(`payment:sandbox:${p.id}:${key}`));
+    const stub = paymentObject(p.id, key);
     const url = new URL(r.body.result.next_action.url);
     return { payment: r.body.result, stub, path: `${url.pathname}${url.search}`, url };
   };
@@ -49,10 +49,6 @@ const button = (path: string, outcome: string) => path.replace("?", `/${outcome}
 async function page(method: string, path: string) {
   const { res, body } = await call(method, path);
   return { res, html: typeof body === "string" ? body : JSON.stringify(body), body };
-}
-
-async function drain(stub: DurableObjectStub<PaymentObject>) {
-  for (let i = 0; i < 10 && (await stub.pendingOutbox()) > 0; i++) await runDurableObjectAlarm(stub);
 }
 
 /** The app under another configuration; the answer as text (the pages are HTML). */

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { accountBalance } from "../../../services/accounts";
 import type { AppEnv } from "../../../types";
 import { ConsentHeader, consentRoute } from "./define";
@@ -14,12 +14,7 @@ const route = consentRoute("balances", {
   description:
     "Booked and available balances of one of the consenting customer's accounts; the consent must cover `balances`. Any other account id is 404.",
   request: { params: AccountIdParam, headers: ConsentHeader },
-  responses: {
-    200: {
-      description: "The balances",
-      content: { "application/json": { schema: envelopeResponse(AccountBalanceSchema) } },
-    },
-  },
+  responses: okResponse("The balances", AccountBalanceSchema),
 });
 
 export function registerGetBalances(app: OpenAPIHono<AppEnv>) {

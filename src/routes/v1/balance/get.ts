@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { partnerBalance } from "../../../services/ledger";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -31,12 +31,7 @@ const route = v1Route(
     summary: "Your balance",
     description:
       "Available, pending and reserved funds per currency, computed from your accounts in the double-entry ledger.",
-    responses: {
-      200: {
-        description: "The balance",
-        content: { "application/json": { schema: envelopeResponse(BalanceSchema) } },
-      },
-    },
+    responses: okResponse("The balance", BalanceSchema),
   },
 );
 

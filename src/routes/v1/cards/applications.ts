@@ -1,15 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { createApplication, getApplication } from "../../../services/cards-applications";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { cardDeps } from "./deps";
 import { CardApplicationSchema, CardIdParam, CreateCardApplicationRequest } from "./schema";
-
-const applicationResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: envelopeResponse(CardApplicationSchema) } },
-});
 
 const createRoute = v1Route(
   {
@@ -29,7 +24,7 @@ const createRoute = v1Route(
     request: {
       body: { required: true, content: { "application/json": { schema: CreateCardApplicationRequest } } },
     },
-    responses: { 200: applicationResponse("The application") },
+    responses: okResponse("The application", CardApplicationSchema),
   },
 );
 
@@ -56,7 +51,7 @@ const getRoute = v1Route(
     description:
       "A completed application with its card. As in the bank's contract: an unknown application (or another partner's) is 404 with code 1000, and one the card system is still working on is 409 with code 1001 — ask again later, or listen for `card_application.completed`.",
     request: { params: CardIdParam },
-    responses: { 200: applicationResponse("The completed application and its card") },
+    responses: okResponse("The completed application and its card", CardApplicationSchema),
   },
 );
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { confirmAttach, startAttach } from "../../../services/cards-attach";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -30,12 +30,7 @@ const attachRoute = v1Route(
     description:
       "Finds the card by its full number (kept nowhere: only its first 6 and last 4 digits) and sends an SMS code to the phone number; confirm it before `expires_at`. Errors: 1008 the bank knows no such card, 1011 the card is attached already (to anyone), 1007 a code for this card and phone number is still live (confirm it or wait until it expires), 1006 the SMS could not be sent. Requires an Idempotency-Key; a retry sends a new code for the same attachment.",
     request: { body: { required: true, content: { "application/json": { schema: AttachCardRequest } } } },
-    responses: {
-      200: {
-        description: "The attachment, waiting for its code",
-        content: { "application/json": { schema: envelopeResponse(CardAttachmentSchema) } },
-      },
-    },
+    responses: okResponse("The attachment, waiting for its code", CardAttachmentSchema),
   },
 );
 
@@ -64,12 +59,7 @@ const confirmRoute = v1Route(
     description:
       "Checks the code and attaches the card to you (`card.attached`). A wrong code is 422 (code 63) with the attempts left; after the last one the attachment is spent, 409 (code 64): start a new one once the code has expired. An expired code is 410 (code 1009). An attachment confirmed already is 409 (code 60), except for a retry under the confirming Idempotency-Key.",
     request: { body: { required: true, content: { "application/json": { schema: ConfirmAttachRequest } } } },
-    responses: {
-      200: {
-        description: "The attached card",
-        content: { "application/json": { schema: envelopeResponse(CardSchema) } },
-      },
-    },
+    responses: okResponse("The attached card", CardSchema),
   },
 );
 

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { BlockReason } from "../../../connectors/cards/types";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { blockCard } from "../../../services/cards";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { optionalParams } from "../../optional-body";
 import { cardDeps } from "./deps";
 import { BlockCardRequest, CardIdParam, CardSchema } from "./schema";
 
@@ -26,21 +26,15 @@ const route = v1Route(
       params: CardIdParam,
       body: { required: false, content: { "application/json": { schema: BlockCardRequest } } },
     },
-    responses: {
-      200: {
-        description: "The blocked card",
-        content: { "application/json": { schema: envelopeResponse(CardSchema) } },
-      },
-    },
+    responses: okResponse("The blocked card", CardSchema),
   },
 );
 
 export function registerBlockCard(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    // With no body at all the optional body is not validated: the default reason.
-    const body = c.req.valid("json") as { params?: { reason?: BlockReason } } | undefined;
-    const reason = body?.params?.reason ?? "requested_by_customer";
+    // With no body at all the schema's default reason is not applied: the same default.
+    const reason = optionalParams(c.req.valid("json")).reason ?? "requested_by_customer";
     const card = await blockCard(cardDeps(c), c.var.partner.id, id, c.var.idempotencyKey, reason);
     c.var.log.info("card blocked", { card_id: card.id });
     return ok(c, card);

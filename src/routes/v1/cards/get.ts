@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { getCard } from "../../../services/cards";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -16,12 +16,7 @@ const route = v1Route(
     description:
       "One of your cards, issued or attached: first 6 and last 4 digits only, never the full number.",
     request: { params: CardIdParam },
-    responses: {
-      200: {
-        description: "The card",
-        content: { "application/json": { schema: envelopeResponse(CardSchema) } },
-      },
-    },
+    responses: okResponse("The card", CardSchema),
   },
 );
 

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { SANDBOX_PHYSICAL_ISSUE_SECONDS } from "../../../connectors/cards/sandbox";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { simulateApplication } from "../../../services/cards-applications";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -29,12 +29,7 @@ const route = v1Route(
     summary: "Issue a card application's card now",
     description: `The sandbox card system finishes an application \`in_progress\` now instead of after its delay (${SANDBOX_PHYSICAL_ISSUE_SECONDS} s for a physical card): \`completed\`, with its card and \`card_application.completed\`. A completed application is 409 (code 60); an unknown one 404 (code 1000). Sandbox only: the route does not exist in production (404, code 31), nor where the bank's card system is connected.`,
     request: { params: CardIdParam },
-    responses: {
-      200: {
-        description: "The completed application",
-        content: { "application/json": { schema: envelopeResponse(CardApplicationSchema) } },
-      },
-    },
+    responses: okResponse("The completed application", CardApplicationSchema),
   },
 );
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { consentDeps } from "../../../middleware/consent";
 import { getConsent } from "../../../services/consents";
 import type { AppEnv } from "../../../types";
@@ -16,12 +16,7 @@ const route = v1Route(
     summary: "Retrieve a consent",
     description: `One of your consents, as it stands now. ${CONSENT_STATES}`,
     request: { params: ConsentIdParam },
-    responses: {
-      200: {
-        description: "The consent",
-        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
-      },
-    },
+    responses: okResponse("The consent", ConsentSchema),
   },
 );
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { consentDeps } from "../../../middleware/consent";
 import { createConsent } from "../../../services/consents";
 import type { AppEnv } from "../../../types";
@@ -16,12 +16,7 @@ const route = v1Route(
     summary: "Create a consent",
     description: `Asks a customer for access to their accounts: the consent starts \`AwaitingAuthorisation\`, with the \`authorisation_url\` to send the customer to. ${CONSENT_STATES} Requires an Idempotency-Key.`,
     request: { body: { required: true, content: { "application/json": { schema: CreateConsentRequest } } } },
-    responses: {
-      200: {
-        description: "The consent, awaiting authorisation",
-        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
-      },
-    },
+    responses: okResponse("The consent, awaiting authorisation", ConsentSchema),
   },
 );
 

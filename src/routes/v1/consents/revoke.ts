@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { consentDeps } from "../../../middleware/consent";
 import { operateConsent } from "../../../services/consents";
 import type { AppEnv } from "../../../types";
@@ -19,12 +19,7 @@ const route = v1Route(
       params: ConsentIdParam,
       body: { required: false, content: { "application/json": { schema: EmptyOperationRequest } } },
     },
-    responses: {
-      200: {
-        description: "The consent, revoked",
-        content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
-      },
-    },
+    responses: okResponse("The consent, revoked", ConsentSchema),
   },
 );
 

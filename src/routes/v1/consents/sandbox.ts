@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { SANDBOX_CUSTOMER_REF } from "../../../connectors/accounts/sandbox-data";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { consentDeps } from "../../../middleware/consent";
 import { operateConsent } from "../../../services/consents";
 import type { AppEnv } from "../../../types";
@@ -40,12 +40,7 @@ export function registerConsentSandboxRoutes(app: OpenAPIHono<AppEnv>) {
           params: ConsentIdParam,
           body: { required: false, content: { "application/json": { schema: EmptyOperationRequest } } },
         },
-        responses: {
-          200: {
-            description: "The consent",
-            content: { "application/json": { schema: envelopeResponse(ConsentSchema) } },
-          },
-        },
+        responses: okResponse("The consent", ConsentSchema),
       },
     );
     app.openapi(route, async (c) => {

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { revokePartnerCredential } from "../../../services/credentials";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -16,12 +16,7 @@ const route = v1Route(
     description:
       "Revokes the key: the token endpoint refuses it at once, and tokens it minted stop working within 60 seconds everywhere.",
     request: { params: CredentialIdParam },
-    responses: {
-      200: {
-        description: "The revoked credential",
-        content: { "application/json": { schema: envelopeResponse(CredentialSchema) } },
-      },
-    },
+    responses: okResponse("The revoked credential", CredentialSchema),
   },
 );
 

@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { listPartnerCredentials } from "../../../services/credentials";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -14,14 +14,7 @@ const route = v1Route(
     tags: ["Partner"],
     summary: "List your consumer keys",
     description: "Every consumer key of the partner, newest first; secrets are never shown again.",
-    responses: {
-      200: {
-        description: "The credentials",
-        content: {
-          "application/json": { schema: envelopeResponse(z.object({ data: z.array(CredentialSchema) })) },
-        },
-      },
-    },
+    responses: okResponse("The credentials", z.object({ data: z.array(CredentialSchema) })),
   },
 );
 

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, okOnce } from "../../../envelope";
+import { okOnce, okResponse } from "../../../envelope";
 import { createCredential } from "../../../services/credentials";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -18,12 +18,7 @@ const route = v1Route(
     request: {
       body: { required: true, content: { "application/json": { schema: CreateCredentialRequest } } },
     },
-    responses: {
-      201: {
-        description: "The new credential, with its secret",
-        content: { "application/json": { schema: envelopeResponse(NewCredentialSchema) } },
-      },
-    },
+    responses: okResponse("The new credential, with its secret", NewCredentialSchema, 201),
   },
 );
 

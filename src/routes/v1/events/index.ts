@@ -5,6 +5,7 @@ import { getEvent, listAttempts, listEvents, resendEvent } from "../../../servic
 import { EVENT_TYPES } from "../../../services/events";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { optionalParams } from "../../optional-body";
 import { pageOptions, pageQuery, pageResponse } from "../../pagination";
 
 const DELIVERY_STATUSES = ["none", "pending", "failed", "succeeded"] as const;
@@ -140,11 +141,8 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
     ok(c, await listAttempts(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
   );
   app.openapi(resend, async (c) => {
-    const body = c.req.valid("json") as { params?: { endpoint_id?: string } } | undefined;
+    const { endpoint_id } = optionalParams(c.req.valid("json"));
     const deps = { db: c.var.services.db, env: c.env };
-    return ok(
-      c,
-      await resendEvent(deps, c.var.partner.id, c.req.valid("param").id, body?.params?.endpoint_id),
-    );
+    return ok(c, await resendEvent(deps, c.var.partner.id, c.req.valid("param").id, endpoint_id));
   });
 }

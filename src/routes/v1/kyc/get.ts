@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { getVerification } from "../../../services/kyc";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -16,12 +16,7 @@ const route = v1Route(
     summary: "Retrieve a verification",
     description: "One of your verifications: its outcomes, never the values that were checked.",
     request: { params: KycVerificationIdParam },
-    responses: {
-      200: {
-        description: "The verification",
-        content: { "application/json": { schema: envelopeResponse(KycVerificationSchema) } },
-      },
-    },
+    responses: okResponse("The verification", KycVerificationSchema),
   },
 );
 

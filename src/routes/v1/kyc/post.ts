@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { verifyHolder } from "../../../services/kyc";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -20,12 +20,7 @@ const route = v1Route(
     description:
       "Asks whether the holder of an account number (or phone number) has the name, birth date and document number you give (any non-empty subset). The answer is `match`, `no_match` or `not_checked` per field and an overall `match | partial | no_match`; the bank's records are never revealed, and an unknown account answers `no_match`, so the answer does not tell whether it exists. What you send is not stored. Publishes `kyc_verification.completed`. Requires an Idempotency-Key. The bank's system answering nothing is 502 (code 1004), failing 502 (code 1005).",
     request: { body: { required: true, content: { "application/json": { schema: VerifyHolderRequest } } } },
-    responses: {
-      200: {
-        description: "The verification",
-        content: { "application/json": { schema: envelopeResponse(KycVerificationSchema) } },
-      },
-    },
+    responses: okResponse("The verification", KycVerificationSchema),
   },
 );
 

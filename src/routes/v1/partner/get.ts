@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { PRODUCTS, type Product } from "../../../services/catalog";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -14,12 +14,7 @@ const route = v1Route(
     tags: ["Partner"],
     summary: "Your own profile",
     description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",
-    responses: {
-      200: {
-        description: "The partner",
-        content: { "application/json": { schema: envelopeResponse(PartnerSchema) } },
-      },
-    },
+    responses: okResponse("The partner", PartnerSchema),
   },
 );
 

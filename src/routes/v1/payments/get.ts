@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { getPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -15,12 +15,7 @@ const route = v1Route(
     summary: "Retrieve a payment",
     description: "The payment's current state, from its Durable Object.",
     request: { params: PaymentIdParam },
-    responses: {
-      200: {
-        description: "The payment",
-        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
-      },
-    },
+    responses: okResponse("The payment", PaymentSchema),
   },
 );
 

@@ -1,9 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Operation } from "../../../../durable-objects/payment";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { operatePayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { optionalParams } from "../../optional-body";
 import { partialAmount } from "../money-schema";
 import { PaymentIdParam, PaymentSchema } from "./schema";
 
@@ -32,6 +33,11 @@ const CaptureRequest = z
 const CancelRequest = z
   .object({ id: z.uuid().optional(), params: z.object({}).default({}) })
   .openapi("CancelPaymentRequest");
+
+/** The fields any of the three bodies may carry, for the one handler below (each reads its own). */
+type OperationParams = Partial<
+  z.output<typeof ConfirmRequest>["params"] & z.output<typeof CaptureRequest>["params"]
+>;
 
 const operations = [
   {
@@ -81,21 +87,12 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
           params: PaymentIdParam,
           body: { required: spec.op === "confirm", content: { "application/json": { schema: spec.schema } } },
         },
-        responses: {
-          200: {
-            description: "The payment",
-            content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
-          },
-        },
+        responses: okResponse("The payment", PaymentSchema),
       },
     );
     app.openapi(route, async (c) => {
       const { id } = c.req.valid("param");
-      const body = c.req.valid("json") as
-        | { params?: { authentication_result?: "success" | "failure" | "canceled"; amount?: number } }
-        | undefined;
-      // With no body at all the optional body is not validated: no params.
-      const params = body?.params ?? {};
+      const params: OperationParams = optionalParams(c.req.valid("json"));
       const operation: Operation =
         spec.op === "confirm"
           ? { op: "confirm", result: params.authentication_result ?? "failure" }

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { createPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
@@ -16,12 +16,7 @@ const route = v1Route(
     description:
       "Authorizes the payment (and captures it unless `capture` is false). A bank decline is an outcome: the payment is returned with status `failed` and its `failure`. Requires an Idempotency-Key; retries with the same key return the same payment.",
     request: { body: { required: true, content: { "application/json": { schema: CreatePaymentRequest } } } },
-    responses: {
-      200: {
-        description: "The payment",
-        content: { "application/json": { schema: envelopeResponse(PaymentSchema) } },
-      },
-    },
+    responses: okResponse("The payment", PaymentSchema),
   },
 );
 

@@ -1,9 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { envelopeResponse, ok } from "../../../envelope";
+import { ok, okResponse } from "../../../envelope";
 import { CURRENCIES } from "../../../lib/money";
 import { getRefund, refundPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { optionalParams } from "../../optional-body";
 import { partialAmount } from "../money-schema";
 import { PaymentIdParam } from "./schema";
 
@@ -50,12 +51,7 @@ const createRoute = v1Route(
       params: PaymentIdParam,
       body: { required: false, content: { "application/json": { schema: CreateRefundRequest } } },
     },
-    responses: {
-      200: {
-        description: "The refund",
-        content: { "application/json": { schema: envelopeResponse(RefundSchema) } },
-      },
-    },
+    responses: okResponse("The refund", RefundSchema),
   },
 );
 
@@ -69,28 +65,20 @@ const getRoute = v1Route(
     summary: "Retrieve a refund",
     description: "A refund: `pending`, `succeeded` or `failed`.",
     request: { params: PaymentIdParam },
-    responses: {
-      200: {
-        description: "The refund",
-        content: { "application/json": { schema: envelopeResponse(RefundSchema) } },
-      },
-    },
+    responses: okResponse("The refund", RefundSchema),
   },
 );
 
 export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(createRoute, async (c) => {
     const { id } = c.req.valid("param");
-    // With no body at all the optional body is not validated, so `params` may be absent: refund everything.
-    const params = (
-      c.req.valid("json") as { params?: { amount?: number; reason?: (typeof REASONS)[number] } } | undefined
-    )?.params;
+    // No amount (or no body at all): refund everything.
     const refund = await refundPayment(
       { env: c.env, db: c.var.services.db },
       c.var.partner.id,
       id,
       c.var.idempotencyKey,
-      params ?? {},
+      optionalParams(c.req.valid("json")),
     );
     c.var.log.info("refund created", { payment_id: id, refund_id: refund.id, status: refund.status });
     return ok(c, refund);

@@ -4,6 +4,7 @@ import { operatePayment } from "../../../services/payments";
 import { simulatePayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { optionalParams } from "../../optional-body";
 import { PaymentIdParam, PaymentSchema } from "../payments/schema";
 import { PayoutIdParam, PayoutSchema } from "../payouts/schema";
 
@@ -78,9 +79,8 @@ export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(simulatePayoutRoute, async (c) => {
     const { id } = c.req.valid("param");
-    // With no body at all the optional body is not validated: the destination's own outcome.
-    const body = c.req.valid("json") as { params?: { outcome?: "paid" | "failed" } } | undefined;
-    const outcome = body?.params?.outcome ?? "natural";
+    // No outcome given (or no body at all): the destination's own.
+    const outcome = optionalParams(c.req.valid("json")).outcome ?? "natural";
     const payout = await simulatePayout({ env: c.env, db: c.var.services.db }, c.var.partner.id, id, outcome);
     c.var.log.info("payout simulated", { payout_id: payout.id, status: payout.status });
     return ok(c, payout);
