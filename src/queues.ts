@@ -2,7 +2,13 @@ import { createDb } from "./db/client";
 import { type Env, loadConfig } from "./env";
 import { createLogger } from "./lib/logger";
 import type { EventMessage } from "./services/events";
-import { type DeliveryMessage, deliver, fanOut, recordDeadLetter } from "./services/webhook-delivery";
+import {
+  type DeliveryDeps,
+  type DeliveryMessage,
+  deliver,
+  fanOut,
+  recordDeadLetter,
+} from "./services/webhook-delivery";
 
 /** Where a message goes that a consumer failed on (D1 down…): the queue's own backoff. */
 const CONSUMER_ERROR_DELAY_SECONDS = 10;
@@ -16,18 +22,21 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   const config = loadConfig(env);
   const db = createDb(env.DB);
   const log = createLogger(config.LOG_LEVEL);
+  const deps: DeliveryDeps = {
+    db,
+    config,
+    deliveries: env.WEBHOOKS_QUEUE,
+    events: env.EVENTS_QUEUE,
+    deadLetters: env.DEAD_LETTERS,
+  };
   const kind = batch.queue.slice(batch.queue.lastIndexOf("-") + 1);
   await Promise.all(
     batch.messages.map(async (msg) => {
       try {
         if (kind === "events") {
-          await fanOut({ db, env }, (msg.body as EventMessage).eventId);
+          await fanOut(deps, (msg.body as EventMessage).eventId);
         } else if (kind === "webhooks") {
-          const decision = await deliver(
-            { db, env, config },
-            (msg.body as DeliveryMessage).deliveryId,
-            msg.attempts,
-          );
+          const decision = await deliver(deps, (msg.body as DeliveryMessage).deliveryId, msg.attempts);
           if (decision.kind === "retry") {
             msg.retry({ delaySeconds: decision.delaySeconds });
             return;

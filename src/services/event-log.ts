@@ -11,11 +11,10 @@ import {
   reopenDeliveries,
   subscribedEndpoints,
 } from "../db/webhooks";
-import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { EventType } from "./events";
-import { enqueueDeliveries } from "./webhook-delivery";
+import { enqueueDeliveries, type WebhookDeps } from "./webhook-delivery";
 
 /** An event as the API shows it: the webhook payload, plus how its deliveries stand. */
 function eventView(event: EventRow, deliveryStatus: string) {
@@ -75,12 +74,7 @@ export async function listAttempts(db: Db, partnerId: string, id: string) {
  * Sends the event again: to one endpoint of the partner's, or to every endpoint subscribed
  * to its type now. A delivery that already succeeded is sent again too: the partner asked.
  */
-export async function resendEvent(
-  deps: { db: Db; env: Env },
-  partnerId: string,
-  id: string,
-  endpointId?: string,
-) {
+export async function resendEvent(deps: WebhookDeps, partnerId: string, id: string, endpointId?: string) {
   const { event } = await ownEvent(deps.db, partnerId, id);
   let targets: { id: string }[];
   if (endpointId !== undefined) {
@@ -99,6 +93,6 @@ export async function resendEvent(
     deps.db,
     deliveries.filter((d) => existing.has(d.endpointId)).map((d) => d.id),
   );
-  await enqueueDeliveries(deps.env, deliveries);
+  await enqueueDeliveries(deps.deliveries, deliveries);
   return { object: "resend" as const, event_id: id, deliveries: deliveries.length };
 }

@@ -1,7 +1,7 @@
-import type { OperateOutcome, Operation } from "../../durable-objects/payment";
+import type { OperateOutcome, Operation, PaymentObject } from "../../durable-objects/payment";
 import type { Db } from "../db/client";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "../db/payments";
-import type { Config, Env } from "../env";
+import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
@@ -23,21 +23,29 @@ export interface CreatePaymentParams {
 export const paymentObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
   `payment:${environment}:${partnerId}:${idempotencyKey}`;
 
+/** What the payment services need: the D1 projection, the configuration and the payments' objects. */
+export interface PaymentDeps {
+  db: Db;
+  config: Config;
+  payments: DurableObjectNamespace<PaymentObject>;
+}
+
 /** The Durable Object that holds a payment, by its name. */
-const paymentObject = (env: Env, objectName: string) => env.PAYMENTS.get(env.PAYMENTS.idFromName(objectName));
+const paymentObject = (deps: PaymentDeps, objectName: string) =>
+  deps.payments.get(deps.payments.idFromName(objectName));
 
 /**
  * Creates and authorizes (and captures, with `capture: true`) a payment. Its object is
  * named from the request's idempotency scope, so duplicates of the request meet there.
  */
 export async function createPayment(
-  deps: { env: Env; config: Config },
+  deps: PaymentDeps,
   partner: PartnerProfile,
   idempotencyKey: string,
   params: CreatePaymentParams,
 ): Promise<Payment> {
   const objectName = paymentObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
-  const outcome = await paymentObject(deps.env, objectName).create(
+  const outcome = await paymentObject(deps, objectName).create(
     {
       paymentId: uuidv7(),
       partnerId: partner.id,
@@ -60,20 +68,16 @@ export async function createPayment(
 }
 
 /** One of the partner's payments; another partner's id answers exactly as an unknown one. */
-export async function getPayment(
-  deps: { env: Env; db: Db },
-  partnerId: string,
-  paymentId: string,
-): Promise<Payment> {
+export async function getPayment(deps: PaymentDeps, partnerId: string, paymentId: string): Promise<Payment> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
-  const payment = objectName ? await paymentObject(deps.env, objectName).get() : undefined;
+  const payment = objectName ? await paymentObject(deps, objectName).get() : undefined;
   if (!payment) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
   return payment;
 }
 
 /** Confirm (3-D Secure), capture or cancel one of the partner's payments. */
 export async function operatePayment(
-  deps: { env: Env; db: Db },
+  deps: PaymentDeps,
   partnerId: string,
   paymentId: string,
   operation: Operation,
@@ -81,7 +85,7 @@ export async function operatePayment(
 ): Promise<Payment> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   const outcome = objectName
-    ? await paymentObject(deps.env, objectName).operate(operation, requestKey)
+    ? await paymentObject(deps, objectName).operate(operation, requestKey)
     : ({ ok: false, error: "not_found" } as const);
   if (outcome.ok) return outcome.payment;
   return refused(outcome, operation.op, paymentId, operation.op === "capture" ? operation.amount : undefined);
@@ -89,7 +93,7 @@ export async function operatePayment(
 
 /** Refunds captured money of one of the partner's payments, in part or in full. */
 export async function refundPayment(
-  deps: { env: Env; db: Db },
+  deps: PaymentDeps,
   partnerId: string,
   paymentId: string,
   requestKey: string,
@@ -97,7 +101,7 @@ export async function refundPayment(
 ): Promise<Refund> {
   const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
   if (!objectName) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
-  const outcome = await paymentObject(deps.env, objectName).refund({
+  const outcome = await paymentObject(deps, objectName).refund({
     refundId: uuidv7(),
     requestKey,
     ...(params.amount !== undefined ? { amount: params.amount } : {}),
@@ -107,13 +111,9 @@ export async function refundPayment(
   return refused(outcome, "refund", paymentId, params.amount);
 }
 
-export async function getRefund(
-  deps: { env: Env; db: Db },
-  partnerId: string,
-  refundId: string,
-): Promise<Refund> {
+export async function getRefund(deps: PaymentDeps, partnerId: string, refundId: string): Promise<Refund> {
   const objectName = await findRefundObject(deps.db, partnerId, refundId);
-  const refund = objectName ? await paymentObject(deps.env, objectName).getRefund(refundId) : undefined;
+  const refund = objectName ? await paymentObject(deps, objectName).getRefund(refundId) : undefined;
   if (!refund) throw new ApiError("not_found", { resource: `refund ${refundId}` });
   return refund;
 }

@@ -1,7 +1,7 @@
-import type { ForcedOutcome } from "../../durable-objects/payout";
+import type { ForcedOutcome, PayoutObject } from "../../durable-objects/payout";
 import type { Db } from "../db/client";
 import { findPayoutObject, payoutSnapshots } from "../db/payouts";
-import type { Config, Env } from "../env";
+import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
@@ -22,20 +22,29 @@ export interface CreatePayoutParams {
 export const payoutObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
   `payout:${environment}:${partnerId}:${idempotencyKey}`;
 
-const payoutObject = (env: Env, objectName: string) => env.PAYOUTS.get(env.PAYOUTS.idFromName(objectName));
+/** What the payout services need: the D1 projection, the configuration and the payouts' objects. */
+export interface PayoutDeps {
+  db: Db;
+  config: Config;
+  payouts: DurableObjectNamespace<PayoutObject>;
+}
+
+/** The Durable Object that holds a payout, by its name. */
+const payoutObject = (deps: PayoutDeps, objectName: string) =>
+  deps.payouts.get(deps.payouts.idFromName(objectName));
 
 /**
  * Queues a payout from the partner's available balance, which it can never take below
  * zero. Its object is named from the request's idempotency scope, so duplicates meet there.
  */
 export async function createPayout(
-  deps: { env: Env; config: Config },
+  deps: PayoutDeps,
   partner: PartnerProfile,
   idempotencyKey: string,
   params: CreatePayoutParams,
 ): Promise<Payout> {
   const objectName = payoutObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
-  const outcome = await payoutObject(deps.env, objectName).create(
+  const outcome = await payoutObject(deps, objectName).create(
     {
       payoutId: uuidv7(),
       partnerId: partner.id,
@@ -67,26 +76,20 @@ async function findPayout(db: Db, partnerId: string, payoutId: string) {
 }
 
 /** One of the partner's payouts; another partner's id answers exactly as an unknown one. */
-export async function getPayout(
-  deps: { env: Env; db: Db },
-  partnerId: string,
-  payoutId: string,
-): Promise<Payout> {
-  const payout = await payoutObject(deps.env, await findPayout(deps.db, partnerId, payoutId)).get();
+export async function getPayout(deps: PayoutDeps, partnerId: string, payoutId: string): Promise<Payout> {
+  const payout = await payoutObject(deps, await findPayout(deps.db, partnerId, payoutId)).get();
   if (!payout) throw new ApiError("not_found", { resource: `payout ${payoutId}` });
   return payout;
 }
 
 /** Sandbox only: sends and settles one of the partner's payouts now. */
 export async function simulatePayout(
-  deps: { env: Env; db: Db },
+  deps: PayoutDeps,
   partnerId: string,
   payoutId: string,
   outcome: ForcedOutcome,
 ): Promise<Payout> {
-  const result = await payoutObject(deps.env, await findPayout(deps.db, partnerId, payoutId)).simulate(
-    outcome,
-  );
+  const result = await payoutObject(deps, await findPayout(deps.db, partnerId, payoutId)).simulate(outcome);
   if (result.ok) return result.payout;
   if (result.error === "not_found") throw new ApiError("not_found", { resource: `payout ${payoutId}` });
   throw new ApiError("invalid_state_transition", {

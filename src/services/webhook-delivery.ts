@@ -27,15 +27,21 @@ export interface DeliveryMessage {
 }
 
 /**
- * The bindings delivery uses, its queues typed by what they carry: the generated binding types
- * say only `Queue`, so what this module sends is checked here.
+ * What the webhook services need, its queue typed by what it carries: the generated binding
+ * types say only `Queue`, so what this module sends is checked here.
  */
-export interface DeliveryEnv {
-  ENVIRONMENT: string;
-  EVENTS_QUEUE: Queue<EventMessage>;
-  WEBHOOKS_QUEUE: Queue<DeliveryMessage>;
+export interface WebhookDeps {
+  db: Db;
+  config: Config;
+  /** The delivery queue: one message per delivery to attempt. */
+  deliveries: Queue<DeliveryMessage>;
+}
+
+/** What the delivery consumer needs besides: it announces disabled endpoints and dead-letters deliveries. */
+export interface DeliveryDeps extends WebhookDeps {
+  events: Queue<EventMessage>;
   /** Where deliveries go after their last attempt (and messages a consumer kept failing on). */
-  DEAD_LETTERS: Queue<DeliveryMessage | EventMessage>;
+  deadLetters: Queue<DeliveryMessage | EventMessage>;
 }
 
 const EXCERPT_CHARS = 256;
@@ -62,7 +68,7 @@ export function payloadOf(event: EventRow): string {
 }
 
 /** Fan-out: a delivery per subscribed, enabled endpoint, and a queue message for each one still pending. */
-export async function fanOut(deps: { db: Db; env: DeliveryEnv }, eventId: string): Promise<number> {
+export async function fanOut(deps: WebhookDeps, eventId: string): Promise<number> {
   const event = await findEvent(deps.db, eventId);
   if (!event) return 0;
   const endpoints = await subscribedEndpoints(deps.db, event.partnerId, event.type);
@@ -72,15 +78,18 @@ export async function fanOut(deps: { db: Db; env: DeliveryEnv }, eventId: string
   );
   // A fan-out re-run after a crash sends again what may not have been sent: deliveries are idempotent.
   await enqueueDeliveries(
-    deps.env,
+    deps.deliveries,
     deliveries.filter((d) => d.status === "pending" && d.attempts === 0),
   );
   return deliveries.length;
 }
 
-export async function enqueueDeliveries(env: DeliveryEnv, deliveries: Pick<DeliveryRow, "id">[]) {
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryMessage>,
+  deliveries: Pick<DeliveryRow, "id">[],
+) {
   if (deliveries.length === 0) return;
-  await env.WEBHOOKS_QUEUE.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
+  await queue.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
 }
 
 /** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
@@ -133,7 +142,7 @@ export type DeliveryOutcome = Decision | { kind: "skip" };
  * endpoint disabled) or retry after a delay.
  */
 export async function deliver(
-  deps: { db: Db; env: DeliveryEnv; config: Config },
+  deps: DeliveryDeps,
   deliveryId: string,
   attempt: number,
 ): Promise<DeliveryOutcome> {
@@ -209,23 +218,23 @@ export async function deliver(
       `no successful delivery for ${config.WEBHOOK_DISABLE_AFTER_HOURS} hours`,
     );
   }
-  if (decision.kind === "give_up") await deps.env.DEAD_LETTERS.send({ deliveryId: delivery.id });
+  if (decision.kind === "give_up") await deps.deadLetters.send({ deliveryId: delivery.id });
   return decision;
 }
 
 /** Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event. */
-async function disableEndpoint(deps: { db: Db; env: DeliveryEnv }, endpoint: EndpointRow, reason: string) {
+async function disableEndpoint(deps: DeliveryDeps, endpoint: EndpointRow, reason: string) {
   const updated = await updateEndpoint(deps.db, endpoint.partnerId, endpoint.id, {
     status: "disabled",
     disabledReason: reason,
   });
   if (!updated) return;
   createLogger("warn").warn("webhook endpoint disabled", { endpoint_id: endpoint.id, reason });
-  await publishEvent(deps.db, deps.env.EVENTS_QUEUE, {
+  await publishEvent(deps.db, deps.events, {
     id: uuidv7(),
     type: "endpoint.disabled",
     partnerId: endpoint.partnerId,
-    livemode: deps.env.ENVIRONMENT === "production",
+    livemode: deps.config.ENVIRONMENT === "production",
     createdAt: new Date().toISOString(),
     object: endpointView(updated),
   });

@@ -8,12 +8,12 @@ import {
   reopenFailedDeliveries,
   updateEndpoint,
 } from "../db/webhooks";
-import type { Config, Env } from "../env";
+import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import { sealSecret } from "../lib/secret-box";
 import { storeEvent } from "./events";
-import { endpointView, enqueueDeliveries, urlPolicy } from "./webhook-delivery";
+import { endpointView, enqueueDeliveries, urlPolicy, type WebhookDeps } from "./webhook-delivery";
 import { newAsymmetricKeyPair, newSymmetricSecret } from "./webhook-signing";
 import { checkWebhookUrl } from "./webhook-url";
 
@@ -21,7 +21,6 @@ import { checkWebhookUrl } from "./webhook-url";
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 
 export type Signing = "hmac_sha256" | "ed25519";
-type Deps = { db: Db; env: Env; config: Config };
 
 function secretsKey(config: Config): string {
   if (!config.WEBHOOK_SECRETS_KEY) {
@@ -63,7 +62,7 @@ async function ownEndpoint(db: Db, partnerId: string, id: string): Promise<Endpo
 }
 
 export async function createEndpoint(
-  deps: Deps,
+  deps: WebhookDeps,
   partnerId: string,
   params: { url: string; events: string[]; description?: string | undefined; signing: Signing },
 ) {
@@ -108,7 +107,7 @@ export async function getEndpoint(db: Db, partnerId: string, id: string) {
 }
 
 export async function patchEndpoint(
-  deps: Deps,
+  deps: WebhookDeps,
   partnerId: string,
   id: string,
   params: { url?: string; events?: string[]; description?: string | null; status?: "enabled" | "disabled" },
@@ -135,7 +134,7 @@ export async function deleteEndpoint(db: Db, partnerId: string, id: string) {
 }
 
 /** A new secret, shown once; the previous one keeps signing for 24 h so receivers can switch over. */
-export async function rotateSecret(deps: Deps, partnerId: string, id: string) {
+export async function rotateSecret(deps: WebhookDeps, partnerId: string, id: string) {
   const key = secretsKey(deps.config);
   const current = await ownEndpoint(deps.db, partnerId, id);
   const made = await newSecret(current.signing, key, id);
@@ -151,7 +150,7 @@ export async function rotateSecret(deps: Deps, partnerId: string, id: string) {
 }
 
 /** Sends a `ping` event to this endpoint only; it is recorded like any other event. */
-export async function pingEndpoint(deps: Deps, partnerId: string, id: string) {
+export async function pingEndpoint(deps: WebhookDeps, partnerId: string, id: string) {
   const endpoint = await ownEndpoint(deps.db, partnerId, id);
   const event = {
     id: uuidv7(),
@@ -165,14 +164,14 @@ export async function pingEndpoint(deps: Deps, partnerId: string, id: string) {
   const deliveries = await ensureDeliveries(deps.db, [
     { id: uuidv7(), eventId: event.id, endpointId: endpoint.id, partnerId },
   ]);
-  await enqueueDeliveries(deps.env, deliveries);
+  await enqueueDeliveries(deps.deliveries, deliveries);
   return { id: event.id, object: "event" as const, type: event.type, created_at: event.createdAt };
 }
 
 /** Sends again every delivery to this endpoint that failed since `since`. */
-export async function recoverEndpoint(deps: Deps, partnerId: string, id: string, since: string) {
+export async function recoverEndpoint(deps: WebhookDeps, partnerId: string, id: string, since: string) {
   await ownEndpoint(deps.db, partnerId, id);
   const reopened = await reopenFailedDeliveries(deps.db, id, new Date(since).toISOString());
-  await enqueueDeliveries(deps.env, reopened);
+  await enqueueDeliveries(deps.deliveries, reopened);
   return { object: "recovery" as const, endpoint_id: id, since, deliveries: reopened.length };
 }

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isRedirectSignature, REDIRECT_KINDS, type RedirectKind } from "../../connectors/payments/sandbox";
 import { ApiError } from "../../errors";
 import type { AppEnv } from "../../types";
+import { paymentDeps } from "../v1/payments/deps";
 import { type Choice, FLOWS } from "./flows";
 import { alreadyPage, challengePage, notFoundPage, pageCsp, resultPage, unavailablePage } from "./html";
 import { applyCustomerChoice, customerPayment } from "./payment";
@@ -24,13 +25,13 @@ async function html(c: Context<AppEnv>, body: string, status: ContentfulStatusCo
  * payment is looked up, so a 404 never tells whether the payment exists.
  */
 async function signedPayment(c: Context<AppEnv>, kind: RedirectKind) {
-  const { config, db } = c.var.services;
+  const { config } = c.var.services;
   const id = c.req.param("id") ?? "";
   const sig = c.req.query("sig") ?? "";
   const key = config.WEBHOOK_SECRETS_KEY;
   if (!key || !sig || !(await isRedirectSignature(key, kind, id, sig))) return { refusal: notFound(c) };
   if (config.PRODUCTS_DISABLED.includes("payments")) return { refusal: html(c, unavailablePage(), 503) };
-  const found = await customerPayment({ env: c.env, db }, id);
+  const found = await customerPayment(paymentDeps(c), id);
   return found ? { found, sig } : { refusal: notFound(c) };
 }
 
@@ -51,8 +52,7 @@ function registerFlow(app: OpenAPIHono<AppEnv>, kind: RedirectKind) {
     const { refusal, found } = await signedPayment(c, kind);
     if (!found) return refusal;
     const { payment, partnerId, merchantName } = found;
-    const deps = { env: c.env, db: c.var.services.db };
-    const outcome = await applyCustomerChoice(deps, partnerId, payment.id, choice.operation);
+    const outcome = await applyCustomerChoice(paymentDeps(c), partnerId, payment.id, choice.operation);
     if (!outcome.ok) return html(c, alreadyPage(outcome.status, payment, merchantName), 409);
     c.var.log.info("sandbox customer page answered", {
       payment_id: payment.id,

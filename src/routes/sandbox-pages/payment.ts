@@ -1,14 +1,10 @@
 import type { Operation } from "../../../durable-objects/payment";
-import type { Db } from "../../db/client";
 import { findPaymentOwner } from "../../db/payments";
-import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 import { uuidv7 } from "../../lib/ids";
 import type { Payment } from "../../services/payment-model";
 import type { PaymentStatus } from "../../services/payment-state";
-import { getPayment, operatePayment } from "../../services/payments";
-
-type Deps = { env: Env; db: Db };
+import { getPayment, operatePayment, type PaymentDeps } from "../../services/payments";
 
 export interface CustomerPayment {
   payment: Payment;
@@ -17,7 +13,10 @@ export interface CustomerPayment {
 }
 
 /** The payment a signed customer page is about, with the merchant (partner) it pays. */
-export async function customerPayment(deps: Deps, paymentId: string): Promise<CustomerPayment | undefined> {
+export async function customerPayment(
+  deps: PaymentDeps,
+  paymentId: string,
+): Promise<CustomerPayment | undefined> {
   const owner = await findPaymentOwner(deps.db, paymentId);
   if (!owner) return undefined;
   const payment = await getPayment(deps, owner.partnerId, paymentId);
@@ -31,7 +30,7 @@ export type CustomerOutcome = { ok: true; payment: Payment } | { ok: false; stat
  * own request (a fresh key): pressing again after the payment moved on is refused.
  */
 export async function applyCustomerChoice(
-  deps: Deps,
+  deps: PaymentDeps,
   partnerId: string,
   paymentId: string,
   operation: Operation,

@@ -7,6 +7,7 @@ import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { optionalParams } from "../../optional-body";
 import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import { webhookDeps } from "../webhooks/deps";
 
 const DELIVERY_STATUSES = ["none", "pending", "failed", "succeeded"] as const;
 
@@ -142,7 +143,6 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
   );
   app.openapi(resend, async (c) => {
     const { endpoint_id } = optionalParams(c.req.valid("json"));
-    const deps = { db: c.var.services.db, env: c.env };
-    return ok(c, await resendEvent(deps, c.var.partner.id, c.req.valid("param").id, endpoint_id));
+    return ok(c, await resendEvent(webhookDeps(c), c.var.partner.id, c.req.valid("param").id, endpoint_id));
   });
 }

@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../envelope";
 import { verifyHolder } from "../../../services/kyc";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { kycDeps } from "./deps";
 import { KycVerificationSchema, VerifyHolderRequest } from "./schema";
 
 const route = v1Route(
@@ -27,13 +28,7 @@ const route = v1Route(
 export function registerVerifyHolder(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const deps = {
-      db: c.var.services.db,
-      queue: c.env.EVENTS_QUEUE,
-      config: c.var.services.config,
-      log: c.var.log,
-    };
-    const verification = await verifyHolder(deps, c.var.partner, c.var.idempotencyKey, params);
+    const verification = await verifyHolder(kycDeps(c), c.var.partner, c.var.idempotencyKey, params);
     c.var.log.info("kyc verification", { verification_id: verification.id, outcome: verification.outcome });
     return ok(c, verification);
   });

@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../envelope";
 import { getPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { paymentDeps } from "./deps";
 import { PaymentIdParam, PaymentSchema } from "./schema";
 
 const route = v1Route(
@@ -22,6 +23,6 @@ const route = v1Route(
 export function registerGetPayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getPayment({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+    return ok(c, await getPayment(paymentDeps(c), c.var.partner.id, id));
   });
 }

@@ -6,6 +6,7 @@ import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { optionalParams } from "../../optional-body";
 import { partialAmount } from "../money-schema";
+import { paymentDeps } from "./deps";
 import { PaymentIdParam, PaymentSchema } from "./schema";
 
 const ConfirmRequest = z
@@ -100,7 +101,7 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
             ? { op: "capture", ...(params.amount !== undefined ? { amount: params.amount } : {}) }
             : { op: "cancel" };
       const payment = await operatePayment(
-        { env: c.env, db: c.var.services.db },
+        paymentDeps(c),
         c.var.partner.id,
         id,
         operation,

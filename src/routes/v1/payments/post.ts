@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../envelope";
 import { createPayment } from "../../../services/payments";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { paymentDeps } from "./deps";
 import { CreatePaymentRequest, PaymentSchema } from "./schema";
 
 const route = v1Route(
@@ -23,12 +24,7 @@ const route = v1Route(
 export function registerCreatePayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const payment = await createPayment(
-      { env: c.env, config: c.var.services.config },
-      c.var.partner,
-      c.var.idempotencyKey,
-      params,
-    );
+    const payment = await createPayment(paymentDeps(c), c.var.partner, c.var.idempotencyKey, params);
     c.var.log.info("payment created", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });

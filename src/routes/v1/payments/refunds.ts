@@ -6,6 +6,7 @@ import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { optionalParams } from "../../optional-body";
 import { partialAmount } from "../money-schema";
+import { paymentDeps } from "./deps";
 import { PaymentIdParam } from "./schema";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
@@ -74,7 +75,7 @@ export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     // No amount (or no body at all): refund everything.
     const refund = await refundPayment(
-      { env: c.env, db: c.var.services.db },
+      paymentDeps(c),
       c.var.partner.id,
       id,
       c.var.idempotencyKey,
@@ -85,6 +86,6 @@ export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
   });
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getRefund({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+    return ok(c, await getRefund(paymentDeps(c), c.var.partner.id, id));
   });
 }

@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../envelope";
 import { getPayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { payoutDeps } from "./deps";
 import { PayoutIdParam, PayoutSchema } from "./schema";
 
 const route = v1Route(
@@ -22,6 +23,6 @@ const route = v1Route(
 export function registerGetPayout(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getPayout({ env: c.env, db: c.var.services.db }, c.var.partner.id, id));
+    return ok(c, await getPayout(payoutDeps(c), c.var.partner.id, id));
   });
 }

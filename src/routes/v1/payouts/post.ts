@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../envelope";
 import { createPayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { payoutDeps } from "./deps";
 import { CreatePayoutRequest, PayoutSchema } from "./schema";
 
 const route = v1Route(
@@ -23,12 +24,7 @@ const route = v1Route(
 export function registerCreatePayout(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const payout = await createPayout(
-      { env: c.env, config: c.var.services.config },
-      c.var.partner,
-      c.var.idempotencyKey,
-      params,
-    );
+    const payout = await createPayout(payoutDeps(c), c.var.partner, c.var.idempotencyKey, params);
     c.var.log.info("payout created", { payout_id: payout.id, status: payout.status });
     return ok(c, payout);
   });

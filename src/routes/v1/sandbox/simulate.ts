@@ -5,7 +5,9 @@ import { simulatePayout } from "../../../services/payouts";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { optionalParams } from "../../optional-body";
+import { paymentDeps } from "../payments/deps";
 import { PaymentIdParam, PaymentSchema } from "../payments/schema";
+import { payoutDeps } from "../payouts/deps";
 import { PayoutIdParam, PayoutSchema } from "../payouts/schema";
 
 const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404, code 31).";
@@ -70,9 +72,14 @@ export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(simulatePaymentRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { params } = c.req.valid("json");
-    const deps = { env: c.env, db: c.var.services.db };
     const operation = { op: "simulate", outcome: params.outcome } as const;
-    const payment = await operatePayment(deps, c.var.partner.id, id, operation, c.var.idempotencyKey);
+    const payment = await operatePayment(
+      paymentDeps(c),
+      c.var.partner.id,
+      id,
+      operation,
+      c.var.idempotencyKey,
+    );
     c.var.log.info("payment simulated", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });
@@ -81,7 +88,7 @@ export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     // No outcome given (or no body at all): the destination's own.
     const outcome = optionalParams(c.req.valid("json")).outcome ?? "natural";
-    const payout = await simulatePayout({ env: c.env, db: c.var.services.db }, c.var.partner.id, id, outcome);
+    const payout = await simulatePayout(payoutDeps(c), c.var.partner.id, id, outcome);
     c.var.log.info("payout simulated", { payout_id: payout.id, status: payout.status });
     return ok(c, payout);
   });

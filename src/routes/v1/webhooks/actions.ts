@@ -4,6 +4,7 @@ import { ok, okOnce, okResponse } from "../../../envelope";
 import { pingEndpoint, recoverEndpoint, rotateSecret } from "../../../services/webhook-endpoints";
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
+import { webhookDeps } from "./deps";
 import { EndpointIdParam, EndpointWithSecretSchema, RecoverRequest } from "./schema";
 
 const write = { product: null, scope: "webhooks:write" } as const;
@@ -60,19 +61,16 @@ const recover = v1Route(write, {
 
 export function registerEndpointActions(app: OpenAPIHono<AppEnv>) {
   app.openapi(rotate, async (c) => {
-    const { db, config } = c.var.services;
-    const rotated = await rotateSecret({ db, config, env: c.env }, c.var.partner.id, c.req.valid("param").id);
+    const rotated = await rotateSecret(webhookDeps(c), c.var.partner.id, c.req.valid("param").id);
     c.var.log.info("webhook secret rotated", { endpoint_id: rotated.id });
     return okOnce(c, rotated, { ...rotated, secret: null });
   });
   app.openapi(test, async (c) => {
-    const { db, config } = c.var.services;
-    return ok(c, await pingEndpoint({ db, config, env: c.env }, c.var.partner.id, c.req.valid("param").id));
+    return ok(c, await pingEndpoint(webhookDeps(c), c.var.partner.id, c.req.valid("param").id));
   });
   app.openapi(recover, async (c) => {
-    const { db, config } = c.var.services;
     const { params } = c.req.valid("json");
     const id = c.req.valid("param").id;
-    return ok(c, await recoverEndpoint({ db, config, env: c.env }, c.var.partner.id, id, params.since));
+    return ok(c, await recoverEndpoint(webhookDeps(c), c.var.partner.id, id, params.since));
   });
 }

@@ -11,6 +11,7 @@ import {
 import type { AppEnv } from "../../../types";
 import { v1Route } from "../../define";
 import { pageOptions, pageQuery, pageResponse } from "../../pagination";
+import { webhookDeps } from "./deps";
 import {
   CreateEndpointRequest,
   EndpointIdParam,
@@ -87,8 +88,7 @@ const remove = v1Route(write, {
 export function registerEndpointRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(create, async (c) => {
     const { params } = c.req.valid("json");
-    const { db, config } = c.var.services;
-    const made = await createEndpoint({ db, config, env: c.env }, c.var.partner.id, params);
+    const made = await createEndpoint(webhookDeps(c), c.var.partner.id, params);
     c.var.log.info("webhook endpoint created", { endpoint_id: made.id });
     // A replay shows the endpoint but not its secret: that is shown once.
     return okOnce(c, made, { ...made, secret: null });
@@ -100,14 +100,8 @@ export function registerEndpointRoutes(app: OpenAPIHono<AppEnv>) {
     ok(c, await getEndpoint(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
   );
   app.openapi(patch, async (c) => {
-    const { db, config } = c.var.services;
     const { params } = c.req.valid("json");
-    const updated = await patchEndpoint(
-      { db, config, env: c.env },
-      c.var.partner.id,
-      c.req.valid("param").id,
-      params,
-    );
+    const updated = await patchEndpoint(webhookDeps(c), c.var.partner.id, c.req.valid("param").id, params);
     c.var.log.info("webhook endpoint updated", { endpoint_id: updated.id });
     return ok(c, updated);
   });
