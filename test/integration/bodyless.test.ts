@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, call, tokenFor } from "../support/http";
 import { fund, provisionPartner } from "../support/partners";
-import { createEndpoint } from "../support/webhooks";
+import { createEndpoint, receiver, until } from "../support/webhooks";
 
 /**
  * Over real HTTP a POST without a body still has a (zero-length) body stream, unlike a
@@ -38,7 +38,8 @@ async function setup() {
 describe.each(Object.keys(EMPTY) as (keyof typeof EMPTY)[])("a POST with %s", (variant) => {
   it("rotates a webhook secret and sends a test event: the operations that take no body", async () => {
     const s = await setup();
-    const endpoint = await createEndpoint(s.token, { url: "https://hooks.example/portico" });
+    const hook = receiver();
+    const endpoint = await createEndpoint(s.token, { url: hook.url });
     const rotated = await bodyless(`/v1/webhook_endpoints/${endpoint.id}/rotate_secret`, s.token, variant);
     expect(rotated.res.status).toBe(200);
     expect(rotated.body.result?.secret).toMatch(/^whsec_/);
@@ -46,6 +47,8 @@ describe.each(Object.keys(EMPTY) as (keyof typeof EMPTY)[])("a POST with %s", (v
     const tested = await bodyless(`/v1/webhook_endpoints/${endpoint.id}/test`, s.token, variant);
     expect(tested.res.status).toBe(200);
     expect(tested.body.error).toBeNull();
+    // The test event really goes out, to the real receiver.
+    await until(async () => (await hook.received()).length > 0);
   });
 
   it("cancels an authorized payment: it is canceled, not left authorized", async () => {
@@ -128,12 +131,13 @@ describe.each(Object.keys(EMPTY) as (keyof typeof EMPTY)[])("a POST with %s", (v
 
   it("a PATCH with nothing to change is code 4, never a 500", async () => {
     const s = await setup();
-    const endpoint = await createEndpoint(s.token, { url: "https://hooks.example/portico" });
+    const hook = receiver();
+    const endpoint = await createEndpoint(s.token, { url: hook.url });
     const patched = await bodyless(`/v1/webhook_endpoints/${endpoint.id}`, s.token, variant, "PATCH");
     expect(patched.res.status).toBe(400);
     expect(patched.body.error).toMatchObject({ code: 4, field: "params" });
     const read = await call("GET", `/v1/webhook_endpoints/${endpoint.id}`, { token: s.token });
-    expect(read.body.result.url).toBe("https://hooks.example/portico");
+    expect(read.body.result.url).toBe(hook.url);
   });
 });
 
