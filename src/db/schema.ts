@@ -144,10 +144,17 @@ export const events = sqliteTable(
     /** The JSON payload `{ object }` as sent to webhooks (≤ 20 KB). */
     data: text("data").notNull(),
     createdAt: text("created_at").notNull(),
+    /**
+     * When the event was handed to the events queue; null while it waits in the outbox
+     * (src/services/event-outbox.ts), which the cron drainer sends.
+     */
+    enqueuedAt: text("enqueued_at"),
   },
   (t) => [
     index("events_partner").on(t.partnerId, t.id),
     index("events_partner_type").on(t.partnerId, t.type, t.id),
+    // Only the pending rows, oldest first: what the drainer reads.
+    index("events_pending").on(t.createdAt).where(sql`${t.enqueuedAt} IS NULL`),
   ],
 );
 

@@ -22,6 +22,7 @@ import {
   MAX_CONSENT_DAYS,
   nextConsentStatus,
 } from "./consent-model";
+import { sendPending } from "./event-outbox";
 import type { EventMessage, PorticoEvent } from "./events";
 import type { PartnerProfile } from "./partner-profile";
 
@@ -145,21 +146,13 @@ async function transition(
       ...(event ? { event } : {}),
     });
     if (changed) {
-      if (event) await enqueue(deps, event.id);
+      // Committed with its event: a failed send leaves it in the outbox for the drainer.
+      if (event) await sendPending(deps.db, deps.queue, [event.id], deps.log);
       return { ok: true, row: changed };
     }
     row = await ownConsent(deps.db, row.partnerId, row.id);
   }
   throw new Error(`consent ${row.id} kept changing under ${operation}`);
-}
-
-/** The event is stored with its transition; a failed enqueue leaves it in the event log to resend. */
-async function enqueue(deps: ConsentDeps, eventId: string) {
-  try {
-    await deps.queue.send({ eventId });
-  } catch {
-    deps.log.warn("consent event not enqueued", { event_id: eventId });
-  }
 }
 
 /** The consent as it stands now: one whose `expires_at` has passed becomes Expired here, once. */

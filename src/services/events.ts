@@ -1,5 +1,7 @@
 import type { Db } from "../db/client";
-import { events } from "../db/schema";
+import { insertEvent, recordEvent, sendEvent } from "./event-outbox";
+
+export { EventTooLarge, MAX_EVENT_BYTES } from "./event-outbox";
 
 /** Event types (docs/webhooks.md); product events join as their products do. */
 export const EVENT_TYPES = [
@@ -36,9 +38,6 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Webhook payloads stay thin (issue 4): the object snapshot, nothing more. */
-export const MAX_EVENT_BYTES = 20 * 1024;
-
 export interface PorticoEvent {
   /** Chosen by the producer (the outbox), so a re-drained event is the same event. */
   id: string;
@@ -54,42 +53,24 @@ export interface EventMessage {
   eventId: string;
 }
 
-export class EventTooLarge extends Error {
-  override name = "EventTooLarge";
-}
-
-/** Stores the event once (by id); answers whether this call stored it. */
+/** Recorded only, not for the fan-out (a `ping`, delivered by its caller); stored once by id. */
 export async function storeEvent(db: Db, event: PorticoEvent): Promise<{ stored: boolean }> {
-  const data = JSON.stringify({ object: event.object });
-  if (new TextEncoder().encode(data).byteLength > MAX_EVENT_BYTES) {
-    throw new EventTooLarge(`event ${event.type} payload exceeds ${MAX_EVENT_BYTES} bytes`);
-  }
-  const inserted = await db
-    .insert(events)
-    .values({
-      id: event.id,
-      partnerId: event.partnerId,
-      type: event.type,
-      livemode: event.livemode,
-      data,
-      createdAt: event.createdAt,
-    })
-    .onConflictDoNothing()
-    .returning({ id: events.id });
-  return { stored: inserted.length > 0 };
+  return recordEvent(db, event);
 }
 
 /**
- * Stores the event once (by id) and enqueues it for delivery. Safe to call again for the
- * same event, as an outbox drain retried after a crash will: the row is not duplicated,
- * and consumers are idempotent by event id.
+ * Puts the event in the outbox once (by id), sends it and marks it sent: the one path of
+ * src/services/event-outbox.ts, for producers whose state lives elsewhere (a Durable
+ * Object's outbox). Safe to call again for the same event, as an outbox drain retried
+ * after a crash will: the row is not duplicated, and consumers are idempotent by event
+ * id. A failed send throws (the caller retries) and leaves the row to the cron drainer.
  */
 export async function publishEvent(
   db: Db,
   queue: Queue<EventMessage>,
   event: PorticoEvent,
 ): Promise<{ stored: boolean }> {
-  const result = await storeEvent(db, event);
-  await queue.send({ eventId: event.id });
-  return result;
+  const inserted = await insertEvent(db, event);
+  await sendEvent(db, queue, event.id);
+  return { stored: inserted.length > 0 };
 }

@@ -7,13 +7,12 @@ import {
   findConversion,
   findConversionByKey,
   findQuote,
-  markConversionEventPublished,
   quoteIsUsed,
   releaseQuote,
 } from "../db/products/fx";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
-import { publishEvent } from "./events";
+import { sendPending } from "./event-outbox";
 import type { FxDeps } from "./fx";
 import { conversionView, type FxConversion } from "./fx-model";
 import { PLATFORM, postEntry, postGuardedEntry } from "./ledger";
@@ -22,6 +21,16 @@ import type { PartnerProfile } from "./partner-profile";
 /** Ledger entry kinds of a conversion: one entry per currency, each posted once. */
 export const FX_SELL_KIND = "fx_sell";
 export const FX_BUY_KIND = "fx_buy";
+
+/** `fx_conversion.completed`: its id fixed when the conversion was claimed. */
+const completedEvent = (row: FxConversionRow) => ({
+  id: row.eventId,
+  type: "fx_conversion.completed" as const,
+  partnerId: row.partnerId,
+  livemode: row.livemode,
+  createdAt: row.completedAt ?? row.createdAt,
+  object: { ...conversionView(row) },
+});
 
 /**
  * Moves the money of a claimed conversion, exactly once. The sell side leaves the partner's
@@ -66,19 +75,16 @@ async function settle(deps: FxDeps, claimed: FxConversionRow): Promise<FxConvers
         { owner: row.partnerId, code: "partner_available", direction: "credit", amount: row.buyAmount },
       ],
     });
-    row = await completeConversion(deps.db, row, new Date().toISOString());
+    const at = new Date().toISOString();
+    row = await completeConversion(
+      deps.db,
+      row,
+      at,
+      completedEvent({ ...row, status: "completed", completedAt: at }),
+    );
   }
-  if (row.eventPublishedAt === null && row.status === "completed") {
-    await publishEvent(deps.db, deps.queue, {
-      id: row.eventId,
-      type: "fx_conversion.completed",
-      partnerId: row.partnerId,
-      livemode: row.livemode,
-      createdAt: row.completedAt ?? row.createdAt,
-      object: { ...conversionView(row) },
-    });
-    await markConversionEventPublished(deps.db, row.id);
-  }
+  // Committed with the completion; sent now unless already sent, else by the outbox's drainer.
+  if (row.status === "completed") await sendPending(deps.db, deps.queue, [row.eventId]);
   return row;
 }
 

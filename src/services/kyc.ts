@@ -11,6 +11,7 @@ import type { Config } from "../env";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { Logger } from "../lib/logger";
+import { sendPending } from "./event-outbox";
 import type { EventMessage } from "./events";
 import { checksOf, type KycCheck, type KycOutcome, outcomeOf } from "./kyc-outcome";
 import type { PartnerProfile } from "./partner-profile";
@@ -99,14 +100,8 @@ export async function verifyHolder(
     object: { ...toVerification(row) },
   };
   const stored = await insertVerification(deps.db, row, event);
-  if (stored.created) {
-    try {
-      await deps.queue.send({ eventId: event.id });
-    } catch {
-      // Stored with the verification: it stays in the event log, to resend.
-      deps.log.warn("kyc event not enqueued", { event_id: event.id });
-    }
-  }
+  // Committed with the verification: a failed send leaves it in the outbox for the drainer.
+  if (stored.created) await sendPending(deps.db, deps.queue, [event.id], deps.log);
   return toVerification(stored.row);
 }
 

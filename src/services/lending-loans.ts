@@ -6,11 +6,10 @@ import {
   type LoanRow,
   loanPage,
   markDisbursed,
-  markLoanEventsPublished,
 } from "../db/products/lending";
 import { ApiError } from "../errors";
 import { uuidv7 } from "../lib/ids";
-import { publishEvent } from "./events";
+import { type OutboxEvent, sendPending } from "./event-outbox";
 import { PLATFORM, postEntry } from "./ledger";
 import { type LendingDeps, loadApplication } from "./lending";
 import { type ApplicationStatus, applicationStatus, type Loan, loanView } from "./lending-model";
@@ -21,6 +20,28 @@ export const DISBURSEMENT_KIND = "loan_disbursement";
 
 const refusal = (status: ApplicationStatus) =>
   new ApiError("invalid_state_transition", { operation: "accept", object: "loan_application", status });
+
+/** `loan.accepted` and `loan.disbursed` of a disbursed loan, their ids fixed when it was made. */
+function disbursementEvents(row: LoanRow): [OutboxEvent, OutboxEvent] {
+  const view = loanView(row);
+  const base = { partnerId: row.partnerId, livemode: row.livemode };
+  return [
+    {
+      ...base,
+      id: row.acceptedEventId,
+      type: "loan.accepted",
+      createdAt: row.createdAt,
+      object: { ...view, status: "accepted", disbursed_at: null },
+    },
+    {
+      ...base,
+      id: row.disbursedEventId,
+      type: "loan.disbursed",
+      createdAt: row.disbursedAt ?? row.updatedAt,
+      object: { ...view },
+    },
+  ];
+}
 
 /**
  * Pays the loan out, exactly once: the bank lends the principal (debit `loans_receivable`)
@@ -42,27 +63,17 @@ async function disburse(deps: LendingDeps, loan: LoanRow): Promise<LoanRow> {
         { owner: row.partnerId, code: "partner_available", direction: "credit", amount: row.amount },
       ],
     });
-    row = await markDisbursed(deps.db, row, new Date().toISOString());
+    const at = new Date().toISOString();
+    row = await markDisbursed(
+      deps.db,
+      row,
+      at,
+      disbursementEvents({ ...row, status: "disbursed", disbursedAt: at, updatedAt: at }),
+    );
   }
-  if (row.eventsPublishedAt === null) {
-    const view = loanView(row);
-    const base = { partnerId: row.partnerId, livemode: row.livemode };
-    await publishEvent(deps.db, deps.queue, {
-      ...base,
-      id: row.acceptedEventId,
-      type: "loan.accepted",
-      createdAt: row.createdAt,
-      object: { ...view, status: "accepted", disbursed_at: null },
-    });
-    await publishEvent(deps.db, deps.queue, {
-      ...base,
-      id: row.disbursedEventId,
-      type: "loan.disbursed",
-      createdAt: row.disbursedAt ?? row.updatedAt,
-      object: { ...view },
-    });
-    await markLoanEventsPublished(deps.db, row.id);
-  }
+  // Committed with the disbursement; sent now unless already sent, else by the outbox's drainer.
+  if (row.status === "disbursed")
+    await sendPending(deps.db, deps.queue, [row.acceptedEventId, row.disbursedEventId]);
   return row;
 }
 

@@ -5,13 +5,13 @@ import {
   findApplication,
   insertApplication,
   type LoanApplicationRow,
-  markApplicationEventPublished,
   recordScoring,
 } from "../db/products/lending";
 import { ApiError, ERRORS } from "../errors";
 import { uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
-import { type EventMessage, publishEvent } from "./events";
+import { type OutboxEvent, sendPending } from "./event-outbox";
+import type { EventMessage } from "./events";
 import {
   type ApplicationStatus,
   applicantOf,
@@ -49,6 +49,25 @@ const requestOf = (row: LoanApplicationRow): ScoringRequest => ({
 const isUpstreamFailure = (err: unknown): err is ApiError =>
   err instanceof ApiError && (FAILURE_ERRORS as readonly string[]).includes(err.reason);
 
+/** A decision (approved or declined), committed with its event, as the decision leaves the row. */
+function recordDecided(
+  db: Db,
+  row: LoanApplicationRow,
+  now: Date,
+  set: Partial<LoanApplicationRow> & { eventId: string; status: "approved" | "declined" },
+) {
+  const decided: LoanApplicationRow = { ...row, ...set, updatedAt: now.toISOString() };
+  const event: OutboxEvent = {
+    id: set.eventId,
+    type: set.status === "declined" ? "loan_application.declined" : "loan_application.approved",
+    partnerId: row.partnerId,
+    livemode: row.livemode,
+    createdAt: decided.decidedAt ?? decided.updatedAt,
+    object: applicationEventObject(decided, now),
+  };
+  return recordScoring(db, row, { ...set, updatedAt: decided.updatedAt }, event);
+}
+
 /** Records what the scoring system said, once: a decision is never overwritten. */
 function recordDecision(db: Db, row: LoanApplicationRow, decision: ScoringDecision) {
   const now = new Date();
@@ -56,7 +75,7 @@ function recordDecision(db: Db, row: LoanApplicationRow, decision: ScoringDecisi
   switch (decision.decision) {
     case "approved": {
       const offer = offerFrom(decision, row.amount, now);
-      return recordScoring(db, row, {
+      return recordDecided(db, row, now, {
         ...decided,
         status: "approved",
         offerAmount: offer.amount,
@@ -69,7 +88,7 @@ function recordDecision(db: Db, row: LoanApplicationRow, decision: ScoringDecisi
       });
     }
     case "declined":
-      return recordScoring(db, row, {
+      return recordDecided(db, row, now, {
         ...decided,
         status: "declined",
         declineCode: ERRORS[DECLINE_ERRORS[decision.reason]].code,
@@ -106,18 +125,12 @@ export async function refreshApplication(deps: LendingDeps, row: LoanApplication
   return recordDecision(deps.db, row, await deps.scoring.poll(requestOf(row), row.scoringReference));
 }
 
-/** Publishes the decision's event once (approved or declined); a repeat after a crash is harmless. */
+/**
+ * Sends the decision's event (approved or declined), committed with the decision, unless
+ * already sent; one that fails stays in the event outbox for its drainer.
+ */
 export async function publishDecision(deps: LendingDeps, row: LoanApplicationRow) {
-  if (row.eventId === null || row.eventPublishedAt !== null) return;
-  await publishEvent(deps.db, deps.queue, {
-    id: row.eventId,
-    type: row.declineCode !== null ? "loan_application.declined" : "loan_application.approved",
-    partnerId: row.partnerId,
-    livemode: row.livemode,
-    createdAt: row.decidedAt ?? row.updatedAt,
-    object: applicationEventObject(row, new Date()),
-  });
-  await markApplicationEventPublished(deps.db, row.id);
+  if (row.eventId !== null) await sendPending(deps.db, deps.queue, [row.eventId]);
 }
 
 function declineError(row: LoanApplicationRow): ApiError {

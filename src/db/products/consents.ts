@@ -1,16 +1,9 @@
 import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
-import {
-  integer,
-  type SQLiteColumn,
-  type SQLiteTable,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "../../services/consent-model";
+import { insertEventIfChanged } from "../../services/event-outbox";
 import type { PorticoEvent } from "../../services/events";
 import type { Db } from "../client";
-import { events } from "../schema";
 
 /**
  * Open banking consents (migration 0013). The bank's reference of the customer who
@@ -37,32 +30,6 @@ export const consents = sqliteTable(
 );
 
 export type ConsentRow = typeof consents.$inferSelect;
-
-/**
- * Stores `event` only when the statement just before it in the same batch changed a row
- * (`changes()` still counts that statement while this one runs): the change and its event
- * commit together, or neither does. `source` is the changed row, which must exist.
- */
-export function eventIfChanged(
-  db: Db,
-  event: PorticoEvent,
-  source: { table: SQLiteTable; idColumn: SQLiteColumn; id: string },
-) {
-  const value = <T>(v: T, as: string) => sql<T>`${v}`.as(as);
-  return db.insert(events).select(
-    db
-      .select({
-        id: value(event.id, "id"),
-        partnerId: value(event.partnerId, "partner_id"),
-        type: value(event.type, "type"),
-        livemode: value(event.livemode ? 1 : 0, "livemode"),
-        data: value(JSON.stringify({ object: event.object }), "data"),
-        createdAt: value(event.createdAt, "created_at"),
-      })
-      .from(source.table)
-      .where(and(eq(source.idColumn, source.id), sql`changes() = 1`)),
-  );
-}
 
 /** Inserts a consent; a second create under the same key gets the first one instead. */
 export async function insertConsent(db: Db, row: ConsentRow): Promise<ConsentRow> {
@@ -121,7 +88,7 @@ export interface ConsentChange {
   at: string;
   authorisedAt?: string;
   customerRef?: string;
-  /** Published with the change, in the same batch. */
+  /** Put in the event outbox with the change, in the same batch. */
   event?: PorticoEvent;
 }
 
@@ -142,6 +109,6 @@ export async function changeConsent(db: Db, change: ConsentChange): Promise<Cons
     .returning();
   if (!change.event) return (await update)[0];
   const source = { table: consents, idColumn: consents.id, id: change.id };
-  const [rows] = await db.batch([update, eventIfChanged(db, change.event, source)]);
+  const [rows] = await db.batch([update, insertEventIfChanged(db, change.event, source)]);
   return rows[0];
 }

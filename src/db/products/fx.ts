@@ -1,6 +1,7 @@
-import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Currency } from "../../lib/money";
+import { insertEventIfChanged, type OutboxEvent } from "../../services/event-outbox";
 import type { Db } from "../client";
 
 // --------------------------------------------------------------------------------- fx
@@ -48,6 +49,7 @@ export const fxConversions = sqliteTable(
     buyAmount: integer("buy_amount").notNull(),
     rate: text("rate").notNull(),
     eventId: text("event_id").notNull(),
+    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
     eventPublishedAt: text("event_published_at"),
     completedAt: text("completed_at"),
     createdAt: text("created_at").notNull(),
@@ -158,18 +160,17 @@ export function conversionPage(db: Db, partnerId: string, opts: { startingAfter?
     .limit(opts.limit + 1);
 }
 
-/** Marks the conversion completed (once) and answers it. */
-export async function completeConversion(db: Db, row: FxConversionRow, at: string) {
-  await db
-    .update(fxConversions)
-    .set({ status: "completed", completedAt: at })
-    .where(and(eq(fxConversions.id, row.id), eq(fxConversions.status, "pending")));
+/**
+ * Marks the conversion completed (once) with its event put in the event outbox in the same
+ * batch: both commit, or neither. Answers the conversion as it stands.
+ */
+export async function completeConversion(db: Db, row: FxConversionRow, at: string, event: OutboxEvent) {
+  await db.batch([
+    db
+      .update(fxConversions)
+      .set({ status: "completed", completedAt: at })
+      .where(and(eq(fxConversions.id, row.id), eq(fxConversions.status, "pending"))),
+    insertEventIfChanged(db, event, { table: fxConversions, idColumn: fxConversions.id, id: row.id }),
+  ]);
   return (await findConversion(db, row.partnerId, row.id)) ?? row;
-}
-
-export async function markConversionEventPublished(db: Db, id: string) {
-  await db
-    .update(fxConversions)
-    .set({ eventPublishedAt: new Date().toISOString() })
-    .where(and(eq(fxConversions.id, id), isNull(fxConversions.eventPublishedAt)));
 }

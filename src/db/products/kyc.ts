@@ -1,9 +1,9 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { insertEventIfChanged } from "../../services/event-outbox";
 import type { PorticoEvent } from "../../services/events";
 import type { KycCheck, KycOutcome } from "../../services/kyc-outcome";
 import type { Db } from "../client";
-import { eventIfChanged } from "./consents";
 
 /**
  * KYC verifications (migration 0014): the outcome of each check and nothing the partner
@@ -30,8 +30,8 @@ export const kycVerifications = sqliteTable(
 export type KycVerificationRow = typeof kycVerifications.$inferSelect;
 
 /**
- * Stores a verification with its event, both or neither; a second one under the same key
- * stores nothing and answers the first. `created` tells which happened.
+ * Stores a verification with its event (in the event outbox), both or neither; a second
+ * one under the same key stores nothing and answers the first. `created` tells which happened.
  */
 export async function insertVerification(
   db: Db,
@@ -40,7 +40,7 @@ export async function insertVerification(
 ): Promise<{ row: KycVerificationRow; created: boolean }> {
   const [inserted] = await db.batch([
     db.insert(kycVerifications).values(row).onConflictDoNothing().returning(),
-    eventIfChanged(db, event, { table: kycVerifications, idColumn: kycVerifications.id, id: row.id }),
+    insertEventIfChanged(db, event, { table: kycVerifications, idColumn: kycVerifications.id, id: row.id }),
   ]);
   const created = inserted[0];
   if (created) return { row: created, created: true };

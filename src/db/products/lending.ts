@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Currency } from "../../lib/money";
+import { insertEventIfChanged, type OutboxEvent } from "../../services/event-outbox";
 import type { Db } from "../client";
 
 // ---------------------------------------------------------------------------- lending
@@ -42,6 +43,7 @@ export const loanApplications = sqliteTable(
     decidedAt: text("decided_at"),
     /** The decision's event (approved or declined), chosen with the decision, published once. */
     eventId: text("event_id"),
+    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
     eventPublishedAt: text("event_published_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -71,6 +73,7 @@ export const loans = sqliteTable(
     totalRepayable: integer("total_repayable").notNull(),
     acceptedEventId: text("accepted_event_id").notNull(),
     disbursedEventId: text("disbursed_event_id").notNull(),
+    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
     eventsPublishedAt: text("events_published_at"),
     disbursedAt: text("disbursed_at"),
     createdAt: text("created_at").notNull(),
@@ -111,25 +114,26 @@ export async function findApplication(db: Db, partnerId: string, id: string) {
 
 /**
  * Writes a scoring outcome only while the application still awaits one, so two readers
- * polling at once record one decision. Answers the row as it now stands.
+ * polling at once record one decision; a decision's `event` goes into the event outbox in
+ * the same batch, only if this call recorded it. Answers the row as it now stands.
  */
 export async function recordScoring(
   db: Db,
   row: LoanApplicationRow,
   set: Partial<typeof loanApplications.$inferInsert>,
+  event?: OutboxEvent,
 ) {
-  await db
+  const update = db
     .update(loanApplications)
-    .set({ ...set, updatedAt: new Date().toISOString() })
+    .set({ ...set, updatedAt: set.updatedAt ?? new Date().toISOString() })
     .where(and(eq(loanApplications.id, row.id), inArray(loanApplications.status, ["in_progress", "failed"])));
+  if (event) {
+    const source = { table: loanApplications, idColumn: loanApplications.id, id: row.id };
+    await db.batch([update, insertEventIfChanged(db, event, source)]);
+  } else {
+    await update;
+  }
   return (await findApplication(db, row.partnerId, row.id)) ?? row;
-}
-
-export async function markApplicationEventPublished(db: Db, id: string) {
-  await db
-    .update(loanApplications)
-    .set({ eventPublishedAt: new Date().toISOString() })
-    .where(and(eq(loanApplications.id, id), isNull(loanApplications.eventPublishedAt)));
 }
 
 /**
@@ -229,18 +233,20 @@ export async function findLoan(db: Db, partnerId: string, id: string) {
   return row;
 }
 
-/** Marks the loan disbursed (once: a second call changes nothing) and answers it. */
-export async function markDisbursed(db: Db, loan: LoanRow, at: string) {
-  await db
-    .update(loans)
-    .set({ status: "disbursed", disbursedAt: at, updatedAt: at })
-    .where(and(eq(loans.id, loan.id), eq(loans.status, "accepted")));
+/**
+ * Marks the loan disbursed (once: a second call changes nothing) with `loan.accepted` and
+ * `loan.disbursed` put in the event outbox in the same batch, and answers it.
+ */
+export async function markDisbursed(db: Db, loan: LoanRow, at: string, events: [OutboxEvent, OutboxEvent]) {
+  const source = { table: loans, idColumn: loans.id, id: loan.id };
+  // Each event statement runs only if the one before it changed a row: all three or none.
+  await db.batch([
+    db
+      .update(loans)
+      .set({ status: "disbursed", disbursedAt: at, updatedAt: at })
+      .where(and(eq(loans.id, loan.id), eq(loans.status, "accepted"))),
+    insertEventIfChanged(db, events[0], source),
+    insertEventIfChanged(db, events[1], source),
+  ]);
   return (await findLoan(db, loan.partnerId, loan.id)) ?? loan;
-}
-
-export async function markLoanEventsPublished(db: Db, id: string) {
-  await db
-    .update(loans)
-    .set({ eventsPublishedAt: new Date().toISOString() })
-    .where(and(eq(loans.id, id), isNull(loans.eventsPublishedAt)));
 }
