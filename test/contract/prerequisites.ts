@@ -1,5 +1,6 @@
 import { luhnValid } from "../../src/connectors/cards/pan";
 import { SANDBOX_SMS_CODE } from "../../src/connectors/cards/sandbox";
+import { LOAN_ASK } from "../support/applicants";
 import { call } from "../support/http";
 import type { TestPartner } from "../support/partners";
 import { receiver } from "../support/webhooks";
@@ -47,17 +48,7 @@ export const PHYSICAL_CARD = {
   applicant: { ...CARD_APPLICANT, address: "Samarkand, Registan 5" },
 };
 export const ATTACH_PHONE = "+998901112233";
-export const LOAN_ASK = {
-  applicant: {
-    full_name: "Aziza Karimova",
-    document_number: "31234567890123",
-    phone_number: "+998901234567",
-    birth_date: "1990-05-17",
-  },
-  amount: 5_000_000,
-  currency: "UZS",
-  term_months: 12,
-};
+export { LOAN_ASK };
 export const KYC_HOLDER = {
   account_number: "20208000900100000001",
   full_name: "Aziz Karimov",

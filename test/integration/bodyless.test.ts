@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { CARD_APPLICANT } from "../support/applicants";
 import { BASE, call, tokenFor } from "../support/http";
 import { fund, provisionPartner } from "../support/partners";
 import { createEndpoint, receiver, until } from "../support/webhooks";
@@ -99,13 +100,7 @@ describe.each(Object.keys(EMPTY) as (keyof typeof EMPTY)[])("a POST with %s", (v
         params: {
           type: "physical",
           currency: "UZS",
-          applicant: {
-            full_name: "Alisher Karimov",
-            phone_number: "+998901234567",
-            birth_date: "1990-05-17",
-            document_number: "AB1234567",
-            address: "Tashkent, Amir Temur 1",
-          },
+          applicant: { ...CARD_APPLICANT, address: "Tashkent, Amir Temur 1" },
         },
       },
     });

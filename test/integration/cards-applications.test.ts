@@ -3,15 +3,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { SANDBOX_ISSUER_BINS, SANDBOX_PHYSICAL_ISSUE_SECONDS } from "../../src/connectors/cards/sandbox";
 import type { Env } from "../../src/env";
+import { CARD_APPLICANT } from "../support/applicants";
 import { call, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 
-const applicant = {
-  full_name: "Alisher Karimov",
-  phone_number: "+998901234567",
-  birth_date: "1990-05-17",
-  document_number: "AB1234567",
-};
+const applicant = CARD_APPLICANT;
 const virtual = { type: "virtual", currency: "UZS", applicant };
 const physical = {
   type: "physical",

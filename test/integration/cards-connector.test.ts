@@ -8,6 +8,7 @@ import type { CardOrder } from "../../src/connectors/cards/types";
 import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
 import { loadConfig } from "../../src/env";
 import { ApiError } from "../../src/errors";
+import { CARD_APPLICANT } from "../support/applicants";
 import { fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 import { refusal } from "../support/upstream";
@@ -20,13 +21,7 @@ const order: CardOrder = {
   applicationId: "01900000-0000-7000-8000-000000000001",
   type: "virtual",
   currency: "UZS",
-  applicant: {
-    full_name: "Alisher Karimov",
-    phone_number: "+998901234567",
-    birth_date: "1990-05-17",
-    document_number: "AB1234567",
-    address: null,
-  },
+  applicant: { ...CARD_APPLICANT, address: null },
 };
 const wireCard = {
   card_id: "bank-card-77",

@@ -15,6 +15,7 @@ import { verifyHolder } from "../../src/services/kyc";
 import { applyForLoan } from "../../src/services/lending";
 import { acceptApplication } from "../../src/services/lending-loans";
 import { loadProfile } from "../../src/services/partner-profile";
+import { LOAN_ASK } from "../support/applicants";
 import { call, tokenFor } from "../support/http";
 import { db, fund, provisionPartner } from "../support/partners";
 import { createEndpoint, receiver, until } from "../support/webhooks";
@@ -247,17 +248,7 @@ describe("the event outbox: fx conversions", () => {
   });
 });
 
-const ask = {
-  applicant: {
-    full_name: "Aziza Karimova",
-    document_number: "31234567890123",
-    phone_number: "+998901234567",
-    birth_date: "1990-05-17",
-  },
-  amount: 5_000_000,
-  currency: "UZS" as const,
-  term_months: 12,
-};
+const ask = LOAN_ASK;
 
 async function lender(partnerId: string) {
   const profile = await loadProfile(db, partnerId);

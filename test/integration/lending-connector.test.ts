@@ -3,6 +3,7 @@ import { createApp } from "../../src/app";
 import { HttpScoring } from "../../src/connectors/lending/http";
 import type { ScoringRequest } from "../../src/connectors/lending/types";
 import { CircuitBreaker } from "../../src/connectors/upstream";
+import { LOAN_APPLICANT } from "../support/applicants";
 import { fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner } from "../support/partners";
 import { refusal, testUpstream } from "../support/upstream";
@@ -13,12 +14,7 @@ import { receiver } from "../support/webhooks";
 const request: ScoringRequest = {
   applicationId: "01a20000-0000-7000-8000-000000000001",
   submittedAt: "2026-03-01T10:00:00.000Z",
-  applicant: {
-    full_name: "Aziza Karimova",
-    document_number: "31234567890123",
-    phone_number: "+998901234567",
-    birth_date: "1990-05-17",
-  },
+  applicant: LOAN_APPLICANT,
   amount: 5_000_000,
   currency: "UZS",
   termMonths: 12,

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SANDBOX_SCORING_DOCUMENTS as docs } from "../../src/connectors/lending/sandbox";
 import { LOAN_OFFER_TTL_SECONDS } from "../../src/services/lending-offer";
+import { LOAN_APPLICANT, LOAN_ASK } from "../support/applicants";
 import { call, tokenFor } from "../support/http";
 import { expectQueryRefusals, expectSwitchedOff, idsOf, pagesOf } from "../support/lists";
 import { provisionPartner } from "../support/partners";
@@ -10,13 +11,8 @@ import { securitySuite } from "../support/security-suite";
 securitySuite({ method: "GET", path: "/v1/loans/applications", product: "lending", scope: "lending:read" });
 securitySuite({ method: "GET", path: "/v1/loans", product: "lending", scope: "lending:read" });
 
-const applicant = {
-  full_name: "Aziza Karimova",
-  document_number: "31234567890123",
-  phone_number: "+998901234567",
-  birth_date: "1990-05-17",
-};
-const ask = { applicant, amount: 5_000_000, currency: "UZS", term_months: 12 };
+const applicant = LOAN_APPLICANT;
+const ask = LOAN_ASK;
 const withDocument = (document_number: string) => ({ ...ask, applicant: { ...applicant, document_number } });
 const ALL_PERSONAL = ["name", "phone", "documents", "birth_date"] as const;
 

@@ -3,18 +3,14 @@ import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
 import { PRODUCTS } from "../../src/services/catalog";
+import { LOAN_APPLICANT, LOAN_ASK } from "../support/applicants";
 import { type Call, call, fetchWithEnv, tokenFor } from "../support/http";
 import { provisionPartner, suspendPartner, type TestPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";
 import { forgeToken, retiredKey } from "../support/tokens";
 
-const applicant = {
-  full_name: "Aziza Karimova",
-  document_number: "31234567890123",
-  phone_number: "+998901234567",
-  birth_date: "1990-05-17",
-};
-const ask = { applicant, amount: 5_000_000, currency: "UZS", term_months: 12 };
+const applicant = LOAN_APPLICANT;
+const ask = LOAN_ASK;
 
 const applyAs = (token: string, params: unknown = ask) =>
   call("POST", "/v1/loans/applications", { token, json: { params } });

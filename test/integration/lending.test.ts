@@ -8,16 +8,12 @@ import { ledgerImbalance } from "../../src/db/ledger";
 import { acceptOffer, insertApplication } from "../../src/db/products/lending";
 import { uuidv7 } from "../../src/lib/ids";
 import { LOAN_OFFER_TTL_SECONDS, monthlyPayment } from "../../src/services/lending-offer";
+import { LOAN_APPLICANT, LOAN_ASK } from "../support/applicants";
 import { call, tokenFor } from "../support/http";
 import { db, provisionPartner } from "../support/partners";
 
-const applicant = {
-  full_name: "Aziza Karimova",
-  document_number: "31234567890123",
-  phone_number: "+998901234567",
-  birth_date: "1990-05-17",
-};
-const ask = { applicant, amount: 5_000_000, currency: "UZS", term_months: 12 };
+const applicant = LOAN_APPLICANT;
+const ask = LOAN_ASK;
 const withDocument = (document_number: string) => ({ ...ask, applicant: { ...applicant, document_number } });
 
 async function setup() {
