@@ -30,3 +30,10 @@ export const isUuid = (value: string) => UUID.test(value);
 /** Caller-supplied request ids are kept when they are short and printable. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export const isWellFormedRequestId = (value: string) => REQUEST_ID.test(value);
+
+/**
+ * An Idempotency-Key's scope: environment, partner and key. The key's own record and the objects a
+ * keyed request creates are all named from it, so duplicates of one request meet in one place.
+ */
+export const idempotencyScope = (environment: string, partnerId: string, key: string) =>
+  `${environment}:${partnerId}:${key}`;

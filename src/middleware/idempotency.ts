@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError, type ErrorName } from "../errors";
 import { derivedHmacKey } from "../lib/derived-key";
-import { toHex } from "../lib/ids";
+import { idempotencyScope, toHex } from "../lib/ids";
 import type { AppEnv } from "../types";
 
 // 1–255 printable ASCII characters (docs/idempotency.md).
@@ -54,9 +54,8 @@ export async function fingerprint(
   return toHex(new Uint8Array(digest));
 }
 
-/** The name of the object that keeps an Idempotency-Key: its scope, environment + partner + key. */
-export const idempotencyObjectName = (environment: string, partnerId: string, key: string) =>
-  `${environment}:${partnerId}:${key}`;
+/** The name of the object that keeps an Idempotency-Key: its scope. */
+export const idempotencyObjectName = idempotencyScope;
 
 /**
  * Every POST under /v1 carries an Idempotency-Key, scoped to environment + partner + key

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "../db/payments";
 import type { Config } from "../env";
 import { ApiError } from "../errors";
-import { uuidv7 } from "../lib/ids";
+import { idempotencyScope, uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
 import type { PartnerProfile } from "./partner-profile";
 import type { Payment, Refund } from "./payment-model";
@@ -21,7 +21,7 @@ export interface CreatePaymentParams {
  * scope (environment, partner, key), so that duplicates of the request meet there.
  */
 export const paymentObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
-  `payment:${environment}:${partnerId}:${idempotencyKey}`;
+  `payment:${idempotencyScope(environment, partnerId, idempotencyKey)}`;
 
 /** What the payment services need: the D1 projection, the configuration and the payments' objects. */
 export interface PaymentDeps {

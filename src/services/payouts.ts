@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { findPayoutObject, payoutSnapshots } from "../db/payouts";
 import type { Config } from "../env";
 import { ApiError } from "../errors";
-import { uuidv7 } from "../lib/ids";
+import { idempotencyScope, uuidv7 } from "../lib/ids";
 import type { Currency } from "../lib/money";
 import type { PartnerProfile } from "./partner-profile";
 import type { Payout } from "./payout-model";
@@ -20,7 +20,7 @@ export interface CreatePayoutParams {
  * scope (environment, partner, key), so that duplicates of the request meet there.
  */
 export const payoutObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
-  `payout:${environment}:${partnerId}:${idempotencyKey}`;
+  `payout:${idempotencyScope(environment, partnerId, idempotencyKey)}`;
 
 /** What the payout services need: the D1 projection, the configuration and the payouts' objects. */
 export interface PayoutDeps {
