@@ -4,7 +4,7 @@ import { ConfigError } from "./env";
 import { renderError } from "./envelope";
 import { ApiError, type ErrorName } from "./errors";
 import { createLogger, type Logger } from "./lib/logger";
-import { MAX_BODY_BYTES } from "./middleware/json-body";
+import { MAX_BODY_BYTES, mediaTypeOf } from "./middleware/json-body";
 import { OAuthError } from "./services/oauth";
 import type { AppEnv } from "./types";
 
@@ -45,10 +45,9 @@ const HTTP_EXCEPTION_REASONS: Partial<Record<number, ErrorName>> = {
 function fromHttpException(err: HTTPException, c: Context<AppEnv>, log: Logger): ApiError {
   const reason = HTTP_EXCEPTION_REASONS[err.status] ?? (err.status >= 500 ? "unknown" : "bad_request");
   if (err.status >= 500) log.error("HTTPException", { status: err.status, message: err.message });
-  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim();
   return new ApiError(reason, {
     limit: MAX_BODY_BYTES,
-    content_type: mediaType || "(none)",
+    content_type: mediaTypeOf(c.req.header("Content-Type")) || "(none)",
     method: c.req.method,
     path: c.req.path,
     allowed: "",

@@ -5,6 +5,10 @@ import { isUuid } from "../lib/ids";
 import type { AppEnv } from "../types";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The media type of a Content-Type header, without its parameters; "" when there is none. */
+export const mediaTypeOf = (contentType: string | null | undefined): string =>
+  (contentType ?? "").split(";")[0]?.trim() ?? "";
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /** Reads at most `limit` bytes of the body; undefined when it is longer. */
@@ -47,7 +51,7 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
     if (declared > limit) throw new ApiError("payload_too_large", { limit });
     const text = await readBounded(c.req.raw.body, limit);
     if (text === undefined) throw new ApiError("payload_too_large", { limit });
-    const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim() ?? "";
+    const mediaType = mediaTypeOf(c.req.header("Content-Type"));
     if (text.length === 0) {
       // No body is the operation with no parameters, whatever type a client's library stamped on
       // it (fetch sends "" as text/plain, curl -d '' as a form). The request goes on as one without

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TestProject } from "vitest/node";
+import { freePort, listen } from "./ports";
 import { connect } from "./resp";
 import { startUpstashBridge } from "./upstash-bridge";
 import { startWebhookReceiver } from "./webhook-receiver";
@@ -14,24 +15,6 @@ interface RedisTarget {
   host: string;
   port: number;
   stop(): Promise<void>;
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      if (address === null || typeof address === "string") return reject(new Error("no TCP address"));
-      resolve(address.port);
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForPing(host: string, port: number, child?: ChildProcess): Promise<void> {

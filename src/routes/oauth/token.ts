@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { readBounded } from "../../middleware/json-body";
+import { mediaTypeOf, readBounded } from "../../middleware/json-body";
 import { exchangeToken, OAuthError } from "../../services/oauth";
 import type { AppEnv } from "../../types";
 
@@ -44,7 +44,7 @@ const OAuthErrorSchema = z
 async function readParams(req: Request): Promise<Record<string, string | undefined>> {
   const text = await readBounded(req.body, MAX_TOKEN_BODY);
   if (text === undefined) throw new OAuthError("invalid_request", "The request body is too large", 413);
-  const type = (req.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  const type = mediaTypeOf(req.headers.get("Content-Type")).toLowerCase();
   if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
   if (type === "application/json") {
     let body: unknown;

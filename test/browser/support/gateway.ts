@@ -2,7 +2,6 @@
 // free port, with its own throwaway state, seeded like `npm run dev` but needing no .dev.vars.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -10,22 +9,11 @@ import { unstable_splitSqlQuery, unstable_startWorker } from "wrangler";
 import { demoPartner } from "../../../scripts/lib/demo";
 import { newSigningKey } from "../../../scripts/lib/dev-vars";
 import { partnerSql } from "../../../scripts/lib/sql";
+import { freePort } from "../../node/ports";
 
 export interface Gateway {
   url: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no TCP port"))));
-    });
-  });
 }
 
 const text = (value: string) => ({ type: "plain_text", value });
