@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../src/env";
+import type { Env } from "../src/platform/env";
 
 /** What one idempotency key remembers. */
 interface KeyRecord {

@@ -1,9 +1,9 @@
-import { createDb } from "../src/db/client";
-import type { Env } from "../src/env";
-import { uuidv7 } from "../src/lib/ids";
-import { createLogger } from "../src/lib/logger";
-import { type EventType, type PorticoEvent, publishEvent } from "../src/services/events";
-import { type EntryInput, postEntry } from "../src/services/ledger";
+import { type EntryInput, postEntry } from "../src/modules/ledger/ledger";
+import { createDb } from "../src/platform/db/client";
+import type { Env } from "../src/platform/env";
+import { type EventType, type PorticoEvent, publishEvent } from "../src/platform/events/events";
+import { uuidv7 } from "../src/platform/lib/ids";
+import { createLogger } from "../src/platform/lib/logger";
 
 export type OutboxItem = { kind: "ledger"; entry: EntryInput } | { kind: "event"; event: PorticoEvent };
 

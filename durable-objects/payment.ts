@@ -1,9 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { paymentProviderFor } from "../src/connectors/payments";
-import { declineOf } from "../src/connectors/payments/sandbox";
-import { createDb } from "../src/db/client";
-import { insertRefundIndex, upsertPaymentIndex } from "../src/db/payments";
-import { type Env, loadConfig } from "../src/env";
+import { paymentProviderFor } from "../src/modules/payments/connector";
+import { declineOf } from "../src/modules/payments/connector/sandbox";
 import {
   type CreatePaymentInput,
   captureEntry,
@@ -12,8 +9,11 @@ import {
   paymentFrom,
   type Refund,
   refundEntry,
-} from "../src/services/payment-model";
-import { isAllowed, type PaymentStatus } from "../src/services/payment-state";
+} from "../src/modules/payments/model";
+import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
+import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
+import { createDb } from "../src/platform/db/client";
+import { type Env, loadConfig } from "../src/platform/env";
 import { eventOf, Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";
 

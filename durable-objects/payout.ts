@@ -1,11 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { payoutProviderFor } from "../src/connectors/payouts";
-import { payoutFailureOf } from "../src/connectors/payouts/sandbox";
-import type { Settlement } from "../src/connectors/payouts/types";
-import { createDb } from "../src/db/client";
-import { upsertPayoutIndex } from "../src/db/payouts";
-import { type Env, loadConfig } from "../src/env";
-import { postGuardedEntry } from "../src/services/ledger";
+import { postGuardedEntry } from "../src/modules/ledger/ledger";
+import { payoutProviderFor } from "../src/modules/payouts/connector";
+import { payoutFailureOf } from "../src/modules/payouts/connector/sandbox";
+import type { Settlement } from "../src/modules/payouts/connector/types";
 import {
   type CreatePayoutInput,
   holdEntry,
@@ -15,7 +12,10 @@ import {
   paidEntry,
   payoutEventOf,
   reversalEntry,
-} from "../src/services/payout-model";
+} from "../src/modules/payouts/model";
+import { upsertPayoutIndex } from "../src/modules/payouts/storage";
+import { createDb } from "../src/platform/db/client";
+import { type Env, loadConfig } from "../src/platform/env";
 import { eventOf, Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";
 

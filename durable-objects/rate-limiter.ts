@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../src/env";
-import { quotaRefusal, SlidingWindow } from "../src/ratelimit/sliding-window";
-import type { Grant, LimitPolicy } from "../src/ratelimit/types";
+import type { Env } from "../src/platform/env";
+import { quotaRefusal, SlidingWindow } from "../src/platform/ratelimit/sliding-window";
+import type { Grant, LimitPolicy } from "../src/platform/ratelimit/types";
 
 /**
  * The embedded rate limiter: one object per partner and environment, so every key of a

@@ -2,8 +2,8 @@
 // the same code in Node, for the tools that read it offline (Spectral, openapi-typescript). It imports
 // the Worker's code, so it is type-checked with the Worker (tsconfig.json), and only writes to stdout.
 import { createApp } from "../src/app";
-import { componentNameClashes } from "../src/routes/docs/component-names";
-import { buildOpenApi } from "../src/routes/docs/openapi";
+import { componentNameClashes } from "../src/modules/docs/component-names";
+import { buildOpenApi } from "../src/modules/docs/openapi";
 
 const app = createApp();
 const clashes = componentNameClashes(app);

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PRODUCTS, type Product } from "../src/services/catalog";
-import { buildPartner } from "../src/services/provisioning";
+import { buildPartner } from "../src/modules/partners/provisioning";
+import { PRODUCTS, type Product } from "../src/platform/catalog";
 import { partnerSql } from "./lib/sql";
 import { applyMigrations, type D1Target, executeSql, querySql } from "./lib/wrangler";
 

@@ -1,22 +1,22 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { validationError } from "./envelope";
-import { handleError } from "./error-handler";
-import { ApiError } from "./errors";
-import { authenticate } from "./middleware/authenticate";
-import { requestContext } from "./middleware/context";
-import { idempotency } from "./middleware/idempotency";
-import { jsonBody } from "./middleware/json-body";
-import { minimiseResponses } from "./middleware/minimise";
-import { rateLimit } from "./middleware/rate-limit";
-import { routeGuard } from "./middleware/route-guard";
-import { registerOpenApiRoute } from "./routes/docs/openapi";
-import { registerDocsRoute } from "./routes/docs/page";
-import { registerTokenRoute } from "./routes/oauth/token";
-import { registerSandboxPages } from "./routes/sandbox-pages";
-import { registerStatusRoute } from "./routes/status";
-import { registerV1Routes } from "./routes/v1";
-import { registerWellKnownRoutes } from "./routes/well-known";
-import type { AppEnv } from "./types";
+import { registerV1Routes } from "./modules";
+import { registerOpenApiRoute } from "./modules/docs/openapi";
+import { registerDocsRoute } from "./modules/docs/page";
+import { authenticate } from "./modules/partners/authenticate";
+import { registerTokenRoute } from "./modules/partners/routes/token";
+import { registerWellKnownRoutes } from "./modules/partners/routes/well-known";
+import { registerSandboxPages } from "./modules/payments/sandbox-pages";
+import { registerStatusRoute } from "./modules/status";
+import { validationError } from "./platform/envelope";
+import { handleError } from "./platform/error-handler";
+import { ApiError } from "./platform/errors";
+import { requestContext } from "./platform/middleware/context";
+import { idempotency } from "./platform/middleware/idempotency";
+import { jsonBody } from "./platform/middleware/json-body";
+import { minimiseResponses } from "./platform/middleware/minimise";
+import { rateLimit } from "./platform/middleware/rate-limit";
+import { routeGuard } from "./platform/middleware/route-guard";
+import type { AppEnv } from "./platform/types";
 
 /**
  * The request path: context (request id, logger, services) → for /v1: authentication →

@@ -1,9 +1,9 @@
 import { createApp } from "./app";
-import { createDb } from "./db/client";
-import { type Env, loadConfig } from "./env";
-import { createLogger } from "./lib/logger";
+import { createDb } from "./platform/db/client";
+import { type Env, loadConfig } from "./platform/env";
+import { drainOutbox } from "./platform/events/outbox";
+import { createLogger } from "./platform/lib/logger";
 import { handleQueue } from "./queues";
-import { drainOutbox } from "./services/event-outbox";
 
 export { IdempotencyKey } from "../durable-objects/idempotency";
 export { PaymentObject } from "../durable-objects/payment";

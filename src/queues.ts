@@ -1,14 +1,14 @@
-import { createDb } from "./db/client";
-import { type Env, loadConfig } from "./env";
-import { createLogger } from "./lib/logger";
-import type { EventMessage } from "./services/events";
 import {
   type DeliveryDeps,
   type DeliveryMessage,
   deliver,
   fanOut,
   recordDeadLetter,
-} from "./services/webhook-delivery";
+} from "./modules/webhooks/delivery";
+import { createDb } from "./platform/db/client";
+import { type Env, loadConfig } from "./platform/env";
+import type { EventMessage } from "./platform/events/events";
+import { createLogger } from "./platform/lib/logger";
 
 /** Where a message goes that a consumer failed on (D1 down…): the queue's own backoff. */
 const CONSUMER_ERROR_DELAY_SECONDS = 10;

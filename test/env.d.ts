@@ -1,5 +1,5 @@
 import type { D1Migration } from "@cloudflare/vitest-plugin";
-import type { Env as PorticoEnv } from "../src/env";
+import type { Env as PorticoEnv } from "../src/platform/env";
 
 // `env` from "cloudflare:test" is typed as Cloudflare.Env: the Worker's bindings plus test-only ones.
 declare global {

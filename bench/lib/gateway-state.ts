@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { newSigningKey } from "../../scripts/lib/dev-vars";
 import { partnerSql } from "../../scripts/lib/sql";
 import { applyMigrations, type D1Target, executeSql } from "../../scripts/lib/wrangler";
-import { PRODUCTS } from "../../src/services/catalog";
-import { buildPartner, type ProvisionedPartner } from "../../src/services/provisioning";
+import { buildPartner, type ProvisionedPartner } from "../../src/modules/partners/provisioning";
+import { PRODUCTS } from "../../src/platform/catalog";
 
 export const BENCH_RATE_LIMIT_PER_SECOND = 1_000_000;
 /** Seconds between the bench's webhook delivery attempts (the default schedule spans hours): 5 attempts in 15 s. */

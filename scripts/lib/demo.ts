@@ -1,5 +1,5 @@
-import { PRODUCTS } from "../../src/services/catalog";
-import { buildPartner, type ProvisionedPartner } from "../../src/services/provisioning";
+import { buildPartner, type ProvisionedPartner } from "../../src/modules/partners/provisioning";
+import { PRODUCTS } from "../../src/platform/catalog";
 
 export const DEMO_PARTNER_ID = "01900000-0000-7000-8000-00000000de70";
 

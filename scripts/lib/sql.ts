@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
-import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../src/db/schema";
-import type { ProvisionedPartner } from "../../src/services/provisioning";
+import type { ProvisionedPartner } from "../../src/modules/partners/provisioning";
+import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../src/platform/db/schema";
 
 const literal = (value: unknown): string => {
   if (value === null || value === undefined) return "NULL";

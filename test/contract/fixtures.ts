@@ -1,4 +1,4 @@
-import { SANDBOX_ACCOUNT_IDS } from "../../src/connectors/accounts/sandbox-data";
+import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
 import { basic } from "../support/http";
 import { receiver } from "../support/webhooks";
 import {

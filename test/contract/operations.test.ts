@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { SANDBOX_SMS_CODE } from "../../src/connectors/cards/sandbox";
-import { DATA_CATEGORIES } from "../../src/services/data-access";
+import { SANDBOX_SMS_CODE } from "../../src/modules/cards/connector/sandbox";
+import { DATA_CATEGORIES } from "../../src/platform/data-access";
 import { BASE, tokenFor } from "../support/http";
 import { fund, provisionPartner } from "../support/partners";
 import { runBattery, type Target } from "./battery";

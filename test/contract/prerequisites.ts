@@ -1,5 +1,5 @@
-import { luhnValid } from "../../src/connectors/cards/pan";
-import { SANDBOX_SMS_CODE } from "../../src/connectors/cards/sandbox";
+import { luhnValid } from "../../src/modules/cards/connector/pan";
+import { SANDBOX_SMS_CODE } from "../../src/modules/cards/connector/sandbox";
 import { LOAN_ASK } from "../support/applicants";
 import { call } from "../support/http";
 import type { TestPartner } from "../support/partners";

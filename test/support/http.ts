@@ -1,6 +1,6 @@
 import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { Env } from "../../src/env";
+import type { Env } from "../../src/platform/env";
 import type { TestPartner } from "./partners";
 
 export const BASE = "http://portico.test";

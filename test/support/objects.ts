@@ -1,9 +1,9 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { idempotencyObjectName } from "../../src/middleware/idempotency";
-import { paymentObjectName } from "../../src/services/payments";
-import { payoutObjectName } from "../../src/services/payouts";
+import { paymentObjectName } from "../../src/modules/payments/payments";
+import { payoutObjectName } from "../../src/modules/payouts/payouts";
+import { idempotencyObjectName } from "../../src/platform/middleware/idempotency";
 
 // The Durable Objects a request creates, found as the gateway under test finds them: by the
 // names the source gives them, in this test environment. Each call answers a fresh stub (a stub

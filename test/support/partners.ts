@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { demoPartner } from "../../scripts/lib/demo";
-import { createDb } from "../../src/db/client";
-import { findCredential, insertPartner, setPartnerStatus } from "../../src/db/partners";
-import { loadConfig } from "../../src/env";
-import type { Currency } from "../../src/lib/money";
-import { PRODUCTS } from "../../src/services/catalog";
-import { createCredential } from "../../src/services/credentials";
-import { PLATFORM, postEntry } from "../../src/services/ledger";
-import { buildPartner, type NewPartner } from "../../src/services/provisioning";
+import { PLATFORM, postEntry } from "../../src/modules/ledger/ledger";
+import { createCredential } from "../../src/modules/partners/credentials";
+import { buildPartner, type NewPartner } from "../../src/modules/partners/provisioning";
+import { findCredential, insertPartner, setPartnerStatus } from "../../src/modules/partners/storage";
+import { PRODUCTS } from "../../src/platform/catalog";
+import { createDb } from "../../src/platform/db/client";
+import { loadConfig } from "../../src/platform/env";
+import type { Currency } from "../../src/platform/lib/money";
 
 export const db = createDb(env.DB);
 

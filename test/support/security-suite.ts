@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { WWW_AUTHENTICATE } from "../../src/middleware/authenticate";
-import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/services/catalog";
+import { WWW_AUTHENTICATE } from "../../src/modules/partners/authenticate";
+import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/platform/catalog";
 import { call, tokenFor } from "./http";
 import { provisionPartner, suspendPartner, type TestPartner } from "./partners";
 import { forgeToken, retiredKey } from "./tokens";

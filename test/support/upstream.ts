@@ -1,5 +1,5 @@
-import { CircuitBreaker, HttpUpstream } from "../../src/connectors/upstream";
-import { ApiError } from "../../src/errors";
+import { ApiError } from "../../src/platform/errors";
+import { CircuitBreaker, HttpUpstream } from "../../src/platform/upstream";
 
 /** An HTTP upstream for connector tests: fast retries, a short timeout, its own breaker (opens after 3). */
 export const testUpstream = (system: string, url: string, breaker = new CircuitBreaker(3, 60_000)) =>

@@ -1,0 +1,39 @@
+import { type RouteConfig, z } from "@hono/zod-openapi";
+import { v1Route } from "../../../../platform/http/define";
+import { requireConsent } from "../../consent-gate";
+import type { ConsentScope } from "../../consent-model";
+
+export const ConsentHeader = z.object({
+  "Consent-Id": z.string().openapi({
+    param: { name: "Consent-Id", in: "header" },
+    description: "One of your consents: Authorised, unexpired, covering this call's scope.",
+  }),
+});
+
+/**
+ * An account-information route: a /v1 route (product `accounts`, scope `accounts:read`,
+ * personal-data reads audited) whose consent gate runs after the entitlement check.
+ */
+export function consentRoute<R extends RouteConfig & { operationId: string }>(
+  scope: ConsentScope,
+  config: R,
+) {
+  const route = v1Route(
+    {
+      product: "accounts",
+      scope: "accounts:read",
+      personalData: true,
+      errors: [
+        "consent_required",
+        "consent_not_usable",
+        "consent_scope_missing",
+        "upstream_unavailable",
+        "upstream_empty",
+        "upstream_failed",
+      ],
+    },
+    config,
+  );
+  const middleware = Array.isArray(route.middleware) ? route.middleware : [];
+  return Object.assign(route, { middleware: [...middleware, requireConsent(scope)] });
+}

@@ -1,0 +1,186 @@
+import { ApiError } from "../../platform/errors";
+import { uuidv7 } from "../../platform/lib/ids";
+import type { PartnerProfile } from "../partners/profile";
+import { SandboxCardSystem } from "./connector/sandbox";
+import type { Applicant, BankCard, CardCurrency, CardType, IssuingState } from "./connector/types";
+import { publishCardEvent } from "./events";
+import {
+  applicantOf,
+  applicationEventObject,
+  applicationView,
+  type CardApplication,
+  type CardDeps,
+  submittedOrder,
+} from "./model";
+import {
+  type ApplicationRow,
+  completeApplication,
+  findApplication,
+  findCardBy,
+  insertApplication,
+  setApplicationReference,
+} from "./storage";
+
+export interface CreateApplicationParams {
+  type: CardType;
+  currency: CardCurrency;
+  applicant: Applicant;
+  metadata: Record<string, string>;
+}
+
+const notFound = () => new ApiError("application_not_found");
+
+/** The application's order at the card system, placed once: a retry of a placed order asks where it stands. */
+async function placeOrder(deps: CardDeps, row: ApplicationRow): Promise<[ApplicationRow, IssuingState]> {
+  if (row.reference !== null) {
+    return [
+      row,
+      await deps.system.orderStatus(submittedOrder({ ...row, reference: row.reference }), Date.now()),
+    ];
+  }
+  const state = await deps.system.orderCard({
+    applicationId: row.id,
+    type: row.type,
+    currency: row.currency,
+    applicant: applicantOf(row),
+  });
+  const now = new Date().toISOString();
+  await setApplicationReference(deps.db, row.id, state.reference, now);
+  return [{ ...row, reference: state.reference, submittedAt: now, updatedAt: now }, state];
+}
+
+/** Records an issued card and completes its application (once), with `card_application.completed`. */
+async function complete(deps: CardDeps, row: ApplicationRow, card: BankCard): Promise<ApplicationRow> {
+  const now = new Date().toISOString();
+  await completeApplication(
+    deps.db,
+    {
+      id: uuidv7(),
+      partnerId: row.partnerId,
+      origin: "issued",
+      cardRef: card.reference,
+      applicationId: row.id,
+      type: row.type,
+      currency: row.currency,
+      first6: card.first6,
+      last4: card.last4,
+      holderName: card.holderName,
+      expiryMonth: card.expiryMonth,
+      expiryYear: card.expiryYear,
+      phoneNumber: applicantOf(row).phone_number,
+      status: "active",
+      livemode: row.livemode,
+      createdAt: now,
+      updatedAt: now,
+    },
+    now,
+  );
+  const completed = await findApplication(deps.db, row.partnerId, row.id);
+  if (completed?.status !== "completed") throw new Error("the card application did not complete");
+  await publishCompleted(deps, completed);
+  return completed;
+}
+
+/** `card_application.completed`, with the time it completed: publishing it again changes nothing. */
+async function publishCompleted(deps: CardDeps, row: ApplicationRow) {
+  await publishCardEvent(deps, {
+    type: "card_application.completed",
+    at: row.completedAt ?? row.updatedAt,
+    partnerId: row.partnerId,
+    livemode: row.livemode,
+    object: applicationEventObject(row, await findCardBy(deps.db, "applicationId", row.id)),
+  });
+}
+
+async function view(deps: CardDeps, row: ApplicationRow): Promise<CardApplication> {
+  return applicationView(row, await findCardBy(deps.db, "applicationId", row.id));
+}
+
+/**
+ * Orders a card. A virtual card is usually issued at once (`completed`, with its card); a
+ * physical one stays `in_progress` until the card system has produced it. A retry under
+ * the same Idempotency-Key resumes the same application; the order is placed once.
+ */
+export async function createApplication(
+  deps: CardDeps,
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: CreateApplicationParams,
+): Promise<CardApplication> {
+  const now = new Date().toISOString();
+  const stored = await insertApplication(deps.db, {
+    id: uuidv7(),
+    partnerId: partner.id,
+    idempotencyKey,
+    type: params.type,
+    currency: params.currency,
+    status: "in_progress",
+    reference: null,
+    applicant: { ...params.applicant },
+    metadata: params.metadata,
+    livemode: partner.environment === "production",
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (!stored) throw new Error("the card application was not stored");
+  let row = stored;
+  let issued: BankCard | undefined;
+  if (row.status !== "completed") {
+    const [placed, state] = await placeOrder(deps, row);
+    row = placed;
+    if (state.status === "completed") issued = state.card;
+  }
+  // As it was when created; a retry after a crash publishes the same events again, stored once.
+  await publishCardEvent(deps, {
+    type: "card_application.created",
+    at: row.createdAt,
+    partnerId: row.partnerId,
+    livemode: row.livemode,
+    object: applicationEventObject({ ...row, status: "in_progress", completedAt: null }, undefined),
+  });
+  if (issued) row = await complete(deps, row, issued);
+  else if (row.status === "completed") await publishCompleted(deps, row);
+  return view(deps, row);
+}
+
+/**
+ * A completed application with its card. Unknown (or another partner's) is 1000; one the
+ * card system is still working on is 1001, as the bank's contract answers (002).
+ */
+export async function getApplication(
+  deps: CardDeps,
+  partnerId: string,
+  id: string,
+): Promise<CardApplication> {
+  const row = await findApplication(deps.db, partnerId, id);
+  if (!row) throw notFound();
+  if (row.status === "completed") return view(deps, row);
+  // Not submitted yet: its create is still running or failed upstream, and will be retried.
+  if (row.reference === null) throw new ApiError("application_in_progress");
+  const [, state] = await placeOrder(deps, row);
+  if (state.status !== "completed") throw new ApiError("application_in_progress");
+  return view(deps, await complete(deps, row, state.card));
+}
+
+/** Sandbox only: the card system issues the card of an application in progress now. */
+export async function simulateApplication(
+  deps: CardDeps,
+  partnerId: string,
+  id: string,
+  route: { method: string; path: string },
+): Promise<CardApplication> {
+  // With the bank's card system connected there is no simulator to press.
+  if (!(deps.system instanceof SandboxCardSystem)) throw new ApiError("route_not_found", route);
+  const row = await findApplication(deps.db, partnerId, id);
+  if (!row) throw notFound();
+  if (row.status === "completed") {
+    throw new ApiError("invalid_state_transition", {
+      operation: "simulate",
+      object: "card_application",
+      status: row.status,
+    });
+  }
+  if (row.reference === null) throw new ApiError("application_in_progress");
+  const card = await deps.system.issue(submittedOrder({ ...row, reference: row.reference }), Date.now());
+  return view(deps, await complete(deps, row, card));
+}

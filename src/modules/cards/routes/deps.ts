@@ -1,0 +1,12 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../../platform/types";
+import { cardSystemFor } from "../connector";
+import type { CardDeps } from "../model";
+
+/** The card services' dependencies for this request, with the card system of this environment. */
+export const cardDeps = (c: Context<AppEnv>): CardDeps => ({
+  db: c.var.services.db,
+  events: c.env.EVENTS_QUEUE,
+  config: c.var.services.config,
+  system: cardSystemFor(c.var.services.config),
+});

@@ -1,0 +1,86 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ALL_SCOPES } from "../../platform/catalog";
+import { catalogue } from "../../platform/errors";
+import type { AppEnv } from "../../platform/types";
+import { SANDBOX_VALUES } from "./sandbox-values";
+
+export const OPENAPI_INFO = {
+  title: "Portico API",
+  version: "1.0.0",
+  contact: {
+    name: "Portico partner support",
+    url: "https://portico.example/support",
+    email: "partners@portico.example",
+  },
+  description:
+    "The bank's partner API. Every /v1 call uses the bank's envelope: requests `{ id, params }`, responses `{ id, result, error }`. Amounts are integers in the currency's minor unit.",
+};
+
+function securitySchemes(origin: string) {
+  return {
+    oauth2: {
+      type: "oauth2" as const,
+      description: "Bearer JWT from POST /oauth2/token.",
+      flows: {
+        clientCredentials: {
+          tokenUrl: `${origin}/oauth2/token`,
+          scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])),
+        },
+        password: {
+          tokenUrl: `${origin}/oauth2/token`,
+          scopes: Object.fromEntries(ALL_SCOPES.map((s) => [s, s])),
+        },
+      },
+    },
+    basic: { type: "http" as const, scheme: "basic", description: "consumer_key:consumer_secret" },
+  };
+}
+
+/** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
+export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
+  const doc = app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    servers: [{ url: origin }],
+    tags: [
+      { name: "OAuth 2.0", description: "Tokens and keys." },
+      { name: "Status", description: "Is the gateway up: each component checked for real." },
+      { name: "Partner", description: "Your own profile and credentials." },
+      { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox-values." },
+      { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
+      { name: "Payouts", description: "Payouts from your available balance to bank accounts." },
+      {
+        name: "Sandbox",
+        description: "The sandbox's buttons for asynchronous outcomes; absent in production.",
+      },
+      {
+        name: "Webhooks",
+        description:
+          "Signed deliveries (Standard Webhooks): at-least-once and unordered; dedupe on webhook-id, verify webhook-signature.",
+      },
+      { name: "Events", description: "The event log behind webhooks, with every delivery attempt." },
+      {
+        name: "Cards",
+        description:
+          "Order cards, attach existing ones by SMS code, block them. Only first 6 + last 4 digits ever.",
+      },
+      {
+        name: "Lending",
+        description: "Micro-credit: scoring, offers, acceptance and disbursement to your balance.",
+      },
+      { name: "FX", description: "Rates, 30-second quotes and conversions of your balance." },
+      { name: "KYC", description: "Verify an account holder: match, partial or no match, never the data." },
+      {
+        name: "Accounts",
+        description:
+          "Open banking AIS: consents, then accounts, balances and transactions with a Consent-Id header.",
+      },
+    ],
+  });
+  doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };
+  return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
+}
+
+export function registerOpenApiRoute(app: OpenAPIHono<AppEnv>) {
+  app.get("/openapi.json", (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
+}

@@ -1,0 +1,84 @@
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "../../platform/errors";
+import type { AppEnv } from "../../platform/types";
+import { loadProfile, profileCache } from "./profile";
+import { TokenRejected, verifyAccessToken } from "./tokens";
+
+// The exact WWW-Authenticate texts of the bank's contract (docs/authentication.md).
+export const WWW_AUTHENTICATE = {
+  missing: 'Bearer realm="oauth2-resource"',
+  invalid:
+    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The token is malformed or invalid."',
+  expired:
+    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The access token expired"',
+} as const;
+
+const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
+
+/**
+ * Verifies the bearer token and loads the partner's profile from the per-isolate cache
+ * (D1 only on a miss). Sets `caller` and `partner`.
+ */
+export const authenticate = () =>
+  createMiddleware<AppEnv>(async function authenticate(c, next) {
+    const { config, db } = c.var.services;
+    const header = c.req.header("Authorization");
+    const match = header ? BEARER.exec(header) : null;
+    if (!header || (!match && !/^Bearer\b/i.test(header))) {
+      throw new ApiError(
+        "unauthenticated",
+        {},
+        { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.missing } },
+      );
+    }
+    const invalid = () =>
+      new ApiError("invalid_token", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } });
+    const token = match?.[1];
+    if (!token) throw invalid();
+
+    let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
+    try {
+      claims = await verifyAccessToken(config, token);
+    } catch (err) {
+      if (!(err instanceof TokenRejected)) throw err;
+      if (err.failure === "expired") {
+        throw new ApiError(
+          "token_expired",
+          {},
+          { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.expired } },
+        );
+      }
+      if (err.failure === "wrong_environment") {
+        throw new ApiError(
+          "environment_mismatch",
+          {
+            credential_env: config.ENVIRONMENT === "production" ? "sandbox" : "production",
+            env: config.ENVIRONMENT,
+          },
+          { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } },
+        );
+      }
+      throw invalid();
+    }
+
+    const ttlMs = config.PROFILE_CACHE_TTL_SECONDS * 1000;
+    const load = (id: string) => loadProfile(db, id);
+    let profile = await profileCache.get(claims.sub, ttlMs, load);
+    if (profile && !profile.activeClientIds.includes(claims.client_id)) {
+      // iat has second precision: anything loaded before the end of that second may predate the key.
+      profile = await profileCache.refresh(claims.sub, ttlMs, load, (claims.iat + 1) * 1000);
+    }
+    if (!profile || profile.environment !== config.ENVIRONMENT) throw invalid();
+    if (!profile.activeClientIds.includes(claims.client_id)) throw invalid();
+    if (profile.status !== "active") throw new ApiError("partner_suspended");
+
+    c.set("caller", {
+      partnerId: profile.id,
+      scopes: claims.scope.split(" ").filter(Boolean),
+      clientId: claims.client_id,
+      tokenId: claims.jti,
+    });
+    c.set("partner", profile);
+    c.set("log", c.var.log.with({ partner_id: profile.id }));
+    await next();
+  });

@@ -1,0 +1,83 @@
+import { type Product, scopesFor } from "../../platform/catalog";
+import type { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../platform/db/schema";
+import { uuidv7 } from "../../platform/lib/ids";
+import { randomToken } from "../../platform/lib/random";
+import { hashSecret } from "../../platform/lib/secret-hash";
+import { newConsumerKeyPair } from "./consumer-keys";
+
+export interface NewPartner {
+  id?: string;
+  name: string;
+  environment: "sandbox" | "production";
+  tier: "sandbox" | "standard" | "enterprise";
+  products: Product[];
+  scopes?: string[];
+  rateLimitPerSecond?: number | null;
+  dailyQuota?: number | null;
+  dataAccess?: string[];
+  feeBps?: number;
+  /** Fixed credentials (the local demo partner); generated when absent. */
+  consumerKey?: string;
+  consumerSecret?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface ProvisionedPartner {
+  rows: {
+    partner: typeof partners.$inferInsert;
+    contract: typeof partnerContracts.$inferInsert;
+    credential: typeof partnerCredentials.$inferInsert;
+    user?: typeof partnerUsers.$inferInsert;
+  };
+  /** Shown once to whoever provisions the partner; only hashes are stored. */
+  secrets: {
+    partnerId: string;
+    consumerKey: string;
+    consumerSecret: string;
+    username?: string;
+    password?: string;
+  };
+}
+
+/** Builds the rows of a new partner, its contract, one credential and optionally one user. */
+export async function buildPartner(input: NewPartner): Promise<ProvisionedPartner> {
+  const env = input.environment;
+  const partnerId = input.id ?? uuidv7();
+  const generated = newConsumerKeyPair(env);
+  const consumerKey = input.consumerKey ?? generated.consumerKey;
+  const consumerSecret = input.consumerSecret ?? generated.consumerSecret;
+  const rows: ProvisionedPartner["rows"] = {
+    partner: { id: partnerId, name: input.name, environment: env, status: "active" },
+    contract: {
+      partnerId,
+      products: input.products,
+      scopes: input.scopes ?? scopesFor(input.products),
+      tier: input.tier,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+      dailyQuota: input.dailyQuota ?? null,
+      dataAccess: input.dataAccess ?? [],
+      feeBps: input.feeBps ?? 0,
+    },
+    credential: {
+      id: uuidv7(),
+      partnerId,
+      consumerKey,
+      secretHash: await hashSecret(consumerSecret, "key"),
+      description: "provisioned",
+    },
+  };
+  const secrets: ProvisionedPartner["secrets"] = { partnerId, consumerKey, consumerSecret };
+  if (input.username !== undefined) {
+    const password = input.password ?? randomToken(18);
+    rows.user = {
+      id: uuidv7(),
+      partnerId,
+      username: input.username,
+      passwordHash: await hashSecret(password, "password"),
+    };
+    secrets.username = input.username;
+    secrets.password = password;
+  }
+  return { rows, secrets };
+}

@@ -1,0 +1,39 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { PRODUCTS, type Product } from "../../../../platform/catalog";
+import { ok, okResponse } from "../../../../platform/envelope";
+import { v1Route } from "../../../../platform/http/define";
+import type { AppEnv } from "../../../../platform/types";
+import { type Partner, PartnerSchema } from "./schema";
+
+const route = v1Route(
+  { product: null, scope: "partner:read" },
+  {
+    method: "get",
+    path: "/v1/partner",
+    operationId: "getPartner",
+    tags: ["Partner"],
+    summary: "Your own profile",
+    description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",
+    responses: okResponse("The partner", PartnerSchema),
+  },
+);
+
+export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, (c) => {
+    const p = c.var.partner;
+    const result: Partner = {
+      id: p.id,
+      object: "partner",
+      name: p.name,
+      environment: p.environment,
+      livemode: p.environment === "production",
+      status: p.status,
+      tier: p.tier,
+      products: p.products.filter((x): x is Product => (PRODUCTS as readonly string[]).includes(x)),
+      scopes: p.scopes,
+      token_scopes: [...c.var.caller.scopes],
+      limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
+    };
+    return ok(c, result);
+  });
+}

@@ -1,0 +1,121 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { mediaTypeOf, readBounded } from "../../../platform/middleware/json-body";
+import type { AppEnv } from "../../../platform/types";
+import { exchangeToken, OAuthError } from "../oauth";
+
+const MAX_TOKEN_BODY = 64 * 1024;
+
+const TokenRequestSchema = z
+  .object({
+    grant_type: z.enum(["password", "client_credentials"]),
+    username: z.string().optional().openapi({ description: "password grant: the partner user's login" }),
+    password: z.string().optional().openapi({ description: "password grant: the partner user's password" }),
+    scope: z
+      .string()
+      .optional()
+      .openapi({ description: "Space-separated scopes; default: all the contract grants" }),
+  })
+  .openapi("TokenRequest");
+
+const TokenResponseSchema = z
+  .object({
+    access_token: z.string(),
+    scope: z.string(),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int(),
+  })
+  .openapi("TokenResponse");
+
+const OAuthErrorSchema = z
+  .object({
+    error: z.enum([
+      "invalid_request",
+      "invalid_client",
+      "invalid_grant",
+      "unauthorized_client",
+      "unsupported_grant_type",
+      "invalid_scope",
+    ]),
+    error_description: z.string(),
+  })
+  .openapi("OAuthError");
+
+/** Parses a JSON or form body into string parameters, or throws invalid_request. */
+async function readParams(req: Request): Promise<Record<string, string | undefined>> {
+  const text = await readBounded(req.body, MAX_TOKEN_BODY);
+  if (text === undefined) throw new OAuthError("invalid_request", "The request body is too large", 413);
+  const type = mediaTypeOf(req.headers.get("Content-Type")).toLowerCase();
+  if (type === "application/x-www-form-urlencoded") return Object.fromEntries(new URLSearchParams(text));
+  if (type === "application/json") {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new OAuthError("invalid_request", "Request contains invalid JSON format");
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw new OAuthError("invalid_request", "The body must be a JSON object");
+    }
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v !== "string") throw new OAuthError("invalid_request", `Parameter ${k} must be a string`);
+      params[k] = v;
+    }
+    return params;
+  }
+  throw new OAuthError(
+    "invalid_request",
+    "Content-Type must be application/x-www-form-urlencoded or application/json",
+    415,
+  );
+}
+
+export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/oauth2/token",
+    operationId: "createToken",
+    tags: ["OAuth 2.0"],
+    summary: "Get an access token",
+    description:
+      "Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract) and `client_credentials`. Errors follow RFC 6749 §5.2.",
+    security: [{ basic: [] }],
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/x-www-form-urlencoded": { schema: TokenRequestSchema },
+          "application/json": { schema: TokenRequestSchema },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "An ES256 JWT access token",
+        content: { "application/json": { schema: TokenResponseSchema } },
+      },
+      400: { description: "RFC 6749 error", content: { "application/json": { schema: OAuthErrorSchema } } },
+      401: {
+        description: "invalid_client, with WWW-Authenticate: Basic",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+      413: {
+        description: "invalid_request: the body is over 64 KiB",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+      415: {
+        description: "invalid_request: the body is neither form-encoded nor JSON",
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
+    },
+  });
+
+  app.post("/oauth2/token", async (c) => {
+    const params = await readParams(c.req.raw);
+    const result = await exchangeToken(c.var.services, c.req.header("Authorization"), params);
+    c.header("Cache-Control", "no-store");
+    c.header("Pragma", "no-cache");
+    c.var.log.info("token issued", { grant_type: params.grant_type });
+    return c.json(result);
+  });
+}

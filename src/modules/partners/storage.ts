@@ -1,0 +1,109 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/client";
+import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../platform/db/schema";
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type ContractRow = typeof partnerContracts.$inferSelect;
+
+/** A consumer key with its partner, for client authentication at the token endpoint. */
+export async function findCredential(db: Db, consumerKey: string) {
+  const rows = await db
+    .select({ credential: partnerCredentials, partner: partners })
+    .from(partnerCredentials)
+    .innerJoin(partners, eq(partners.id, partnerCredentials.partnerId))
+    .where(eq(partnerCredentials.consumerKey, consumerKey))
+    .limit(1);
+  return rows[0];
+}
+
+export async function findUser(db: Db, partnerId: string, username: string) {
+  const rows = await db
+    .select()
+    .from(partnerUsers)
+    .where(and(eq(partnerUsers.partnerId, partnerId), eq(partnerUsers.username, username)))
+    .limit(1);
+  return rows[0];
+}
+
+/** A partner with its contract; undefined for an unknown partner or one without a contract. */
+export async function findPartnerWithContract(db: Db, partnerId: string) {
+  const rows = await db
+    .select({ partner: partners, contract: partnerContracts })
+    .from(partners)
+    .innerJoin(partnerContracts, eq(partnerContracts.partnerId, partners.id))
+    .where(eq(partners.id, partnerId))
+    .limit(1);
+  return rows[0];
+}
+
+export async function setPartnerStatus(db: Db, partnerId: string, status: PartnerRow["status"]) {
+  await db
+    .update(partners)
+    .set({ status, updatedAt: new Date().toISOString() })
+    .where(eq(partners.id, partnerId));
+}
+
+export type CredentialRow = typeof partnerCredentials.$inferSelect;
+
+export async function insertCredential(
+  db: Db,
+  row: typeof partnerCredentials.$inferInsert,
+): Promise<CredentialRow> {
+  const [created] = await db.insert(partnerCredentials).values(row).returning();
+  if (!created) throw new Error("credential insert returned no row");
+  return created;
+}
+
+export function listCredentials(db: Db, partnerId: string) {
+  return db
+    .select()
+    .from(partnerCredentials)
+    .where(eq(partnerCredentials.partnerId, partnerId))
+    .orderBy(desc(partnerCredentials.id));
+}
+
+/** Revokes one of the partner's own credentials; undefined when it is not theirs. */
+export async function revokeCredential(
+  db: Db,
+  partnerId: string,
+  id: string,
+): Promise<CredentialRow | undefined> {
+  const now = new Date().toISOString();
+  const [row] = await db
+    .update(partnerCredentials)
+    .set({
+      status: "revoked",
+      revokedAt: sql`coalesce(${partnerCredentials.revokedAt}, ${now})`,
+      updatedAt: now,
+    })
+    .where(and(eq(partnerCredentials.id, id), eq(partnerCredentials.partnerId, partnerId)))
+    .returning();
+  return row;
+}
+
+export async function activeConsumerKeys(db: Db, partnerId: string): Promise<string[]> {
+  const rows = await db
+    .select({ key: partnerCredentials.consumerKey })
+    .from(partnerCredentials)
+    .where(and(eq(partnerCredentials.partnerId, partnerId), eq(partnerCredentials.status, "active")));
+  return rows.map((r) => r.key);
+}
+
+/** Writes a provisioned partner in one D1 batch (all or nothing). */
+export async function insertPartner(
+  db: Db,
+  rows: {
+    partner: typeof partners.$inferInsert;
+    contract: typeof partnerContracts.$inferInsert;
+    credential: typeof partnerCredentials.$inferInsert;
+    user?: typeof partnerUsers.$inferInsert;
+  },
+) {
+  const user = rows.user;
+  await db.batch([
+    db.insert(partners).values(rows.partner),
+    db.insert(partnerContracts).values(rows.contract),
+    db.insert(partnerCredentials).values(rows.credential),
+    ...(user ? [db.insert(partnerUsers).values(user)] : []),
+  ]);
+}

@@ -1,0 +1,138 @@
+import { createLocalJWKSet, errors, importJWK, type JWK, jwtVerify, SignJWT } from "jose";
+import type { Config, SigningJwk } from "../../platform/env";
+import { uuidv7 } from "../../platform/lib/ids";
+
+export interface AccessClaims {
+  sub: string;
+  scope: string;
+  env: "sandbox" | "production";
+  jti: string;
+  client_id: string;
+  iat: number;
+}
+
+export type VerifyFailure = "expired" | "invalid" | "wrong_environment";
+
+export class TokenRejected extends Error {
+  override name = "TokenRejected";
+  constructor(readonly failure: VerifyFailure) {
+    super(failure);
+  }
+}
+
+const publicPart = ({ d: _d, ...jwk }: SigningJwk): JWK => ({ ...jwk, alg: "ES256", use: "sig" });
+
+interface KeyRing {
+  signing: { kid: string; key: CryptoKey };
+  jwks: { keys: JWK[] };
+  verify: ReturnType<typeof createLocalJWKSet>;
+  /** Tokens this ring already verified, by their exact text: ES256 runs once per token per isolate. */
+  verified: Map<string, AccessClaims & { exp: number }>;
+}
+
+const MAX_VERIFIED = 10_000;
+
+// Keys are imported once per isolate and configuration.
+const rings = new Map<string, Promise<KeyRing>>();
+
+function keyRing(config: Config): Promise<KeyRing> {
+  // Everything verification depends on, so a token verified under one configuration is never
+  // taken as verified under another.
+  const id = [
+    config.ENVIRONMENT,
+    config.ISSUER,
+    config.AUDIENCE,
+    JSON.stringify(config.JWT_SIGNING_KEYS),
+    JSON.stringify(config.JWT_VERIFY_ONLY_KEYS ?? []),
+  ].join("|");
+  let ring = rings.get(id);
+  if (!ring) {
+    ring = (async () => {
+      const [active] = config.JWT_SIGNING_KEYS;
+      if (!active) throw new Error("no signing key");
+      const key = await importJWK({ ...active, alg: "ES256" }, "ES256");
+      if (!(key instanceof CryptoKey)) throw new Error("signing key did not import as a CryptoKey");
+      // Every configured key verifies: the new one signs while the previous one's tokens live out.
+      const jwks = {
+        keys: [...config.JWT_SIGNING_KEYS, ...(config.JWT_VERIFY_ONLY_KEYS ?? [])].map(publicPart),
+      };
+      return {
+        signing: { kid: active.kid, key },
+        jwks,
+        verify: createLocalJWKSet(jwks),
+        verified: new Map(),
+      };
+    })();
+    rings.set(id, ring);
+    ring.catch(() => rings.delete(id));
+  }
+  return ring;
+}
+
+export async function publicJwks(config: Config) {
+  return (await keyRing(config)).jwks;
+}
+
+export async function issueAccessToken(
+  config: Config,
+  claims: Omit<AccessClaims, "jti" | "env" | "iat">,
+): Promise<{ token: string; expiresIn: number; jti: string }> {
+  const ring = await keyRing(config);
+  const jti = uuidv7();
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({
+    scope: claims.scope,
+    env: config.ENVIRONMENT,
+    client_id: claims.client_id,
+  })
+    .setProtectedHeader({ alg: "ES256", kid: ring.signing.kid, typ: "at+jwt" })
+    .setIssuer(config.ISSUER)
+    .setAudience(config.AUDIENCE)
+    .setSubject(claims.sub)
+    .setJti(jti)
+    .setIssuedAt(now)
+    .setExpirationTime(now + config.TOKEN_TTL_SECONDS)
+    .sign(ring.signing.key);
+  return { token, expiresIn: config.TOKEN_TTL_SECONDS, jti };
+}
+
+/** Verifies signature, issuer, audience, expiry and environment. Throws TokenRejected. */
+export async function verifyAccessToken(config: Config, token: string): Promise<AccessClaims> {
+  const ring = await keyRing(config);
+  const known = ring.verified.get(token);
+  if (known) {
+    // The same expiry rule as jose's: expired once `exp` <= now, in whole seconds.
+    if (known.exp > Math.floor(Date.now() / 1000)) return known;
+    ring.verified.delete(token);
+    throw new TokenRejected("expired");
+  }
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, ring.verify, {
+      issuer: config.ISSUER,
+      audience: config.AUDIENCE,
+      algorithms: ["ES256"],
+      typ: "at+jwt",
+      requiredClaims: ["sub", "exp", "iat", "jti"],
+    }));
+  } catch (err) {
+    // jose checks the signature before the claims, so "expired" means a genuine token that aged out.
+    throw new TokenRejected(err instanceof errors.JWTExpired ? "expired" : "invalid");
+  }
+  const { sub, scope, env, jti, client_id, iat, exp } = payload;
+  if (
+    typeof sub !== "string" ||
+    typeof scope !== "string" ||
+    typeof jti !== "string" ||
+    typeof client_id !== "string" ||
+    typeof iat !== "number" ||
+    typeof exp !== "number"
+  ) {
+    throw new TokenRejected("invalid");
+  }
+  if (env !== config.ENVIRONMENT) throw new TokenRejected("wrong_environment");
+  const claims = { sub, scope, env: config.ENVIRONMENT, jti, client_id, iat };
+  if (ring.verified.size >= MAX_VERIFIED) ring.verified.delete(ring.verified.keys().next().value ?? "");
+  ring.verified.set(token, { ...claims, exp });
+  return claims;
+}

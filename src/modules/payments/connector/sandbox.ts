@@ -1,0 +1,168 @@
+import { derivedHmacKey } from "../../../platform/lib/derived-key";
+import { b64url, constantTimeEqual } from "../../../platform/lib/secret-hash";
+import type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  CardDetails,
+  DeclineReason,
+  OperationResult,
+  PaymentProvider,
+} from "./types";
+
+/** How long a sandbox QR code stays payable. */
+export const QR_TTL_MS = 15 * 60 * 1000;
+/** How long a sandbox redirect (3-D Secure, bank) waits for the customer. */
+export const REDIRECT_TTL_MS = 30 * 60 * 1000;
+
+const VISA: CardDetails = { brand: "visa", first6: "424242", last4: "4242" };
+const MASTERCARD: CardDetails = { brand: "mastercard", first6: "555555", last4: "4444" };
+const THREE_DS: CardDetails = { brand: "visa", first6: "400000", last4: "3220" };
+
+const DECLINES: Record<string, { reason: DeclineReason; last4: string }> = {
+  pm_card_insufficient_funds: { reason: "insufficient_funds", last4: "9995" },
+  pm_card_do_not_honor: { reason: "do_not_honor", last4: "0002" },
+  pm_card_stolen: { reason: "stolen_card", last4: "9979" },
+  pm_card_limit_exceeded: { reason: "limit_exceeded", last4: "9987" },
+  pm_card_risk_decline: { reason: "risk_decline", last4: "9235" },
+  pm_card_bank_unavailable: { reason: "bank_unavailable", last4: "0119" },
+};
+
+const MESSAGES: Record<DeclineReason, string> = {
+  insufficient_funds: "The card has insufficient funds.",
+  do_not_honor: "The card issuer declined the payment.",
+  stolen_card: "The card was reported stolen.",
+  limit_exceeded: "The card's limit was exceeded.",
+  risk_decline: "The payment was declined by risk checks.",
+  bank_unavailable: "The card issuer could not be reached. Retrying later may succeed.",
+};
+
+/** The sandbox's customer pages a redirect leads to: the 3-D Secure challenge and the bank's approval. */
+export const REDIRECT_KINDS = ["3ds", "bank"] as const;
+export type RedirectKind = (typeof REDIRECT_KINDS)[number];
+
+const signRedirect = async (dataKey: string, kind: RedirectKind, paymentId: string) => {
+  const key = await derivedHmacKey(dataKey, "sandbox-redirect");
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${kind}:${paymentId}`));
+  return b64url(new Uint8Array(mac));
+};
+
+/**
+ * Whether `sig` is the redirect URL's signature of this payment and page: the customer's
+ * browser carries no token, so the unguessable signature is what lets it in.
+ */
+export async function isRedirectSignature(
+  dataKey: string,
+  kind: RedirectKind,
+  paymentId: string,
+  sig: string,
+): Promise<boolean> {
+  const enc = new TextEncoder();
+  return constantTimeEqual(enc.encode(sig), enc.encode(await signRedirect(dataKey, kind, paymentId)));
+}
+
+export const declineOf = (reason: DeclineReason) => ({
+  reason,
+  message: MESSAGES[reason],
+  retryable: reason === "bank_unavailable",
+});
+
+/**
+ * The sandbox's processor: deterministic outcomes by `payment_method_token`, the values
+ * of docs/payments.md. It never moves money and never reaches a real bank.
+ */
+export class SandboxPaymentProvider implements PaymentProvider {
+  readonly name = "sandbox";
+
+  /**
+   * `redirectKey`, the platform's data key, signs the redirect URLs (`?sig=`); without it
+   * they carry no signature and the sandbox's customer pages refuse them.
+   */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly redirectKey?: string,
+  ) {}
+
+  async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
+    const providerReference = `sbx_${req.paymentId.replace(/-/g, "")}`;
+    const token = req.paymentMethodToken;
+    if (token === "pm_card_visa" || token === "pm_card_mastercard") {
+      const card = token === "pm_card_visa" ? VISA : MASTERCARD;
+      return { outcome: "authorized", providerReference, method: { type: "card", card } };
+    }
+    if (token === "pm_card_3ds") {
+      return {
+        outcome: "requires_action",
+        providerReference,
+        method: { type: "card", card: THREE_DS },
+        action: await this.redirect("3ds", req.paymentId, req.now),
+      };
+    }
+    const decline = DECLINES[token];
+    if (decline) {
+      return {
+        outcome: "declined",
+        providerReference,
+        method: { type: "card", card: { brand: "visa", first6: "400000", last4: decline.last4 } },
+        decline: declineOf(decline.reason),
+      };
+    }
+    if (token === "pm_bank_redirect") {
+      return {
+        outcome: "pending",
+        providerReference,
+        method: { type: "bank_redirect" },
+        action: await this.redirect("bank", req.paymentId, req.now),
+      };
+    }
+    if (token === "pm_qr") {
+      return {
+        outcome: "pending",
+        providerReference,
+        method: { type: "qr" },
+        action: {
+          type: "qr_code",
+          qr_code: `portico-sandbox://pay/${req.paymentId}?amount=${req.amount}&currency=${req.currency}`,
+          expires_at: new Date(req.now + QR_TTL_MS).toISOString(),
+        },
+      };
+    }
+    return { outcome: "unknown_method" };
+  }
+
+  private async redirect(kind: RedirectKind, paymentId: string, now: number) {
+    const expires_at = new Date(now + REDIRECT_TTL_MS).toISOString();
+    const path = `/sandbox/${kind}/${paymentId}`;
+    const query = this.redirectKey ? `?sig=${await signRedirect(this.redirectKey, kind, paymentId)}` : "";
+    return { type: "redirect" as const, url: `${this.baseUrl}${path}${query}`, expires_at };
+  }
+
+  async confirmAuthentication(
+    _ref: string,
+    result: "success" | "failure" | "canceled",
+  ): Promise<OperationResult> {
+    if (result === "success") return { ok: true };
+    return { ok: false, decline: declineOf(result === "failure" ? "do_not_honor" : "risk_decline") };
+  }
+
+  async capture(): Promise<OperationResult> {
+    return { ok: true };
+  }
+
+  async void(): Promise<OperationResult> {
+    return { ok: true };
+  }
+
+  async refund(): Promise<OperationResult> {
+    return { ok: true };
+  }
+}
+
+/** The payment_method_token values the sandbox knows, for validation messages and docs. */
+export const SANDBOX_PAYMENT_TOKENS = [
+  "pm_card_visa",
+  "pm_card_mastercard",
+  "pm_card_3ds",
+  ...Object.keys(DECLINES),
+  "pm_bank_redirect",
+  "pm_qr",
+];

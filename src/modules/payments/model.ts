@@ -1,0 +1,137 @@
+import type { EventType } from "../../platform/events/events";
+import { basisPoints, type Currency } from "../../platform/lib/money";
+import { type EntryInput, PLATFORM } from "../ledger/ledger";
+import type { AuthorizeResult, CardDetails, DeclineReason, NextAction } from "./connector/types";
+import type { PaymentStatus } from "./state";
+
+/** The payment resource (docs/payments.md). */
+export interface Payment {
+  id: string;
+  object: "payment";
+  amount: number;
+  currency: Currency;
+  status: PaymentStatus;
+  capture: boolean;
+  amount_capturable: number;
+  amount_captured: number;
+  amount_refunded: number;
+  payment_method: { type: "card" | "bank_redirect" | "qr"; card: CardDetails | null };
+  next_action: NextAction | null;
+  failure: { code: "card_declined"; reason: DeclineReason; message: string; retryable: boolean } | null;
+  provider: string;
+  provider_reference: string | null;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+  livemode: boolean;
+}
+
+export interface CreatePaymentInput {
+  paymentId: string;
+  partnerId: string;
+  livemode: boolean;
+  feeBps: number;
+  amount: number;
+  currency: Currency;
+  paymentMethodToken: string;
+  capture: boolean;
+  metadata: Record<string, string>;
+  now: string;
+}
+
+type Authorized = Exclude<AuthorizeResult, { outcome: "unknown_method" }>;
+
+/** The new payment as the provider's answer makes it. */
+export function paymentFrom(input: CreatePaymentInput, provider: string, result: Authorized): Payment {
+  const card = result.method.type === "card" ? result.method.card : null;
+  const base: Payment = {
+    id: input.paymentId,
+    object: "payment",
+    amount: input.amount,
+    currency: input.currency,
+    status: "pending",
+    capture: input.capture,
+    amount_capturable: 0,
+    amount_captured: 0,
+    amount_refunded: 0,
+    payment_method: { type: result.method.type, card },
+    next_action: null,
+    failure: null,
+    provider,
+    provider_reference: result.providerReference,
+    metadata: input.metadata,
+    created_at: input.now,
+    updated_at: input.now,
+    livemode: input.livemode,
+  };
+  switch (result.outcome) {
+    case "authorized":
+      return input.capture
+        ? { ...base, status: "captured", amount_captured: input.amount }
+        : { ...base, status: "authorized", amount_capturable: input.amount };
+    case "requires_action":
+      return { ...base, status: "requires_action", next_action: result.action };
+    case "pending":
+      return { ...base, status: "pending", next_action: result.action };
+    case "declined":
+      return { ...base, status: "failed", failure: { code: "card_declined", ...result.decline } };
+  }
+}
+
+/** A refund (docs/payments.md): partial or full, many per payment, never above what was captured. */
+export interface Refund {
+  id: string;
+  object: "refund";
+  payment_id: string;
+  amount: number;
+  currency: Currency;
+  status: "pending" | "succeeded" | "failed";
+  reason: "requested_by_customer" | "duplicate" | "fraudulent" | null;
+  failure_reason: string | null;
+  created_at: string;
+  livemode: boolean;
+}
+
+/** A refund takes the money back from the partner's available balance to card clearing. */
+export function refundEntry(refund: Refund, partnerId: string): EntryInput {
+  return {
+    reference: refund.id,
+    kind: "refund",
+    currency: refund.currency,
+    partnerId,
+    description: `refund ${refund.id} of payment ${refund.payment_id}`,
+    lines: [
+      { owner: partnerId, code: "partner_available", direction: "debit", amount: refund.amount },
+      { owner: PLATFORM, code: "card_clearing", direction: "credit", amount: refund.amount },
+    ],
+  };
+}
+
+/** The event a payment's status announces. */
+export const eventTypeOf = (status: PaymentStatus): EventType | null =>
+  status === "partially_refunded" || status === "refunded" ? null : (`payment.${status}` as EventType);
+
+/**
+ * A capture: the card clearing account owes the gross; the partner is credited net of
+ * the contract's fee; the fee is revenue.
+ */
+export function captureEntry(
+  payment: Payment,
+  partnerId: string,
+  feeBps: number,
+  amount: number,
+): EntryInput {
+  const fee = Math.min(amount, basisPoints(amount, feeBps));
+  const lines: EntryInput["lines"] = [{ owner: PLATFORM, code: "card_clearing", direction: "debit", amount }];
+  if (amount - fee > 0)
+    lines.push({ owner: partnerId, code: "partner_available", direction: "credit", amount: amount - fee });
+  if (fee > 0) lines.push({ owner: PLATFORM, code: "fee_revenue", direction: "credit", amount: fee });
+  return {
+    reference: payment.id,
+    kind: "capture",
+    currency: payment.currency,
+    partnerId,
+    description: `capture of payment ${payment.id}`,
+    lines,
+  };
+}

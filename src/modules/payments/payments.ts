@@ -1,0 +1,152 @@
+import type { OperateOutcome, Operation, PaymentObject } from "../../../durable-objects/payment";
+import type { Db } from "../../platform/db/client";
+import type { Config } from "../../platform/env";
+import { ApiError } from "../../platform/errors";
+import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
+import type { Currency } from "../../platform/lib/money";
+import type { PartnerProfile } from "../partners/profile";
+import type { Payment, Refund } from "./model";
+import { findPaymentObject, findRefundObject, paymentSnapshots } from "./storage";
+
+export interface CreatePaymentParams {
+  amount: number;
+  currency: Currency;
+  payment_method_token: string;
+  capture: boolean;
+  metadata: Record<string, string>;
+}
+
+/**
+ * The name of the object holding the payment a request creates: the request's idempotency
+ * scope (environment, partner, key), so that duplicates of the request meet there.
+ */
+export const paymentObjectName = (environment: string, partnerId: string, idempotencyKey: string) =>
+  `payment:${idempotencyScope(environment, partnerId, idempotencyKey)}`;
+
+/** What the payment services need: the D1 projection, the configuration and the payments' objects. */
+export interface PaymentDeps {
+  db: Db;
+  config: Config;
+  payments: DurableObjectNamespace<PaymentObject>;
+}
+
+/** The Durable Object that holds a payment, by its name. */
+const paymentObject = (deps: PaymentDeps, objectName: string) =>
+  deps.payments.get(deps.payments.idFromName(objectName));
+
+/**
+ * Creates and authorizes (and captures, with `capture: true`) a payment. Its object is
+ * named from the request's idempotency scope, so duplicates of the request meet there.
+ */
+export async function createPayment(
+  deps: PaymentDeps,
+  partner: PartnerProfile,
+  idempotencyKey: string,
+  params: CreatePaymentParams,
+): Promise<Payment> {
+  const objectName = paymentObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
+  const outcome = await paymentObject(deps, objectName).create(
+    {
+      paymentId: uuidv7(),
+      partnerId: partner.id,
+      livemode: partner.environment === "production",
+      feeBps: partner.fees.bps,
+      amount: params.amount,
+      currency: params.currency,
+      paymentMethodToken: params.payment_method_token,
+      capture: params.capture,
+      metadata: params.metadata,
+      now: new Date().toISOString(),
+    },
+    objectName,
+  );
+  if (!outcome.ok) {
+    const field = "params.payment_method_token";
+    throw new ApiError("validation", { field, msg: "Unknown payment method token" }, { field });
+  }
+  return outcome.payment;
+}
+
+/** One of the partner's payments; another partner's id answers exactly as an unknown one. */
+export async function getPayment(deps: PaymentDeps, partnerId: string, paymentId: string): Promise<Payment> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  const payment = objectName ? await paymentObject(deps, objectName).get() : undefined;
+  if (!payment) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  return payment;
+}
+
+/** Confirm (3-D Secure), capture or cancel one of the partner's payments. */
+export async function operatePayment(
+  deps: PaymentDeps,
+  partnerId: string,
+  paymentId: string,
+  operation: Operation,
+  requestKey: string,
+): Promise<Payment> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  const outcome = objectName
+    ? await paymentObject(deps, objectName).operate(operation, requestKey)
+    : ({ ok: false, error: "not_found" } as const);
+  if (outcome.ok) return outcome.payment;
+  return refused(outcome, operation.op, paymentId, operation.op === "capture" ? operation.amount : undefined);
+}
+
+/** Refunds captured money of one of the partner's payments, in part or in full. */
+export async function refundPayment(
+  deps: PaymentDeps,
+  partnerId: string,
+  paymentId: string,
+  requestKey: string,
+  params: { amount?: number; reason?: Refund["reason"] },
+): Promise<Refund> {
+  const objectName = await findPaymentObject(deps.db, partnerId, paymentId);
+  if (!objectName) throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  const outcome = await paymentObject(deps, objectName).refund({
+    refundId: uuidv7(),
+    requestKey,
+    ...(params.amount !== undefined ? { amount: params.amount } : {}),
+    reason: params.reason ?? null,
+  });
+  if (outcome.ok) return outcome.refund;
+  return refused(outcome, "refund", paymentId, params.amount);
+}
+
+export async function getRefund(deps: PaymentDeps, partnerId: string, refundId: string): Promise<Refund> {
+  const objectName = await findRefundObject(deps.db, partnerId, refundId);
+  const refund = objectName ? await paymentObject(deps, objectName).getRefund(refundId) : undefined;
+  if (!refund) throw new ApiError("not_found", { resource: `refund ${refundId}` });
+  return refund;
+}
+
+/** The catalogue error for a payment object's refusal. */
+function refused(
+  outcome: Exclude<OperateOutcome, { ok: true }>,
+  operation: string,
+  paymentId: string,
+  amount: number | undefined,
+): never {
+  if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  if (outcome.error === "amount_exceeds") {
+    const field = "params.amount";
+    const what = operation === "refund" ? "refundable" : "amount_capturable";
+    throw new ApiError(
+      "amount_exceeds",
+      { amount: amount ?? 0, limit: `${what} ${outcome.limit}` },
+      { field },
+    );
+  }
+  throw new ApiError("invalid_state_transition", { operation, object: "payment", status: outcome.status });
+}
+
+/** The partner's payments from the D1 projection, newest first, optionally by status. */
+export async function listPayments(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+): Promise<{ data: Payment[]; has_more: boolean }> {
+  const rows = await paymentSnapshots(db, partnerId, opts);
+  return {
+    data: rows.slice(0, opts.limit).flatMap((r) => (r.snapshot ? [r.snapshot as unknown as Payment] : [])),
+    has_more: rows.length > opts.limit,
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import { envelopeRequest } from "../../../platform/envelope";
+import { Amount, CurrencyCode, Metadata } from "../../../platform/http/money-schema";
+import { CURRENCIES } from "../../../platform/lib/money";
+import { DECLINE_REASONS } from "../connector/types";
+import { PAYMENT_STATUSES } from "../state";
+
+const Card = z.object({ brand: z.enum(["visa", "mastercard"]), first6: z.string(), last4: z.string() });
+
+export const PaymentSchema = z
+  .object({
+    id: z.string().openapi({ format: "uuid" }),
+    object: z.literal("payment"),
+    amount: z.number().int().openapi({ description: "Minor units of `currency`." }),
+    currency: z.enum(CURRENCIES),
+    status: z.enum(PAYMENT_STATUSES),
+    capture: z.boolean(),
+    amount_capturable: z.number().int(),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    payment_method: z.object({ type: z.enum(["card", "bank_redirect", "qr"]), card: Card.nullable() }),
+    next_action: z
+      .union([
+        z.object({ type: z.literal("redirect"), url: z.string(), expires_at: z.string().nullable() }),
+        z.object({ type: z.literal("qr_code"), qr_code: z.string(), expires_at: z.string() }),
+      ])
+      .nullable(),
+    failure: z
+      .object({
+        code: z.literal("card_declined"),
+        reason: z.enum(DECLINE_REASONS),
+        message: z.string(),
+        retryable: z.boolean(),
+      })
+      .nullable()
+      .openapi({ description: "Why the bank declined: an outcome (HTTP 200), not a request error." }),
+    provider: z.string(),
+    provider_reference: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: z.string().openapi({ format: "date-time" }),
+    updated_at: z.string().openapi({ format: "date-time" }),
+    livemode: z.boolean(),
+  })
+  .openapi("Payment");
+
+export const CreatePaymentRequest = envelopeRequest(
+  z.object({
+    amount: Amount,
+    currency: CurrencyCode,
+    payment_method_token: z.string().min(1).max(100).openapi({
+      description: "Sandbox: pm_card_visa, pm_card_3ds, pm_card_insufficient_funds, pm_bank_redirect, pm_qr…",
+      example: "pm_card_visa",
+    }),
+    capture: z
+      .boolean()
+      .default(true)
+      .openapi({ description: "Capture at once (default) or authorize only." }),
+    metadata: Metadata,
+  }),
+).openapi("CreatePaymentRequest");
+
+export const PaymentIdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });

@@ -1,0 +1,75 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/client";
+import { partners, payments, refunds } from "../../platform/db/schema";
+
+export type PaymentIndexRow = typeof payments.$inferInsert;
+
+/** Writes or refreshes a payment's projection; an older status never overwrites a newer one. */
+export async function upsertPaymentIndex(db: Db, row: PaymentIndexRow) {
+  await db
+    .insert(payments)
+    .values(row)
+    .onConflictDoUpdate({
+      target: payments.id,
+      set: { status: row.status, snapshot: row.snapshot, updatedAt: row.updatedAt },
+      setWhere: sql`${payments.updatedAt} <= ${row.updatedAt}`,
+    });
+}
+
+/** The payment's object name, only for its own partner: another partner's id is unknown. */
+export async function findPaymentObject(db: Db, partnerId: string, paymentId: string) {
+  const [row] = await db
+    .select({ objectName: payments.objectName })
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.partnerId, partnerId)))
+    .limit(1);
+  return row?.objectName;
+}
+
+/**
+ * Whose payment this is (partner id and name), by its id alone: only for the sandbox's
+ * customer pages, which carry no partner token but a signature of the payment id.
+ */
+export async function findPaymentOwner(db: Db, paymentId: string) {
+  const [row] = await db
+    .select({ partnerId: payments.partnerId, merchantName: partners.name })
+    .from(payments)
+    .innerJoin(partners, eq(partners.id, payments.partnerId))
+    .where(eq(payments.id, paymentId))
+    .limit(1);
+  return row;
+}
+
+export async function insertRefundIndex(db: Db, row: typeof refunds.$inferInsert) {
+  await db.insert(refunds).values(row).onConflictDoNothing();
+}
+
+/** The refund's payment object, only for its own partner. */
+export async function findRefundObject(db: Db, partnerId: string, refundId: string) {
+  const [row] = await db
+    .select({ objectName: refunds.objectName })
+    .from(refunds)
+    .where(and(eq(refunds.id, refundId), eq(refunds.partnerId, partnerId)))
+    .limit(1);
+  return row?.objectName;
+}
+
+/** A page of the partner's payments, newest first (`limit + 1` rows to tell whether there is more). */
+export function paymentSnapshots(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+) {
+  return db
+    .select({ snapshot: payments.snapshot })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.partnerId, partnerId),
+        opts.status !== undefined ? eq(payments.status, opts.status) : undefined,
+        opts.startingAfter !== undefined ? lt(payments.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(payments.id))
+    .limit(opts.limit + 1);
+}

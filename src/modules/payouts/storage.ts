@@ -1,0 +1,45 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/client";
+import { payouts } from "../../platform/db/schema";
+
+/** Writes or refreshes a payout's projection; an older status never overwrites a newer one. */
+export async function upsertPayoutIndex(db: Db, row: typeof payouts.$inferInsert) {
+  await db
+    .insert(payouts)
+    .values(row)
+    .onConflictDoUpdate({
+      target: payouts.id,
+      set: { status: row.status, snapshot: row.snapshot, updatedAt: row.updatedAt },
+      setWhere: sql`${payouts.updatedAt} <= ${row.updatedAt}`,
+    });
+}
+
+/** The payout's object name, only for its own partner: another partner's id is unknown. */
+export async function findPayoutObject(db: Db, partnerId: string, payoutId: string) {
+  const [row] = await db
+    .select({ objectName: payouts.objectName })
+    .from(payouts)
+    .where(and(eq(payouts.id, payoutId), eq(payouts.partnerId, partnerId)))
+    .limit(1);
+  return row?.objectName;
+}
+
+/** A page of the partner's payouts, newest first (`limit + 1` rows to tell whether there is more). */
+export function payoutSnapshots(
+  db: Db,
+  partnerId: string,
+  opts: { status?: string; startingAfter?: string; limit: number },
+) {
+  return db
+    .select({ snapshot: payouts.snapshot })
+    .from(payouts)
+    .where(
+      and(
+        eq(payouts.partnerId, partnerId),
+        opts.status !== undefined ? eq(payouts.status, opts.status) : undefined,
+        opts.startingAfter !== undefined ? lt(payouts.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(payouts.id))
+    .limit(opts.limit + 1);
+}

@@ -1,0 +1,276 @@
+import type { Db } from "../../platform/db/client";
+import type { Config } from "../../platform/env";
+import { type EventMessage, publishEvent } from "../../platform/events/events";
+import { uuidv7 } from "../../platform/lib/ids";
+import { createLogger } from "../../platform/lib/logger";
+import { openSecret } from "../../platform/lib/secret-box";
+import { type AttemptResult, type Decision, decide } from "./policy";
+import { signHeaders } from "./signing";
+import {
+  type DeliveryRow,
+  deliveryContext,
+  type EndpointRow,
+  type EventRow,
+  ensureDeliveries,
+  failDeadDelivery,
+  findEvent,
+  recordAttempt,
+  setDeliveryStatus,
+  subscribedEndpoints,
+  updateEndpoint,
+} from "./storage";
+import { checkWebhookUrl, type UrlPolicy } from "./url";
+
+/** What the delivery queue carries: one event to one endpoint. */
+export interface DeliveryMessage {
+  deliveryId: string;
+}
+
+/**
+ * What the webhook services need, its queue typed by what it carries: the generated binding
+ * types say only `Queue`, so what this module sends is checked here.
+ */
+export interface WebhookDeps {
+  db: Db;
+  config: Config;
+  /** The delivery queue: one message per delivery to attempt. */
+  deliveries: Queue<DeliveryMessage>;
+}
+
+/** What the delivery consumer needs besides: it announces disabled endpoints and dead-letters deliveries. */
+export interface DeliveryDeps extends WebhookDeps {
+  events: Queue<EventMessage>;
+  /** Where deliveries go after their last attempt (and messages a consumer kept failing on). */
+  deadLetters: Queue<DeliveryMessage | EventMessage>;
+}
+
+const EXCERPT_CHARS = 256;
+export const USER_AGENT = "Portico-Webhooks/1.0";
+
+/** The URL rules for this environment: https on public hosts; loopback only where configured. */
+export function urlPolicy(config: Config): UrlPolicy {
+  return {
+    requireHttps: config.ENVIRONMENT === "production",
+    allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK,
+    allowedPorts: [],
+  };
+}
+
+/** The payload partners receive (docs/webhooks.md): thin, but with the object's snapshot. */
+export function payloadOf(event: EventRow): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    created_at: event.createdAt,
+    livemode: event.livemode,
+    data: JSON.parse(event.data),
+  });
+}
+
+/** Fan-out: a delivery per subscribed, enabled endpoint, and a queue message for each one still pending. */
+export async function fanOut(deps: WebhookDeps, eventId: string): Promise<number> {
+  const event = await findEvent(deps.db, eventId);
+  if (!event) return 0;
+  const endpoints = await subscribedEndpoints(deps.db, event.partnerId, event.type);
+  const deliveries = await ensureDeliveries(
+    deps.db,
+    endpoints.map((e) => ({ id: uuidv7(), eventId, endpointId: e.id, partnerId: event.partnerId })),
+  );
+  // A fan-out re-run after a crash sends again what may not have been sent: deliveries are idempotent.
+  await enqueueDeliveries(
+    deps.deliveries,
+    deliveries.filter((d) => d.status === "pending" && d.attempts === 0),
+  );
+  return deliveries.length;
+}
+
+export async function enqueueDeliveries(
+  queue: Queue<DeliveryMessage>,
+  deliveries: Pick<DeliveryRow, "id">[],
+) {
+  if (deliveries.length === 0) return;
+  await queue.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
+}
+
+/** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
+async function signingSecrets(endpoint: EndpointRow, key: string, now: number): Promise<string[]> {
+  const secrets = [await openSecret(endpoint.secretSealed, key, endpoint.id)];
+  if (
+    endpoint.previousSecretSealed &&
+    endpoint.previousExpiresAt &&
+    Date.parse(endpoint.previousExpiresAt) > now
+  ) {
+    secrets.push(await openSecret(endpoint.previousSecretSealed, key, endpoint.id));
+  }
+  return secrets;
+}
+
+/** One HTTP attempt: never follows a redirect, gives up after the timeout. */
+async function send(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ result: AttemptResult; excerpt: string | null; detail?: string }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      body,
+      headers: { ...headers, "Content-Type": "application/json", "User-Agent": USER_AGENT },
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text().catch(() => "");
+    return {
+      result: { kind: "response", status: res.status, retryAfter: res.headers.get("Retry-After") },
+      excerpt: text.slice(0, EXCERPT_CHARS),
+    };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    const error = name === "TimeoutError" || name === "AbortError" ? "timeout" : "network";
+    // What the runtime said (never our secret: the request carries only signatures).
+    const detail = err instanceof Error ? err.message.slice(0, 120) : undefined;
+    return { result: { kind: "error", error }, excerpt: null, ...(detail ? { detail } : {}) };
+  }
+}
+
+export type DeliveryOutcome = Decision | { kind: "skip" };
+
+/**
+ * One attempt of one delivery (`attempt`: the queue's count for this message, 1-based).
+ * Answers what the consumer does with the message: ack (succeeded, skip, give up,
+ * endpoint disabled) or retry after a delay.
+ */
+export async function deliver(
+  deps: DeliveryDeps,
+  deliveryId: string,
+  attempt: number,
+): Promise<DeliveryOutcome> {
+  const { db, config } = deps;
+  const found = await deliveryContext(db, deliveryId);
+  if (found?.delivery.status !== "pending") return { kind: "skip" };
+  const { delivery, endpoint, event } = found;
+  if (endpoint.status !== "enabled") {
+    await setDeliveryStatus(db, deliveryId, "failed");
+    return { kind: "skip" };
+  }
+  const key = config.WEBHOOK_SECRETS_KEY;
+  if (!key) throw new Error("WEBHOOK_SECRETS_KEY is not configured");
+
+  const started = Date.now();
+  const verdict = checkWebhookUrl(endpoint.url, urlPolicy(config));
+  let sent: { result: AttemptResult; excerpt: string | null; detail?: string };
+  let error: string | null = null;
+  if (!verdict.ok) {
+    sent = { result: { kind: "error", error: "url_refused" }, excerpt: null };
+    error = `url refused: ${verdict.reason}`;
+  } else {
+    const body = payloadOf(event);
+    const headers = await signHeaders(
+      await signingSecrets(endpoint, key, started),
+      event.id,
+      Math.floor(started / 1000),
+      body,
+    );
+    sent = await send(verdict.url.toString(), body, headers, config.WEBHOOK_TIMEOUT_MS);
+    if (sent.result.kind === "error") {
+      error = sent.result.error === "network" && sent.detail ? `network: ${sent.detail}` : sent.result.error;
+    }
+  }
+  const now = Date.now();
+  const decision = decide(sent.result, attempt, config.WEBHOOK_RETRY_DELAYS, now);
+  const failed = decision.kind !== "succeeded";
+  const failingSince = failed ? (endpoint.failingSince ?? new Date(started).toISOString()) : null;
+  const nextAttemptAt =
+    decision.kind === "retry" ? new Date(now + decision.delaySeconds * 1000).toISOString() : null;
+
+  await recordAttempt(
+    db,
+    {
+      id: uuidv7(),
+      deliveryId,
+      eventId: event.id,
+      endpointId: endpoint.id,
+      attemptedAt: new Date(started).toISOString(),
+      statusCode: sent.result.kind === "response" ? sent.result.status : null,
+      latencyMs: now - started,
+      responseExcerpt: sent.excerpt,
+      error,
+      outcome: decision.kind === "succeeded" ? "succeeded" : decision.kind === "retry" ? "retry" : "failed",
+      nextRetryAt: nextAttemptAt,
+    },
+    {
+      status: decision.kind === "succeeded" ? "succeeded" : decision.kind === "retry" ? "pending" : "failed",
+      nextAttemptAt,
+    },
+    // The endpoint row is written only when its failure run starts or ends.
+    failingSince === endpoint.failingSince ? undefined : { failingSince },
+  );
+
+  const failingTooLong =
+    failingSince !== null && now - Date.parse(failingSince) >= config.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000;
+  if (decision.kind === "disable_endpoint") {
+    await disableEndpoint(deps, endpoint, "the endpoint answered 410 Gone");
+  } else if (failingTooLong) {
+    await disableEndpoint(
+      deps,
+      endpoint,
+      `no successful delivery for ${config.WEBHOOK_DISABLE_AFTER_HOURS} hours`,
+    );
+  }
+  if (decision.kind === "give_up") await deps.deadLetters.send({ deliveryId: delivery.id });
+  return decision;
+}
+
+/** Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event. */
+async function disableEndpoint(deps: DeliveryDeps, endpoint: EndpointRow, reason: string) {
+  const updated = await updateEndpoint(deps.db, endpoint.partnerId, endpoint.id, {
+    status: "disabled",
+    disabledReason: reason,
+  });
+  if (!updated) return;
+  createLogger("warn").warn("webhook endpoint disabled", { endpoint_id: endpoint.id, reason });
+  await publishEvent(deps.db, deps.events, {
+    id: uuidv7(),
+    type: "endpoint.disabled",
+    partnerId: endpoint.partnerId,
+    livemode: deps.config.ENVIRONMENT === "production",
+    createdAt: new Date().toISOString(),
+    object: endpointView(updated),
+  });
+}
+
+/** An endpoint as the API shows it; never its secret. */
+export function endpointView(row: EndpointRow) {
+  return {
+    id: row.id,
+    object: "webhook_endpoint" as const,
+    url: row.url,
+    description: row.description,
+    events: row.events,
+    status: row.status as "enabled" | "disabled",
+    disabled_reason: row.disabledReason,
+    signing: {
+      algorithm: row.signing,
+      public_key: row.publicKey,
+      previous_public_key: row.previousPublicKey,
+      previous_expires_at: row.previousExpiresAt,
+    },
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+/**
+ * The dead-letter consumer: says so for every dead letter. A delivery past its last attempt
+ * is failed already; one whose consumer kept crashing is failed here.
+ */
+export async function recordDeadLetter(db: Db, body: DeliveryMessage | { eventId: string }, deadSince: Date) {
+  const log = createLogger("error");
+  if ("deliveryId" in body) {
+    await failDeadDelivery(db, body.deliveryId, deadSince);
+    log.error("webhook delivery dead-lettered", { delivery_id: body.deliveryId });
+  } else {
+    log.error("event fan-out dead-lettered", { event_id: body.eventId });
+  }
+}

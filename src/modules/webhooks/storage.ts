@@ -1,0 +1,263 @@
+import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/client";
+import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../platform/db/schema";
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type AttemptRow = typeof webhookAttempts.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
+
+export async function insertEndpoint(db: Db, row: typeof webhookEndpoints.$inferInsert) {
+  await db.insert(webhookEndpoints).values(row);
+}
+
+/** One of the partner's endpoints (never a deleted one, never another partner's). */
+export async function findEndpoint(db: Db, partnerId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.id, id),
+        eq(webhookEndpoints.partnerId, partnerId),
+        ne(webhookEndpoints.status, "deleted"),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export function endpointsOf(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.partnerId, partnerId),
+        ne(webhookEndpoints.status, "deleted"),
+        opts.startingAfter !== undefined ? lt(webhookEndpoints.id, opts.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookEndpoints.id))
+    .limit(opts.limit + 1);
+}
+
+export async function updateEndpoint(
+  db: Db,
+  partnerId: string,
+  id: string,
+  set: Partial<typeof webhookEndpoints.$inferInsert>,
+) {
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set({ ...set, updatedAt: new Date().toISOString() })
+    .where(
+      and(
+        eq(webhookEndpoints.id, id),
+        eq(webhookEndpoints.partnerId, partnerId),
+        ne(webhookEndpoints.status, "deleted"),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** The partner's enabled endpoints that take this event type (an empty filter takes all). */
+export function subscribedEndpoints(db: Db, partnerId: string, type: string) {
+  return db
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.partnerId, partnerId),
+        eq(webhookEndpoints.status, "enabled"),
+        sql`(json_array_length(${webhookEndpoints.events}) = 0 OR EXISTS (SELECT 1 FROM json_each(${webhookEndpoints.events}) WHERE value = ${type}))`,
+      ),
+    );
+}
+
+export async function findEvent(db: Db, id: string, partnerId?: string) {
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, id), partnerId !== undefined ? eq(events.partnerId, partnerId) : undefined))
+    .limit(1);
+  return row;
+}
+
+/** Creates the deliveries that do not exist yet; answers every delivery of the event to these endpoints. */
+export async function ensureDeliveries(
+  db: Db,
+  rows: (typeof webhookDeliveries.$inferInsert)[],
+): Promise<DeliveryRow[]> {
+  if (rows.length === 0) return [];
+  await db.insert(webhookDeliveries).values(rows).onConflictDoNothing();
+  const eventId = rows[0]?.eventId as string;
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.eventId, eventId),
+        inArray(
+          webhookDeliveries.endpointId,
+          rows.map((r) => r.endpointId),
+        ),
+      ),
+    );
+}
+
+/** A delivery with its endpoint and event, for one attempt. */
+export async function deliveryContext(db: Db, deliveryId: string) {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: events })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
+    .where(eq(webhookDeliveries.id, deliveryId))
+    .limit(1);
+  return row;
+}
+
+/**
+ * One attempt: its record, the delivery's new state and, when it changed, the endpoint's
+ * failure run, all or nothing.
+ */
+export async function recordAttempt(
+  db: Db,
+  attempt: AttemptRow,
+  delivery: { status: DeliveryRow["status"]; nextAttemptAt: string | null },
+  endpoint: { failingSince: string | null } | undefined,
+) {
+  const endpointUpdate = endpoint
+    ? [
+        db
+          .update(webhookEndpoints)
+          .set({ failingSince: endpoint.failingSince })
+          .where(eq(webhookEndpoints.id, attempt.endpointId)),
+      ]
+    : [];
+  await db.batch([
+    db.insert(webhookAttempts).values(attempt),
+    db
+      .update(webhookDeliveries)
+      .set({
+        status: delivery.status,
+        attempts: sql`${webhookDeliveries.attempts} + 1`,
+        lastAttemptAt: attempt.attemptedAt,
+        nextAttemptAt: delivery.nextAttemptAt,
+        updatedAt: attempt.attemptedAt,
+      })
+      .where(eq(webhookDeliveries.id, attempt.deliveryId)),
+    ...endpointUpdate,
+  ]);
+}
+
+/**
+ * A dead-lettered delivery still pending (its consumer kept crashing) is failed for good,
+ * unless it was reopened (recover, resend) after the dead letter was written.
+ */
+export async function failDeadDelivery(db: Db, deliveryId: string, deadSince: Date) {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "failed", nextAttemptAt: null, updatedAt: new Date().toISOString() })
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.updatedAt, deadSince.toISOString()),
+      ),
+    );
+}
+
+export async function setDeliveryStatus(db: Db, deliveryId: string, status: DeliveryRow["status"]) {
+  await db
+    .update(webhookDeliveries)
+    .set({ status, nextAttemptAt: null, updatedAt: new Date().toISOString() })
+    .where(eq(webhookDeliveries.id, deliveryId));
+}
+
+/** Failed deliveries to one endpoint since a time, set pending again for a new round. */
+export async function reopenFailedDeliveries(db: Db, endpointId: string, since: string) {
+  return db
+    .update(webhookDeliveries)
+    .set({ status: "pending", nextAttemptAt: null, updatedAt: new Date().toISOString() })
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, "failed"),
+        gte(webhookDeliveries.createdAt, since),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+}
+
+/** Sets these deliveries of an event pending again (a resend). */
+export async function reopenDeliveries(db: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "pending", nextAttemptAt: null, updatedAt: new Date().toISOString() })
+    .where(inArray(webhookDeliveries.id, ids));
+}
+
+/**
+ * How an event's deliveries stand, as one word: none, pending, failed or succeeded. The outer
+ * column is written out: drizzle leaves a lone table's columns unqualified, which here would
+ * bind to the deliveries' own `id`.
+ */
+const deliveryStatusSql = sql<string>`(SELECT CASE
+    WHEN count(*) = 0 THEN 'none'
+    WHEN sum(d.status = 'pending') > 0 THEN 'pending'
+    WHEN sum(d.status = 'failed') > 0 THEN 'failed'
+    ELSE 'succeeded' END
+  FROM webhook_deliveries d WHERE d.event_id = "events"."id")`;
+
+export interface EventFilter {
+  type?: string;
+  createdGte?: string;
+  createdLte?: string;
+  deliveryStatus?: string;
+  startingAfter?: string;
+  limit: number;
+}
+
+/** The partner's events, newest first, with their delivery status (`limit + 1` rows). */
+export function eventsOf(db: Db, partnerId: string, f: EventFilter) {
+  return db
+    .select({ event: events, deliveryStatus: deliveryStatusSql })
+    .from(events)
+    .where(
+      and(
+        eq(events.partnerId, partnerId),
+        f.type !== undefined ? eq(events.type, f.type) : undefined,
+        f.createdGte !== undefined ? gte(events.createdAt, f.createdGte) : undefined,
+        f.createdLte !== undefined ? lte(events.createdAt, f.createdLte) : undefined,
+        f.deliveryStatus !== undefined ? sql`${deliveryStatusSql} = ${f.deliveryStatus}` : undefined,
+        f.startingAfter !== undefined ? lt(events.id, f.startingAfter) : undefined,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(f.limit + 1);
+}
+
+export async function eventWithStatus(db: Db, partnerId: string, id: string) {
+  const [row] = await db
+    .select({ event: events, deliveryStatus: deliveryStatusSql })
+    .from(events)
+    .where(and(eq(events.id, id), eq(events.partnerId, partnerId)))
+    .limit(1);
+  return row;
+}
+
+export function attemptsOf(db: Db, eventId: string) {
+  return db
+    .select()
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.eventId, eventId))
+    .orderBy(webhookAttempts.id);
+}
+
+export function deliveriesOf(db: Db, eventId: string) {
+  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
+}

@@ -1,0 +1,119 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { Product } from "../catalog";
+import { ErrorEnvelopeSchema } from "../envelope";
+import { ERRORS, type ErrorName } from "../errors";
+import { auditTrail } from "../middleware/audit";
+import { requireEntitlement } from "../middleware/entitlement";
+
+/** Every /v1 route can refuse with these: authentication, limits, routing, validation. */
+const EVERY_ROUTE: readonly ErrorName[] = [
+  "unparseable_field",
+  "validation",
+  "method_not_allowed",
+  "unauthenticated",
+  "invalid_token",
+  "token_expired",
+  "environment_mismatch",
+  "partner_suspended",
+  "insufficient_scope",
+  "route_not_found",
+  "rate_limited",
+  "quota_exceeded",
+  "limiter_unavailable",
+  "service_unavailable",
+];
+/** A route of a product: the contract must license it and it can be switched off. */
+const PRODUCT_ROUTE: readonly ErrorName[] = ["product_not_licensed", "product_disabled"];
+/** A route with a body: the JSON body middleware's refusals. */
+const BODY_ROUTE: readonly ErrorName[] = ["invalid_json", "payload_too_large", "unsupported_media_type"];
+/** A POST: the idempotency layer's refusals. */
+const POST_ROUTE: readonly ErrorName[] = [
+  "idempotency_key_required",
+  "idempotency_key_reused",
+  "idempotency_in_flight",
+];
+
+/** Every POST under /v1 carries one (the idempotency middleware enforces it before the route runs). */
+const IDEMPOTENCY_KEY_HEADER: NonNullable<RouteConfig["parameters"]>[number] = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: true,
+  description:
+    "1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`.",
+  schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
+};
+
+/** The extension listing the catalogue codes a documented error status carries. */
+export const ERROR_CODES_EXTENSION = "x-portico-error-codes";
+
+/**
+ * The documented error answers for a set of catalogue reasons: one response per status,
+ * describing each code and listing the codes in `x-portico-error-codes`.
+ */
+export function errorResponses(reasons: readonly ErrorName[]) {
+  const byStatus = new Map<number, ErrorName[]>();
+  for (const reason of new Set(reasons)) {
+    const { status } = ERRORS[reason];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), reason]);
+  }
+  const responses: Record<
+    number,
+    { description: string; content: object; [ERROR_CODES_EXTENSION]: number[] }
+  > = {};
+  for (const [status, names] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const sorted = names.sort((a, b) => ERRORS[a].code - ERRORS[b].code);
+    responses[status] = {
+      description: sorted.map((n) => `${ERRORS[n].code} (${n})`).join(", "),
+      content: { "application/json": { schema: ErrorEnvelopeSchema } },
+      [ERROR_CODES_EXTENSION]: sorted.map((n) => ERRORS[n].code),
+    };
+  }
+  return responses;
+}
+
+/** The reasons a /v1 route can refuse with: the common ones for its method, and its own. */
+export function routeErrors(
+  method: string,
+  path: string,
+  product: Product | null,
+  own: readonly ErrorName[] = [],
+): ErrorName[] {
+  const m = method.toUpperCase();
+  return [
+    ...EVERY_ROUTE,
+    ...(product ? PRODUCT_ROUTE : []),
+    ...(["POST", "PUT", "PATCH"].includes(m) ? BODY_ROUTE : []),
+    ...(m === "POST" ? POST_ROUTE : []),
+    ...(path.includes("{") ? (["not_found"] as const) : []),
+    ...own,
+  ];
+}
+
+/**
+ * A /v1 route: the OpenAPI description, the bearer scheme with its scope, the audit trail
+ * (every write; reads too where `personalData`), and the entitlement middleware that
+ * enforces the declared product and scope, in one place. `errors` are the route's own
+ * refusals beyond the common ones; the documented responses are generated from them, so
+ * every code a route answers is in the document.
+ */
+export function v1Route<R extends RouteConfig & { operationId: string }>(
+  access: { product: Product | null; scope: string; personalData?: boolean; errors?: readonly ErrorName[] },
+  config: R,
+) {
+  return createRoute({
+    ...config,
+    ...(config.method === "post"
+      ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_HEADER] as RouteConfig["parameters"] }
+      : {}),
+    security: [{ oauth2: [access.scope] }],
+    middleware: [
+      auditTrail(config.method, config.path, access.personalData ?? false),
+      requireEntitlement(access.product, access.scope),
+    ],
+    responses: {
+      ...errorResponses(routeErrors(config.method, config.path, access.product, access.errors)),
+      ...config.responses,
+    },
+    "x-portico-product": access.product ?? "platform",
+  });
+}

@@ -1,0 +1,36 @@
+import { createMiddleware } from "hono/factory";
+import type { Product } from "../catalog";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../types";
+
+/**
+ * The one place a route's declared product and scope are enforced: the contract must
+ * license the product (checked against the live, cached contract, so a withdrawn licence
+ * bites within the cache TTL) and the token must carry the scope.
+ */
+export const requireEntitlement = (product: Product | null, scope: string) =>
+  createMiddleware<AppEnv>(async function requireEntitlement(c, next) {
+    if (product !== null && !c.var.partner.products.includes(product)) {
+      throw new ApiError("product_not_licensed", { product });
+    }
+    // The operations kill switch: a product switched off refuses cleanly, before any work.
+    if (product !== null && c.var.services.config.PRODUCTS_DISABLED.includes(product)) {
+      throw new ApiError(
+        "product_disabled",
+        { product },
+        { retryable: true, headers: { "Retry-After": "60" } },
+      );
+    }
+    if (!c.var.caller.scopes.includes(scope) || !c.var.partner.scopes.includes(scope)) {
+      throw new ApiError(
+        "insufficient_scope",
+        { scope },
+        {
+          headers: {
+            "WWW-Authenticate": `Bearer realm="oauth2-resource", error="insufficient_scope", scope="${scope}"`,
+          },
+        },
+      );
+    }
+    await next();
+  });

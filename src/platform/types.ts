@@ -1,0 +1,37 @@
+import type { PartnerProfile } from "../modules/partners/profile";
+import type { Db } from "./db/client";
+import type { Config, Env } from "./env";
+import type { Logger } from "./lib/logger";
+import type { LeasingLimiter } from "./ratelimit/leasing";
+
+/** Built once per request by the context middleware and read from `c.var.services`. */
+export interface Services {
+  config: Config;
+  db: Db;
+  limiter: LeasingLimiter;
+}
+
+/** Who is calling, from a verified bearer token. */
+export interface Caller {
+  partnerId: string;
+  scopes: readonly string[];
+  clientId: string;
+  tokenId: string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    log: Logger;
+    services: Services;
+    caller: Caller;
+    partner: PartnerProfile;
+    /** The `id` of the request envelope, echoed in the response envelope. */
+    envelopeId?: string;
+    /** The request's Idempotency-Key (every POST under /v1 has one, checked by the middleware). */
+    idempotencyKey: string;
+    /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
+    replayBody?: string;
+  };
+}
