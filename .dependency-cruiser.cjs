@@ -1,10 +1,12 @@
 /**
  * Import rules for src/ and durable-objects/ (`npm run lint:deps`, part of `npm test`).
+ * The shape: src/platform knows no product; src/modules/<domain> each hold a domain's routes,
+ * model, rules, storage and connector; src/app.ts, src/index.ts and src/queues.ts compose them.
  * Data flows one way: request → middleware → route → service → (Durable Object | D1 | connector | queue).
  * Type-only imports count (tsPreCompilationDeps): a cycle through types still ties modules together.
- * Each rule here holds today; add one only once its last offending edge is gone.
  */
-const platformLayers = "^src/(routes|middleware)/|^src/(app|index|error-handler|envelope)[.]ts$";
+const entry = "^src/(app|index|queues)[.]ts$";
+const http = "^src/modules/[^/]+/(routes|sandbox-pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/platform/(http|middleware)/|^src/platform/(envelope|error-handler)[.]ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -24,53 +26,85 @@ module.exports = {
       to: { couldNotResolve: true },
     },
     {
-      name: "lib-is-a-leaf",
+      name: "platform-knows-no-module",
       severity: "error",
-      comment: "src/lib knows nothing of the gateway: it imports only other src/lib modules.",
-      from: { path: "^src/lib/" },
-      to: { pathNot: "^src/lib/" },
+      comment: "src/platform knows no product: never a module, an entry point or a Durable Object.",
+      from: { path: "^src/platform/" },
+      to: { path: ["^src/modules/", entry, "^durable-objects/"] },
     },
     {
-      name: "storage-not-upward",
+      name: "lib-is-a-leaf",
       severity: "error",
-      comment: "src/db is storage: it never imports a route, middleware, the app or a Durable Object.",
-      from: { path: "^src/db/" },
-      to: { path: [platformLayers, "^durable-objects/"] },
+      comment: "src/platform/lib holds pure helpers: it imports only other helpers.",
+      from: { path: "^src/platform/lib/" },
+      to: { pathNot: "^src/platform/lib/" },
+    },
+    {
+      name: "storage-is-storage",
+      severity: "error",
+      comment:
+        "A module's storage (its tables and queries) imports the platform, its own model and other modules' storage: never a service, a connector, a route or a Durable Object.",
+      from: { path: "^src/modules/[^/]+/storage[.]ts$" },
+      to: {
+        path: "^src/modules/|^durable-objects/|" + entry,
+        pathNot: "^src/modules/[^/]+/(storage|model)[.]ts$",
+      },
     },
     {
       name: "services-not-http",
       severity: "error",
-      comment: "A service never sees a Context or builds a Response: no routes, middleware or hono.",
-      from: { path: "^src/services/" },
-      to: { path: [platformLayers, "^node_modules/(hono|@hono)/"] },
+      comment: "A module's rules never see a Context or build a Response: no routes, middleware or hono.",
+      from: { path: "^src/modules/[^/]+/[^/]+[.]ts$", pathNot: http },
+      to: { path: [http, entry, "^node_modules/(hono|@hono)/"] },
     },
     {
       name: "connectors-not-upward",
       severity: "error",
-      comment: "A connector talks to a bank system: no routes, middleware, storage or Durable Objects.",
-      from: { path: "^src/connectors/" },
-      to: { path: [platformLayers, "^src/db/", "^durable-objects/"] },
+      comment: "A connector talks to a bank system: only the platform, its own connector and its module's model.",
+      from: { path: "^src/modules/([^/]+)/connector/" },
+      to: {
+        path: "^src/modules/|^durable-objects/|" + entry,
+        pathNot: ["^src/modules/$1/connector/", "^src/modules/$1/model[.]ts$"],
+      },
     },
     {
       name: "ratelimit-knows-no-product",
       severity: "error",
-      comment: "The limiter backends know no product: no services, connectors, storage or HTTP layers.",
-      from: { path: "^src/ratelimit/" },
-      to: { path: [platformLayers, "^src/(services|connectors|db)/", "^durable-objects/"] },
+      comment: "The limiter backends know no product and no HTTP: only the platform's helpers and configuration.",
+      from: { path: "^src/platform/ratelimit/" },
+      to: { path: "^src/platform/(http|middleware|db|events)/" },
     },
     {
       name: "middleware-not-routes",
       severity: "error",
       comment: "Middleware runs before a route and knows none of them.",
-      from: { path: "^src/middleware/" },
-      to: { path: "^src/routes/|^src/(app|index)[.]ts$" },
+      from: { path: "^src/platform/middleware/|^src/modules/[^/]+/(authenticate|consent-gate)[.]ts$" },
+      to: { path: "^src/modules/[^/]+/routes/|" + entry },
     },
     {
       name: "durable-objects-not-http",
       severity: "error",
       comment: "Durable Objects are reached by RPC from services: they never import the HTTP layers.",
       from: { path: "^durable-objects/" },
-      to: { path: platformLayers },
+      to: { path: [http, entry] },
+    },
+    {
+      name: "routes-through-services",
+      severity: "error",
+      comment: "A route calls its module's rules: never storage, the database or a Durable Object directly.",
+      from: { path: "^src/modules/[^/]+/(routes|sandbox-pages)/" },
+      to: { path: ["^src/modules/[^/]+/storage[.]ts$", "^src/platform/db/", "^durable-objects/"] },
+    },
+    {
+      name: "modules-apart",
+      severity: "error",
+      comment:
+        "One module reaches another through its rules, model or storage, never its routes or connector.",
+      from: { path: "^src/modules/([^/]+)/" },
+      to: {
+        path: "^src/modules/[^/]+/(routes|connector|sandbox-pages)/",
+        pathNot: "^src/modules/$1/",
+      },
     },
   ],
   options: {

@@ -5,6 +5,7 @@ import {
   type CreatePaymentInput,
   captureEntry,
   eventTypeOf,
+  type Operation,
   type Payment,
   paymentFrom,
   type Refund,
@@ -18,15 +19,6 @@ import { eventOf, Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
-
-export type Operation =
-  | { op: "confirm"; result: "success" | "failure" | "canceled" }
-  | { op: "capture"; amount?: number }
-  | { op: "cancel" }
-  /** The sandbox's "buttons": the asynchronous outcome of an A2A or QR payment. */
-  | { op: "simulate"; outcome: "succeeded" | "failed" }
-  /** A QR code or redirect whose time ran out (the object's alarm). */
-  | { op: "expire" };
 
 export type OperateOutcome =
   | { ok: true; payment: Payment }

@@ -1,12 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { registerV1Routes } from "./modules";
-import { registerOpenApiRoute } from "./modules/docs/openapi";
-import { registerDocsRoute } from "./modules/docs/page";
-import { authenticate } from "./modules/partners/authenticate";
-import { registerTokenRoute } from "./modules/partners/routes/token";
-import { registerWellKnownRoutes } from "./modules/partners/routes/well-known";
-import { registerSandboxPages } from "./modules/payments/sandbox-pages";
-import { registerStatusRoute } from "./modules/status";
+import { authenticate, MODULES } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
@@ -50,12 +43,6 @@ export function createApp() {
   });
   app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency(), minimiseResponses());
 
-  registerTokenRoute(app);
-  registerWellKnownRoutes(app);
-  registerOpenApiRoute(app);
-  registerDocsRoute(app);
-  registerStatusRoute(app);
-  registerSandboxPages(app);
-  registerV1Routes(app);
+  for (const module of MODULES) module.register(app);
   return app;
 }

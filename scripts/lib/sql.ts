@@ -1,6 +1,11 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import type { ProvisionedPartner } from "../../src/modules/partners/provisioning";
-import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../src/platform/db/schema";
+import {
+  partnerContracts,
+  partnerCredentials,
+  partners,
+  partnerUsers,
+} from "../../src/modules/partners/storage";
 
 const literal = (value: unknown): string => {
   if (value === null || value === undefined) return "NULL";

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { OAuthError } from "../modules/partners/oauth";
 import { ConfigError } from "./env";
 import { renderError } from "./envelope";
 import { ApiError, type ErrorName } from "./errors";
 import { createLogger, type Logger } from "./lib/logger";
 import { MAX_BODY_BYTES, mediaTypeOf } from "./middleware/json-body";
+import { OAuthError } from "./oauth-error";
 import type { AppEnv } from "./types";
 
 /** The one error handler: catalogue errors as envelopes, RFC 6749 errors at the token endpoint, code 1 otherwise. */

@@ -1,4 +1,3 @@
-import type { PartnerProfile } from "../modules/partners/profile";
 import type { Db } from "./db/client";
 import type { Config, Env } from "./env";
 import type { Logger } from "./lib/logger";
@@ -34,4 +33,20 @@ export interface AppEnv {
     /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
     replayBody?: string;
   };
+}
+
+/** What the gateway needs to know about the calling partner on every request (loaded by the partners module). */
+export interface PartnerProfile {
+  id: string;
+  name: string;
+  environment: "sandbox" | "production";
+  status: "active" | "suspended";
+  tier: "sandbox" | "standard" | "enterprise";
+  products: string[];
+  scopes: string[];
+  dataAccess: string[];
+  limits: { requestsPerSecond: number; dailyQuota: number | null };
+  fees: { bps: number; fixedMinor: number };
+  /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
+  activeClientIds: string[];
 }

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../platform/types";
-import type { ConsentScope } from "./consent-model";
 import { type ConsentDeps, type UsableConsent, usableConsent } from "./consents";
+import type { ConsentScope } from "./model";
 
 declare module "hono" {
   interface ContextVariableMap {

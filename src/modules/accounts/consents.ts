@@ -5,7 +5,7 @@ import type { EventMessage, PorticoEvent } from "../../platform/events/events";
 import { sendPending } from "../../platform/events/outbox";
 import { isUuid, uuidv7 } from "../../platform/lib/ids";
 import type { Logger } from "../../platform/lib/logger";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import { accountsConnectorFor } from "./connector";
 import {
   CONSENT_EVENTS,
@@ -17,7 +17,7 @@ import {
   isConsentDue,
   MAX_CONSENT_DAYS,
   nextConsentStatus,
-} from "./consent-model";
+} from "./model";
 import { type ConsentRow, changeConsent, consentPage, findConsent, insertConsent } from "./storage";
 
 export interface ConsentDeps {

@@ -3,7 +3,7 @@ import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core
 import type { Db } from "../../platform/db/client";
 import type { PorticoEvent } from "../../platform/events/events";
 import { insertEventIfChanged } from "../../platform/events/outbox";
-import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "./consent-model";
+import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "./model";
 
 /**
  * Open banking consents (migration 0013). The bank's reference of the customer who

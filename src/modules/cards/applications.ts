@@ -1,17 +1,11 @@
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import { SandboxCardSystem } from "./connector/sandbox";
-import type { Applicant, BankCard, CardCurrency, CardType, IssuingState } from "./connector/types";
+import type { BankCard, IssuingState } from "./connector/types";
+import type { CardDeps } from "./deps";
 import { publishCardEvent } from "./events";
-import {
-  applicantOf,
-  applicationEventObject,
-  applicationView,
-  type CardApplication,
-  type CardDeps,
-  submittedOrder,
-} from "./model";
+import type { Applicant, CardApplication, CardCurrency, CardType } from "./model";
 import {
   type ApplicationRow,
   completeApplication,
@@ -20,6 +14,7 @@ import {
   insertApplication,
   setApplicationReference,
 } from "./storage";
+import { applicantOf, applicationEventObject, applicationView, submittedOrder } from "./views";
 
 export interface CreateApplicationParams {
   type: CardType;

@@ -2,19 +2,12 @@ import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import { hashSecret, verifySecret } from "../../platform/lib/secret-hash";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import { first6, last4, maskedPan } from "./connector/pan";
 import { SANDBOX_SMS_CODE } from "./connector/sandbox";
+import type { CardDeps } from "./deps";
 import { publishCardEvent } from "./events";
-import {
-  attachmentView,
-  type Card,
-  type CardAttachment,
-  type CardDeps,
-  cardEventObject,
-  cardView,
-  SMS_CODE_MAX_ATTEMPTS,
-} from "./model";
+import { type Card, type CardAttachment, SMS_CODE_MAX_ATTEMPTS } from "./model";
 import {
   type AttachmentRow,
   cardRefAttached,
@@ -29,6 +22,7 @@ import {
   renewAttachment,
   setAttachmentStatus,
 } from "./storage";
+import { attachmentView, cardEventObject, cardView } from "./views";
 
 /** Six random digits; in the sandbox always `SANDBOX_SMS_CODE`. */
 export function attachCode(config: Pick<Config, "ENVIRONMENT">): string {

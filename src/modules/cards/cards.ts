@@ -1,9 +1,10 @@
 import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
-import type { BlockReason } from "./connector/types";
+import type { CardDeps } from "./deps";
 import { publishCardEvent } from "./events";
-import { type Card, type CardDeps, cardEventObject, cardView } from "./model";
+import type { BlockReason, Card } from "./model";
 import { blockCardRow, type CardRow, findCard, listCardRows } from "./storage";
+import { cardEventObject, cardView } from "./views";
 
 const notFound = (id: string) => new ApiError("not_found", { resource: `card ${id}` });
 

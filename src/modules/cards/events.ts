@@ -1,6 +1,6 @@
 import { type EventType, publishEvent } from "../../platform/events/events";
 import { uuidv7 } from "../../platform/lib/ids";
-import type { CardDeps } from "./model";
+import type { CardDeps } from "./deps";
 
 /**
  * The id of the one event of `type` an object can have (each card event happens once per

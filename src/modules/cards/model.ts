@@ -1,23 +1,28 @@
-import type { Db } from "../../platform/db/client";
-import type { Config } from "../../platform/env";
-import type { EventMessage } from "../../platform/events/events";
-import type {
-  Applicant,
-  BlockReason,
-  CardCurrency,
-  CardSystem,
-  CardType,
-  SubmittedOrder,
-} from "./connector/types";
-import type { ApplicationRow, AttachmentRow, CardRow } from "./storage";
+// The cards domain's vocabulary: what a card, an application and an attachment are, and their statuses.
+/** What a card can be ordered as. */
+export const CARD_TYPES = ["virtual", "physical"] as const;
+export type CardType = (typeof CARD_TYPES)[number];
 
-/** What the card services work with, built once per request. */
-export interface CardDeps {
-  db: Db;
-  events: Queue<EventMessage>;
-  config: Config;
-  system: CardSystem;
+/** The currencies the bank issues cards in. */
+export const CARD_CURRENCIES = ["UZS", "USD", "EUR"] as const;
+export type CardCurrency = (typeof CARD_CURRENCIES)[number];
+
+/** Why a card was blocked. */
+export const BLOCK_REASONS = ["lost", "stolen", "fraud", "requested_by_customer"] as const;
+export type BlockReason = (typeof BLOCK_REASONS)[number];
+
+export interface Applicant {
+  full_name: string;
+  phone_number: string;
+  /** yyyy-MM-dd */
+  birth_date: string;
+  document_number: string;
+  /** Where a physical card is delivered; null for a virtual one. */
+  address: string | null;
 }
+
+export const ATTACHMENT_STATUSES = ["pending", "attached", "exhausted", "expired", "failed"] as const;
+export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 
 /** At most this many wrong codes per attach; then it is spent (64). */
 export const SMS_CODE_MAX_ATTEMPTS = 3;
@@ -62,7 +67,7 @@ export interface CardApplication {
 export interface CardAttachment {
   id: string;
   object: "card_attachment";
-  status: AttachmentRow["status"];
+  status: AttachmentStatus;
   first6: string;
   last4: string;
   phone_number: string;
@@ -71,99 +76,3 @@ export interface CardAttachment {
   created_at: string;
   livemode: boolean;
 }
-
-export const cardView = (r: CardRow): Card => ({
-  id: r.id,
-  object: "card",
-  origin: r.origin,
-  type: r.type,
-  currency: r.currency,
-  first6: r.first6,
-  last4: r.last4,
-  holder_name: r.holderName,
-  expiry_month: r.expiryMonth,
-  expiry_year: r.expiryYear,
-  phone_number: r.phoneNumber,
-  status: r.status,
-  block_reason: r.blockReason,
-  application_id: r.applicationId,
-  created_at: r.createdAt,
-  blocked_at: r.blockedAt,
-  livemode: r.livemode,
-});
-
-export const applicantOf = (r: ApplicationRow): Applicant => ({
-  full_name: r.applicant.full_name ?? "",
-  phone_number: r.applicant.phone_number ?? "",
-  birth_date: r.applicant.birth_date ?? "",
-  document_number: r.applicant.document_number ?? "",
-  address: r.applicant.address ?? null,
-});
-
-export const applicationView = (r: ApplicationRow, card: CardRow | undefined): CardApplication => ({
-  id: r.id,
-  object: "card_application",
-  type: r.type,
-  currency: r.currency,
-  status: r.status,
-  applicant: applicantOf(r),
-  card: card ? cardView(card) : null,
-  metadata: r.metadata,
-  created_at: r.createdAt,
-  completed_at: r.completedAt,
-  livemode: r.livemode,
-});
-
-export const attachmentView = (r: AttachmentRow): CardAttachment => ({
-  id: r.id,
-  object: "card_attachment",
-  status: r.status,
-  first6: r.first6,
-  last4: r.last4,
-  phone_number: r.phoneNumber,
-  expires_at: r.expiresAt,
-  attempts_remaining: Math.max(0, SMS_CODE_MAX_ATTEMPTS - r.attempts),
-  created_at: r.createdAt,
-  livemode: r.livemode,
-});
-
-/** The order an application placed, as the card system is asked about it. */
-export const submittedOrder = (r: ApplicationRow & { reference: string }): SubmittedOrder => ({
-  applicationId: r.id,
-  type: r.type,
-  currency: r.currency,
-  applicant: applicantOf(r),
-  reference: r.reference,
-  submittedAt: Date.parse(r.submittedAt ?? r.createdAt),
-});
-
-// Event payloads go to partners' webhooks unmasked: they carry ids, states and the
-// first 6 + last 4 digits only, never a personal field. The objects themselves are a GET away.
-
-export const cardEventObject = (r: CardRow) => ({
-  id: r.id,
-  object: "card",
-  origin: r.origin,
-  type: r.type,
-  currency: r.currency,
-  first6: r.first6,
-  last4: r.last4,
-  status: r.status,
-  block_reason: r.blockReason,
-  application_id: r.applicationId,
-  created_at: r.createdAt,
-  blocked_at: r.blockedAt,
-  livemode: r.livemode,
-});
-
-export const applicationEventObject = (r: ApplicationRow, card: CardRow | undefined) => ({
-  id: r.id,
-  object: "card_application",
-  type: r.type,
-  currency: r.currency,
-  status: r.status,
-  card_id: card?.id ?? null,
-  created_at: r.createdAt,
-  completed_at: r.completedAt,
-  livemode: r.livemode,
-});

@@ -1,7 +1,14 @@
 import { and, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { BLOCK_REASONS, type BlockReason, CARD_CURRENCIES, CARD_TYPES } from "./connector/types";
+import {
+  ATTACHMENT_STATUSES,
+  type AttachmentStatus,
+  BLOCK_REASONS,
+  type BlockReason,
+  CARD_CURRENCIES,
+  CARD_TYPES,
+} from "./model";
 
 // Cards (docs/products.md). A card number is never stored: a card is its first 6 + last 4 digits
 // and the card system's own id for it (`card_ref`), by which one card is attached once.
@@ -63,9 +70,6 @@ export const cards = sqliteTable(
     index("cards_partner").on(t.partnerId, t.id),
   ],
 );
-
-export const ATTACHMENT_STATUSES = ["pending", "attached", "exhausted", "expired", "failed"] as const;
-export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 
 /** An attach by SMS code: the card as the bank found it, the code's hash, its expiry and attempts. */
 export const cardAttachments = sqliteTable(

@@ -2,8 +2,8 @@ import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
 import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
+import type { PartnerProfile } from "../../platform/types";
 import { PLATFORM, postEntry, postGuardedEntry } from "../ledger/ledger";
-import type { PartnerProfile } from "../partners/profile";
 import type { FxDeps } from "./fx";
 import { conversionView, type FxConversion } from "./model";
 import {

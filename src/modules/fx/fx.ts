@@ -3,7 +3,7 @@ import { ApiError } from "../../platform/errors";
 import type { EventMessage } from "../../platform/events/events";
 import { uuidv7 } from "../../platform/lib/ids";
 import { type Currency, MAX_AMOUNT_MINOR } from "../../platform/lib/money";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import type { RatesSource, RateTable } from "./connector/types";
 import { buyAmountFor, crossRate, formatRate, type Rate, sellAmountFor } from "./math";
 import { type FxQuote, quoteView } from "./model";

@@ -5,10 +5,10 @@ import type { EventMessage } from "../../platform/events/events";
 import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import type { Logger } from "../../platform/lib/logger";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import { kycConnectorFor } from "./connector";
 import { KYC_FIELDS, type KycField, type KycIdentifier } from "./connector/types";
-import { checksOf, type KycCheck, type KycOutcome, outcomeOf } from "./outcome";
+import { checksOf, type KycCheck, type KycOutcome, outcomeOf } from "./model";
 import { findVerification, insertVerification, type KycVerificationRow, verificationPage } from "./storage";
 
 export interface KycDeps {

@@ -3,7 +3,7 @@ import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core
 import type { Db } from "../../platform/db/client";
 import type { PorticoEvent } from "../../platform/events/events";
 import { insertEventIfChanged } from "../../platform/events/outbox";
-import type { KycCheck, KycOutcome } from "./outcome";
+import type { KycCheck, KycOutcome } from "./model";
 
 /**
  * KYC verifications (migration 0014): the outcome of each check and nothing the partner

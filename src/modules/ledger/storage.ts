@@ -1,6 +1,66 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { journalEntries, ledgerAccounts, postings } from "../../platform/db/schema";
+import { timestamps } from "../../platform/db/schema";
+
+// ---------------------------------------------------------------------------- tables
+// Double-entry and append-only: triggers (migration 0001) refuse UPDATE and DELETE of
+// entries and postings. Amounts are integers in the currency's minor unit.
+/** An account per owner (a partner id, or "platform"), purpose and currency. */
+export const ledgerAccounts = sqliteTable(
+  "ledger_accounts",
+  {
+    /** Deterministic: `<owner>:<code>:<currency>`, so posting never needs a lookup first. */
+    id: text("id").primaryKey(),
+    owner: text("owner").notNull(),
+    code: text("code").notNull(),
+    currency: text("currency").notNull(),
+    normalBalance: text("normal_balance", { enum: ["debit", "credit"] }).notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex("ledger_accounts_owner_code_currency").on(t.owner, t.code, t.currency)],
+);
+
+/** One business event's journal entry: posts exactly once per (reference, kind). */
+export const journalEntries = sqliteTable(
+  "journal_entries",
+  {
+    id: text("id").primaryKey(),
+    reference: text("reference").notNull(),
+    kind: text("kind").notNull(),
+    currency: text("currency").notNull(),
+    /** The partner the entry belongs to, for the partner's own ledger view. */
+    partnerId: text("partner_id"),
+    /** Sum of the debits, which equals the sum of the credits. */
+    amount: integer("amount").notNull(),
+    description: text("description"),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    uniqueIndex("journal_entries_reference_kind").on(t.reference, t.kind),
+    index("journal_entries_partner").on(t.partnerId, t.id),
+  ],
+);
+
+export const postings = sqliteTable(
+  "postings",
+  {
+    id: text("id").primaryKey(),
+    entryId: text("entry_id")
+      .notNull()
+      .references(() => journalEntries.id),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    direction: text("direction", { enum: ["debit", "credit"] }).notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index("postings_entry").on(t.entryId), index("postings_account").on(t.accountId)],
+);
+
+// --------------------------------------------------------------------------- queries
 
 export type AccountRow = typeof ledgerAccounts.$inferInsert;
 export type EntryRow = typeof journalEntries.$inferSelect;

@@ -4,7 +4,7 @@ import type { EventMessage } from "../../platform/events/events";
 import { type OutboxEvent, sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import type { ScoringConnector, ScoringDecision, ScoringRequest } from "./connector/types";
 import {
   type ApplicationStatus,

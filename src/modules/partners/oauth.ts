@@ -1,30 +1,11 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { verifySecret } from "../../platform/lib/secret-hash";
+import { OAuthError } from "../../platform/oauth-error";
 import { KEY_PREFIX } from "./consumer-keys";
 import { loadProfile, profileCache } from "./profile";
 import { findCredential, findUser } from "./storage";
 import { issueAccessToken } from "./tokens";
-
-export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope";
-
-/** An RFC 6749 §5.2 error: the token endpoint answers these, not the /v1 envelope. */
-export class OAuthError extends Error {
-  override name = "OAuthError";
-  constructor(
-    readonly error: OAuthErrorCode,
-    readonly description: string,
-    readonly status: 400 | 401 | 413 | 415 = error === "invalid_client" ? 401 : 400,
-  ) {
-    super(description);
-  }
-}
 
 export interface TokenResponse {
   access_token: string;

@@ -1,24 +1,9 @@
 import type { Db } from "../../platform/db/client";
+import type { PartnerProfile } from "../../platform/types";
 import { activeConsumerKeys, findPartnerWithContract } from "./storage";
 
 /** Requests per second by tier (docs/contract.md, headers); a contract may override its tier's figure. */
 export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
-
-/** What the gateway needs to know about a partner on every request. */
-export interface PartnerProfile {
-  id: string;
-  name: string;
-  environment: "sandbox" | "production";
-  status: "active" | "suspended";
-  tier: keyof typeof TIER_RATE_LIMITS;
-  products: string[];
-  scopes: string[];
-  dataAccess: string[];
-  limits: { requestsPerSecond: number; dailyQuota: number | null };
-  fees: { bps: number; fixedMinor: number };
-  /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
-  activeClientIds: string[];
-}
 
 export async function loadProfile(db: Db, partnerId: string): Promise<PartnerProfile | undefined> {
   const [row, clientIds] = await Promise.all([

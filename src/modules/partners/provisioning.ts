@@ -1,9 +1,9 @@
 import { type Product, scopesFor } from "../../platform/catalog";
-import type { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../platform/db/schema";
 import { uuidv7 } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import { newConsumerKeyPair } from "./consumer-keys";
+import type { partnerContracts, partnerCredentials, partners, partnerUsers } from "./storage";
 
 export interface NewPartner {
   id?: string;

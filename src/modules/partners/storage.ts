@@ -1,6 +1,78 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { partnerContracts, partnerCredentials, partners, partnerUsers } from "../../platform/db/schema";
+import { timestamps } from "../../platform/db/schema";
+
+// ---------------------------------------------------------------------------- tables
+export const partners = sqliteTable("partners", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
+  ...timestamps,
+});
+
+/** What a partner may do: products, scopes, tier and limits, data access and price terms. */
+export const partnerContracts = sqliteTable("partner_contracts", {
+  partnerId: text("partner_id")
+    .primaryKey()
+    .references(() => partners.id),
+  products: text("products", { mode: "json" }).$type<string[]>().notNull(),
+  scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+  tier: text("tier", { enum: ["sandbox", "standard", "enterprise"] }).notNull(),
+  /** Overrides the tier's requests per second when set. */
+  rateLimitPerSecond: integer("rate_limit_per_second"),
+  dailyQuota: integer("daily_quota"),
+  dataAccess: text("data_access", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  feeBps: integer("fee_bps").notNull().default(0),
+  feeFixedMinor: integer("fee_fixed_minor").notNull().default(0),
+  ...timestamps,
+});
+
+/** OAuth2 client credentials. The secret is stored hashed only. */
+export const partnerCredentials = sqliteTable(
+  "partner_credentials",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id),
+    consumerKey: text("consumer_key").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    description: text("description"),
+    status: text("status", { enum: ["active", "revoked"] })
+      .notNull()
+      .default("active"),
+    revokedAt: text("revoked_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("partner_credentials_consumer_key").on(t.consumerKey),
+    index("partner_credentials_partner").on(t.partnerId),
+  ],
+);
+
+/** Partner users for the password grant. Passwords are stored hashed only. */
+export const partnerUsers = sqliteTable(
+  "partner_users",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id")
+      .notNull()
+      .references(() => partners.id),
+    username: text("username").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    status: text("status", { enum: ["active", "disabled"] })
+      .notNull()
+      .default("active"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("partner_users_partner_username").on(t.partnerId, t.username)],
+);
+
+// --------------------------------------------------------------------------- queries
 
 export type PartnerRow = typeof partners.$inferSelect;
 export type ContractRow = typeof partnerContracts.$inferSelect;

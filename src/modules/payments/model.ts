@@ -135,3 +135,13 @@ export function captureEntry(
     lines,
   };
 }
+
+/** What can be done to a payment after its creation: the partner's calls, the customer's, and time. */
+export type Operation =
+  | { op: "confirm"; result: "success" | "failure" | "canceled" }
+  | { op: "capture"; amount?: number }
+  | { op: "cancel" }
+  /** The sandbox's "buttons": the asynchronous outcome of an A2A or QR payment. */
+  | { op: "simulate"; outcome: "succeeded" | "failed" }
+  /** A QR code or redirect whose time ran out (the object's alarm). */
+  | { op: "expire" };

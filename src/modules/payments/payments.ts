@@ -1,11 +1,11 @@
-import type { OperateOutcome, Operation, PaymentObject } from "../../../durable-objects/payment";
+import type { OperateOutcome, PaymentObject } from "../../../durable-objects/payment";
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
-import type { PartnerProfile } from "../partners/profile";
-import type { Payment, Refund } from "./model";
+import type { PartnerProfile } from "../../platform/types";
+import type { Operation, Payment, Refund } from "./model";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "./storage";
 
 export interface CreatePaymentParams {

@@ -1,6 +1,48 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { partners, payments, refunds } from "../../platform/db/schema";
+import { partners } from "../partners/storage";
+
+// ---------------------------------------------------------------------------- tables
+/**
+ * Where each payment lives (its Durable Object) and a projection of its state for lists.
+ * The Durable Object is the truth; this row is written before a create is acknowledged
+ * and updated from the object's outbox.
+ */
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    objectName: text("object_name").notNull(),
+    status: text("status").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    /** The payment object as of `updated_at`, for lists without a Durable Object call per row. */
+    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    index("payments_partner").on(t.partnerId, t.id),
+    index("payments_partner_status").on(t.partnerId, t.status, t.id),
+  ],
+);
+
+/** Where each refund's payment object lives, so a refund can be found by its own id. */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    paymentId: text("payment_id").notNull(),
+    objectName: text("object_name").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("refunds_payment").on(t.paymentId)],
+);
+
+// --------------------------------------------------------------------------- queries
 
 export type PaymentIndexRow = typeof payments.$inferInsert;
 

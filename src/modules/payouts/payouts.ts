@@ -4,7 +4,7 @@ import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
-import type { PartnerProfile } from "../partners/profile";
+import type { PartnerProfile } from "../../platform/types";
 import type { Payout } from "./model";
 import { findPayoutObject, payoutSnapshots } from "./storage";
 

@@ -1,6 +1,27 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { payouts } from "../../platform/db/schema";
+
+// ---------------------------------------------------------------------------- tables
+/** Where each payout lives (its Durable Object) and a projection of its state for lists. */
+export const payouts = sqliteTable(
+  "payouts",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    objectName: text("object_name").notNull(),
+    status: text("status").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    /** The payout object as of `updated_at`, for lists without a Durable Object call per row. */
+    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("payouts_partner").on(t.partnerId, t.id)],
+);
+
+// --------------------------------------------------------------------------- queries
 
 /** Writes or refreshes a payout's projection; an older status never overwrites a newer one. */
 export async function upsertPayoutIndex(db: Db, row: typeof payouts.$inferInsert) {

@@ -1,6 +1,85 @@
 import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { events, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../platform/db/schema";
+import { events, timestamps } from "../../platform/db/schema";
+
+// ---------------------------------------------------------------------------- tables
+/**
+ * A partner's webhook endpoint. Its signing secrets are sealed (AES-GCM, `src/lib/secret-box.ts`):
+ * they must be usable to sign, so they cannot be hashed. During a rotation the previous
+ * secret keeps signing until `previous_expires_at`.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    partnerId: text("partner_id").notNull(),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** Event types delivered here; an empty list means every type. */
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    status: text("status", { enum: ["enabled", "disabled", "deleted"] })
+      .notNull()
+      .default("enabled"),
+    disabledReason: text("disabled_reason"),
+    signing: text("signing", { enum: ["hmac_sha256", "ed25519"] }).notNull(),
+    secretSealed: text("secret_sealed").notNull(),
+    /** For ed25519 endpoints: the public key (`whpk_…`) partners verify with. */
+    publicKey: text("public_key"),
+    previousSecretSealed: text("previous_secret_sealed"),
+    previousPublicKey: text("previous_public_key"),
+    previousExpiresAt: text("previous_expires_at"),
+    /** When the current run of failed deliveries began; cleared by a success. */
+    failingSince: text("failing_since"),
+    ...timestamps,
+  },
+  (t) => [index("webhook_endpoints_partner").on(t.partnerId, t.id)],
+);
+
+/** One event to one endpoint: created by the fan-out, walked by the delivery consumer. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    partnerId: text("partner_id").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastAttemptAt: text("last_attempt_at"),
+    nextAttemptAt: text("next_attempt_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_status").on(t.endpointId, t.status, t.createdAt),
+  ],
+);
+
+/** Every delivery attempt, as the partner sees it in the API. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id").notNull(),
+    eventId: text("event_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    attemptedAt: text("attempted_at").notNull(),
+    /** The endpoint's HTTP status, or null when no answer came (timeout, refused URL, network). */
+    statusCode: integer("status_code"),
+    latencyMs: integer("latency_ms").notNull(),
+    /** The first bytes of the answer, for the partner's debugging. */
+    responseExcerpt: text("response_excerpt"),
+    error: text("error"),
+    outcome: text("outcome", { enum: ["succeeded", "retry", "failed"] }).notNull(),
+    nextRetryAt: text("next_retry_at"),
+  },
+  (t) => [index("webhook_attempts_event").on(t.eventId, t.id)],
+);
+
+// --------------------------------------------------------------------------- queries
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -1,16 +1,15 @@
-import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
+import { type AnyD1Database, type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 
-const build = (d1: D1Database) => drizzle(d1, { schema });
-export type Db = ReturnType<typeof build>;
+/** Queries are built from each module's tables (its storage.ts); no relational schema is registered. */
+export type Db = DrizzleD1Database & { $client: AnyD1Database };
 
-// drizzle builds its schema metadata on every call: do it once per binding, not per request.
-const instances = new WeakMap<D1Database, Db>();
+// One drizzle instance per binding, not per request.
+const instances = new WeakMap<object, Db>();
 
-export function createDb(d1: D1Database): Db {
+export function createDb(d1: AnyD1Database): Db {
   let db = instances.get(d1);
   if (!db) {
-    db = build(d1);
+    db = drizzle(d1);
     instances.set(d1, db);
   }
   return db;

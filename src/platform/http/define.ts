@@ -43,6 +43,9 @@ const IDEMPOTENCY_KEY_HEADER: NonNullable<RouteConfig["parameters"]>[number] = {
   schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
 };
 
+/** What every sandbox-only route says in its description. */
+export const SANDBOX_ONLY = "Sandbox only: the route does not exist in production (404, code 31).";
+
 /** The extension listing the catalogue codes a documented error status carries. */
 export const ERROR_CODES_EXTENSION = "x-portico-error-codes";
 

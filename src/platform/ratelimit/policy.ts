@@ -1,7 +1,7 @@
-import type { PartnerProfile } from "../../modules/partners/profile";
 import type { Config } from "../env";
 import { withDeadline } from "../lib/deadline";
 import type { Logger } from "../lib/logger";
+import type { PartnerProfile } from "../types";
 import type { LeasingLimiter } from "./leasing";
 import type { LimitDecision, LimitPolicy } from "./types";
 

@@ -8,7 +8,7 @@ import {
   consentUse,
   isConsentDue,
   nextConsentStatus,
-} from "../../../src/modules/accounts/consent-model";
+} from "../../../src/modules/accounts/model";
 import { type ConsentRow, changeConsent, insertConsent } from "../../../src/modules/accounts/storage";
 import { uuidv7 } from "../../../src/platform/lib/ids";
 import { db } from "../../support/partners";

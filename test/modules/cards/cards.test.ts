@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../../src/app";
+import { cardsModule } from "../../../src/modules/cards";
 import { createApplication } from "../../../src/modules/cards/applications";
 import { confirmAttach } from "../../../src/modules/cards/attach";
 import { luhnValid } from "../../../src/modules/cards/connector/pan";
@@ -11,8 +12,7 @@ import {
   SANDBOX_SMS_CODE,
   SandboxCardSystem,
 } from "../../../src/modules/cards/connector/sandbox";
-import type { CardDeps } from "../../../src/modules/cards/model";
-import { registerCardRoutes } from "../../../src/modules/cards/routes";
+import type { CardDeps } from "../../../src/modules/cards/deps";
 import { claimAttachment } from "../../../src/modules/cards/storage";
 import { loadProfile } from "../../../src/modules/partners/profile";
 import { loadConfig } from "../../../src/platform/env";
@@ -451,7 +451,7 @@ describe("kill switch", () => {
 describe("OpenAPI", () => {
   it("documents every card route with its scope, as a valid OpenAPI 3.1 document", async () => {
     const app = new OpenAPIHono<AppEnv>();
-    registerCardRoutes(app);
+    cardsModule.register(app);
     const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "cards", version: "1" } });
     // A plain JSON object, as served at /openapi.json.
     const result = await openApi31Validator().validate(JSON.parse(JSON.stringify(doc)));

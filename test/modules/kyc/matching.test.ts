@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldMatches, normaliseDocument, normaliseName } from "../../../src/modules/kyc/connector/matching";
-import { checksOf, outcomeOf } from "../../../src/modules/kyc/outcome";
+import { checksOf, outcomeOf } from "../../../src/modules/kyc/model";
 
 describe("KYC matching", () => {
   it("compares names without case, spacing, punctuation, apostrophe variants or word order", () => {

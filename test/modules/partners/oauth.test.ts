@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { partnerCredentials, partnerUsers } from "../../../src/platform/db/schema";
+import { partnerCredentials, partnerUsers } from "../../../src/modules/partners/storage";
 import { basic, call, requestToken, tokenFor } from "../../support/http";
 import { db, provisionPartner, suspendPartner } from "../../support/partners";
 import { forgeToken, previousKey } from "../../support/tokens";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { partnerContracts } from "../../../src/platform/db/schema";
+import { partnerContracts } from "../../../src/modules/partners/storage";
 import { call, tokenFor } from "../../support/http";
 import { db, provisionPartner, suspendPartner } from "../../support/partners";
 

@@ -1,5 +1,5 @@
 import type { Currency } from "../../../platform/lib/money";
-import type { ConsentScope } from "../consent-model";
+import type { ConsentScope } from "../model";
 
 /** A customer's account as the bank's core system describes it; never the full account number. */
 export interface Account {

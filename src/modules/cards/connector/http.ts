@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ApiError } from "../../../platform/errors";
 import { uuidv7 } from "../../../platform/lib/ids";
 import type { HttpUpstream } from "../../../platform/upstream";
-import type { BankCard, BlockReason, CardOrder, CardSystem, IssuingState, SubmittedOrder } from "./types";
+import type { BlockReason } from "../model";
+import type { BankCard, CardOrder, CardSystem, IssuingState, SubmittedOrder } from "./types";
 
 // The card system speaks the bank's BaaS envelope (002): requests `{ id, params }`, answers
 // `{ id, result, error: { code, message } | null }`, business errors 1000–1011. Paths are

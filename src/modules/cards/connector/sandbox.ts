@@ -1,14 +1,7 @@
 import { toHex } from "../../../platform/lib/ids";
+import type { BlockReason, CardCurrency } from "../model";
 import { first6, last4 } from "./pan";
-import type {
-  BankCard,
-  BlockReason,
-  CardCurrency,
-  CardOrder,
-  CardSystem,
-  IssuingState,
-  SubmittedOrder,
-} from "./types";
+import type { BankCard, CardOrder, CardSystem, IssuingState, SubmittedOrder } from "./types";
 
 /** The attach code every sandbox SMS carries. */
 export const SANDBOX_SMS_CODE = "123456";

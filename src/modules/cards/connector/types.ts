@@ -1,24 +1,4 @@
-/** What a card can be ordered as. */
-export const CARD_TYPES = ["virtual", "physical"] as const;
-export type CardType = (typeof CARD_TYPES)[number];
-
-/** The currencies the bank issues cards in. */
-export const CARD_CURRENCIES = ["UZS", "USD", "EUR"] as const;
-export type CardCurrency = (typeof CARD_CURRENCIES)[number];
-
-/** Why a card was blocked. */
-export const BLOCK_REASONS = ["lost", "stolen", "fraud", "requested_by_customer"] as const;
-export type BlockReason = (typeof BLOCK_REASONS)[number];
-
-export interface Applicant {
-  full_name: string;
-  phone_number: string;
-  /** yyyy-MM-dd */
-  birth_date: string;
-  document_number: string;
-  /** Where a physical card is delivered; null for a virtual one. */
-  address: string | null;
-}
+import type { Applicant, BlockReason, CardCurrency, CardType } from "../model";
 
 /** A card as the bank's card system describes it: never more of its number than first 6 + last 4. */
 export interface BankCard {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../platform/types";
 import { cardSystemFor } from "../connector";
-import type { CardDeps } from "../model";
+import type { CardDeps } from "../deps";
 
 /** The card services' dependencies for this request, with the card system of this environment. */
 export const cardDeps = (c: Context<AppEnv>): CardDeps => ({

@@ -8,8 +8,7 @@ import {
   SANDBOX_PHYSICAL_ISSUE_SECONDS,
   SANDBOX_SMS_CODE,
 } from "../connector/sandbox";
-import { BLOCK_REASONS, CARD_CURRENCIES, CARD_TYPES } from "../connector/types";
-import { ATTACHMENT_STATUSES } from "../storage";
+import { ATTACHMENT_STATUSES, BLOCK_REASONS, CARD_CURRENCIES, CARD_TYPES } from "../model";
 
 const MASKED = "Personal data: masked unless your contract's data-access profile licenses it.";
 

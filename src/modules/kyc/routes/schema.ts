@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { envelopeRequest } from "../../../platform/envelope";
 import { KYC_FIELDS } from "../connector/types";
-import { KYC_CHECKS, KYC_OUTCOMES } from "../outcome";
+import { KYC_CHECKS, KYC_OUTCOMES } from "../model";
 
 export const KycVerificationSchema = z
   .object({

@@ -1,7 +1,8 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { mediaTypeOf, readBounded } from "../../../platform/middleware/json-body";
+import { OAuthError } from "../../../platform/oauth-error";
 import type { AppEnv } from "../../../platform/types";
-import { exchangeToken, OAuthError } from "../oauth";
+import { exchangeToken } from "../oauth";
 
 const MAX_TOKEN_BODY = 64 * 1024;
 

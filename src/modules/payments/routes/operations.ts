@@ -1,10 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Operation } from "../../../../durable-objects/payment";
 import { ok, okResponse } from "../../../platform/envelope";
 import { v1Route } from "../../../platform/http/define";
 import { partialAmount } from "../../../platform/http/money-schema";
 import { optionalParams } from "../../../platform/http/optional-body";
 import type { AppEnv } from "../../../platform/types";
+import type { Operation } from "../model";
 import { operatePayment } from "../payments";
 import { paymentDeps } from "./deps";
 import { PaymentIdParam, PaymentSchema } from "./schema";

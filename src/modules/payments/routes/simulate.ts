@@ -1,16 +1,10 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { envelopeRequest, ok, okResponse } from "../../../platform/envelope";
-import { v1Route } from "../../../platform/http/define";
-import { optionalParams } from "../../../platform/http/optional-body";
+import { SANDBOX_ONLY, v1Route } from "../../../platform/http/define";
 import type { AppEnv } from "../../../platform/types";
-import { simulatePayout } from "../../payouts/payouts";
-import { payoutDeps } from "../../payouts/routes/deps";
-import { PayoutIdParam, PayoutSchema } from "../../payouts/routes/schema";
 import { operatePayment } from "../payments";
 import { paymentDeps } from "./deps";
 import { PaymentIdParam, PaymentSchema } from "./schema";
-
-const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404, code 31).";
 
 const SimulatePaymentRequest = envelopeRequest(
   z.object({
@@ -21,19 +15,6 @@ const SimulatePaymentRequest = envelopeRequest(
   }),
 ).openapi("SimulatePaymentRequest");
 
-const SimulatePayoutRequest = z
-  .object({
-    id: z.uuid().optional(),
-    params: z
-      .object({
-        outcome: z.enum(["paid", "failed"]).optional().openapi({
-          description: "Default: the destination's own outcome (dest_tok_ok paid, dest_tok_fail failed).",
-        }),
-      })
-      .default({}),
-  })
-  .openapi("SimulatePayoutRequest");
-
 const simulatePaymentRoute = v1Route(
   { product: "payments", scope: "payments:write", errors: ["invalid_state_transition"] },
   {
@@ -42,7 +23,7 @@ const simulatePaymentRoute = v1Route(
     operationId: "simulatePayment",
     tags: ["Sandbox"],
     summary: "Simulate a payment's asynchronous outcome",
-    description: `The customer finishes (or abandons) an A2A redirect or a QR payment: a \`pending\` payment succeeds or fails, with its ledger posting and event. Any other status is 409 (code 60). ${SANDBOX_NOTE}`,
+    description: `The customer finishes (or abandons) an A2A redirect or a QR payment: a \`pending\` payment succeeds or fails, with its ledger posting and event. Any other status is 409 (code 60). ${SANDBOX_ONLY}`,
     request: {
       params: PaymentIdParam,
       body: { required: true, content: { "application/json": { schema: SimulatePaymentRequest } } },
@@ -51,24 +32,7 @@ const simulatePaymentRoute = v1Route(
   },
 );
 
-const simulatePayoutRoute = v1Route(
-  { product: "payouts", scope: "payouts:write", errors: ["invalid_state_transition"] },
-  {
-    method: "post",
-    path: "/v1/sandbox/payouts/{id}/simulate",
-    operationId: "simulatePayout",
-    tags: ["Sandbox"],
-    summary: "Simulate a payout's outcome now",
-    description: `Sends a \`queued\` payout and settles it at once instead of after the sandbox rails' delay: \`paid\`, or \`failed\` with its funds returned. A payout already paid or failed is 409 (code 60). ${SANDBOX_NOTE}`,
-    request: {
-      params: PayoutIdParam,
-      body: { required: false, content: { "application/json": { schema: SimulatePayoutRequest } } },
-    },
-    responses: okResponse("The payout", PayoutSchema),
-  },
-);
-
-export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerSimulatePayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(simulatePaymentRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { params } = c.req.valid("json");
@@ -82,14 +46,5 @@ export function registerSandboxRoutes(app: OpenAPIHono<AppEnv>) {
     );
     c.var.log.info("payment simulated", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
-  });
-
-  app.openapi(simulatePayoutRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    // No outcome given (or no body at all): the destination's own.
-    const outcome = optionalParams(c.req.valid("json")).outcome ?? "natural";
-    const payout = await simulatePayout(payoutDeps(c), c.var.partner.id, id, outcome);
-    c.var.log.info("payout simulated", { payout_id: payout.id, status: payout.status });
-    return ok(c, payout);
   });
 }

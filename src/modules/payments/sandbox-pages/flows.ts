@@ -1,5 +1,5 @@
-import type { Operation } from "../../../../durable-objects/payment";
 import type { RedirectKind } from "../connector/sandbox";
+import type { Operation } from "../model";
 import type { PaymentStatus } from "../state";
 
 export interface Choice {

@@ -4,10 +4,10 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
 import { isRedirectSignature, REDIRECT_KINDS, type RedirectKind } from "../connector/sandbox";
+import { applyCustomerChoice, customerPayment } from "../customer-pages";
 import { paymentDeps } from "../routes/deps";
 import { type Choice, FLOWS } from "./flows";
 import { alreadyPage, challengePage, notFoundPage, pageCsp, resultPage, unavailablePage } from "./html";
-import { applyCustomerChoice, customerPayment } from "./payment";
 
 async function html(c: Context<AppEnv>, body: string, status: ContentfulStatusCode) {
   c.header("Content-Type", "text/html; charset=utf-8");

@@ -1,7 +1,7 @@
 import { type RouteConfig, z } from "@hono/zod-openapi";
 import { v1Route } from "../../../../platform/http/define";
 import { requireConsent } from "../../consent-gate";
-import type { ConsentScope } from "../../consent-model";
+import type { ConsentScope } from "../../model";
 
 export const ConsentHeader = z.object({
   "Consent-Id": z.string().openapi({

@@ -4,8 +4,8 @@ import { v1Route } from "../../../../platform/http/define";
 import { pageOptions, pageQuery, pageResponse } from "../../../../platform/http/pagination";
 import type { AppEnv } from "../../../../platform/types";
 import { consentDeps } from "../../consent-gate";
-import { CONSENT_STATUSES } from "../../consent-model";
 import { listConsents } from "../../consents";
+import { CONSENT_STATUSES } from "../../model";
 import { CONSENT_STATES, ConsentSchema } from "./schema";
 
 const Query = z.object({

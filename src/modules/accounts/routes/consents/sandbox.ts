@@ -1,13 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ok, okResponse } from "../../../../platform/envelope";
-import { v1Route } from "../../../../platform/http/define";
+import { SANDBOX_ONLY, v1Route } from "../../../../platform/http/define";
 import type { AppEnv } from "../../../../platform/types";
 import { SANDBOX_CUSTOMER_REF } from "../../connector/sandbox-data";
 import { consentDeps } from "../../consent-gate";
 import { operateConsent } from "../../consents";
 import { CONSENT_STATES, ConsentIdParam, ConsentSchema, EmptyOperationRequest } from "./schema";
-
-const SANDBOX_NOTE = "Sandbox only: the route does not exist in production (404, code 31).";
 
 const answers = [
   {
@@ -35,7 +33,7 @@ export function registerConsentSandboxRoutes(app: OpenAPIHono<AppEnv>) {
         operationId: answer.operationId,
         tags: ["Sandbox"],
         summary: answer.summary,
-        description: `${answer.description} Any other status is 409 (code 60). ${CONSENT_STATES} ${SANDBOX_NOTE}`,
+        description: `${answer.description} Any other status is 409 (code 60). ${CONSENT_STATES} ${SANDBOX_ONLY}`,
         request: {
           params: ConsentIdParam,
           body: { required: false, content: { "application/json": { schema: EmptyOperationRequest } } },

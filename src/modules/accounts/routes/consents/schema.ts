@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { envelopeRequest } from "../../../../platform/envelope";
-import { CONSENT_SCOPES, CONSENT_STATUSES, MAX_CONSENT_DAYS } from "../../consent-model";
+import { CONSENT_SCOPES, CONSENT_STATUSES, MAX_CONSENT_DAYS } from "../../model";
 
 /** Where the state machine is told once, for every consent route's description. */
 export const CONSENT_STATES =

@@ -1,10 +1,9 @@
-import type { Operation } from "../../../../durable-objects/payment";
-import { ApiError } from "../../../platform/errors";
-import { uuidv7 } from "../../../platform/lib/ids";
-import type { Payment } from "../model";
-import { getPayment, operatePayment, type PaymentDeps } from "../payments";
-import type { PaymentStatus } from "../state";
-import { findPaymentOwner } from "../storage";
+import { ApiError } from "../../platform/errors";
+import { uuidv7 } from "../../platform/lib/ids";
+import type { Operation, Payment } from "./model";
+import { getPayment, operatePayment, type PaymentDeps } from "./payments";
+import type { PaymentStatus } from "./state";
+import { findPaymentOwner } from "./storage";
 
 export interface CustomerPayment {
   payment: Payment;

@@ -1,0 +1,22 @@
+import type { Module } from "../../platform/http/module";
+import { registerGetPayment } from "./routes/get";
+import { registerListPayments } from "./routes/get_all";
+import { registerPaymentOperations } from "./routes/operations";
+import { registerCreatePayment } from "./routes/post";
+import { registerRefundRoutes } from "./routes/refunds";
+import { registerSimulatePayment } from "./routes/simulate";
+import { registerSandboxPages } from "./sandbox-pages";
+
+/** Payments: card, 3-D Secure, A2A and QR; capture, cancel, refunds; the sandbox's customer pages. */
+export const paymentsModule: Module = {
+  name: "payments",
+  register(app) {
+    registerSandboxPages(app);
+    registerCreatePayment(app);
+    registerGetPayment(app);
+    registerListPayments(app);
+    registerPaymentOperations(app);
+    registerRefundRoutes(app);
+    registerSimulatePayment(app);
+  },
+};
