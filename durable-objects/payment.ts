@@ -1,4 +1,3 @@
-import { DurableObject } from "cloudflare:workers";
 import { paymentProviderFor } from "../src/modules/payments/connector";
 import { declineOf } from "../src/modules/payments/connector/sandbox";
 import {
@@ -13,10 +12,10 @@ import {
 } from "../src/modules/payments/model";
 import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
-import { createDb } from "../src/platform/db/client";
-import { type Env, loadConfig } from "../src/platform/env";
-import { eventOf, Outbox, type OutboxItem } from "./outbox";
-import { Serial } from "./serial";
+import type { Db } from "../src/platform/db/client";
+import { loadConfig } from "../src/platform/env";
+import { type IndexRow, MoneyObject } from "./money-object";
+import { eventOf, type OutboxItem } from "./outbox";
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
 
@@ -43,58 +42,29 @@ interface Meta {
   objectName: string;
 }
 
-/** A create that crashed before committing is finished by the alarm after this long. */
-const CREATE_RECOVERY_MS = 30_000;
-
 /**
  * One object per payment, named from the creating request's idempotency scope, so
  * concurrent duplicates meet here. It is the truth for the payment's state. Ledger
  * postings and events leave through an outbox written in the same storage transaction
  * as the state change, drained by an alarm until D1 and the queue have them.
  */
-export class PaymentObject extends DurableObject<Env> {
-  private creating: Promise<CreateOutcome> | undefined;
-  /** Operations on the payment run one at a time: provider calls yield the input gate. */
-  private readonly serial = new Serial();
+export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, CreateOutcome> {
+  protected readonly stateKey = "payment";
 
-  /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
-  ping(): string {
-    return "ok";
+  protected existing(payment: Payment): CreateOutcome {
+    return { ok: true, payment };
   }
 
-  private get kv() {
-    return this.ctx.storage.kv;
+  protected upsertIndex(db: Db, row: IndexRow) {
+    return upsertPaymentIndex(db, row);
   }
 
-  private get outbox() {
-    return new Outbox(this.kv, this.env);
-  }
-
-  async get(): Promise<Payment | undefined> {
-    return this.kv.get<Payment>("payment");
-  }
-
-  async create(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
-    const existing = this.kv.get<Payment>("payment");
-    if (existing) {
-      await this.index(existing, objectName, input.partnerId);
-      return { ok: true, payment: existing };
-    }
-    // The provider call yields the input gate: concurrent creates share one attempt.
-    this.creating ??= this.authorize(input, objectName).finally(() => {
-      this.creating = undefined;
-    });
-    return this.creating;
-  }
-
-  private async authorize(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
+  // The provider call yields the input gate: concurrent creates share this one attempt.
+  protected async attempt(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
     // Persisted before the provider is called: a retry after a crash reuses the same payment id,
-    // which is the provider's idempotency key.
-    const attempt = this.kv.get<CreatePaymentInput>("creating") ?? input;
-    this.kv.put("creating", attempt);
-    this.kv.put("object_name", objectName);
-    // If this instance dies before the commit, the alarm finishes the attempt (nobody may retry).
-    await this.ctx.storage.setAlarm(Date.now() + CREATE_RECOVERY_MS);
+    // which is the provider's idempotency key. If this instance dies before the commit, the
+    // alarm finishes the attempt (nobody may retry).
+    const attempt = await this.beginCreate(input, objectName);
     const provider = paymentProviderFor(loadConfig(this.env));
     const result = await provider.authorize({
       paymentId: attempt.paymentId,
@@ -105,7 +75,7 @@ export class PaymentObject extends DurableObject<Env> {
       now: Date.parse(attempt.now),
     });
     if (result.outcome === "unknown_method") {
-      this.kv.delete("creating");
+      this.abandonCreate();
       return { ok: false, error: "unknown_method" };
     }
 
@@ -135,7 +105,7 @@ export class PaymentObject extends DurableObject<Env> {
   /** A partial or full refund of captured money; many per payment, never above what was captured. */
   refund(request: RefundRequest): Promise<RefundOutcome> {
     return this.serial.run(async () => {
-      const payment = this.kv.get<Payment>("payment");
+      const payment = this.state();
       const meta = this.kv.get<Meta>("meta");
       if (!payment || !meta) return { ok: false, error: "not_found" };
       const made = this.kv.get<string>(`refund_request:${request.requestKey}`);
@@ -194,7 +164,7 @@ export class PaymentObject extends DurableObject<Env> {
   }
 
   private async indexRefund(refund: Refund, meta: Meta) {
-    await insertRefundIndex(createDb(this.env.DB), {
+    await insertRefundIndex(this.db, {
       id: refund.id,
       partnerId: meta.partnerId,
       paymentId: refund.payment_id,
@@ -208,7 +178,7 @@ export class PaymentObject extends DurableObject<Env> {
    * ran (its answer lost in a crash) answer what it did instead of refusing or running again.
    */
   private async apply(operation: Operation, requestKey?: string): Promise<OperateOutcome> {
-    const payment = this.kv.get<Payment>("payment");
+    const payment = this.state();
     const meta = this.kv.get<Meta>("meta");
     if (!payment || !meta) return { ok: false, error: "not_found" };
     const answered = requestKey ? this.kv.get<Payment>(`operation_request:${requestKey}`) : undefined;
@@ -222,7 +192,7 @@ export class PaymentObject extends DurableObject<Env> {
     const next = await this.transition(payment, operation, new Date().toISOString());
     if (next === payment) return { ok: true, payment };
     // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.
-    const current = this.kv.get<Payment>("payment");
+    const current = this.state();
     if (current?.status !== payment.status) {
       return { ok: false, error: "invalid_state_transition", status: current?.status ?? payment.status };
     }
@@ -293,57 +263,14 @@ export class PaymentObject extends DurableObject<Env> {
   }
 
   /**
-   * The state change and its outbox (ledger postings, events) in one storage transaction;
-   * then the drain is scheduled and the D1 projection refreshed.
-   */
-  private async commit(payment: Payment, meta: Meta, outbox: OutboxItem[], also?: () => void) {
-    this.ctx.storage.transactionSync(() => {
-      this.kv.put("payment", payment);
-      this.outbox.enqueue(outbox);
-      also?.();
-    });
-    await this.ctx.storage.setAlarm(Date.now());
-    await this.index(payment, meta.objectName, meta.partnerId);
-  }
-
-  /** The D1 row that finds this object by payment id; written before a create is acknowledged. */
-  private async index(payment: Payment, objectName: string, partnerId: string) {
-    await upsertPaymentIndex(createDb(this.env.DB), {
-      id: payment.id,
-      partnerId,
-      objectName,
-      status: payment.status,
-      amount: payment.amount,
-      currency: payment.currency,
-      snapshot: { ...payment },
-      createdAt: payment.created_at,
-      updatedAt: payment.updated_at,
-    });
-  }
-
-  /**
    * Finishes a create that crashed before its commit, drains the outbox (backing off on
    * failure), then expires a QR code or redirect whose time ran out, or waits for it.
    */
   override async alarm() {
-    const attempt = this.kv.get<CreatePaymentInput>("creating");
-    const objectName = this.kv.get<string>("object_name");
-    if (attempt && objectName && !this.kv.get("payment")) await this.create(attempt, objectName);
-
-    const drain = await this.outbox.drain();
-    if (!drain.drained) {
-      await this.ctx.storage.setAlarm(Date.now() + drain.retryInMs);
-      return;
-    }
-    const payment = this.kv.get<Payment>("payment");
+    const payment = await this.recoverAndDrain();
     const expiresAt = payment?.next_action?.expires_at;
     if (!payment || !expiresAt || !isAllowed(payment.status, "expire")) return;
     if (Date.parse(expiresAt) <= Date.now()) await this.operate({ op: "expire" });
     else await this.ctx.storage.setAlarm(Date.parse(expiresAt));
-  }
-
-  /** Outbox items not yet drained (for tests and operations). */
-  async pendingOutbox(): Promise<number> {
-    return this.outbox.pending();
   }
 }

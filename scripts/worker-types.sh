@@ -4,7 +4,7 @@
 #   bash scripts/worker-types.sh --check  fail unless it is what wrangler.toml gives now, for every environment
 # Runtime types stay @cloudflare/workers-types' (--include-runtime false); vars are typed `string`
 # (--strict-vars false), as their values differ by environment. Secrets are not in wrangler.toml:
-# src/env.ts declares them. `--env-file /dev/null` keeps a developer's .dev.vars (and the process
+# src/platform/env.ts declares them. `--env-file /dev/null` keeps a developer's .dev.vars (and the process
 # environment) out of the generated type, so every machine writes the same file.
 set -euo pipefail
 cd "$(dirname "$0")/.."

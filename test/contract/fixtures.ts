@@ -1,4 +1,5 @@
 import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
+import { freshPan } from "../support/applicants";
 import { basic } from "../support/http";
 import { receiver } from "../support/webhooks";
 import {
@@ -14,7 +15,6 @@ import {
   endpoint,
   event,
   type FixtureContext,
-  freshPan,
   inDays,
   KYC_HOLDER,
   LOAN_ASK,

@@ -1,6 +1,5 @@
-import { luhnValid } from "../../src/modules/cards/connector/pan";
 import { SANDBOX_SMS_CODE } from "../../src/modules/cards/connector/sandbox";
-import { LOAN_ASK } from "../support/applicants";
+import { freshPan, LOAN_ASK } from "../support/applicants";
 import { call } from "../support/http";
 import type { TestPartner } from "../support/partners";
 import { receiver } from "../support/webhooks";
@@ -55,14 +54,6 @@ export const KYC_HOLDER = {
   birth_date: "1990-05-17",
   document_number: "AA1234567",
 };
-
-/** A Luhn-valid card number nobody attached yet: the sandbox bank knows every such number. */
-export function freshPan(): string {
-  for (;;) {
-    const body = `8600${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => b % 10).join("")}`;
-    for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
-  }
-}
 
 export const payment = (ctx: FixtureContext, params: Record<string, unknown> = {}) =>
   made(ctx, "POST", "/v1/payments", { ...VISA, ...params });

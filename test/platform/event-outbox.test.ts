@@ -1,7 +1,5 @@
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src";
 import { type ConsentDeps, operateConsent } from "../../src/modules/accounts/consents";
 import { ratesFor } from "../../src/modules/fx/connector";
 import { convert } from "../../src/modules/fx/conversions";
@@ -12,79 +10,28 @@ import { applyForLoan } from "../../src/modules/lending/lending";
 import { acceptApplication } from "../../src/modules/lending/loans";
 import { loadProfile } from "../../src/modules/partners/profile";
 import { loadConfig } from "../../src/platform/env";
-import { type EventMessage, publishEvent, storeEvent } from "../../src/platform/events/events";
+import { publishEvent, storeEvent } from "../../src/platform/events/events";
 import { uuidv7 } from "../../src/platform/lib/ids";
 import { createLogger } from "../../src/platform/lib/logger";
 import { LOAN_ASK } from "../support/applicants";
-import { call, tokenFor } from "../support/http";
+import { call } from "../support/http";
+import {
+  countingQueue,
+  drain,
+  drainsOnce,
+  type EventsQueue,
+  eventRow,
+  eventRows,
+  failingQueue,
+  hangingQueue,
+  partnerWithHook,
+} from "../support/outbox";
 import { db, fund, provisionPartner } from "../support/partners";
-import { createEndpoint, receiver, until } from "../support/webhooks";
+import { until } from "../support/webhooks";
 
 // The D1 `events` table as the one outbox: a state change commits with its event row, a
 // send that fails (or never happens) leaves the row pending, and the cron drainer delivers it.
-
-type EventsQueue = Queue<EventMessage>;
-
-/** The real events queue, recording which event ids went through it. */
-function countingQueue() {
-  const sent: string[] = [];
-  const queue = {
-    send: async (body: EventMessage) => {
-      sent.push(body.eventId);
-      await env.EVENTS_QUEUE.send(body);
-    },
-  } as unknown as EventsQueue;
-  return { queue, timesSent: (id: string) => sent.filter((s) => s === id).length };
-}
-
-const failingQueue = {
-  send: async () => {
-    throw new Error("queue unavailable");
-  },
-} as unknown as EventsQueue;
-
-/** A send that hangs, as when the process dies between the commit and the send; `release` ends it. */
-function hangingQueue() {
-  const waiting: (() => void)[] = [];
-  let released = false;
-  const queue = {
-    send: () => (released ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
-  } as unknown as EventsQueue;
-  const release = () => {
-    released = true;
-    for (const resolve of waiting) resolve();
-  };
-  return { queue, release };
-}
-
-/** One run of the real cron handler, a minute from now so every pending row is past its grace. */
-async function drain(queue: EventsQueue) {
-  const controller = createScheduledController({ scheduledTime: Date.now() + 60_000, cron: "* * * * *" });
-  await worker.scheduled(controller, { ...env, EVENTS_QUEUE: queue });
-}
-
-const eventRows = async (partnerId: string, type: string) =>
-  (
-    await env.DB.prepare("SELECT id, enqueued_at FROM events WHERE partner_id = ? AND type = ?")
-      .bind(partnerId, type)
-      .all<{ id: string; enqueued_at: string | null }>()
-  ).results;
-
-const eventRow = (id: string) =>
-  env.DB.prepare("SELECT id, enqueued_at FROM events WHERE id = ?")
-    .bind(id)
-    .first<{ id: string; enqueued_at: string | null }>();
-
-/** A partner with an endpoint on the real receiver, to see the event arrive. */
-async function partnerWithHook() {
-  const p = await provisionPartner();
-  const token = await tokenFor(p);
-  const hook = receiver();
-  await createEndpoint(token, { url: hook.url });
-  const arrived = (eventId: string) =>
-    until(async () => (await hook.received()).some((r) => r.body.includes(eventId)));
-  return { p, token, arrived };
-}
+// Cards and webhooks have theirs beside their module's tests (test/modules/*/outbox.test.ts).
 
 const deps = (queue: EventsQueue): ConsentDeps => ({
   db,
@@ -92,39 +39,6 @@ const deps = (queue: EventsQueue): ConsentDeps => ({
   config: loadConfig(env),
   log: createLogger("error"),
 });
-
-/** Asserts one pending row of each type, drains twice, and answers the (first) event. */
-async function drainsOnce(
-  partnerId: string,
-  type: string | string[],
-  arrived: (id: string) => Promise<unknown>,
-) {
-  const types = typeof type === "string" ? [type] : type;
-  const ids: string[] = [];
-  for (const t of types) {
-    const [pending, ...more] = await eventRows(partnerId, t);
-    expect(more).toEqual([]);
-    expect(pending?.enqueued_at).toBeNull();
-    ids.push(pending?.id ?? "");
-  }
-  const first = countingQueue();
-  await drain(first.queue);
-  const marked: { id: string; enqueued_at: string | null }[] = [];
-  for (const id of ids) {
-    expect(first.timesSent(id)).toBe(1);
-    const row = await eventRow(id);
-    expect(row?.enqueued_at).toEqual(expect.any(String));
-    if (row) marked.push(row);
-    await arrived(id);
-  }
-  const second = countingQueue();
-  await drain(second.queue);
-  for (const [i, t] of types.entries()) {
-    expect(second.timesSent(ids[i] ?? "")).toBe(0);
-    expect(await eventRows(partnerId, t)).toEqual([marked[i]]);
-  }
-  return { id: ids[0] ?? "", enqueuedAt: marked[0]?.enqueued_at };
-}
 
 async function newConsent(token: string) {
   const expires = new Date(Date.now() + 86_400_000).toISOString();

@@ -1,3 +1,5 @@
+import { luhnValid } from "../../src/modules/cards/connector/pan";
+
 /** The sandbox's test people, as partners send them: one definition for every test that applies for something. */
 
 /** A loan applicant the sandbox scoring approves in full (any document number not listed in /docs#sandbox-values). */
@@ -23,3 +25,11 @@ export const CARD_APPLICANT = {
   birth_date: "1990-05-17",
   document_number: "AB1234567",
 };
+
+/** A Luhn-valid card number nobody attached yet: the sandbox bank knows every such number. */
+export function freshPan(): string {
+  for (;;) {
+    const body = `8600${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => b % 10).join("")}`;
+    for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
+  }
+}

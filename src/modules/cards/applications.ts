@@ -4,7 +4,7 @@ import type { PartnerProfile } from "../../platform/types";
 import { SandboxCardSystem } from "./connector/sandbox";
 import type { BankCard, IssuingState } from "./connector/types";
 import type { CardDeps } from "./deps";
-import { publishCardEvent } from "./events";
+import { cardEvent, cardEventId, sendCardEvent } from "./events";
 import type { Applicant, CardApplication, CardCurrency, CardType } from "./model";
 import {
   type ApplicationRow,
@@ -47,8 +47,10 @@ async function placeOrder(deps: CardDeps, row: ApplicationRow): Promise<[Applica
 /** Records an issued card and completes its application (once), with `card_application.completed`. */
 async function complete(deps: CardDeps, row: ApplicationRow, card: BankCard): Promise<ApplicationRow> {
   const now = new Date().toISOString();
+  const eventId = await cardEventId("card_application.completed", row.id, now);
   await completeApplication(
     deps.db,
+    row,
     {
       id: uuidv7(),
       partnerId: row.partnerId,
@@ -69,22 +71,28 @@ async function complete(deps: CardDeps, row: ApplicationRow, card: BankCard): Pr
       updatedAt: now,
     },
     now,
+    (completed, issued) =>
+      cardEvent(
+        eventId,
+        "card_application.completed",
+        now,
+        completed,
+        applicationEventObject(completed, issued),
+      ),
   );
   const completed = await findApplication(deps.db, row.partnerId, row.id);
   if (completed?.status !== "completed") throw new Error("the card application did not complete");
-  await publishCompleted(deps, completed);
+  // Completed by a concurrent request meanwhile: its event, which that request sends too.
+  await sendCompleted(deps, completed);
   return completed;
 }
 
-/** `card_application.completed`, with the time it completed: publishing it again changes nothing. */
-async function publishCompleted(deps: CardDeps, row: ApplicationRow) {
-  await publishCardEvent(deps, {
-    type: "card_application.completed",
-    at: row.completedAt ?? row.updatedAt,
-    partnerId: row.partnerId,
-    livemode: row.livemode,
-    object: applicationEventObject(row, await findCardBy(deps.db, "applicationId", row.id)),
-  });
+/** Sends `card_application.completed` if still pending: the one event of the completion as stored. */
+async function sendCompleted(deps: CardDeps, row: ApplicationRow) {
+  await sendCardEvent(
+    deps,
+    await cardEventId("card_application.completed", row.id, row.completedAt ?? row.updatedAt),
+  );
 }
 
 async function view(deps: CardDeps, row: ApplicationRow): Promise<CardApplication> {
@@ -103,21 +111,36 @@ export async function createApplication(
   params: CreateApplicationParams,
 ): Promise<CardApplication> {
   const now = new Date().toISOString();
-  const stored = await insertApplication(deps.db, {
-    id: uuidv7(),
-    partnerId: partner.id,
-    idempotencyKey,
-    type: params.type,
-    currency: params.currency,
-    status: "in_progress",
-    reference: null,
-    applicant: { ...params.applicant },
-    metadata: params.metadata,
-    livemode: partner.environment === "production",
-    createdAt: now,
-    updatedAt: now,
-  });
+  const id = uuidv7();
+  const createdEventId = await cardEventId("card_application.created", id, now);
+  const stored = await insertApplication(
+    deps.db,
+    {
+      id,
+      partnerId: partner.id,
+      idempotencyKey,
+      type: params.type,
+      currency: params.currency,
+      status: "in_progress",
+      reference: null,
+      applicant: { ...params.applicant },
+      metadata: params.metadata,
+      livemode: partner.environment === "production",
+      createdAt: now,
+      updatedAt: now,
+    },
+    (created) =>
+      cardEvent(
+        createdEventId,
+        "card_application.created",
+        now,
+        created,
+        applicationEventObject(created, undefined),
+      ),
+  );
   if (!stored) throw new Error("the card application was not stored");
+  // The key's application, created now or by an earlier attempt: its created event as stored.
+  await sendCardEvent(deps, await cardEventId("card_application.created", stored.id, stored.createdAt));
   let row = stored;
   let issued: BankCard | undefined;
   if (row.status !== "completed") {
@@ -125,16 +148,8 @@ export async function createApplication(
     row = placed;
     if (state.status === "completed") issued = state.card;
   }
-  // As it was when created; a retry after a crash publishes the same events again, stored once.
-  await publishCardEvent(deps, {
-    type: "card_application.created",
-    at: row.createdAt,
-    partnerId: row.partnerId,
-    livemode: row.livemode,
-    object: applicationEventObject({ ...row, status: "in_progress", completedAt: null }, undefined),
-  });
   if (issued) row = await complete(deps, row, issued);
-  else if (row.status === "completed") await publishCompleted(deps, row);
+  else if (row.status === "completed") await sendCompleted(deps, row);
   return view(deps, row);
 }
 

@@ -6,7 +6,7 @@ import type { PartnerProfile } from "../../platform/types";
 import { first6, last4, maskedPan } from "./connector/pan";
 import { SANDBOX_SMS_CODE } from "./connector/sandbox";
 import type { CardDeps } from "./deps";
-import { publishCardEvent } from "./events";
+import { cardEvent, cardEventId, sendCardEvent } from "./events";
 import { type Card, type CardAttachment, SMS_CODE_MAX_ATTEMPTS } from "./model";
 import {
   type AttachmentRow,
@@ -157,34 +157,36 @@ export async function confirmAttach(
 
 /** The attached card, created once; 1011 when the card was attached through another attachment first. */
 async function finishAttach(deps: CardDeps, row: AttachmentRow): Promise<Card> {
-  await insertCard(deps.db, {
-    id: uuidv7(),
-    partnerId: row.partnerId,
-    origin: "attached",
-    cardRef: row.cardRef,
-    attachmentId: row.id,
-    first6: row.first6,
-    last4: row.last4,
-    holderName: row.holderName,
-    expiryMonth: row.expiryMonth,
-    expiryYear: row.expiryYear,
-    phoneNumber: row.phoneNumber,
-    status: "active",
-    livemode: row.livemode,
-    createdAt: row.updatedAt,
-    updatedAt: row.updatedAt,
-  });
+  const id = uuidv7();
+  const at = row.updatedAt;
+  const eventId = await cardEventId("card.attached", id, at);
+  await insertCard(
+    deps.db,
+    {
+      id,
+      partnerId: row.partnerId,
+      origin: "attached",
+      cardRef: row.cardRef,
+      attachmentId: row.id,
+      first6: row.first6,
+      last4: row.last4,
+      holderName: row.holderName,
+      expiryMonth: row.expiryMonth,
+      expiryYear: row.expiryYear,
+      phoneNumber: row.phoneNumber,
+      status: "active",
+      livemode: row.livemode,
+      createdAt: at,
+      updatedAt: at,
+    },
+    (card) => cardEvent(eventId, "card.attached", at, card, cardEventObject(card)),
+  );
   const card = await findCardBy(deps.db, "attachmentId", row.id);
   if (!card) {
     await setAttachmentStatus(deps.db, row.id, "failed", nowIso());
     throw new ApiError("card_already_attached");
   }
-  await publishCardEvent(deps, {
-    type: "card.attached",
-    at: card.createdAt,
-    partnerId: card.partnerId,
-    livemode: card.livemode,
-    object: cardEventObject(card),
-  });
+  // The card as stored, by this confirm or an earlier attempt of it: its event as stored.
+  await sendCardEvent(deps, await cardEventId("card.attached", card.id, card.createdAt));
   return cardView(card);
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
 import type { CardDeps } from "./deps";
-import { publishCardEvent } from "./events";
+import { cardEvent, cardEventId, sendCardEvent } from "./events";
 import type { BlockReason, Card } from "./model";
 import { blockCardRow, type CardRow, findCard, listCardRows } from "./storage";
 import { cardEventObject, cardView } from "./views";
@@ -25,15 +25,8 @@ export async function getCard(db: Db, partnerId: string, id: string): Promise<Ca
   return cardView(row);
 }
 
-async function publishBlocked(deps: CardDeps, row: CardRow) {
-  await publishCardEvent(deps, {
-    type: "card.blocked",
-    at: row.blockedAt ?? row.updatedAt,
-    partnerId: row.partnerId,
-    livemode: row.livemode,
-    object: cardEventObject(row),
-  });
-}
+/** The one `card.blocked` of a card, as of when it was blocked. */
+const blockedEventId = (row: CardRow) => cardEventId("card.blocked", row.id, row.blockedAt ?? row.updatedAt);
 
 /**
  * Blocks a card at the card system, then here (`card.blocked`); blocking is final. A card
@@ -57,17 +50,17 @@ export async function blockCard(
         status: row.status,
       });
     }
-    await publishBlocked(deps, row);
+    await sendCardEvent(deps, await blockedEventId(row));
     return cardView(row);
   }
   await deps.system.block({ cardReference: row.cardRef, reason });
-  const blocked = await blockCardRow(deps.db, row.id, {
-    reason,
-    key: idempotencyKey,
-    now: new Date().toISOString(),
-  });
+  const now = new Date().toISOString();
+  const eventId = await cardEventId("card.blocked", row.id, now);
+  const blocked = await blockCardRow(deps.db, row, { reason, key: idempotencyKey, now }, (b) =>
+    cardEvent(eventId, "card.blocked", now, b, cardEventObject(b)),
+  );
   // Blocked by a concurrent request meanwhile: answer as if it had come first.
   if (!blocked) return blockCard(deps, partnerId, id, idempotencyKey, reason);
-  await publishBlocked(deps, blocked);
+  await sendCardEvent(deps, eventId);
   return cardView(blocked);
 }

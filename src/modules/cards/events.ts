@@ -1,11 +1,12 @@
-import { type EventType, publishEvent } from "../../platform/events/events";
+import type { EventType } from "../../platform/events/events";
+import { type OutboxEvent, sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import type { CardDeps } from "./deps";
 
 /**
  * The id of the one event of `type` an object can have (each card event happens once per
  * object): a UUID v7 stamped with the time it happened, the rest from a hash of type and
- * object. A retry that publishes it again publishes the same event, which is stored once.
+ * object. A retry computes the same id, so it finds the event its first attempt stored.
  */
 export async function cardEventId(type: EventType, objectId: string, at: string): Promise<string> {
   const digest = new Uint8Array(
@@ -14,22 +15,20 @@ export async function cardEventId(type: EventType, objectId: string, at: string)
   return uuidv7(Date.parse(at), digest);
 }
 
-export async function publishCardEvent(
-  deps: Pick<CardDeps, "db" | "events">,
-  event: {
-    type: EventType;
-    at: string;
-    partnerId: string;
-    livemode: boolean;
-    object: { id: string } & Record<string, unknown>;
-  },
-) {
-  await publishEvent(deps.db, deps.events, {
-    id: await cardEventId(event.type, event.object.id, event.at),
-    type: event.type,
-    partnerId: event.partnerId,
-    livemode: event.livemode,
-    createdAt: event.at,
-    object: event.object,
-  });
+/** A card event as the outbox stores it, in the batch of the change it reports. */
+export const cardEvent = (
+  id: string,
+  type: EventType,
+  at: string,
+  owner: { partnerId: string; livemode: boolean },
+  object: Record<string, unknown>,
+): OutboxEvent => ({ id, type, partnerId: owner.partnerId, livemode: owner.livemode, createdAt: at, object });
+
+/**
+ * After the commit: sends the card event with this id if it is still pending (a failure
+ * leaves it to the drainer). Called again on a retry, it sends what the first attempt
+ * stored but did not send; an event sent already is not sent again.
+ */
+export async function sendCardEvent(deps: Pick<CardDeps, "db" | "events">, id: string): Promise<void> {
+  await sendPending(deps.db, deps.events, [id]);
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 import {
   ATTACHMENT_STATUSES,
   type AttachmentStatus,
@@ -119,9 +120,23 @@ export function isUniqueViolation(err: unknown): boolean {
 
 // ---------------------------------------------------------------------- applications
 
-/** Inserts the application unless this partner's key made one already; answers the key's application. */
-export async function insertApplication(db: Db, row: typeof cardApplications.$inferInsert) {
-  await db.insert(cardApplications).values(row).onConflictDoNothing();
+/**
+ * Inserts the application, with its `card_application.created` event in the same batch, unless
+ * this partner's key made one already (then neither is written); answers the key's application.
+ */
+export async function insertApplication(
+  db: Db,
+  row: typeof cardApplications.$inferInsert & { id: string },
+  event: (row: ApplicationRow) => OutboxEvent,
+) {
+  await db.batch([
+    db.insert(cardApplications).values(row).onConflictDoNothing(),
+    insertEventIfChanged(db, event(applicationRowOf(row)), {
+      table: cardApplications,
+      idColumn: cardApplications.id,
+      id: row.id,
+    }),
+  ]);
   const [stored] = await db
     .select()
     .from(cardApplications)
@@ -149,9 +164,18 @@ export async function setApplicationReference(db: Db, id: string, reference: str
     .where(eq(cardApplications.id, id));
 }
 
-/** The issued card and the completed application, together; a second completion changes nothing. */
-export async function completeApplication(db: Db, card: typeof cards.$inferInsert, now: string) {
-  const applicationId = card.applicationId ?? "";
+/**
+ * The issued card, the completed application and its `card_application.completed` event, in
+ * one batch; a second completion changes nothing and stores no event.
+ */
+export async function completeApplication(
+  db: Db,
+  application: ApplicationRow,
+  card: typeof cards.$inferInsert & { id: string },
+  now: string,
+  event: (completed: ApplicationRow, card: CardRow) => OutboxEvent,
+) {
+  const completed: ApplicationRow = { ...application, status: "completed", completedAt: now, updatedAt: now };
   await db.batch([
     db.insert(cards).values(card).onConflictDoNothing(),
     db
@@ -159,12 +183,36 @@ export async function completeApplication(db: Db, card: typeof cards.$inferInser
       .set({ status: "completed", completedAt: now, updatedAt: now })
       .where(
         and(
-          eq(cardApplications.id, applicationId),
+          eq(cardApplications.id, application.id),
           eq(cardApplications.status, "in_progress"),
-          sql`exists (select 1 from ${cards} where ${cards.applicationId} = ${applicationId})`,
+          sql`exists (select 1 from ${cards} where ${cards.applicationId} = ${application.id})`,
         ),
       ),
+    insertEventIfChanged(db, event(completed, cardRowOf(card)), {
+      table: cardApplications,
+      idColumn: cardApplications.id,
+      id: application.id,
+    }),
   ]);
+}
+
+/** A row as stored from the values inserted: what the columns without a value hold. */
+function cardRowOf(card: typeof cards.$inferInsert & { id: string }): CardRow {
+  return {
+    applicationId: null,
+    attachmentId: null,
+    type: null,
+    currency: null,
+    phoneNumber: null,
+    blockReason: null,
+    blockKey: null,
+    blockedAt: null,
+    ...card,
+  };
+}
+
+function applicationRowOf(row: typeof cardApplications.$inferInsert & { id: string }): ApplicationRow {
+  return { reference: null, submittedAt: null, completedAt: null, ...row };
 }
 
 // ----------------------------------------------------------------------------- cards
@@ -207,24 +255,32 @@ export function listCardRows(
     .limit(opts.limit + 1);
 }
 
-/** Blocks an active card; undefined when it was not active (then nothing changed). */
+/**
+ * Blocks an active card, with its `card.blocked` event in the same batch; undefined when it
+ * was not active (then nothing changed and no event is stored).
+ */
 export async function blockCardRow(
   db: Db,
-  id: string,
+  row: CardRow,
   block: { reason: BlockReason; key: string; now: string },
+  event: (blocked: CardRow) => OutboxEvent,
 ): Promise<CardRow | undefined> {
-  const [row] = await db
-    .update(cards)
-    .set({
-      status: "blocked",
-      blockReason: block.reason,
-      blockKey: block.key,
-      blockedAt: block.now,
-      updatedAt: block.now,
-    })
-    .where(and(eq(cards.id, id), eq(cards.status, "active")))
-    .returning();
-  return row;
+  const change = {
+    status: "blocked" as const,
+    blockReason: block.reason,
+    blockKey: block.key,
+    blockedAt: block.now,
+    updatedAt: block.now,
+  };
+  const [updated] = await db.batch([
+    db
+      .update(cards)
+      .set(change)
+      .where(and(eq(cards.id, row.id), eq(cards.status, "active")))
+      .returning(),
+    insertEventIfChanged(db, event({ ...row, ...change }), { table: cards, idColumn: cards.id, id: row.id }),
+  ]);
+  return updated[0];
 }
 
 // ----------------------------------------------------------------------- attachments
@@ -326,7 +382,17 @@ export async function claimAttachment(db: Db, id: string, confirm: { key: string
   return row;
 }
 
-/** Inserts a card unless its application, attachment or card system id has one already. */
-export async function insertCard(db: Db, card: typeof cards.$inferInsert) {
-  await db.insert(cards).values(card).onConflictDoNothing();
+/**
+ * Inserts a card, with its event in the same batch, unless its application, attachment or
+ * card system id has one already (then neither is written).
+ */
+export async function insertCard(
+  db: Db,
+  card: typeof cards.$inferInsert & { id: string },
+  event: (card: CardRow) => OutboxEvent,
+) {
+  await db.batch([
+    db.insert(cards).values(card).onConflictDoNothing(),
+    insertEventIfChanged(db, event(cardRowOf(card)), { table: cards, idColumn: cards.id, id: card.id }),
+  ]);
 }

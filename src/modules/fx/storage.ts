@@ -49,8 +49,6 @@ export const fxConversions = sqliteTable(
     buyAmount: integer("buy_amount").notNull(),
     rate: text("rate").notNull(),
     eventId: text("event_id").notNull(),
-    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
-    eventPublishedAt: text("event_published_at"),
     completedAt: text("completed_at"),
     createdAt: text("created_at").notNull(),
   },

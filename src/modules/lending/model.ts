@@ -1,7 +1,15 @@
 import { ERRORS, type ErrorName } from "../../platform/errors";
 import type { Currency } from "../../platform/lib/money";
-import type { DeclineReason } from "./connector/types";
 import type { LoanApplicationRow, LoanRow } from "./storage";
+
+/** The longest term a partner may ask for, and a scoring system may offer. */
+export const MAX_TERM_MONTHS = 60;
+/** The highest annual rate Portico takes from a scoring system (200 %): anything above is a failed answer. */
+export const MAX_ANNUAL_RATE_BPS = 20_000;
+
+/** Why scoring refused: the bank's codes 1002 and 1003. */
+export const DECLINE_REASONS = ["overdue_loans", "elevated_risk"] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export const APPLICATION_STATUSES = [
   "in_progress",

@@ -43,8 +43,6 @@ export const loanApplications = sqliteTable(
     decidedAt: text("decided_at"),
     /** The decision's event (approved or declined), chosen with the decision, published once. */
     eventId: text("event_id"),
-    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
-    eventPublishedAt: text("event_published_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -73,8 +71,6 @@ export const loans = sqliteTable(
     totalRepayable: integer("total_repayable").notNull(),
     acceptedEventId: text("accepted_event_id").notNull(),
     disbursedEventId: text("disbursed_event_id").notNull(),
-    /** No longer written: the event outbox (`events.enqueued_at`) tracks the send. */
-    eventsPublishedAt: text("events_published_at"),
     disbursedAt: text("disbursed_at"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),

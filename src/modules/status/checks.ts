@@ -15,7 +15,7 @@ import type { StatusReport } from "./schema";
  */
 export const PROBE_NAME = "status-probe";
 
-/** Systems reached through `upstreamFor` (src/connectors/<product>/index.ts); lending's is `scoring`. */
+/** Systems reached through `upstreamFor` (src/modules/<product>/connector/index.ts); lending's is `scoring`. */
 export const CONNECTOR_SYSTEMS = ["accounts", "cards", "fx", "kyc", "scoring"] as const;
 
 interface PingNamespace {

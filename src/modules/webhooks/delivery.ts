@@ -1,6 +1,7 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
-import { type EventMessage, publishEvent } from "../../platform/events/events";
+import type { EventMessage } from "../../platform/events/events";
+import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import { createLogger } from "../../platform/lib/logger";
 import { openSecret } from "../../platform/lib/secret-box";
@@ -9,15 +10,16 @@ import { signHeaders } from "./signing";
 import {
   type DeliveryRow,
   deliveryContext,
+  disableEndpointRow,
   type EndpointRow,
   type EventRow,
   ensureDeliveries,
   failDeadDelivery,
+  findEndpoint,
   findEvent,
   recordAttempt,
   setDeliveryStatus,
   subscribedEndpoints,
-  updateEndpoint,
 } from "./storage";
 import { checkWebhookUrl, type UrlPolicy } from "./url";
 
@@ -222,22 +224,26 @@ export async function deliver(
   return decision;
 }
 
-/** Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event. */
-async function disableEndpoint(deps: DeliveryDeps, endpoint: EndpointRow, reason: string) {
-  const updated = await updateEndpoint(deps.db, endpoint.partnerId, endpoint.id, {
-    status: "disabled",
-    disabledReason: reason,
-  });
-  if (!updated) return;
-  createLogger("warn").warn("webhook endpoint disabled", { endpoint_id: endpoint.id, reason });
-  await publishEvent(deps.db, deps.events, {
-    id: uuidv7(),
+/**
+ * Stops deliveries to an endpoint and tells the partner with an `endpoint.disabled` event,
+ * committed with the change: once, however many failing deliveries decide it at once.
+ */
+async function disableEndpoint(deps: DeliveryDeps, stale: EndpointRow, reason: string) {
+  // The endpoint as it is now (a rotation or an edit may have happened since the delivery began).
+  const endpoint = await findEndpoint(deps.db, stale.partnerId, stale.id);
+  if (endpoint?.status !== "enabled") return;
+  const eventId = uuidv7();
+  const disabled = await disableEndpointRow(deps.db, endpoint, reason, (row) => ({
+    id: eventId,
     type: "endpoint.disabled",
-    partnerId: endpoint.partnerId,
+    partnerId: row.partnerId,
     livemode: deps.config.ENVIRONMENT === "production",
-    createdAt: new Date().toISOString(),
-    object: endpointView(updated),
-  });
+    createdAt: row.updatedAt,
+    object: endpointView(row),
+  }));
+  if (!disabled) return;
+  createLogger("warn").warn("webhook endpoint disabled", { endpoint_id: endpoint.id, reason });
+  await sendPending(deps.db, deps.events, [eventId]);
 }
 
 /** An endpoint as the API shows it; never its secret. */

@@ -2,10 +2,11 @@ import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { events, timestamps } from "../../platform/db/schema";
+import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 
 // ---------------------------------------------------------------------------- tables
 /**
- * A partner's webhook endpoint. Its signing secrets are sealed (AES-GCM, `src/lib/secret-box.ts`):
+ * A partner's webhook endpoint. Its signing secrets are sealed (AES-GCM, `src/platform/lib/secret-box.ts`):
  * they must be usable to sign, so they cannot be hashed. During a rotation the previous
  * secret keeps signing until `previous_expires_at`.
  */
@@ -139,6 +140,32 @@ export async function updateEndpoint(
     )
     .returning();
   return row;
+}
+
+/**
+ * Disables an enabled endpoint, with its `endpoint.disabled` event in the same batch: both
+ * commit, or neither. Undefined when it was not enabled (then nothing changed, no event).
+ */
+export async function disableEndpointRow(
+  db: Db,
+  endpoint: EndpointRow,
+  reason: string,
+  event: (disabled: EndpointRow) => OutboxEvent,
+): Promise<EndpointRow | undefined> {
+  const change = { status: "disabled" as const, disabledReason: reason, updatedAt: new Date().toISOString() };
+  const [updated] = await db.batch([
+    db
+      .update(webhookEndpoints)
+      .set(change)
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.status, "enabled")))
+      .returning(),
+    insertEventIfChanged(db, event({ ...endpoint, ...change }), {
+      table: webhookEndpoints,
+      idColumn: webhookEndpoints.id,
+      id: endpoint.id,
+    }),
+  ]);
+  return updated[0];
 }
 
 /** The partner's enabled endpoints that take this event type (an empty filter takes all). */

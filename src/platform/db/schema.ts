@@ -21,7 +21,7 @@ export const events = sqliteTable(
     createdAt: text("created_at").notNull(),
     /**
      * When the event was handed to the events queue; null while it waits in the outbox
-     * (src/services/event-outbox.ts), which the cron drainer sends.
+     * (src/platform/events/outbox.ts), which the cron drainer sends.
      */
     enqueuedAt: text("enqueued_at"),
   },

@@ -60,7 +60,7 @@ export async function storeEvent(db: Db, event: PorticoEvent): Promise<{ stored:
 
 /**
  * Puts the event in the outbox once (by id), sends it and marks it sent: the one path of
- * src/services/event-outbox.ts, for producers whose state lives elsewhere (a Durable
+ * src/platform/events/outbox.ts, for producers whose state lives elsewhere (a Durable
  * Object's outbox). Safe to call again for the same event, as an outbox drain retried
  * after a crash will: the row is not duplicated, and consumers are idempotent by event
  * id. A failed send throws (the caller retries) and leaves the row to the cron drainer.

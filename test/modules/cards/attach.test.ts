@@ -1,22 +1,15 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { luhnValid } from "../../../src/modules/cards/connector/pan";
 import {
   SANDBOX_CARD_NUMBERS,
   SANDBOX_FOUND_CARD,
   SANDBOX_PHONE_SMS_FAILS,
   SANDBOX_SMS_CODE,
 } from "../../../src/modules/cards/connector/sandbox";
+import { freshPan } from "../../support/applicants";
 import { call, tokenFor } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 
-/** A Luhn-valid card number nobody used yet: the sandbox bank knows every such number. */
-function freshPan(): string {
-  for (;;) {
-    const body = `8600${Array.from(crypto.getRandomValues(new Uint8Array(11)), (b) => b % 10).join("")}`;
-    for (let d = 0; d < 10; d++) if (luhnValid(`${body}${d}`)) return `${body}${d}`;
-  }
-}
 const PHONE = "+998901112233";
 
 async function setup() {

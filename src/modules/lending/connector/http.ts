@@ -2,14 +2,8 @@ import { z } from "zod";
 import { ApiError } from "../../../platform/errors";
 import { MAX_AMOUNT_MINOR } from "../../../platform/lib/money";
 import type { HttpUpstream } from "../../../platform/upstream";
-import {
-  DECLINE_REASONS,
-  MAX_ANNUAL_RATE_BPS,
-  MAX_TERM_MONTHS,
-  type ScoringConnector,
-  type ScoringDecision,
-  type ScoringRequest,
-} from "./types";
+import { DECLINE_REASONS, MAX_ANNUAL_RATE_BPS, MAX_TERM_MONTHS } from "../model";
+import type { ScoringConnector, ScoringDecision, ScoringRequest } from "./types";
 
 /**
  * The scoring system's answer, for both `POST applications` and `GET applications/{reference}`.

@@ -1,4 +1,5 @@
 import type { Currency } from "../../../platform/lib/money";
+import type { DeclineReason } from "../model";
 
 /** What the scoring system is asked about: the applicant and the credit requested. */
 export interface ScoringRequest {
@@ -15,15 +16,6 @@ export interface ScoringRequest {
   currency: Currency;
   termMonths: number;
 }
-
-/** The longest term a partner may ask for, and a scoring system may offer. */
-export const MAX_TERM_MONTHS = 60;
-/** The highest annual rate Portico takes from a scoring system (200 %): anything above is a failed answer. */
-export const MAX_ANNUAL_RATE_BPS = 20_000;
-
-/** Why scoring refused: the bank's codes 1002 and 1003. */
-export const DECLINE_REASONS = ["overdue_loans", "elevated_risk"] as const;
-export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export type ScoringDecision =
   /** Credit granted: up to `approvedAmount` at `annualRateBps` (1 bp = 0.01 %) over `termMonths`. */

@@ -3,8 +3,7 @@ import { envelopeRequest } from "../../../platform/envelope";
 import { Amount, CurrencyCode } from "../../../platform/http/money-schema";
 import { CURRENCIES } from "../../../platform/lib/money";
 import { SANDBOX_SCORING_DOCUMENTS as docs, SANDBOX_REVIEW_MS } from "../connector/sandbox";
-import { MAX_TERM_MONTHS } from "../connector/types";
-import { APPLICATION_STATUSES, DECLINE_ERRORS, FAILURE_ERRORS } from "../model";
+import { APPLICATION_STATUSES, DECLINE_ERRORS, FAILURE_ERRORS, MAX_TERM_MONTHS } from "../model";
 
 /** Whether someone born on `date` (yyyy-MM-dd) is at least 18 today, and born after 1900. */
 function adult(date: string): boolean {
