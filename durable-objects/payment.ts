@@ -1,17 +1,16 @@
 import { paymentProviderFor } from "../src/modules/payments/connector";
-import { declineOf } from "../src/modules/payments/connector/sandbox";
 import {
   type CreatePaymentInput,
   captureEntry,
   eventTypeOf,
   type Operation,
   type Payment,
-  paymentFrom,
   type Refund,
   refundEntry,
 } from "../src/modules/payments/model";
 import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
+import { paymentFrom, refundOutcome, transition } from "../src/modules/payments/transitions";
 import type { Db } from "../src/platform/db/client";
 import { loadConfig } from "../src/platform/env";
 import { type IndexRow, MoneyObject } from "./money-object";
@@ -128,28 +127,12 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
         request.refundId,
         amount,
       );
-      const now = new Date().toISOString();
-      const refund: Refund = {
-        id: request.refundId,
-        object: "refund",
-        payment_id: payment.id,
-        amount,
-        currency: payment.currency,
-        status: result.ok ? "succeeded" : "failed",
-        reason: request.reason,
-        failure_reason: result.ok ? null : result.decline.reason,
-        created_at: now,
-        livemode: payment.livemode,
-      };
-      const refunded = payment.amount_refunded + (result.ok ? amount : 0);
-      const next: Payment = result.ok
-        ? {
-            ...payment,
-            amount_refunded: refunded,
-            status: refunded === payment.amount_captured ? "refunded" : "partially_refunded",
-            updated_at: now,
-          }
-        : payment;
+      const { refund, next } = refundOutcome(
+        payment,
+        { ...request, amount },
+        result,
+        new Date().toISOString(),
+      );
       const items: OutboxItem[] = [
         ...(result.ok ? [{ kind: "ledger" as const, entry: refundEntry(refund, meta.partnerId) }] : []),
         eventOf(result.ok ? "refund.succeeded" : "refund.failed", meta.partnerId, refund),
@@ -189,7 +172,8 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     if (operation.op === "capture" && (operation.amount ?? 0) > payment.amount_capturable) {
       return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
     }
-    const next = await this.transition(payment, operation, new Date().toISOString());
+    const provider = paymentProviderFor(loadConfig(this.env));
+    const next = await transition(provider, payment, operation, new Date().toISOString());
     if (next === payment) return { ok: true, payment };
     // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.
     const current = this.state();
@@ -201,55 +185,6 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       if (requestKey) this.kv.put(`operation_request:${requestKey}`, next);
     });
     return { ok: true, payment: next };
-  }
-
-  /** The payment after a legal operation, as the provider answers it (the same object when nothing changed). */
-  private async transition(payment: Payment, operation: Operation, now: string): Promise<Payment> {
-    const provider = paymentProviderFor(loadConfig(this.env));
-    const reference = payment.provider_reference ?? payment.id;
-    const settled = { next_action: null, updated_at: now };
-    // Authorized (and captured, when the payment asked for it) in full.
-    const succeeded: Payment = payment.capture
-      ? { ...payment, ...settled, status: "captured", amount_captured: payment.amount }
-      : { ...payment, ...settled, status: "authorized", amount_capturable: payment.amount };
-    switch (operation.op) {
-      case "capture": {
-        const amount = operation.amount ?? payment.amount_capturable;
-        if (!(await provider.capture(reference, amount)).ok) return payment;
-        // Capturing part of an authorization releases the rest.
-        return {
-          ...payment,
-          status: "captured",
-          amount_captured: amount,
-          amount_capturable: 0,
-          updated_at: now,
-        };
-      }
-      case "cancel":
-        await provider.void(reference);
-        return { ...payment, ...settled, status: "canceled", amount_capturable: 0 };
-      case "confirm": {
-        const done = await provider.confirmAuthentication(reference, operation.result);
-        if (done.ok) return succeeded;
-        if (operation.result === "canceled") return { ...payment, ...settled, status: "canceled" };
-        return {
-          ...payment,
-          ...settled,
-          status: "failed",
-          failure: { code: "card_declined", ...done.decline },
-        };
-      }
-      case "simulate":
-        if (operation.outcome === "succeeded") return succeeded;
-        return {
-          ...payment,
-          ...settled,
-          status: "failed",
-          failure: { code: "card_declined", ...declineOf("do_not_honor") },
-        };
-      case "expire":
-        return { ...payment, ...settled, status: "expired" };
-    }
   }
 
   /** A status change's outbox: the capture's posting (for `captured` minor units) and the status event. */

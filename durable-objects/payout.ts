@@ -1,9 +1,9 @@
 import { postGuardedEntry } from "../src/modules/ledger/ledger";
 import { payoutProviderFor } from "../src/modules/payouts/connector";
-import { payoutFailureOf } from "../src/modules/payouts/connector/sandbox";
-import type { Settlement } from "../src/modules/payouts/connector/types";
 import {
   type CreatePayoutInput,
+  type ForcedOutcome,
+  forcedSettlement,
   holdEntry,
   isPayoutAllowed,
   type Payout,
@@ -11,6 +11,7 @@ import {
   paidEntry,
   payoutEventOf,
   reversalEntry,
+  settledPayout,
 } from "../src/modules/payouts/model";
 import { upsertPayoutIndex } from "../src/modules/payouts/storage";
 import type { Db } from "../src/platform/db/client";
@@ -27,9 +28,6 @@ export type SimulatePayoutOutcome =
   | { ok: true; payout: Payout }
   | { ok: false; error: "not_found" }
   | { ok: false; error: "invalid_state_transition"; status: PayoutStatus };
-
-/** What the sandbox's simulate button asks for: the destination's own outcome, or this one. */
-export type ForcedOutcome = "paid" | "failed" | "natural";
 
 interface Meta {
   partnerId: string;
@@ -144,25 +142,12 @@ export class PayoutObject extends MoneyObject<Payout, CreatePayoutInput, CreateP
       sentAt,
       forced ? Number.POSITIVE_INFINITY : Date.now(),
     );
-    const settlement: Settlement =
-      forced === "paid"
-        ? { status: "paid" }
-        : forced === "failed" && asked.status !== "failed"
-          ? payoutFailureOf("bank_unavailable")
-          : asked;
+    const settlement = forced ? forcedSettlement(forced, asked) : asked;
     if (settlement.status === "sent") {
       this.kv.put("meta", { ...meta, checkAgainAt: settlement.checkAgainAt });
       return payout;
     }
-    const settled: Payout =
-      settlement.status === "paid"
-        ? { ...payout, status: "paid", updated_at: now() }
-        : {
-            ...payout,
-            status: "failed",
-            failure: { code: "payout_failed", reason: settlement.reason, message: settlement.message },
-            updated_at: now(),
-          };
+    const settled = settledPayout(payout, settlement, now());
     const posting =
       settled.status === "paid" ? paidEntry(settled, meta.partnerId) : reversalEntry(settled, meta.partnerId);
     await this.commitWithMeta(settled, meta, [

@@ -1,8 +1,35 @@
 import type { EventType } from "../../platform/events/events";
 import { basisPoints, type Currency } from "../../platform/lib/money";
 import { type EntryInput, PLATFORM } from "../ledger/ledger";
-import type { AuthorizeResult, CardDetails, DeclineReason, NextAction } from "./connector/types";
 import type { PaymentStatus } from "./state";
+
+/** Why a bank declined: an outcome, not a request error (docs/payments.md). */
+export const DECLINE_REASONS = [
+  "insufficient_funds",
+  "do_not_honor",
+  "stolen_card",
+  "limit_exceeded",
+  "risk_decline",
+  "bank_unavailable",
+] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+export interface CardDetails {
+  brand: "visa" | "mastercard";
+  /** Only the first 6 and last 4 digits ever leave the connector. */
+  first6: string;
+  last4: string;
+}
+
+export interface Decline {
+  reason: DeclineReason;
+  message: string;
+  retryable: boolean;
+}
+
+export type NextAction =
+  | { type: "redirect"; url: string; expires_at: string | null }
+  | { type: "qr_code"; qr_code: string; expires_at: string };
 
 /** The payment resource (docs/payments.md). */
 export interface Payment {
@@ -37,45 +64,6 @@ export interface CreatePaymentInput {
   capture: boolean;
   metadata: Record<string, string>;
   now: string;
-}
-
-type Authorized = Exclude<AuthorizeResult, { outcome: "unknown_method" }>;
-
-/** The new payment as the provider's answer makes it. */
-export function paymentFrom(input: CreatePaymentInput, provider: string, result: Authorized): Payment {
-  const card = result.method.type === "card" ? result.method.card : null;
-  const base: Payment = {
-    id: input.paymentId,
-    object: "payment",
-    amount: input.amount,
-    currency: input.currency,
-    status: "pending",
-    capture: input.capture,
-    amount_capturable: 0,
-    amount_captured: 0,
-    amount_refunded: 0,
-    payment_method: { type: result.method.type, card },
-    next_action: null,
-    failure: null,
-    provider,
-    provider_reference: result.providerReference,
-    metadata: input.metadata,
-    created_at: input.now,
-    updated_at: input.now,
-    livemode: input.livemode,
-  };
-  switch (result.outcome) {
-    case "authorized":
-      return input.capture
-        ? { ...base, status: "captured", amount_captured: input.amount }
-        : { ...base, status: "authorized", amount_capturable: input.amount };
-    case "requires_action":
-      return { ...base, status: "requires_action", next_action: result.action };
-    case "pending":
-      return { ...base, status: "pending", next_action: result.action };
-    case "declined":
-      return { ...base, status: "failed", failure: { code: "card_declined", ...result.decline } };
-  }
 }
 
 /** A refund (docs/payments.md): partial or full, many per payment, never above what was captured. */

@@ -1,7 +1,8 @@
 import type { EventType } from "../../platform/events/events";
 import type { Currency } from "../../platform/lib/money";
 import { type EntryInput, PLATFORM } from "../ledger/ledger";
-import type { Destination, PayoutFailureReason } from "./connector/types";
+import { payoutFailureOf } from "./connector/sandbox";
+import type { Destination, PayoutFailureReason, Settlement } from "./connector/types";
 
 export const PAYOUT_STATUSES = ["queued", "sent", "paid", "failed"] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
@@ -83,3 +84,28 @@ export const reversalEntry = (payout: Payout, partnerId: string) =>
     { owner: partnerId, code: "partner_reserved", direction: "debit", amount: payout.amount },
     { owner: partnerId, code: "partner_available", direction: "credit", amount: payout.amount },
   ]);
+
+/** What the sandbox's simulate button asks for: the destination's own outcome, or this one. */
+export type ForcedOutcome = "paid" | "failed" | "natural";
+
+/** A simulate call's settlement: `paid` or `failed` as asked, else what the rails answered. */
+export function forcedSettlement(forced: ForcedOutcome, asked: Settlement): Settlement {
+  if (forced === "paid") return { status: "paid" };
+  if (forced === "failed" && asked.status !== "failed") return payoutFailureOf("bank_unavailable");
+  return asked;
+}
+
+/** The payout after the rails settled it: paid, or failed with the rails' reason. */
+export function settledPayout(
+  payout: Payout,
+  settlement: Exclude<Settlement, { status: "sent" }>,
+  now: string,
+): Payout {
+  if (settlement.status === "paid") return { ...payout, status: "paid", updated_at: now };
+  return {
+    ...payout,
+    status: "failed",
+    failure: { code: "payout_failed", reason: settlement.reason, message: settlement.message },
+    updated_at: now,
+  };
+}

@@ -1,11 +1,11 @@
-import type { ForcedOutcome, PayoutObject } from "../../../durable-objects/payout";
+import type { PayoutObject } from "../../../durable-objects/payout";
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
 import type { PartnerProfile } from "../../platform/types";
-import type { Payout } from "./model";
+import type { ForcedOutcome, Payout } from "./model";
 import { findPayoutObject, payoutSnapshots } from "./storage";
 
 export interface CreatePayoutParams {

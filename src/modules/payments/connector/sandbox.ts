@@ -1,13 +1,7 @@
 import { derivedHmacKey } from "../../../platform/lib/derived-key";
 import { b64url, constantTimeEqual } from "../../../platform/lib/secret-hash";
-import type {
-  AuthorizeRequest,
-  AuthorizeResult,
-  CardDetails,
-  DeclineReason,
-  OperationResult,
-  PaymentProvider,
-} from "./types";
+import type { CardDetails, DeclineReason } from "../model";
+import type { AuthorizeRequest, AuthorizeResult, OperationResult, PaymentProvider } from "./types";
 
 /** How long a sandbox QR code stays payable. */
 export const QR_TTL_MS = 15 * 60 * 1000;

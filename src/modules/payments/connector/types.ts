@@ -1,32 +1,5 @@
 import type { Currency } from "../../../platform/lib/money";
-
-/** Why a bank declined: an outcome, not a request error (docs/payments.md). */
-export const DECLINE_REASONS = [
-  "insufficient_funds",
-  "do_not_honor",
-  "stolen_card",
-  "limit_exceeded",
-  "risk_decline",
-  "bank_unavailable",
-] as const;
-export type DeclineReason = (typeof DECLINE_REASONS)[number];
-
-export interface CardDetails {
-  brand: "visa" | "mastercard";
-  /** Only the first 6 and last 4 digits ever leave the connector. */
-  first6: string;
-  last4: string;
-}
-
-export interface Decline {
-  reason: DeclineReason;
-  message: string;
-  retryable: boolean;
-}
-
-export type NextAction =
-  | { type: "redirect"; url: string; expires_at: string | null }
-  | { type: "qr_code"; qr_code: string; expires_at: string };
+import type { CardDetails, Decline, NextAction } from "../model";
 
 export interface AuthorizeRequest {
   paymentId: string;

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { envelopeRequest } from "../../../platform/envelope";
 import { Amount, CurrencyCode, Metadata } from "../../../platform/http/money-schema";
 import { CURRENCIES } from "../../../platform/lib/money";
-import { DECLINE_REASONS } from "../connector/types";
+import { DECLINE_REASONS } from "../model";
 import { PAYMENT_STATUSES } from "../state";
 
 const Card = z.object({ brand: z.enum(["visa", "mastercard"]), first6: z.string(), last4: z.string() });
