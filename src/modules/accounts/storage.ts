@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst } from "../../platform/db/pages";
 import type { PorticoEvent } from "../../platform/events/events";
 import { insertEventIfChanged } from "../../platform/events/outbox";
 import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "./model";
@@ -67,18 +68,13 @@ export function consentPage(
   const expiring = CONSENT_TRANSITIONS.expire;
   const due = and(inArray(consents.status, [...expiring.from]), lte(consents.expiresAt, opts.now));
   const statusNow = sql`CASE WHEN ${due} THEN ${expiring.to} ELSE ${consents.status} END`;
-  return db
-    .select()
-    .from(consents)
-    .where(
-      and(
-        eq(consents.partnerId, partnerId),
-        opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
-        opts.startingAfter !== undefined ? lt(consents.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(consents.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(
+    consents,
+    partnerId,
+    opts,
+    opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
+  );
+  return db.select().from(consents).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 export interface ConsentChange {

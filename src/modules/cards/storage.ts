@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 import {
   ATTACHMENT_STATUSES,
@@ -241,18 +242,8 @@ export function listCardRows(
   partnerId: string,
   opts: { status?: string; startingAfter?: string; limit: number },
 ) {
-  return db
-    .select()
-    .from(cards)
-    .where(
-      and(
-        eq(cards.partnerId, partnerId),
-        opts.status !== undefined ? eq(cards.status, opts.status as CardRow["status"]) : undefined,
-        opts.startingAfter !== undefined ? lt(cards.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(cards.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(cards, partnerId, opts, whenGiven(cards.status, opts.status as CardRow["status"]));
+  return db.select().from(cards).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 /**

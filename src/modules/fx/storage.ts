@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst } from "../../platform/db/pages";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 import type { Currency } from "../../platform/lib/money";
 
@@ -145,17 +146,8 @@ export async function findConversionByKey(db: Db, partnerId: string, idempotency
 
 /** A page of the partner's conversions, newest first (`limit + 1` rows to tell whether there is more). */
 export function conversionPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
-  return db
-    .select()
-    .from(fxConversions)
-    .where(
-      and(
-        eq(fxConversions.partnerId, partnerId),
-        opts.startingAfter !== undefined ? lt(fxConversions.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(fxConversions.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(fxConversions, partnerId, opts);
+  return db.select().from(fxConversions).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 /**

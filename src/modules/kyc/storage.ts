@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst } from "../../platform/db/pages";
 import type { PorticoEvent } from "../../platform/events/events";
 import { insertEventIfChanged } from "../../platform/events/outbox";
 import type { KycCheck, KycOutcome } from "./model";
@@ -70,15 +71,6 @@ export async function findVerification(db: Db, partnerId: string, id: string) {
 
 /** A page of the partner's verifications, newest first (`limit + 1` rows to tell whether there is more). */
 export function verificationPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
-  return db
-    .select()
-    .from(kycVerifications)
-    .where(
-      and(
-        eq(kycVerifications.partnerId, partnerId),
-        opts.startingAfter !== undefined ? lt(kycVerifications.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(kycVerifications.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(kycVerifications, partnerId, opts);
+  return db.select().from(kycVerifications).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }

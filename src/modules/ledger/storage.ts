@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { timestamps } from "../../platform/db/schema";
 
 // ---------------------------------------------------------------------------- tables
@@ -182,18 +183,13 @@ export function entriesOf(
   partnerId: string,
   opts: { reference?: string; startingAfter?: string; limit: number },
 ) {
-  return db
-    .select()
-    .from(journalEntries)
-    .where(
-      and(
-        eq(journalEntries.partnerId, partnerId),
-        opts.reference !== undefined ? eq(journalEntries.reference, opts.reference) : undefined,
-        opts.startingAfter !== undefined ? lt(journalEntries.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(journalEntries.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(
+    journalEntries,
+    partnerId,
+    opts,
+    whenGiven(journalEntries.reference, opts.reference),
+  );
+  return db.select().from(journalEntries).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 /** The postings of these entries on one owner's accounts. */

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst } from "../../platform/db/pages";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 import type { Currency } from "../../platform/lib/money";
 
@@ -190,33 +191,19 @@ export function applicationPage(
 ) {
   const lapsed = and(eq(loanApplications.status, "approved"), lte(loanApplications.offerExpiresAt, opts.now));
   const statusNow = sql`CASE WHEN ${lapsed} THEN 'expired' ELSE ${loanApplications.status} END`;
-  return db
-    .select()
-    .from(loanApplications)
-    .where(
-      and(
-        eq(loanApplications.partnerId, partnerId),
-        opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
-        opts.startingAfter !== undefined ? lt(loanApplications.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(loanApplications.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(
+    loanApplications,
+    partnerId,
+    opts,
+    opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
+  );
+  return db.select().from(loanApplications).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 /** A page of the partner's loans, newest first (`limit + 1` rows to tell whether there is more). */
 export function loanPage(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
-  return db
-    .select()
-    .from(loans)
-    .where(
-      and(
-        eq(loans.partnerId, partnerId),
-        opts.startingAfter !== undefined ? lt(loans.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(loans.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(loans, partnerId, opts);
+  return db.select().from(loans).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 /** One of the partner's loans; another partner's id is unknown. */

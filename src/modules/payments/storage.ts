@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { partners } from "../partners/storage";
 
 // ---------------------------------------------------------------------------- tables
@@ -102,16 +103,11 @@ export function paymentSnapshots(
   partnerId: string,
   opts: { status?: string; startingAfter?: string; limit: number },
 ) {
+  const page = newestFirst(payments, partnerId, opts, whenGiven(payments.status, opts.status));
   return db
     .select({ snapshot: payments.snapshot })
     .from(payments)
-    .where(
-      and(
-        eq(payments.partnerId, partnerId),
-        opts.status !== undefined ? eq(payments.status, opts.status) : undefined,
-        opts.startingAfter !== undefined ? lt(payments.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(payments.id))
-    .limit(opts.limit + 1);
+    .where(page.where)
+    .orderBy(page.orderBy)
+    .limit(page.limit);
 }

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst, whenGiven } from "../../platform/db/pages";
 
 // ---------------------------------------------------------------------------- tables
 /** Where each payout lives (its Durable Object) and a projection of its state for lists. */
@@ -51,16 +52,11 @@ export function payoutSnapshots(
   partnerId: string,
   opts: { status?: string; startingAfter?: string; limit: number },
 ) {
+  const page = newestFirst(payouts, partnerId, opts, whenGiven(payouts.status, opts.status));
   return db
     .select({ snapshot: payouts.snapshot })
     .from(payouts)
-    .where(
-      and(
-        eq(payouts.partnerId, partnerId),
-        opts.status !== undefined ? eq(payouts.status, opts.status) : undefined,
-        opts.startingAfter !== undefined ? lt(payouts.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(payouts.id))
-    .limit(opts.limit + 1);
+    .where(page.where)
+    .orderBy(page.orderBy)
+    .limit(page.limit);
 }

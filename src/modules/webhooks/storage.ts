@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, ne, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
+import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { events, timestamps } from "../../platform/db/schema";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 
@@ -108,18 +109,8 @@ export async function findEndpoint(db: Db, partnerId: string, id: string) {
 }
 
 export function endpointsOf(db: Db, partnerId: string, opts: { startingAfter?: string; limit: number }) {
-  return db
-    .select()
-    .from(webhookEndpoints)
-    .where(
-      and(
-        eq(webhookEndpoints.partnerId, partnerId),
-        ne(webhookEndpoints.status, "deleted"),
-        opts.startingAfter !== undefined ? lt(webhookEndpoints.id, opts.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(webhookEndpoints.id))
-    .limit(opts.limit + 1);
+  const page = newestFirst(webhookEndpoints, partnerId, opts, ne(webhookEndpoints.status, "deleted"));
+  return db.select().from(webhookEndpoints).where(page.where).orderBy(page.orderBy).limit(page.limit);
 }
 
 export async function updateEndpoint(
@@ -330,21 +321,21 @@ export interface EventFilter {
 
 /** The partner's events, newest first, with their delivery status (`limit + 1` rows). */
 export function eventsOf(db: Db, partnerId: string, f: EventFilter) {
+  const page = newestFirst(
+    events,
+    partnerId,
+    f,
+    whenGiven(events.type, f.type),
+    f.createdGte !== undefined ? gte(events.createdAt, f.createdGte) : undefined,
+    f.createdLte !== undefined ? lte(events.createdAt, f.createdLte) : undefined,
+    f.deliveryStatus !== undefined ? sql`${deliveryStatusSql} = ${f.deliveryStatus}` : undefined,
+  );
   return db
     .select({ event: events, deliveryStatus: deliveryStatusSql })
     .from(events)
-    .where(
-      and(
-        eq(events.partnerId, partnerId),
-        f.type !== undefined ? eq(events.type, f.type) : undefined,
-        f.createdGte !== undefined ? gte(events.createdAt, f.createdGte) : undefined,
-        f.createdLte !== undefined ? lte(events.createdAt, f.createdLte) : undefined,
-        f.deliveryStatus !== undefined ? sql`${deliveryStatusSql} = ${f.deliveryStatus}` : undefined,
-        f.startingAfter !== undefined ? lt(events.id, f.startingAfter) : undefined,
-      ),
-    )
-    .orderBy(desc(events.id))
-    .limit(f.limit + 1);
+    .where(page.where)
+    .orderBy(page.orderBy)
+    .limit(page.limit);
 }
 
 export async function eventWithStatus(db: Db, partnerId: string, id: string) {
