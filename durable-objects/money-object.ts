@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../src/platform/db/client";
+import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import type { Env } from "../src/platform/env";
 import { Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";
@@ -15,19 +16,6 @@ interface Movement {
   currency: string;
   created_at: string;
   updated_at: string;
-}
-
-/** The D1 row that finds an object by its movement's id: a projection of its state for lists. */
-export interface IndexRow {
-  id: string;
-  partnerId: string;
-  objectName: string;
-  status: string;
-  amount: number;
-  currency: string;
-  snapshot: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /**
@@ -56,7 +44,7 @@ export abstract class MoneyObject<
   /** What a create of an existing movement answers. */
   protected abstract existing(state: State): Created;
   /** Writes the D1 projection. */
-  protected abstract upsertIndex(db: Db, row: IndexRow): Promise<void>;
+  protected abstract upsertIndex(db: Db, row: ObjectIndexRow): Promise<void>;
 
   /** The status page's probe (on a reserved object name): the namespace answers, no state is read or written. */
   ping(): string {

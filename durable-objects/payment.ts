@@ -12,8 +12,9 @@ import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
 import { paymentFrom, refundOutcome, transition } from "../src/modules/payments/transitions";
 import type { Db } from "../src/platform/db/client";
+import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import { loadConfig } from "../src/platform/env";
-import { type IndexRow, MoneyObject } from "./money-object";
+import { MoneyObject } from "./money-object";
 import { eventOf, type OutboxItem } from "./outbox";
 
 export type CreateOutcome = { ok: true; payment: Payment } | { ok: false; error: "unknown_method" };
@@ -54,7 +55,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     return { ok: true, payment };
   }
 
-  protected upsertIndex(db: Db, row: IndexRow) {
+  protected upsertIndex(db: Db, row: ObjectIndexRow) {
     return upsertPaymentIndex(db, row);
   }
 

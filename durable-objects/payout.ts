@@ -15,8 +15,9 @@ import {
 } from "../src/modules/payouts/model";
 import { upsertPayoutIndex } from "../src/modules/payouts/storage";
 import type { Db } from "../src/platform/db/client";
+import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import { loadConfig } from "../src/platform/env";
-import { type IndexRow, MoneyObject } from "./money-object";
+import { MoneyObject } from "./money-object";
 import { eventOf, type OutboxItem } from "./outbox";
 
 export type CreatePayoutOutcome =
@@ -52,7 +53,7 @@ export class PayoutObject extends MoneyObject<Payout, CreatePayoutInput, CreateP
     return { ok: true, payout };
   }
 
-  protected upsertIndex(db: Db, row: IndexRow) {
+  protected upsertIndex(db: Db, row: ObjectIndexRow) {
     return upsertPayoutIndex(db, row);
   }
 

@@ -1,7 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { and, eq } from "drizzle-orm";
+import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
-import { newestFirst, whenGiven } from "../../platform/db/pages";
+import {
+  findObjectName,
+  type ObjectIndexRow,
+  objectIndexColumns,
+  objectSnapshots,
+  upsertObjectIndex,
+} from "../../platform/db/object-index";
 import { partners } from "../partners/storage";
 
 // ---------------------------------------------------------------------------- tables
@@ -10,25 +16,10 @@ import { partners } from "../partners/storage";
  * The Durable Object is the truth; this row is written before a create is acknowledged
  * and updated from the object's outbox.
  */
-export const payments = sqliteTable(
-  "payments",
-  {
-    id: text("id").primaryKey(),
-    partnerId: text("partner_id").notNull(),
-    objectName: text("object_name").notNull(),
-    status: text("status").notNull(),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
-    /** The payment object as of `updated_at`, for lists without a Durable Object call per row. */
-    snapshot: text("snapshot", { mode: "json" }).$type<Record<string, unknown>>(),
-    createdAt: text("created_at").notNull(),
-    updatedAt: text("updated_at").notNull(),
-  },
-  (t) => [
-    index("payments_partner").on(t.partnerId, t.id),
-    index("payments_partner_status").on(t.partnerId, t.status, t.id),
-  ],
-);
+export const payments = sqliteTable("payments", objectIndexColumns(), (t) => [
+  index("payments_partner").on(t.partnerId, t.id),
+  index("payments_partner_status").on(t.partnerId, t.status, t.id),
+]);
 
 /** Where each refund's payment object lives, so a refund can be found by its own id. */
 export const refunds = sqliteTable(
@@ -45,29 +36,10 @@ export const refunds = sqliteTable(
 
 // --------------------------------------------------------------------------- queries
 
-export type PaymentIndexRow = typeof payments.$inferInsert;
+export const upsertPaymentIndex = (db: Db, row: ObjectIndexRow) => upsertObjectIndex(db, payments, row);
 
-/** Writes or refreshes a payment's projection; an older status never overwrites a newer one. */
-export async function upsertPaymentIndex(db: Db, row: PaymentIndexRow) {
-  await db
-    .insert(payments)
-    .values(row)
-    .onConflictDoUpdate({
-      target: payments.id,
-      set: { status: row.status, snapshot: row.snapshot, updatedAt: row.updatedAt },
-      setWhere: sql`${payments.updatedAt} <= ${row.updatedAt}`,
-    });
-}
-
-/** The payment's object name, only for its own partner: another partner's id is unknown. */
-export async function findPaymentObject(db: Db, partnerId: string, paymentId: string) {
-  const [row] = await db
-    .select({ objectName: payments.objectName })
-    .from(payments)
-    .where(and(eq(payments.id, paymentId), eq(payments.partnerId, partnerId)))
-    .limit(1);
-  return row?.objectName;
-}
+export const findPaymentObject = (db: Db, partnerId: string, paymentId: string) =>
+  findObjectName(db, payments, partnerId, paymentId);
 
 /**
  * Whose payment this is (partner id and name), by its id alone: only for the sandbox's
@@ -98,16 +70,8 @@ export async function findRefundObject(db: Db, partnerId: string, refundId: stri
 }
 
 /** A page of the partner's payments, newest first (`limit + 1` rows to tell whether there is more). */
-export function paymentSnapshots(
+export const paymentSnapshots = (
   db: Db,
   partnerId: string,
   opts: { status?: string; startingAfter?: string; limit: number },
-) {
-  const page = newestFirst(payments, partnerId, opts, whenGiven(payments.status, opts.status));
-  return db
-    .select({ snapshot: payments.snapshot })
-    .from(payments)
-    .where(page.where)
-    .orderBy(page.orderBy)
-    .limit(page.limit);
-}
+) => objectSnapshots(db, payments, partnerId, opts);
