@@ -41,6 +41,18 @@ const VIRTUAL = {
   metadata: {},
 };
 
+/** A partner with a virtual card, issued with its events sent. */
+async function issuedCard() {
+  const s = await cardPartner();
+  const application = await createApplication(
+    deps(countingQueue().queue),
+    s.profile,
+    crypto.randomUUID(),
+    VIRTUAL,
+  );
+  return { s, cardId: application.card?.id ?? "" };
+}
+
 const cardStatus = async (id: string) =>
   (await env.DB.prepare("SELECT status FROM cards WHERE id = ?").bind(id).first<{ status: string }>())
     ?.status;
@@ -65,14 +77,7 @@ describe("the event outbox: cards", () => {
   });
 
   it("blocks the card when the send fails; the drainer delivers card.blocked once, and the retry sends nothing", async () => {
-    const s = await cardPartner();
-    const application = await createApplication(
-      deps(countingQueue().queue),
-      s.profile,
-      crypto.randomUUID(),
-      VIRTUAL,
-    );
-    const cardId = application.card?.id ?? "";
+    const { s, cardId } = await issuedCard();
     const key = crypto.randomUUID();
     const blocked = await blockCard(deps(failingQueue), s.p.id, cardId, key, "lost");
     expect(blocked.status).toBe("blocked");
@@ -85,14 +90,7 @@ describe("the event outbox: cards", () => {
   });
 
   it("blocks a card once under concurrent blocks with one key: one card.blocked", async () => {
-    const s = await cardPartner();
-    const application = await createApplication(
-      deps(countingQueue().queue),
-      s.profile,
-      crypto.randomUUID(),
-      VIRTUAL,
-    );
-    const cardId = application.card?.id ?? "";
+    const { s, cardId } = await issuedCard();
     const key = crypto.randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => blockCard(deps(countingQueue().queue), s.p.id, cardId, key, "stolen")),
