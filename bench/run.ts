@@ -21,6 +21,8 @@
 //   (up to BENCH_WEBHOOK_TIMEOUT, 120 s) until every event is delivered, then prints events/s, lag,
 //   retries, dead letters, duplicates, signature failures, beside the receiver's own throughput.
 //   BENCH_WEBHOOKS=0 skips it; with BENCH_SCENARIOS it runs when a part matches "webhook delivery".
+//   Payment scenarios also load bench/floor, the least durable work a payment needs (a new SQLite
+//   Durable Object with one write, one D1 insert), and print the gateway / floor ratio.
 //   BENCH_VERBOSE=1 mirrors wrangler's output; BENCH_WRANGLER_LOG_LEVEL (default warn) sets
 //   `wrangler dev --log-level` for both Workers (at info and below, every request is logged
 //   through a round trip to wrangler's Node process).
@@ -128,21 +130,29 @@ async function main(): Promise<number> {
     throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
   const compatDate = compatibilityDate(join(root, "wrangler.toml"));
   const bareDate = compatibilityDate(join(benchDir, "bare", "wrangler.toml"));
+  const floorDate = compatibilityDate(join(benchDir, "floor", "wrangler.toml"));
+  const withFloor = scenarios.some((s) => s.floor);
   console.log(
     `Portico bench: ${settings.connections} connections, ${settings.warmupSec} s warm-up + ${settings.durationSec} s ` +
       `per target; ${cpus().length} CPUs, Node ${process.version}, compatibility_date ${compatDate}`,
   );
-  if (bareDate !== compatDate) {
-    console.warn(
-      `bench/bare/wrangler.toml has compatibility_date ${bareDate}; running it with ${compatDate}`,
-    );
+  for (const [name, date] of [
+    ["bare", bareDate],
+    ["floor", floorDate],
+  ] as const) {
+    if (date !== compatDate)
+      console.warn(
+        `bench/${name}/wrangler.toml has compatibility_date ${date}; running it with ${compatDate}`,
+      );
   }
 
   console.log("Preparing bench state in bench/.state (D1 migrations, bench partner on the enterprise tier)…");
   const state = await prepareGatewayState(stateDir);
 
-  console.log("Starting the gateway and the bare Worker (wrangler dev)…");
-  const [gateway, bare] = await Promise.all([
+  console.log(
+    `Starting the gateway, the bare Worker${withFloor ? " and the floor Worker" : ""} (wrangler dev)…`,
+  );
+  const [gateway, bare, floor] = await Promise.all([
     WorkerProcess.start({
       label: "gateway",
       cwd: root,
@@ -176,13 +186,34 @@ async function main(): Promise<number> {
       ],
       verbose,
     }),
+    withFloor
+      ? WorkerProcess.start({
+          label: "floor",
+          cwd: root,
+          args: [
+            "-c",
+            join(benchDir, "floor", "wrangler.toml"),
+            "--persist-to",
+            join(stateDir, "floor"),
+            "--compatibility-date",
+            compatDate,
+            "--log-level",
+            wranglerLogLevel,
+          ],
+          verbose,
+        })
+      : undefined,
   ]);
-  const direct = via === "direct" && gateway.directUrl !== undefined && bare.directUrl !== undefined;
+  const direct =
+    via === "direct" &&
+    gateway.directUrl !== undefined &&
+    bare.directUrl !== undefined &&
+    (floor === undefined || floor.directUrl !== undefined);
   const base = (w: WorkerProcess) => (direct ? (w.directUrl ?? w.url) : w.url);
   if (via === "direct" && !direct)
     console.warn("  Worker sockets not found (no /proc?): loading through the dev proxy");
   console.log(
-    `  gateway ${base(gateway)}   bare ${base(bare)}   (${direct ? "direct to each Worker's workerd" : "through wrangler's dev proxy"})`,
+    `  gateway ${base(gateway)}   bare ${base(bare)}${floor ? `   floor ${base(floor)}` : ""}   (${direct ? "direct to each Worker's workerd" : "through wrangler's dev proxy"})`,
   );
 
   const basicAuth = `Basic ${Buffer.from(`${state.partner.consumerKey}:${state.partner.consumerSecret}`).toString("base64")}`;
@@ -194,9 +225,10 @@ async function main(): Promise<number> {
 
   const results: ScenarioRun[] = [];
   for (const scenario of scenarios) {
-    const specs: Record<Target, RequestSpec> = {
+    const specs: Partial<Record<Target, RequestSpec>> = {
       gateway: scenario.gateway(ctx),
       bare: scenario.bare?.(ctx) ?? { ...scenario.gateway(ctx), path: "/" },
+      ...(scenario.floor && floor ? { floor: scenario.floor(ctx) } : {}),
     };
     const scenarioSettings = {
       ...settings,
@@ -210,6 +242,7 @@ async function main(): Promise<number> {
       failures: [],
     };
     if (scenario.goal !== undefined) run.goal = scenario.goal;
+    if (scenario.floorGoal !== undefined) run.floorGoal = scenario.floorGoal;
     results.push(run);
     console.log(
       `\n== ${scenario.name}: ${scenario.covers}` +
@@ -218,9 +251,10 @@ async function main(): Promise<number> {
           : ""),
     );
 
-    for (const target of ["bare", "gateway"] as const) {
-      const worker = target === "gateway" ? gateway : bare;
+    for (const target of ["bare", "floor", "gateway"] as const) {
+      const worker = target === "gateway" ? gateway : target === "floor" ? floor : bare;
       const spec = specs[target];
+      if (!worker || !spec) continue;
       const first = await send(base(worker), spec).catch((err: unknown) => ({
         status: 0,
         body: `no answer (${errorText(err)}); did wrangler restart the Worker?`,

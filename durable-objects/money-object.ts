@@ -2,6 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import type { Env } from "../src/platform/env";
+import type { Begin } from "../src/platform/middleware/idempotency";
+import { KeyRecords } from "./key-record";
 import { Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";
 
@@ -26,6 +28,8 @@ interface Movement {
  *   create whose instance died before its commit;
  * - every state change commits with its outbox (ledger postings, events) in one storage
  *   transaction, then the alarm drains the outbox and the D1 projection is refreshed.
+ * - the object keeps the Idempotency-Key of its own create (`begin`, `complete`, `release`, the
+ *   rules of `KeyRecords`): the create's request needs this one object, not a key object too.
  * The movement's own rules (what a create does, which transitions exist) are the subclass's.
  */
 export abstract class MoneyObject<
@@ -69,6 +73,23 @@ export abstract class MoneyObject<
 
   async get(): Promise<State | undefined> {
     return this.state();
+  }
+
+  private get keyRecords() {
+    return new KeyRecords(this.kv);
+  }
+
+  /** The create request's Idempotency-Key, kept here (the object is named from its scope). */
+  async begin(fingerprint: string, lockMs: number): Promise<Begin> {
+    return this.keyRecords.begin(fingerprint, lockMs);
+  }
+
+  async complete(lockToken: string, status: number, body: string): Promise<boolean> {
+    return this.keyRecords.complete(lockToken, status, body);
+  }
+
+  async release(lockToken: string): Promise<void> {
+    this.keyRecords.release(lockToken);
   }
 
   async create(input: Input, objectName: string): Promise<Created> {

@@ -41,7 +41,15 @@ export function createApp() {
       throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     await next();
   });
-  app.use("/v1/*", authenticate(), rateLimit(), guard, jsonBody(), idempotency(), minimiseResponses());
+  app.use(
+    "/v1/*",
+    authenticate(),
+    rateLimit(),
+    guard,
+    jsonBody(),
+    idempotency(MODULES.flatMap((m) => m.ownKeys ?? [])),
+    minimiseResponses(),
+  );
 
   for (const module of MODULES) module.register(app);
   return app;

@@ -1,7 +1,10 @@
 // Printing of the bench's figures: one table, the ratio per scenario, one JSON line.
 import type { LoadResult } from "./load";
 
-export type Target = "gateway" | "bare";
+export type Target = "gateway" | "bare" | "floor";
+
+/** Every target, in the order rows are printed. */
+export const TARGETS: readonly Target[] = ["gateway", "floor", "bare"];
 
 export interface TargetRun {
   result: LoadResult;
@@ -20,6 +23,8 @@ export interface ScenarioRun {
   /** Connections of this scenario's runs. */
   connections: number;
   goal?: number;
+  /** Minimum gateway/floor req/s ratio we aim for, where the scenario has a floor. */
+  floorGoal?: number;
   runs: Partial<Record<Target, TargetRun>>;
   /** A failure before any load (preflight request). */
   failures: string[];
@@ -29,9 +34,10 @@ const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(dig
 /** autocannon records latencies in whole milliseconds. */
 const ms = (n: number) => fixed(n, Number.isInteger(n) ? 0 : 2);
 
-export const ratioOf = (s: ScenarioRun): number | undefined => {
+/** The gateway's throughput over a baseline's (the bare Worker's by default), when both ran. */
+export const ratioOf = (s: ScenarioRun, baseline: "bare" | "floor" = "bare"): number | undefined => {
   const g = s.runs.gateway?.result.rps;
-  const b = s.runs.bare?.result.rps;
+  const b = s.runs[baseline]?.result.rps;
   return g !== undefined && b ? g / b : undefined;
 };
 
@@ -73,7 +79,7 @@ export function printReport(
   ];
   for (const s of scenarios) {
     let first = true;
-    for (const target of ["gateway", "bare"] as const) {
+    for (const target of TARGETS) {
       const run = s.runs[target];
       if (!run) continue;
       const r = run.result;
@@ -101,7 +107,7 @@ export function printReport(
 
   console.log("\nServer CPU per request by process (µs):");
   for (const s of scenarios) {
-    for (const target of ["gateway", "bare"] as const) {
+    for (const target of TARGETS) {
       const run = s.runs[target];
       if (!run?.serverCpu || run.result.requests === 0) continue;
       const parts = Object.entries(run.serverCpu)
@@ -111,16 +117,29 @@ export function printReport(
     }
   }
 
+  const verdict = (s: ScenarioRun, ratio: number | undefined, goal: number | undefined) => {
+    const broken = s.failures.length > 0 || Object.values(s.runs).some((r) => r && r.failures.length > 0);
+    if (broken) return "   (broken run: not valid)";
+    if (goal !== undefined && ratio !== undefined)
+      return `   goal ≥ ${goal}: ${ratio >= goal ? "met" : "NOT met"}`;
+    return "";
+  };
   console.log("\nGateway / bare throughput:");
   for (const s of scenarios) {
     const ratio = ratioOf(s);
-    let line = `  ${s.name.padEnd(22)} ${ratio === undefined ? "n/a" : fixed(ratio, 2)}`;
-    const broken = s.failures.length > 0 || Object.values(s.runs).some((r) => r && r.failures.length > 0);
-    if (broken) line += "   (broken run: not valid)";
-    else if (s.goal !== undefined && ratio !== undefined) {
-      line += `   goal ≥ ${s.goal}: ${ratio >= s.goal ? "met" : "NOT met"}`;
+    console.log(
+      `  ${s.name.padEnd(26)} ${ratio === undefined ? "n/a" : fixed(ratio, 2)}${verdict(s, ratio, s.goal)}`,
+    );
+  }
+  const floored = scenarios.filter((s) => s.runs.floor);
+  if (floored.length > 0) {
+    console.log("\nGateway / floor throughput (floor: a new Durable Object with one write + one D1 insert):");
+    for (const s of floored) {
+      const ratio = ratioOf(s, "floor");
+      console.log(
+        `  ${s.name.padEnd(26)} ${ratio === undefined ? "n/a" : fixed(ratio, 2)}${verdict(s, ratio, s.floorGoal)}`,
+      );
     }
-    console.log(line);
   }
 }
 
@@ -150,6 +169,7 @@ export function summaryJson(
     warmup_s: meta.warmupSec,
     scenarios: scenarios.map((s) => {
       const ratio = ratioOf(s);
+      const floorRatio = ratioOf(s, "floor");
       return {
         name: s.name,
         connections: s.connections,
@@ -157,6 +177,15 @@ export function summaryJson(
         bare: target(s.runs.bare),
         ratio: ratio === undefined ? null : Number(fixed(ratio, 3)),
         ...(s.goal !== undefined ? { goal: s.goal, goal_met: ratio !== undefined && ratio >= s.goal } : {}),
+        ...(s.runs.floor
+          ? {
+              floor: target(s.runs.floor),
+              floor_ratio: floorRatio === undefined ? null : Number(fixed(floorRatio, 3)),
+            }
+          : {}),
+        ...(s.floorGoal !== undefined
+          ? { floor_goal: s.floorGoal, floor_goal_met: floorRatio !== undefined && floorRatio >= s.floorGoal }
+          : {}),
       };
     }),
   });

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { MODULES } from "../../src/modules";
 import { paymentObjectName } from "../../src/modules/payments/payments";
 import { payoutObjectName } from "../../src/modules/payouts/payouts";
 import { idempotencyObjectName } from "../../src/platform/middleware/idempotency";
@@ -26,6 +27,18 @@ export const payoutObject = (partnerId: string, key: string) =>
 /** The object that keeps the partner's Idempotency-Key `key`. */
 export const idempotencyObject = (partnerId: string, key: string) =>
   env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(idempotencyObjectName(env.ENVIRONMENT, partnerId, key)));
+
+/**
+ * The object that keeps the partner's Idempotency-Key `key` for a POST to `path`, as the gateway
+ * picks it: the created object itself where its module keeps its create's key there (payments,
+ * payouts), else the generic key object.
+ */
+export function keyHolder(path: string, partnerId: string, key: string) {
+  const own = MODULES.flatMap((m) => m.ownKeys ?? []).find((o) => o.path === path);
+  return own
+    ? own.store(env, { environment: env.ENVIRONMENT, partnerId, key })
+    : idempotencyObject(partnerId, key);
+}
 
 /** A payment or payout object: both drain a transactional outbox from their alarm. */
 export type OutboxObject = { pendingOutbox(): Promise<number> } & DurableObjectStub;

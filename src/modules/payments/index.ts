@@ -1,4 +1,5 @@
 import type { Module } from "../../platform/http/module";
+import { paymentObjectName } from "./payments";
 import { registerGetPayment } from "./routes/get";
 import { registerListPayments } from "./routes/get_all";
 import { registerPaymentOperations } from "./routes/operations";
@@ -19,4 +20,12 @@ export const paymentsModule: Module = {
     registerRefundRoutes(app);
     registerSimulatePayment(app);
   },
+  // A payment's object keeps the Idempotency-Key of the request that creates it.
+  ownKeys: [
+    {
+      path: "/v1/payments",
+      store: (env, { environment, partnerId, key }) =>
+        env.PAYMENTS.get(env.PAYMENTS.idFromName(paymentObjectName(environment, partnerId, key))),
+    },
+  ],
 };

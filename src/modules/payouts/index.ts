@@ -1,4 +1,5 @@
 import type { Module } from "../../platform/http/module";
+import { payoutObjectName } from "./payouts";
 import { registerGetPayout } from "./routes/get";
 import { registerListPayouts } from "./routes/get_all";
 import { registerCreatePayout } from "./routes/post";
@@ -13,4 +14,12 @@ export const payoutsModule: Module = {
     registerListPayouts(app);
     registerSimulatePayout(app);
   },
+  // A payout's object keeps the Idempotency-Key of the request that creates it.
+  ownKeys: [
+    {
+      path: "/v1/payouts",
+      store: (env, { environment, partnerId, key }) =>
+        env.PAYOUTS.get(env.PAYOUTS.idFromName(payoutObjectName(environment, partnerId, key))),
+    },
+  ],
 };

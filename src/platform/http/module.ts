@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { OwnKeyStore } from "../middleware/idempotency";
 import type { AppEnv } from "../types";
 
 /**
@@ -9,4 +10,6 @@ export interface Module {
   readonly name: string;
   /** Registers the module's routes (and their OpenAPI documentation) on the app. */
   register(app: OpenAPIHono<AppEnv>): void;
+  /** Creates whose object keeps its own Idempotency-Key (see the idempotency middleware). */
+  readonly ownKeys?: readonly OwnKeyStore[];
 }

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import type { Env } from "../env";
 import { ApiError, type ErrorName } from "../errors";
 import { derivedHmacKey } from "../lib/derived-key";
 import { idempotencyScope, toHex } from "../lib/ids";
@@ -57,6 +58,29 @@ export async function fingerprint(
 /** The name of the object that keeps an Idempotency-Key: its scope. */
 export const idempotencyObjectName = idempotencyScope;
 
+/** What a key's first sight answers (durable-objects/key-record.ts keeps the rules). */
+export type Begin =
+  | { outcome: "execute"; lockToken: string }
+  | { outcome: "replay"; status: number; body: string }
+  | { outcome: "mismatch" }
+  | { outcome: "in_flight"; retryAfterSeconds: number };
+
+/** Where an Idempotency-Key's record lives: the generic key object, or the object the keyed create makes. */
+export interface KeyStore {
+  begin(fingerprint: string, lockMs: number): Promise<Begin>;
+  complete(lockToken: string, status: number, body: string): Promise<boolean>;
+  release(lockToken: string): Promise<void>;
+}
+
+/**
+ * A create whose object keeps its own key (a payment, a payout): `POST path` stores its key in
+ * the object it creates, named from the same scope, so the create touches one object, not two.
+ */
+export interface OwnKeyStore {
+  path: string;
+  store(env: Env, scope: { environment: string; partnerId: string; key: string }): KeyStore;
+}
+
 /**
  * Every POST under /v1 carries an Idempotency-Key, scoped to environment + partner + key
  * in its own Durable Object. A replay answers the stored response with
@@ -65,7 +89,7 @@ export const idempotencyObjectName = idempotencyScope;
  * stored. A route may hand over a sanitized body to store instead of the one it sent
  * (`replayBody`): a secret shown once is not kept for replays.
  */
-export const idempotency = () =>
+export const idempotency = (ownKeys: readonly OwnKeyStore[] = []) =>
   createMiddleware<AppEnv>(async function idempotency(c, next) {
     if (c.req.method !== "POST") return next();
     const key = c.req.header("Idempotency-Key");
@@ -73,10 +97,12 @@ export const idempotency = () =>
       throw new ApiError("idempotency_key_required", {}, { field: "Idempotency-Key" });
     c.set("idempotencyKey", key);
 
+    const scope = { environment: c.var.services.config.ENVIRONMENT, partnerId: c.var.partner.id, key };
+    const own = ownKeys.find((o) => o.path === c.req.path);
     const namespace = c.env.IDEMPOTENCY;
-    const store = namespace.get(
-      namespace.idFromName(idempotencyObjectName(c.var.services.config.ENVIRONMENT, c.var.partner.id, key)),
-    );
+    const store: KeyStore = own
+      ? own.store(c.env, scope)
+      : namespace.get(namespace.idFromName(idempotencyObjectName(scope.environment, scope.partnerId, key)));
     const dataKey = c.var.services.config.WEBHOOK_SECRETS_KEY;
     const begin = await store.begin(
       await fingerprint(c.req.method, c.req.path, await c.req.text(), dataKey),

@@ -13,7 +13,7 @@ import type { Env } from "../../../src/platform/env";
 import { uuidv7 } from "../../../src/platform/lib/ids";
 import { fingerprint, LOCK_MS } from "../../../src/platform/middleware/idempotency";
 import { type Call, call, tokenFor } from "../../support/http";
-import { drain as drainObject, idempotencyObject, paymentName, paymentObject } from "../../support/objects";
+import { drain as drainObject, keyHolder, paymentName, paymentObject } from "../../support/objects";
 import { db, provisionPartner, type TestPartner } from "../../support/partners";
 
 /*
@@ -213,7 +213,7 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       const key = crypto.randomUUID();
       // A first request took the idempotency lock, reached the payment object and persisted its
       // attempt there as `authorize` does before calling the provider, then everything died.
-      const lock = idempotencyObject(s.p.id, key);
+      const lock = keyHolder("/v1/payments", s.p.id, key);
       const begun = await lock.begin(
         await fingerprint("POST", "/v1/payments", JSON.stringify({ params: visa }), env.WEBHOOK_SECRETS_KEY),
         LOCK_MS,
