@@ -221,6 +221,7 @@ async function main(): Promise<number> {
     token: await fetchToken(base(gateway), basicAuth),
     basicAuth,
     partnerId: state.partner.partnerId,
+    user: { username: state.partner.username ?? "", password: state.partner.password ?? "" },
   };
 
   const results: ScenarioRun[] = [];

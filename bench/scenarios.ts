@@ -26,6 +26,8 @@ export interface BenchContext {
   /** `Basic base64(consumer_key:consumer_secret)` of the bench partner. */
   basicAuth: string;
   partnerId: string;
+  /** The bench partner's user, for the password grant. */
+  user: { username: string; password: string };
 }
 
 export interface Scenario {
@@ -90,12 +92,26 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "POST /oauth2/token",
-    covers: "client authentication (D1 + SHA-256) + profile (D1) + ES256 signing",
+    covers:
+      "client authentication (key cached per isolate for the profile TTL, SHA-256) + cached profile + ES256 signing",
     gateway: (ctx) => ({
       method: "POST",
       path: "/oauth2/token",
       headers: { Authorization: ctx.basicAuth, "Content-Type": "application/x-www-form-urlencoded" },
       body: "grant_type=client_credentials",
+    }),
+    check: (body) => (body.includes('"access_token"') ? undefined : `no access_token: ${body.slice(0, 300)}`),
+    goal: 0.5,
+  },
+  {
+    name: "POST /oauth2/token (password)",
+    covers:
+      "client authentication + the user's password (PBKDF2-SHA256, 100,000 iterations: slow on purpose) + ES256 signing",
+    gateway: (ctx) => ({
+      method: "POST",
+      path: "/oauth2/token",
+      headers: { Authorization: ctx.basicAuth, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "password", ...ctx.user }).toString(),
     }),
     check: (body) => (body.includes('"access_token"') ? undefined : `no access_token: ${body.slice(0, 300)}`),
   },

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/platform/env";
-import type { Begin } from "../src/platform/middleware/idempotency";
+import type { Begin } from "../src/platform/idempotency-store";
 import { KeyRecords, RETENTION_MS } from "./key-record";
 
 /**

@@ -1,4 +1,4 @@
-import type { Begin } from "../src/platform/middleware/idempotency";
+import type { Begin } from "../src/platform/idempotency-store";
 
 /**
  * What one Idempotency-Key remembers, and the rules that keep it: the first request takes a

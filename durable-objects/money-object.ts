@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import type { Env } from "../src/platform/env";
-import type { Begin } from "../src/platform/middleware/idempotency";
+import type { Begin } from "../src/platform/idempotency-store";
 import { KeyRecords } from "./key-record";
 import { Outbox, type OutboxItem } from "./outbox";
 import { Serial } from "./serial";

@@ -34,6 +34,8 @@ export const benchPartner = () =>
     products: [...PRODUCTS],
     rateLimitPerSecond: BENCH_RATE_LIMIT_PER_SECOND,
     dailyQuota: null,
+    // For the password grant's row.
+    username: "bench-user",
   });
 
 /** Starts from an empty state directory on every run, so runs do not influence each other. */

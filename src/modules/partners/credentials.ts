@@ -4,7 +4,7 @@ import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import { newConsumerKeyPair } from "./consumer-keys";
-import { profileCache } from "./profile";
+import { credentialCache, profileCache } from "./profile";
 import { type CredentialRow, insertCredential, listCredentials, revokeCredential } from "./storage";
 
 export interface CredentialView {
@@ -56,7 +56,8 @@ export async function revokePartnerCredential(
 ): Promise<CredentialView> {
   const row = await revokeCredential(db, partnerId, id);
   if (!row) throw new ApiError("not_found", { resource: `credential ${id}` });
-  // This isolate stops accepting the key's tokens at once; others within the cache TTL.
+  // This isolate stops accepting the key's tokens, and minting new ones, at once; others within the cache TTL.
   profileCache.invalidate(partnerId);
+  credentialCache.invalidate(row.consumerKey);
   return view(row);
 }

@@ -3,7 +3,7 @@ import type { Config } from "../../platform/env";
 import { verifySecret } from "../../platform/lib/secret-hash";
 import { OAuthError } from "../../platform/oauth-error";
 import { KEY_PREFIX } from "./consumer-keys";
-import { loadProfile, profileCache } from "./profile";
+import { credentialCache, loadProfile, profileCache } from "./profile";
 import { findCredential, findUser } from "./storage";
 import { issueAccessToken } from "./tokens";
 
@@ -64,9 +64,9 @@ function parseBasic(header: string | undefined): ClientCredentials[] {
  * so a caller gets at most two guesses per request (and only by sending `%` or `+`); each
  * comparison stays constant-time, and an unknown key costs a decoy verification like a known one.
  */
-async function authenticateClient(db: Db, candidates: ClientCredentials[]) {
+async function authenticateClient(db: Db, candidates: ClientCredentials[], ttlMs: number) {
   for (const candidate of candidates) {
-    const found = await findCredential(db, candidate.key);
+    const found = await credentialCache.get(candidate.key, ttlMs, (key) => findCredential(db, key));
     const secretOk = await verifySecret(candidate.secret, found?.credential.secretHash, "key");
     if (found && secretOk) return { key: candidate.key, found };
   }
@@ -99,7 +99,7 @@ export async function exchangeToken(
     );
   }
 
-  const client = await authenticateClient(db, candidates);
+  const client = await authenticateClient(db, candidates, config.PROFILE_CACHE_TTL_SECONDS * 1000);
   if (
     client?.found.credential.status !== "active" ||
     client.found.partner.environment !== config.ENVIRONMENT

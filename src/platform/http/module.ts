@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { OwnKeyStore } from "../middleware/idempotency";
+import type { OwnKeyStore } from "../idempotency-store";
 import type { AppEnv } from "../types";
 
 /**

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import type { Env } from "../env";
 import { ApiError, type ErrorName } from "../errors";
+import type { KeyStore, OwnKeyStore } from "../idempotency-store";
 import { derivedHmacKey } from "../lib/derived-key";
 import { idempotencyScope, toHex } from "../lib/ids";
 import type { AppEnv } from "../types";
@@ -57,29 +57,6 @@ export async function fingerprint(
 
 /** The name of the object that keeps an Idempotency-Key: its scope. */
 export const idempotencyObjectName = idempotencyScope;
-
-/** What a key's first sight answers (durable-objects/key-record.ts keeps the rules). */
-export type Begin =
-  | { outcome: "execute"; lockToken: string }
-  | { outcome: "replay"; status: number; body: string }
-  | { outcome: "mismatch" }
-  | { outcome: "in_flight"; retryAfterSeconds: number };
-
-/** Where an Idempotency-Key's record lives: the generic key object, or the object the keyed create makes. */
-export interface KeyStore {
-  begin(fingerprint: string, lockMs: number): Promise<Begin>;
-  complete(lockToken: string, status: number, body: string): Promise<boolean>;
-  release(lockToken: string): Promise<void>;
-}
-
-/**
- * A create whose object keeps its own key (a payment, a payout): `POST path` stores its key in
- * the object it creates, named from the same scope, so the create touches one object, not two.
- */
-export interface OwnKeyStore {
-  path: string;
-  store(env: Env, scope: { environment: string; partnerId: string; key: string }): KeyStore;
-}
 
 /**
  * Every POST under /v1 carries an Idempotency-Key, scoped to environment + partner + key
