@@ -7,7 +7,7 @@ import type { LimitPolicy, RateLimitBackend } from "../../src/platform/ratelimit
 const policy: LimitPolicy = { key: "sandbox:p", limit: 25, windowMs: 1000, dailyQuota: null };
 const log = createLogger("error");
 
-// Stand-ins for a backend in trouble; the real backends are exercised in test/integration.
+// Stand-ins for a backend in trouble; the real backends are exercised in test/platform/rate-limit.test.ts.
 const hanging = new LeasingLimiter({
   name: "upstash",
   acquire: () => new Promise(() => undefined),
