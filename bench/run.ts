@@ -30,6 +30,7 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { applyMigrations, querySql } from "../scripts/lib/wrangler";
 import { prepareGatewayState, WEBHOOK_RETRY_DELAYS } from "./lib/gateway-state";
 import { loadSettingsFromEnv, type RequestSpec, runLoad, withFreshIds } from "./lib/load";
 import { printReport, type ScenarioRun, summaryJson, type Target, type TargetRun } from "./lib/report";
@@ -148,6 +149,9 @@ async function main(): Promise<number> {
 
   console.log("Preparing bench state in bench/.state (D1 migrations, bench partner on the enterprise tier)…");
   const state = await prepareGatewayState(stateDir);
+  const floorConfig = join(benchDir, "floor", "wrangler.toml");
+  const floorState = join(stateDir, "floor");
+  if (withFloor) await applyMigrations({ config: floorConfig, persistTo: floorState });
 
   console.log(
     `Starting the gateway, the bare Worker${withFloor ? " and the floor Worker" : ""} (wrangler dev)…`,
@@ -192,9 +196,9 @@ async function main(): Promise<number> {
           cwd: root,
           args: [
             "-c",
-            join(benchDir, "floor", "wrangler.toml"),
+            floorConfig,
             "--persist-to",
-            join(stateDir, "floor"),
+            floorState,
             "--compatibility-date",
             compatDate,
             "--log-level",
@@ -228,7 +232,9 @@ async function main(): Promise<number> {
   for (const scenario of scenarios) {
     const specs: Partial<Record<Target, RequestSpec>> = {
       gateway: scenario.gateway(ctx),
-      bare: scenario.bare?.(ctx) ?? { ...scenario.gateway(ctx), path: "/" },
+      ...(scenario.bare === null
+        ? {}
+        : { bare: scenario.bare?.(ctx) ?? { ...scenario.gateway(ctx), path: "/" } }),
       ...(scenario.floor && floor ? { floor: scenario.floor(ctx) } : {}),
     };
     const scenarioSettings = {
@@ -253,7 +259,14 @@ async function main(): Promise<number> {
     );
 
     for (const target of ["bare", "floor", "gateway"] as const) {
-      const worker = target === "gateway" ? gateway : target === "floor" ? floor : bare;
+      const worker =
+        target === "gateway"
+          ? scenario.gatewayWorker === "floor"
+            ? floor
+            : gateway
+          : target === "floor"
+            ? floor
+            : bare;
       const spec = specs[target];
       if (!worker || !spec) continue;
       const first = await send(base(worker), spec).catch((err: unknown) => ({
@@ -319,6 +332,21 @@ async function main(): Promise<number> {
       run.runs[target] = targetRun;
     }
     for (const failure of run.failures) console.error(LOUD(failure));
+  }
+
+  const ledgerRun = results.find((r) => r.name.startsWith("ledger"));
+  if (ledgerRun?.runs.gateway) {
+    // Debits minus credits per currency over every entry the run posted: zero when it balances.
+    const rows = await querySql(
+      { config: floorConfig, persistTo: floorState },
+      "SELECT currency, SUM(CASE WHEN direction = 'debit' THEN amount ELSE -amount END) AS imbalance, COUNT(*) AS postings FROM postings GROUP BY currency",
+    );
+    const unbalanced = rows.filter((r) => Number(r.imbalance) !== 0);
+    console.log(
+      `  ledger after the run: ${rows.map((r) => `${r.currency} ${r.postings} postings, imbalance ${r.imbalance}`).join("; ") || "no postings"}`,
+    );
+    if (unbalanced.length > 0)
+      ledgerRun.failures.push(`ledger: unbalanced after the run (${JSON.stringify(unbalanced)})`);
   }
 
   let stormResult: StormResult | undefined;

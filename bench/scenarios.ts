@@ -36,8 +36,13 @@ export interface Scenario {
   /** What the request exercises in the gateway. */
   covers: string;
   gateway: (ctx: BenchContext) => RequestSpec;
+  /**
+   * Which Worker serves the "gateway" row: the gateway (default), or the floor Worker running
+   * Portico's own code for one part of the system (the ledger's posting code on its schema).
+   */
+  gatewayWorker?: "floor";
   /** The bare Worker's request; default: the gateway's request (same method, headers, body) on `/`. */
-  bare?: (ctx: BenchContext) => RequestSpec;
+  bare?: ((ctx: BenchContext) => RequestSpec) | null;
   /** Checks the first gateway response before loading (the status is checked anyway); a message when wrong. */
   check?: (body: string, ctx: BenchContext) => string | undefined;
   /** Minimum gateway/bare req/s ratio we aim for: printed as met or not, never enforced. */
@@ -120,4 +125,16 @@ export const SCENARIOS: Scenario[] = [
   // BENCH_PAYMENTS_CONNECTIONS overrides the first row's 1 connection.
   paymentScenario("POST /v1/payments", () => Math.round(positiveInt("BENCH_PAYMENTS_CONNECTIONS", 1))),
   paymentScenario("POST /v1/payments ×8", () => 8),
+  {
+    name: "ledger: one hot account",
+    covers:
+      "Portico's posting code (src/modules/ledger) on the real schema: a capture entry crediting one partner per request, every fifth also a guarded payout hold on that account; floor: the same rows as one plain D1 batch",
+    gatewayWorker: "floor",
+    gateway: () => ({ method: "POST", path: "/ledger" }),
+    floor: () => ({ method: "POST", path: "/ledger/floor" }),
+    bare: null,
+    floorGoal: 0.5,
+    connections: () => 8,
+    check: (body) => (body.includes('"ok":true') ? undefined : `not posted: ${body.slice(0, 300)}`),
+  },
 ];

@@ -125,7 +125,7 @@ export function printReport(
     return "";
   };
   console.log("\nGateway / bare throughput:");
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((r) => r.runs.bare)) {
     const ratio = ratioOf(s);
     console.log(
       `  ${s.name.padEnd(26)} ${ratio === undefined ? "n/a" : fixed(ratio, 2)}${verdict(s, ratio, s.goal)}`,
@@ -133,7 +133,9 @@ export function printReport(
   }
   const floored = scenarios.filter((s) => s.runs.floor);
   if (floored.length > 0) {
-    console.log("\nGateway / floor throughput (floor: a new Durable Object with one write + one D1 insert):");
+    console.log(
+      "\nGateway / floor throughput (payments: a new Durable Object with one write + one D1 insert; ledger: plain batched inserts):",
+    );
     for (const s of floored) {
       const ratio = ratioOf(s, "floor");
       console.log(

@@ -28,15 +28,18 @@ export function wrangler(args: string[], opts: SpawnOptions & { quiet?: boolean 
 }
 
 export interface D1Target {
-  env: "sandbox" | "production";
+  /** An environment of the project's wrangler.toml; none with `config`. */
+  env?: "sandbox" | "production";
+  /** Another wrangler configuration (a bench Worker's); default the project's wrangler.toml. */
+  config?: string;
   /** `--local` (default) or `--remote`. */
   remote?: boolean;
   persistTo?: string;
 }
 
 const targetArgs = (t: D1Target) => [
-  "--env",
-  t.env,
+  ...(t.config ? ["-c", t.config] : []),
+  ...(t.env ? ["--env", t.env] : []),
   t.remote ? "--remote" : "--local",
   ...(t.persistTo && !t.remote ? ["--persist-to", t.persistTo] : []),
 ];
