@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import authentication from "../../../docs/authentication.md?raw";
+import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
@@ -22,6 +23,7 @@ const PAGES: Record<string, string> = {
   "docs/ledger.md": ledger,
   "docs/webhooks.md": webhooks,
   "docs/products.md": products,
+  "docs/capacity.md": capacity,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
