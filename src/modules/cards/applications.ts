@@ -1,10 +1,11 @@
 import { ApiError } from "../../platform/errors";
+import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import type { PartnerProfile } from "../../platform/types";
 import { SandboxCardSystem } from "./connector/sandbox";
 import type { BankCard, IssuingState } from "./connector/types";
 import type { CardDeps } from "./deps";
-import { cardEvent, cardEventId, sendCardEvent } from "./events";
+import { cardEvent, cardEventId } from "./events";
 import type { Applicant, CardApplication, CardCurrency, CardType } from "./model";
 import {
   type ApplicationRow,
@@ -89,10 +90,9 @@ async function complete(deps: CardDeps, row: ApplicationRow, card: BankCard): Pr
 
 /** Sends `card_application.completed` if still pending: the one event of the completion as stored. */
 async function sendCompleted(deps: CardDeps, row: ApplicationRow) {
-  await sendCardEvent(
-    deps,
+  await sendPending(deps.db, deps.events, [
     await cardEventId("card_application.completed", row.id, row.completedAt ?? row.updatedAt),
-  );
+  ]);
 }
 
 async function view(deps: CardDeps, row: ApplicationRow): Promise<CardApplication> {
@@ -140,7 +140,9 @@ export async function createApplication(
   );
   if (!stored) throw new Error("the card application was not stored");
   // The key's application, created now or by an earlier attempt: its created event as stored.
-  await sendCardEvent(deps, await cardEventId("card_application.created", stored.id, stored.createdAt));
+  await sendPending(deps.db, deps.events, [
+    await cardEventId("card_application.created", stored.id, stored.createdAt),
+  ]);
   let row = stored;
   let issued: BankCard | undefined;
   if (row.status !== "completed") {

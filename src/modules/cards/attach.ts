@@ -1,12 +1,13 @@
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
+import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import { hashSecret, verifySecret } from "../../platform/lib/secret-hash";
 import type { PartnerProfile } from "../../platform/types";
 import { first6, last4, maskedPan } from "./connector/pan";
 import { SANDBOX_SMS_CODE } from "./connector/sandbox";
 import type { CardDeps } from "./deps";
-import { cardEvent, cardEventId, sendCardEvent } from "./events";
+import { cardEvent, cardEventId } from "./events";
 import { type Card, type CardAttachment, SMS_CODE_MAX_ATTEMPTS } from "./model";
 import {
   type AttachmentRow,
@@ -187,6 +188,6 @@ async function finishAttach(deps: CardDeps, row: AttachmentRow): Promise<Card> {
     throw new ApiError("card_already_attached");
   }
   // The card as stored, by this confirm or an earlier attempt of it: its event as stored.
-  await sendCardEvent(deps, await cardEventId("card.attached", card.id, card.createdAt));
+  await sendPending(deps.db, deps.events, [await cardEventId("card.attached", card.id, card.createdAt)]);
   return cardView(card);
 }

@@ -1,7 +1,8 @@
 import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
+import { sendPending } from "../../platform/events/outbox";
 import type { CardDeps } from "./deps";
-import { cardEvent, cardEventId, sendCardEvent } from "./events";
+import { cardEvent, cardEventId } from "./events";
 import type { BlockReason, Card } from "./model";
 import { blockCardRow, type CardRow, findCard, listCardRows } from "./storage";
 import { cardEventObject, cardView } from "./views";
@@ -50,7 +51,7 @@ export async function blockCard(
         status: row.status,
       });
     }
-    await sendCardEvent(deps, await blockedEventId(row));
+    await sendPending(deps.db, deps.events, [await blockedEventId(row)]);
     return cardView(row);
   }
   await deps.system.block({ cardReference: row.cardRef, reason });
@@ -61,6 +62,6 @@ export async function blockCard(
   );
   // Blocked by a concurrent request meanwhile: answer as if it had come first.
   if (!blocked) return blockCard(deps, partnerId, id, idempotencyKey, reason);
-  await sendCardEvent(deps, eventId);
+  await sendPending(deps.db, deps.events, [eventId]);
   return cardView(blocked);
 }

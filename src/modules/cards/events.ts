@@ -1,7 +1,6 @@
 import type { EventType } from "../../platform/events/events";
-import { type OutboxEvent, sendPending } from "../../platform/events/outbox";
+import type { OutboxEvent } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
-import type { CardDeps } from "./deps";
 
 /**
  * The id of the one event of `type` an object can have (each card event happens once per
@@ -23,12 +22,3 @@ export const cardEvent = (
   owner: { partnerId: string; livemode: boolean },
   object: Record<string, unknown>,
 ): OutboxEvent => ({ id, type, partnerId: owner.partnerId, livemode: owner.livemode, createdAt: at, object });
-
-/**
- * After the commit: sends the card event with this id if it is still pending (a failure
- * leaves it to the drainer). Called again on a retry, it sends what the first attempt
- * stored but did not send; an event sent already is not sent again.
- */
-export async function sendCardEvent(deps: Pick<CardDeps, "db" | "events">, id: string): Promise<void> {
-  await sendPending(deps.db, deps.events, [id]);
-}
