@@ -23,6 +23,13 @@
 //   BENCH_WEBHOOKS=0 skips it; with BENCH_SCENARIOS it runs when a part matches "webhook delivery".
 //   Payment scenarios also load bench/floor, the least durable work a payment needs (a new SQLite
 //   Durable Object with one write, one D1 insert), and print the gateway / floor ratio.
+//   Then the mixed soak: BENCH_SOAK_SECONDS (300) of reads, payments, refunds and payouts at a fixed
+//   BENCH_SOAK_RATE (20/s), with their webhooks to a receiver in the bench; p50/p99 per operation,
+//   errors (must be 0), deliveries, and the gateway workerd's memory through the run.
+//   BENCH_SOAK=0 skips it; with BENCH_SCENARIOS it runs when a part matches "mixed soak".
+//   BENCH_PROFILE=1 takes a CPU profile of the gateway's Worker over each measured gateway run
+//   (through wrangler dev's inspector) and prints the functions with the most self time per
+//   request; the profiler's sampling costs throughput, so compare figures from runs without it.
 //   BENCH_VERBOSE=1 mirrors wrangler's output; BENCH_WRANGLER_LOG_LEVEL (default warn) sets
 //   `wrangler dev --log-level` for both Workers (at info and below, every request is logged
 //   through a round trip to wrangler's Node process).
@@ -33,7 +40,9 @@ import { fileURLToPath } from "node:url";
 import { applyMigrations, querySql } from "../scripts/lib/wrangler";
 import { prepareGatewayState, WEBHOOK_RETRY_DELAYS } from "./lib/gateway-state";
 import { loadSettingsFromEnv, type RequestSpec, runLoad, withFreshIds } from "./lib/load";
+import { printProfile, startProfile } from "./lib/profile";
 import { printReport, type ScenarioRun, summaryJson, type Target, type TargetRun } from "./lib/report";
+import { printSoak, runSoak, type SoakResult, soakJson, soakSettingsFromEnv } from "./lib/soak";
 import { printStorm, runStorm, type StormResult, stormJson, stormSettingsFromEnv } from "./lib/storm";
 import {
   printWebhooks,
@@ -51,6 +60,7 @@ const stateDir = join(benchDir, ".state");
 const verbose = process.env.BENCH_VERBOSE === "1";
 const wranglerLogLevel = process.env.BENCH_WRANGLER_LOG_LEVEL || "warn";
 const via = process.env.BENCH_VIA === "proxy" ? "proxy" : "direct";
+const profiling = process.env.BENCH_PROFILE === "1";
 
 const LOUD = (msg: string) => `\n!!!!!!!! ${msg}`;
 
@@ -127,7 +137,12 @@ async function main(): Promise<number> {
     process.env.BENCH_WEBHOOKS !== "0" && (!only || only.some((o) => webhooksName.includes(o)))
       ? webhookSettingsFromEnv()
       : undefined;
-  if (scenarios.length === 0 && !storm && !webhooks)
+  const soakName = "mixed soak";
+  const soak =
+    process.env.BENCH_SOAK !== "0" && (!only || only.some((o) => soakName.includes(o)))
+      ? soakSettingsFromEnv()
+      : undefined;
+  if (scenarios.length === 0 && !storm && !webhooks && !soak)
     throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
   const compatDate = compatibilityDate(join(root, "wrangler.toml"));
   const bareDate = compatibilityDate(join(benchDir, "bare", "wrangler.toml"));
@@ -294,9 +309,22 @@ async function main(): Promise<number> {
       });
       const cpu: { start?: CpuSample; end?: CpuSample } = {};
       const workerds = worker.workerdPids();
+      const profile =
+        profiling && target === "gateway"
+          ? {
+              label: `${scenario.name} gateway`,
+              session: undefined as Awaited<ReturnType<typeof startProfile>> | undefined,
+            }
+          : undefined;
       process.stdout.write(`  ${target}: ${spec.method} ${spec.path} … `);
       const result = await runLoad(base(worker), spec, scenarioSettings, {
-        onMeasureStart: () => {
+        onMeasureStart: async () => {
+          if (profile)
+            profile.session = await startProfile(
+              worker.inspectorPort,
+              profile.label,
+              join(stateDir, "profiles"),
+            );
           cpu.start = worker.cpu();
         },
         onMeasureEnd: () => {
@@ -305,6 +333,8 @@ async function main(): Promise<number> {
       });
       unlisten();
       console.log(`${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`);
+      if (profile?.session)
+        printProfile(profile.label, await profile.session.stop(result.requests), result.requests);
 
       const targetRun: TargetRun = { result, failures: failuresOf(target, result) };
       if (worker.workerdPids() !== workerds) {
@@ -417,12 +447,40 @@ async function main(): Promise<number> {
     }
   }
 
+  let soakResult: SoakResult | undefined;
+  let soakFailure: string | undefined;
+  if (soak) {
+    console.log(
+      `\n== ${soakName}: ${soak.seconds} s at ${soak.rate} requests/s (reads, payments, refunds, payouts) with their webhooks`,
+    );
+    const workerds = gateway.workerdPids();
+    let failOpens = 0;
+    const unlisten = gateway.onLine((line) => {
+      if (line.includes("rate limiter backend failed")) failOpens++;
+    });
+    try {
+      soakResult = await runSoak(base(gateway), ctx, soak, gateway);
+      if (failOpens > 0)
+        soakResult.failures.push(`soak: ${failOpens} requests skipped the rate limiter (fail-open)`);
+      if (gateway.workerdPids() !== workerds)
+        soakResult.failures.push("soak: wrangler restarted the gateway during the run; run again");
+      for (const failure of soakResult.failures) console.error(LOUD(failure));
+    } catch (err) {
+      soakFailure = `soak: could not finish: ${errorText(err)}`;
+      console.error(LOUD(soakFailure));
+    } finally {
+      unlisten();
+    }
+  }
+
   const failures = [
     ...results.flatMap((s) => [...s.failures, ...Object.values(s.runs).flatMap((r) => r?.failures ?? [])]),
     ...(stormResult?.failures ?? []),
     ...(stormFailure ? [stormFailure] : []),
     ...(webhookResult?.failures ?? []),
     ...(webhookFailure ? [webhookFailure] : []),
+    ...(soakResult?.failures ?? []),
+    ...(soakFailure ? [soakFailure] : []),
   ];
   if (results.length > 0) printReport(results, { ...settings, via: direct ? "direct" : "proxy" });
   if (stormResult) {
@@ -432,6 +490,10 @@ async function main(): Promise<number> {
   if (webhookResult) {
     console.log(`\nWebhook delivery:`);
     printWebhooks(webhookResult, WEBHOOK_RETRY_DELAYS);
+  }
+  if (soakResult) {
+    console.log(`\nMixed soak:`);
+    printSoak(soakResult);
   }
   if (failures.length > 0) {
     console.error(LOUD(`BROKEN RUN: ${failures.length} problem(s); the figures above are not valid:`));
@@ -445,6 +507,7 @@ async function main(): Promise<number> {
   const extra = {
     ...(stormResult ? { storm: stormJson(stormResult) } : {}),
     ...(webhookResult ? { webhooks: webhooksJson(webhookResult) } : {}),
+    ...(soakResult ? { soak: soakJson(soakResult) } : {}),
   };
   console.log(`\n${JSON.stringify({ ...JSON.parse(summary), ...extra })}`);
   return failures.length === 0 ? 0 : 1;

@@ -37,7 +37,7 @@ export function createApp() {
   });
   // The sandbox's simulate calls do not exist in production: 404 before anything else.
   app.use("/v1/sandbox/*", async function sandboxOnly(c, next) {
-    if (c.var.services.config.ENVIRONMENT === "production")
+    if (c.get("services").config.ENVIRONMENT === "production")
       throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     await next();
   });

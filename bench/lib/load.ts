@@ -72,9 +72,9 @@ const codes = (r: Result) =>
 
 export interface MeasureHooks {
   /** Called right before the measured run starts (after the warm-up). */
-  onMeasureStart?: () => void;
+  onMeasureStart?: () => void | Promise<void>;
   /** Called right after it ends. */
-  onMeasureEnd?: () => void;
+  onMeasureEnd?: () => void | Promise<void>;
 }
 
 export async function runLoad(
@@ -100,11 +100,11 @@ export async function runLoad(
     warmupFailures = warm.non2xx + warm.errors + warm.timeouts;
     warmupStatusCodes = codes(warm);
   }
-  hooks.onMeasureStart?.();
+  await hooks.onMeasureStart?.();
   const cpuBefore = process.cpuUsage();
   const result = await autocannon({ ...options, duration: settings.durationSec });
   const cpu = process.cpuUsage(cpuBefore);
-  hooks.onMeasureEnd?.();
+  await hooks.onMeasureEnd?.();
   return {
     rps: result.requests.average,
     p50: result.latency.p50,

@@ -91,7 +91,7 @@ const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 /** Nearest-rank percentile of unsorted values; NaN when there are none. */
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
@@ -118,7 +118,7 @@ function eventOf(body: string): { type?: string; paymentId?: string } {
 }
 
 /** The receiver: /hooks records every attempt; /baseline does the same work without recording. */
-async function startReceiver(failShare: number) {
+export async function startReceiver(failShare: number) {
   const hooks = new Map<string, Hook>();
   const state = { verifier: undefined as Webhook | undefined, signatureFailures: 0, sample: "" };
   const failsFirst = (id: string) =>
@@ -170,7 +170,7 @@ async function startReceiver(failShare: number) {
   };
 }
 
-async function api(base: string, token: string, method: string, path: string, body?: unknown) {
+export async function api(base: string, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
     headers: {

@@ -51,6 +51,8 @@ export class WorkerProcess {
   readonly url: string;
   /** The Worker's own workerd socket, when found: no dev proxy in the path. */
   directUrl: string | undefined;
+  /** wrangler dev's inspector proxy (DevTools protocol) for the Worker. */
+  inspectorPort = 0;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];
   private readonly lineListeners = new Set<(line: string) => void>();
@@ -123,6 +125,7 @@ export class WorkerProcess {
       detached: true,
     });
     const worker = new WorkerProcess(opts.label, port, child, opts.verbose ?? false);
+    worker.inspectorPort = inspectorPort;
     running.add(worker);
     child.on("error", () => undefined); // reported through the exit code and readiness
     try {
@@ -219,6 +222,17 @@ export class WorkerProcess {
   }
 
   /** CPU time used so far by every process of the group (Linux /proc); undefined elsewhere. */
+  /** Resident memory (MiB) of the group's Worker workerd: the gateway's process, its objects and local D1. */
+  workerRssMiB(): number | undefined {
+    for (const pid of this.groupPids()) {
+      const cmdline = readProc(`/proc/${pid}/cmdline`);
+      if (cmdline === undefined || processName(cmdline) !== "workerd (worker)") continue;
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(readProc(`/proc/${pid}/status`) ?? "");
+      if (rss?.[1]) return Number(rss[1]) / 1024;
+    }
+    return undefined;
+  }
+
   cpu(): CpuSample | undefined {
     if (this.pgid === undefined || !existsSync("/proc/self/stat")) return undefined;
     const byProcess: Record<string, number> = {};

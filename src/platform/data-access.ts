@@ -49,14 +49,32 @@ function masked(category: DataCategory, value: unknown): unknown {
   return typeof value === "string" ? "***" : null;
 }
 
+const categoryOf = (key: string): DataCategory | undefined =>
+  Object.hasOwn(PERSONAL_FIELDS, key) ? PERSONAL_FIELDS[key] : undefined;
+
 /** A copy of `value` with every personal field the licence does not cover masked, at any depth. */
 export function minimise(value: unknown, licensed: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => minimise(v, licensed));
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    const category = PERSONAL_FIELDS[key];
+    const category = categoryOf(key);
     out[key] = category && !licensed.has(category) ? masked(category, inner) : minimise(inner, licensed);
   }
   return out;
+}
+
+export type MaskingReplacer = (key: string, value: unknown) => unknown;
+
+/**
+ * `minimise` as a `JSON.stringify` replacer, so an answer is masked while it is serialised
+ * (the same result as minimising its parsed JSON); null when the licence covers every category.
+ */
+export function maskingReplacer(licensed: readonly string[]): MaskingReplacer | null {
+  const set = new Set(licensed);
+  if (DATA_CATEGORIES.every((category) => set.has(category))) return null;
+  return (key, value) => {
+    const category = categoryOf(key);
+    return category && !set.has(category) ? masked(category, value) : value;
+  };
 }

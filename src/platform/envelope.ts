@@ -43,8 +43,26 @@ export const ErrorEnvelopeSchema = z
   .object({ id: z.string().openapi({ format: "uuid" }), result: z.null(), error: ErrorSchema })
   .openapi("ErrorEnvelope");
 
+/**
+ * The success envelope as JSON. Under /v1 it is masked while serialised (the data-minimisation
+ * layer's replacer), so the layer need not read the answer back.
+ */
+function envelopeJson<T, S extends ContentfulStatusCode>(
+  c: Context<AppEnv>,
+  body: { id: string; result: T; error: null },
+  status: S,
+) {
+  const mask = c.get("mask");
+  if (!mask) return c.json(body, status);
+  c.set("masked", true);
+  // Typed as c.json's answer: the same JSON, serialised with the replacer.
+  return c.body(JSON.stringify(body, mask), status, {
+    "Content-Type": "application/json",
+  }) as unknown as ReturnType<typeof c.json<typeof body, S>>;
+}
+
 export function ok<T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, result: T, status?: S) {
-  return c.json({ id: c.var.envelopeId ?? uuidv7(), result, error: null as null }, (status ?? 200) as S);
+  return envelopeJson(c, { id: c.get("envelopeId") ?? uuidv7(), result, error: null }, (status ?? 200) as S);
 }
 
 /** Like `ok`, but an idempotent replay of this request answers `replayResult` instead. */
@@ -54,14 +72,14 @@ export function okOnce<T, S extends ContentfulStatusCode = 200>(
   replayResult: T,
   status?: S,
 ) {
-  const id = c.var.envelopeId ?? uuidv7();
-  c.set("replayBody", JSON.stringify({ id, result: replayResult, error: null }));
-  return c.json({ id, result, error: null as null }, (status ?? 200) as S);
+  const id = c.get("envelopeId") ?? uuidv7();
+  c.set("replayBody", JSON.stringify({ id, result: replayResult, error: null }, c.get("mask") ?? undefined));
+  return envelopeJson(c, { id, result, error: null }, (status ?? 200) as S);
 }
 
 export function renderError(c: Context<AppEnv>, err: ApiError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-  return c.json({ id: c.var.envelopeId ?? uuidv7(), result: null, error: err.body() }, err.status);
+  return c.json({ id: c.get("envelopeId") ?? uuidv7(), result: null, error: err.body() }, err.status);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -10,7 +10,7 @@ import type { AppEnv } from "./types";
 
 /** The one error handler: catalogue errors as envelopes, RFC 6749 errors at the token endpoint, code 1 otherwise. */
 export function handleError(err: Error, c: Context<AppEnv>) {
-  const log = c.var.log ?? createLogger("info", { request_id: c.var.requestId });
+  const log = c.get("log") ?? createLogger("info", { request_id: c.get("requestId") });
   if (err instanceof ApiError) {
     if (err.status >= 500) log.error("request refused", { code: err.code, reason: err.reason });
     return renderError(c, err);

@@ -1,9 +1,10 @@
+import type { MaskingReplacer } from "./data-access";
 import type { Db } from "./db/client";
 import type { Config, Env } from "./env";
 import type { Logger } from "./lib/logger";
 import type { LeasingLimiter } from "./ratelimit/leasing";
 
-/** Built once per request by the context middleware and read from `c.var.services`. */
+/** Built once per request by the context middleware and read from `c.get("services")`. */
 export interface Services {
   config: Config;
   db: Db;
@@ -32,6 +33,13 @@ export interface AppEnv {
     idempotencyKey: string;
     /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
     replayBody?: string;
+    /**
+     * Set by the data-minimisation layer for /v1: how envelopes mask personal fields while they
+     * are serialised (null: the partner's licence covers them all). Absent outside /v1.
+     */
+    mask?: MaskingReplacer | null;
+    /** Whether the answer was masked as it was rendered (the layer then need not read it back). */
+    masked?: true;
   };
 }
 

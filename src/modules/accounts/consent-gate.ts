@@ -13,10 +13,10 @@ declare module "hono" {
 
 /** What the consent service needs, from the request's services. */
 export const consentDeps = (c: Context<AppEnv>): ConsentDeps => ({
-  db: c.var.services.db,
+  db: c.get("services").db,
   queue: c.env.EVENTS_QUEUE,
-  config: c.var.services.config,
-  log: c.var.log,
+  config: c.get("services").config,
+  log: c.get("log"),
 });
 
 /**
@@ -26,7 +26,12 @@ export const consentDeps = (c: Context<AppEnv>): ConsentDeps => ({
  */
 export const requireConsent = (scope: ConsentScope) =>
   createMiddleware<AppEnv>(async function requireConsent(c, next) {
-    const consent = await usableConsent(consentDeps(c), c.var.partner.id, c.req.header("Consent-Id"), scope);
+    const consent = await usableConsent(
+      consentDeps(c),
+      c.get("partner").id,
+      c.req.header("Consent-Id"),
+      scope,
+    );
     c.set("consent", consent);
     await next();
   });

@@ -60,7 +60,7 @@ function secureHeaders(c: Context<AppEnv>, contentType: string) {
 export function registerDocsRoute(app: OpenAPIHono<AppEnv>) {
   app.get("/docs", (c) => {
     secureHeaders(c, "text/html; charset=utf-8");
-    return c.body(docsHtml(c.var.services.config.ENVIRONMENT));
+    return c.body(docsHtml(c.get("services").config.ENVIRONMENT));
   });
   app.get("/docs/assets/docs.css", (c) => {
     secureHeaders(c, "text/css; charset=utf-8");

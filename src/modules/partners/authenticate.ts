@@ -21,7 +21,7 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
  */
 export const authenticate = () =>
   createMiddleware<AppEnv>(async function authenticate(c, next) {
-    const { config, db } = c.var.services;
+    const { config, db } = c.get("services");
     const header = c.req.header("Authorization");
     const match = header ? BEARER.exec(header) : null;
     if (!header || (!match && !/^Bearer\b/i.test(header))) {
@@ -79,6 +79,6 @@ export const authenticate = () =>
       tokenId: claims.jti,
     });
     c.set("partner", profile);
-    c.set("log", c.var.log.with({ partner_id: profile.id }));
+    c.set("log", c.get("log").with({ partner_id: profile.id }));
     await next();
   });

@@ -34,8 +34,19 @@ const MAX_VERIFIED = 10_000;
 
 // Keys are imported once per isolate and configuration.
 const rings = new Map<string, Promise<KeyRing>>();
+// The configuration object is itself cached per binding set, so its ring is found without the id.
+const ringOfConfig = new WeakMap<Config, Promise<KeyRing>>();
 
 function keyRing(config: Config): Promise<KeyRing> {
+  const known = ringOfConfig.get(config);
+  if (known) return known;
+  const ring = keyRingById(config);
+  ringOfConfig.set(config, ring);
+  ring.catch(() => ringOfConfig.delete(config));
+  return ring;
+}
+
+function keyRingById(config: Config): Promise<KeyRing> {
   // Everything verification depends on, so a token verified under one configuration is never
   // taken as verified under another.
   const id = [

@@ -43,7 +43,7 @@ export function registerStatusRoute(app: OpenAPIHono<AppEnv>) {
   documentStatus(app);
 
   app.get("/status", async function status(c) {
-    const report = await statusReport(c.env, c.var.services);
+    const report = await statusReport(c.env, c.get("services"));
     const code = report.status === "down" ? 503 : 200;
     commonHeaders(c);
     if (!prefersHtml(c.req.header("Accept"))) return c.json(report, code);

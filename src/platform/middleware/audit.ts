@@ -15,15 +15,18 @@ export const auditTrail = (method: string, path: string, personalData: boolean) 
     await next();
     if (!audited) return;
     const id = c.req.param("id");
-    await c.var.services.db.insert(auditLog).values({
-      id: uuidv7(),
-      partnerId: c.var.partner.id,
-      requestId: c.var.requestId,
-      action,
-      resource: id ?? null,
-      outcome: c.res.status,
-      personalData,
-      createdAt: new Date().toISOString(),
-    });
+    await c
+      .get("services")
+      .db.insert(auditLog)
+      .values({
+        id: uuidv7(),
+        partnerId: c.get("partner").id,
+        requestId: c.get("requestId"),
+        action,
+        resource: id ?? null,
+        outcome: c.res.status,
+        personalData,
+        createdAt: new Date().toISOString(),
+      });
   });
 };

@@ -65,7 +65,7 @@ export const requestContext = () =>
     const started = Date.now();
     await next();
     // One access line per request. The path only: query strings may carry personal data.
-    c.var.log.info("request", {
+    c.get("log").info("request", {
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

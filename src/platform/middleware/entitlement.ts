@@ -10,18 +10,18 @@ import type { AppEnv } from "../types";
  */
 export const requireEntitlement = (product: Product | null, scope: string) =>
   createMiddleware<AppEnv>(async function requireEntitlement(c, next) {
-    if (product !== null && !c.var.partner.products.includes(product)) {
+    if (product !== null && !c.get("partner").products.includes(product)) {
       throw new ApiError("product_not_licensed", { product });
     }
     // The operations kill switch: a product switched off refuses cleanly, before any work.
-    if (product !== null && c.var.services.config.PRODUCTS_DISABLED.includes(product)) {
+    if (product !== null && c.get("services").config.PRODUCTS_DISABLED.includes(product)) {
       throw new ApiError(
         "product_disabled",
         { product },
         { retryable: true, headers: { "Retry-After": "60" } },
       );
     }
-    if (!c.var.caller.scopes.includes(scope) || !c.var.partner.scopes.includes(scope)) {
+    if (!c.get("caller").scopes.includes(scope) || !c.get("partner").scopes.includes(scope)) {
       throw new ApiError(
         "insufficient_scope",
         { scope },

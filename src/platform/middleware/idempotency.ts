@@ -74,13 +74,13 @@ export const idempotency = (ownKeys: readonly OwnKeyStore[] = []) =>
       throw new ApiError("idempotency_key_required", {}, { field: "Idempotency-Key" });
     c.set("idempotencyKey", key);
 
-    const scope = { environment: c.var.services.config.ENVIRONMENT, partnerId: c.var.partner.id, key };
+    const scope = { environment: c.get("services").config.ENVIRONMENT, partnerId: c.get("partner").id, key };
     const own = ownKeys.find((o) => o.path === c.req.path);
     const namespace = c.env.IDEMPOTENCY;
     const store: KeyStore = own
       ? own.store(c.env, scope)
       : namespace.get(namespace.idFromName(idempotencyObjectName(scope.environment, scope.partnerId, key)));
-    const dataKey = c.var.services.config.WEBHOOK_SECRETS_KEY;
+    const dataKey = c.get("services").config.WEBHOOK_SECRETS_KEY;
     const begin = await store.begin(
       await fingerprint(c.req.method, c.req.path, await c.req.text(), dataKey),
       LOCK_MS,
@@ -107,5 +107,5 @@ export const idempotency = (ownKeys: readonly OwnKeyStore[] = []) =>
       return;
     }
     // Stored before the answer leaves: a retry must never find the key still "in flight" and run twice.
-    await store.complete(begin.lockToken, c.res.status, c.var.replayBody ?? (await c.res.clone().text()));
+    await store.complete(begin.lockToken, c.res.status, c.get("replayBody") ?? (await c.res.clone().text()));
   });

@@ -6,8 +6,16 @@ import type { AppEnv } from "../types";
 /** Per partner, across all its keys: `RateLimit-*` on every authenticated /v1 response. */
 export const rateLimit = () =>
   createMiddleware<AppEnv>(async function rateLimit(c, next) {
-    const { config, limiter } = c.var.services;
-    const outcome = await checkRateLimit(limiter, policyFor(c.var.partner), config, c.var.log);
+    const { config, limiter } = c.get("services");
+    // A lease renewed ahead of need outlives this request: the runtime keeps it until it lands.
+    const defer = (work: Promise<unknown>) => {
+      try {
+        c.executionCtx.waitUntil(work);
+      } catch {
+        // No execution context (the app called directly, as some tests do): the promise still runs.
+      }
+    };
+    const outcome = await checkRateLimit(limiter, policyFor(c.get("partner")), config, c.get("log"), defer);
     if (outcome === "unavailable") {
       throw new ApiError("limiter_unavailable", {}, { retryable: true, headers: { "Retry-After": "1" } });
     }

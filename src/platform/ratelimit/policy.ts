@@ -2,7 +2,7 @@ import type { Config } from "../env";
 import { withDeadline } from "../lib/deadline";
 import type { Logger } from "../lib/logger";
 import type { PartnerProfile } from "../types";
-import type { LeasingLimiter } from "./leasing";
+import type { Defer, LeasingLimiter } from "./leasing";
 import type { LimitDecision, LimitPolicy } from "./types";
 
 export function policyFor(profile: PartnerProfile): LimitPolicy {
@@ -26,12 +26,13 @@ export async function checkRateLimit(
   policy: LimitPolicy,
   config: Pick<Config, "RATE_LIMIT_TIMEOUT_MS" | "RATE_LIMIT_FAILURE_MODE">,
   log: Logger,
+  defer?: Defer,
 ): Promise<LimitOutcome | "unavailable"> {
   // A permit already leased to this isolate needs no I/O, hence no deadline timer.
-  const local = limiter.spendLocal(policy);
+  const local = limiter.spendLocal(policy, defer);
   if (local) return local;
   try {
-    return await withDeadline(limiter.check(policy), config.RATE_LIMIT_TIMEOUT_MS);
+    return await withDeadline(limiter.check(policy, defer), config.RATE_LIMIT_TIMEOUT_MS);
   } catch (err) {
     log.warn("rate limiter backend failed", {
       backend: limiter.name,

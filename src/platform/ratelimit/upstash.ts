@@ -51,18 +51,28 @@ export class UpstashBackend implements RateLimitBackend {
     return limiter;
   }
 
+  /**
+   * Up to `permits` from one Upstash limiter. Its scripts grant all or nothing, and a refused
+   * attempt may still have counted (the fixed window counts every attempt, the sliding window
+   * one that overshoots), so a request for several permits first reads what is left and asks
+   * for no more than that.
+   */
+  private async take(limiter: Ratelimit, key: string, permits: number) {
+    let want = permits;
+    if (want > 1) {
+      const { remaining } = await limiter.getRemaining(key);
+      want = Math.max(1, Math.min(want, remaining));
+    }
+    const response = await limiter.limit(key, { rate: want });
+    return { granted: response.success ? want : 0, response };
+  }
+
   async acquire(policy: LimitPolicy, permits: number): Promise<Grant> {
     const now = Date.now();
     const rateLimiter = this.limiter("rate", policy.limit, policy.windowMs);
-    let granted = permits;
-    let rate = await rateLimiter.limit(policy.key, { rate: granted });
-    // Redis grants all or nothing: near the limit, fall back to a single permit.
-    if (!rate.success && granted > 1) {
-      granted = 1;
-      rate = await rateLimiter.limit(policy.key, { rate: granted });
-    }
-    const resetSeconds = Math.max(1, Math.ceil((rate.reset - now) / 1000));
-    if (!rate.success) {
+    const rate = await this.take(rateLimiter, policy.key, permits);
+    const resetSeconds = Math.max(1, Math.ceil((rate.response.reset - now) / 1000));
+    if (rate.granted === 0) {
       return {
         allowed: false,
         granted: 0,
@@ -74,20 +84,23 @@ export class UpstashBackend implements RateLimitBackend {
     }
     const grant: Grant = {
       allowed: true,
-      granted,
+      granted: rate.granted,
       limit: policy.limit,
-      remaining: rate.remaining,
+      remaining: rate.response.remaining,
       resetSeconds,
     };
     if (policy.dailyQuota === null) return grant;
 
     const quotaLimiter = this.limiter("quota", policy.dailyQuota, 86_400_000);
-    let quota = await quotaLimiter.limit(policy.key, { rate: granted });
-    if (!quota.success && granted > 1) {
-      granted = 1;
-      quota = await quotaLimiter.limit(policy.key, { rate: granted });
-    }
-    if (!quota.success) return quotaRefusal(policy.dailyQuota, now);
-    return { ...grant, granted, remaining: Math.min(grant.remaining, quota.remaining) };
+    const quota = await this.take(quotaLimiter, policy.key, rate.granted);
+    // Rate permits the quota did not cover go back to the window (a negative rate is a refund).
+    if (quota.granted < rate.granted)
+      await rateLimiter.limit(policy.key, { rate: quota.granted - rate.granted });
+    if (quota.granted === 0) return quotaRefusal(policy.dailyQuota, now);
+    return {
+      ...grant,
+      granted: quota.granted,
+      remaining: Math.min(grant.remaining, quota.response.remaining),
+    };
   }
 }

@@ -58,13 +58,13 @@ const getRoute = v1Route(
 export function registerCardApplicationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(createRoute, async (c) => {
     const { params } = c.req.valid("json");
-    const application = await createApplication(cardDeps(c), c.var.partner, c.var.idempotencyKey, {
+    const application = await createApplication(cardDeps(c), c.get("partner"), c.get("idempotencyKey"), {
       type: params.type,
       currency: params.currency,
       applicant: { ...params.applicant, address: params.applicant.address ?? null },
       metadata: params.metadata,
     });
-    c.var.log.info("card application created", {
+    c.get("log").info("card application created", {
       application_id: application.id,
       status: application.status,
     });
@@ -73,6 +73,6 @@ export function registerCardApplicationRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getApplication(cardDeps(c), c.var.partner.id, id));
+    return ok(c, await getApplication(cardDeps(c), c.get("partner").id, id));
   });
 }

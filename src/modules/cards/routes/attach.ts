@@ -66,15 +66,15 @@ const confirmRoute = v1Route(
 export function registerCardAttachRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(attachRoute, async (c) => {
     const { params } = c.req.valid("json");
-    const attachment = await startAttach(cardDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("card attach code sent", { attachment_id: attachment.id });
+    const attachment = await startAttach(cardDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("card attach code sent", { attachment_id: attachment.id });
     return ok(c, attachment);
   });
 
   app.openapi(confirmRoute, async (c) => {
     const { params } = c.req.valid("json");
-    const card = await confirmAttach(cardDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("card attached", { card_id: card.id, attachment_id: params.attachment_id });
+    const card = await confirmAttach(cardDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("card attached", { card_id: card.id, attachment_id: params.attachment_id });
     return ok(c, card);
   });
 }

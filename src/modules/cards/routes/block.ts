@@ -35,8 +35,8 @@ export function registerBlockCard(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     // With no body at all the schema's default reason is not applied: the same default.
     const reason = optionalParams(c.req.valid("json")).reason ?? "requested_by_customer";
-    const card = await blockCard(cardDeps(c), c.var.partner.id, id, c.var.idempotencyKey, reason);
-    c.var.log.info("card blocked", { card_id: card.id });
+    const card = await blockCard(cardDeps(c), c.get("partner").id, id, c.get("idempotencyKey"), reason);
+    c.get("log").info("card blocked", { card_id: card.id });
     return ok(c, card);
   });
 }

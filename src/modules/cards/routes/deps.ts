@@ -5,8 +5,8 @@ import type { CardDeps } from "../deps";
 
 /** The card services' dependencies for this request, with the card system of this environment. */
 export const cardDeps = (c: Context<AppEnv>): CardDeps => ({
-  db: c.var.services.db,
+  db: c.get("services").db,
   events: c.env.EVENTS_QUEUE,
-  config: c.var.services.config,
-  system: cardSystemFor(c.var.services.config),
+  config: c.get("services").config,
+  system: cardSystemFor(c.get("services").config),
 });

@@ -23,6 +23,6 @@ const route = v1Route(
 export function registerGetCard(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getCard(c.var.services.db, c.var.partner.id, id));
+    return ok(c, await getCard(c.get("services").db, c.get("partner").id, id));
   });
 }

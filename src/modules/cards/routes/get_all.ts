@@ -32,7 +32,7 @@ const route = v1Route(
 export function registerListCards(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listCards(c.var.services.db, c.var.partner.id, {
+    const page = await listCards(c.get("services").db, c.get("partner").id, {
       ...pageOptions(q),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });

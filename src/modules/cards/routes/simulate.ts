@@ -36,11 +36,11 @@ const route = v1Route(
 export function registerCardSandboxRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const application = await simulateApplication(cardDeps(c), c.var.partner.id, id, {
+    const application = await simulateApplication(cardDeps(c), c.get("partner").id, id, {
       method: c.req.method,
       path: c.req.path,
     });
-    c.var.log.info("card application simulated", { application_id: application.id });
+    c.get("log").info("card application simulated", { application_id: application.id });
     return ok(c, application);
   });
 }

@@ -42,13 +42,13 @@ const get = v1Route(
 export function registerFxConversions(app: OpenAPIHono<AppEnv>) {
   app.openapi(create, async (c) => {
     const { params } = c.req.valid("json");
-    const conversion = await convert(fxDeps(c), c.var.partner, c.var.idempotencyKey, params.quote_id);
-    c.var.log.info("fx conversion completed", { conversion_id: conversion.id, quote_id: params.quote_id });
+    const conversion = await convert(fxDeps(c), c.get("partner"), c.get("idempotencyKey"), params.quote_id);
+    c.get("log").info("fx conversion completed", { conversion_id: conversion.id, quote_id: params.quote_id });
     return ok(c, conversion, 200);
   });
 
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getConversion(fxDeps(c), c.var.partner.id, id), 200);
+    return ok(c, await getConversion(fxDeps(c), c.get("partner").id, id), 200);
   });
 }

@@ -26,6 +26,6 @@ const route = v1Route(
 export function registerListConversions(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    return ok(c, await listConversions(c.var.services.db, c.var.partner.id, pageOptions(q)));
+    return ok(c, await listConversions(c.get("services").db, c.get("partner").id, pageOptions(q)));
   });
 }

@@ -5,7 +5,7 @@ import type { FxDeps } from "../fx";
 
 /** What the FX services need, for this request's environment. */
 export const fxDeps = (c: Context<AppEnv>): FxDeps => ({
-  db: c.var.services.db,
+  db: c.get("services").db,
   queue: c.env.EVENTS_QUEUE,
-  rates: ratesFor(c.var.services.config),
+  rates: ratesFor(c.get("services").config),
 });

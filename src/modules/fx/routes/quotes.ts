@@ -24,8 +24,8 @@ const route = v1Route(
 export function registerFxQuotes(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const quote = await createQuote(fxDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("fx quote created", { quote_id: quote.id });
+    const quote = await createQuote(fxDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("fx quote created", { quote_id: quote.id });
     return ok(c, quote, 200);
   });
 }

@@ -4,8 +4,8 @@ import type { KycDeps } from "../kyc";
 
 /** What the KYC services need for this request. */
 export const kycDeps = (c: Context<AppEnv>): KycDeps => ({
-  db: c.var.services.db,
+  db: c.get("services").db,
   queue: c.env.EVENTS_QUEUE,
-  config: c.var.services.config,
-  log: c.var.log,
+  config: c.get("services").config,
+  log: c.get("log"),
 });

@@ -27,6 +27,6 @@ const route = v1Route(
 export function registerListVerifications(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    return ok(c, await listVerifications(c.var.services.db, c.var.partner.id, pageOptions(q)));
+    return ok(c, await listVerifications(c.get("services").db, c.get("partner").id, pageOptions(q)));
   });
 }

@@ -28,8 +28,11 @@ const route = v1Route(
 export function registerVerifyHolder(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const verification = await verifyHolder(kycDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("kyc verification", { verification_id: verification.id, outcome: verification.outcome });
+    const verification = await verifyHolder(kycDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("kyc verification", {
+      verification_id: verification.id,
+      outcome: verification.outcome,
+    });
     return ok(c, verification);
   });
 }

@@ -37,11 +37,11 @@ const route = v1Route(
 
 export function registerGetBalance(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const balance = await partnerBalance(c.var.services.db, c.var.partner.id);
+    const balance = await partnerBalance(c.get("services").db, c.get("partner").id);
     return ok(c, {
       object: "balance" as const,
       ...balance,
-      livemode: c.var.partner.environment === "production",
+      livemode: c.get("partner").environment === "production",
     });
   });
 }

@@ -58,7 +58,7 @@ const route = v1Route(
 export function registerListLedgerEntries(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listPartnerEntries(c.var.services.db, c.var.partner.id, {
+    const page = await listPartnerEntries(c.get("services").db, c.get("partner").id, {
       ...pageOptions(q),
       ...(q.reference !== undefined ? { reference: q.reference } : {}),
     });

@@ -61,13 +61,16 @@ const get = v1Route(
 export function registerLoanApplicationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(create, async (c) => {
     const { params } = c.req.valid("json");
-    const application = await applyForLoan(lendingDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("loan application scored", { application_id: application.id, status: application.status });
+    const application = await applyForLoan(lendingDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("loan application scored", {
+      application_id: application.id,
+      status: application.status,
+    });
     return ok(c, application, 200);
   });
 
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getApplication(lendingDeps(c), c.var.partner.id, id), 200);
+    return ok(c, await getApplication(lendingDeps(c), c.get("partner").id, id), 200);
   });
 }

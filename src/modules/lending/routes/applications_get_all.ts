@@ -34,7 +34,7 @@ const route = v1Route(
 export function registerListLoanApplications(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listApplications(c.var.services.db, c.var.partner.id, {
+    const page = await listApplications(c.get("services").db, c.get("partner").id, {
       ...pageOptions(q),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });

@@ -5,7 +5,7 @@ import type { LendingDeps } from "../lending";
 
 /** What the lending services need, for this request's environment. */
 export const lendingDeps = (c: Context<AppEnv>): LendingDeps => ({
-  db: c.var.services.db,
+  db: c.get("services").db,
   queue: c.env.EVENTS_QUEUE,
-  scoring: scoringFor(c.var.services.config),
+  scoring: scoringFor(c.get("services").config),
 });

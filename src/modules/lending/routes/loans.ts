@@ -47,13 +47,13 @@ const get = v1Route(
 export function registerLoanRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(accept, async (c) => {
     const { id } = c.req.valid("param");
-    const loan = await acceptApplication(lendingDeps(c), c.var.partner, c.var.idempotencyKey, id);
-    c.var.log.info("loan disbursed", { application_id: id, loan_id: loan.id });
+    const loan = await acceptApplication(lendingDeps(c), c.get("partner"), c.get("idempotencyKey"), id);
+    c.get("log").info("loan disbursed", { application_id: id, loan_id: loan.id });
     return ok(c, loan, 200);
   });
 
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getLoan(lendingDeps(c), c.var.partner.id, id));
+    return ok(c, await getLoan(lendingDeps(c), c.get("partner").id, id));
   });
 }

@@ -25,6 +25,6 @@ const route = v1Route(
 export function registerListLoans(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    return ok(c, await listLoans(c.var.services.db, c.var.partner.id, pageOptions(q)));
+    return ok(c, await listLoans(c.get("services").db, c.get("partner").id, pageOptions(q)));
   });
 }

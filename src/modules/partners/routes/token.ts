@@ -113,10 +113,10 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
 
   app.post("/oauth2/token", async (c) => {
     const params = await readParams(c.req.raw);
-    const result = await exchangeToken(c.var.services, c.req.header("Authorization"), params);
+    const result = await exchangeToken(c.get("services"), c.req.header("Authorization"), params);
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");
-    c.var.log.info("token issued", { grant_type: params.grant_type });
+    c.get("log").info("token issued", { grant_type: params.grant_type });
     return c.json(result);
   });
 }

@@ -6,14 +6,14 @@ import { publicJwks } from "../tokens";
 export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>) {
   app.get("/.well-known/jwks.json", async (c) => {
     c.header("Cache-Control", "public, max-age=300");
-    return c.json(await publicJwks(c.var.services.config));
+    return c.json(await publicJwks(c.get("services").config));
   });
 
   // RFC 8414 authorization server metadata: only what the token endpoint does. There is no
   // authorization endpoint, so no response type is supported; the member is REQUIRED, hence `[]`.
   // Clients authenticate with client_secret_basic only, so no JWT-assertion signing algorithms.
   app.get("/.well-known/oauth-authorization-server", (c) => {
-    const { config } = c.var.services;
+    const { config } = c.get("services");
     const origin = new URL(c.req.url).origin;
     c.header("Cache-Control", "public, max-age=300");
     return c.json({

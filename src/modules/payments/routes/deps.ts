@@ -4,7 +4,7 @@ import type { PaymentDeps } from "../payments";
 
 /** What the payment services need for this request: the payments' objects, not the whole environment. */
 export const paymentDeps = (c: Context<AppEnv>): PaymentDeps => ({
-  db: c.var.services.db,
-  config: c.var.services.config,
+  db: c.get("services").db,
+  config: c.get("services").config,
   payments: c.env.PAYMENTS,
 });

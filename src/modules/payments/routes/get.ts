@@ -23,6 +23,6 @@ const route = v1Route(
 export function registerGetPayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getPayment(paymentDeps(c), c.var.partner.id, id));
+    return ok(c, await getPayment(paymentDeps(c), c.get("partner").id, id));
   });
 }

@@ -33,7 +33,7 @@ const route = v1Route(
 export function registerListPayments(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listPayments(c.var.services.db, c.var.partner.id, {
+    const page = await listPayments(c.get("services").db, c.get("partner").id, {
       ...pageOptions(q),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });

@@ -102,12 +102,12 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
             : { op: "cancel" };
       const payment = await operatePayment(
         paymentDeps(c),
-        c.var.partner.id,
+        c.get("partner").id,
         id,
         operation,
-        c.var.idempotencyKey,
+        c.get("idempotencyKey"),
       );
-      c.var.log.info(`payment ${spec.op}`, { payment_id: payment.id, status: payment.status });
+      c.get("log").info(`payment ${spec.op}`, { payment_id: payment.id, status: payment.status });
       return ok(c, payment);
     });
   }

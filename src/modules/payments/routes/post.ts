@@ -24,8 +24,8 @@ const route = v1Route(
 export function registerCreatePayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const payment = await createPayment(paymentDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("payment created", { payment_id: payment.id, status: payment.status });
+    const payment = await createPayment(paymentDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("payment created", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });
 }

@@ -76,16 +76,16 @@ export function registerRefundRoutes(app: OpenAPIHono<AppEnv>) {
     // No amount (or no body at all): refund everything.
     const refund = await refundPayment(
       paymentDeps(c),
-      c.var.partner.id,
+      c.get("partner").id,
       id,
-      c.var.idempotencyKey,
+      c.get("idempotencyKey"),
       optionalParams(c.req.valid("json")),
     );
-    c.var.log.info("refund created", { payment_id: id, refund_id: refund.id, status: refund.status });
+    c.get("log").info("refund created", { payment_id: id, refund_id: refund.id, status: refund.status });
     return ok(c, refund);
   });
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await getRefund(paymentDeps(c), c.var.partner.id, id));
+    return ok(c, await getRefund(paymentDeps(c), c.get("partner").id, id));
   });
 }

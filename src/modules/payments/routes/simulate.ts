@@ -39,12 +39,12 @@ export function registerSimulatePayment(app: OpenAPIHono<AppEnv>) {
     const operation = { op: "simulate", outcome: params.outcome } as const;
     const payment = await operatePayment(
       paymentDeps(c),
-      c.var.partner.id,
+      c.get("partner").id,
       id,
       operation,
-      c.var.idempotencyKey,
+      c.get("idempotencyKey"),
     );
-    c.var.log.info("payment simulated", { payment_id: payment.id, status: payment.status });
+    c.get("log").info("payment simulated", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });
 }

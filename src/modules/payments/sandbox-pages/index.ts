@@ -25,7 +25,7 @@ async function html(c: Context<AppEnv>, body: string, status: ContentfulStatusCo
  * payment is looked up, so a 404 never tells whether the payment exists.
  */
 async function signedPayment(c: Context<AppEnv>, kind: RedirectKind) {
-  const { config } = c.var.services;
+  const { config } = c.get("services");
   const id = c.req.param("id") ?? "";
   const sig = c.req.query("sig") ?? "";
   const key = config.WEBHOOK_SECRETS_KEY;
@@ -54,7 +54,7 @@ function registerFlow(app: OpenAPIHono<AppEnv>, kind: RedirectKind) {
     const { payment, partnerId, merchantName } = found;
     const outcome = await applyCustomerChoice(paymentDeps(c), partnerId, payment.id, choice.operation);
     if (!outcome.ok) return html(c, alreadyPage(outcome.status, payment, merchantName), 409);
-    c.var.log.info("sandbox customer page answered", {
+    c.get("log").info("sandbox customer page answered", {
       payment_id: payment.id,
       page: kind,
       outcome: choice.outcome,
@@ -72,7 +72,7 @@ function registerFlow(app: OpenAPIHono<AppEnv>, kind: RedirectKind) {
  */
 export function registerSandboxPages(app: OpenAPIHono<AppEnv>) {
   app.use("/sandbox/*", async function sandboxPagesOnly(c, next) {
-    if (c.var.services.config.ENVIRONMENT === "production")
+    if (c.get("services").config.ENVIRONMENT === "production")
       throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     await next();
   });

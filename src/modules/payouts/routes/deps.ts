@@ -4,7 +4,7 @@ import type { PayoutDeps } from "../payouts";
 
 /** What the payout services need for this request: the payouts' objects, not the whole environment. */
 export const payoutDeps = (c: Context<AppEnv>): PayoutDeps => ({
-  db: c.var.services.db,
-  config: c.var.services.config,
+  db: c.get("services").db,
+  config: c.get("services").config,
   payouts: c.env.PAYOUTS,
 });

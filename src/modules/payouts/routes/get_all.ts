@@ -33,7 +33,7 @@ const route = v1Route(
 export function registerListPayouts(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listPayouts(c.var.services.db, c.var.partner.id, {
+    const page = await listPayouts(c.get("services").db, c.get("partner").id, {
       ...pageOptions(q),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });

@@ -24,8 +24,8 @@ const route = v1Route(
 export function registerCreatePayout(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const payout = await createPayout(payoutDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("payout created", { payout_id: payout.id, status: payout.status });
+    const payout = await createPayout(payoutDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("payout created", { payout_id: payout.id, status: payout.status });
     return ok(c, payout);
   });
 }

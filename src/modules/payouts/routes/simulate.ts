@@ -43,8 +43,8 @@ export function registerSimulatePayout(app: OpenAPIHono<AppEnv>) {
     const { id } = c.req.valid("param");
     // No outcome given (or no body at all): the destination's own.
     const outcome = optionalParams(c.req.valid("json")).outcome ?? "natural";
-    const payout = await simulatePayout(payoutDeps(c), c.var.partner.id, id, outcome);
-    c.var.log.info("payout simulated", { payout_id: payout.id, status: payout.status });
+    const payout = await simulatePayout(payoutDeps(c), c.get("partner").id, id, outcome);
+    c.get("log").info("payout simulated", { payout_id: payout.id, status: payout.status });
     return ok(c, payout);
   });
 }

@@ -61,16 +61,16 @@ const recover = v1Route(write, {
 
 export function registerEndpointActions(app: OpenAPIHono<AppEnv>) {
   app.openapi(rotate, async (c) => {
-    const rotated = await rotateSecret(webhookDeps(c), c.var.partner.id, c.req.valid("param").id);
-    c.var.log.info("webhook secret rotated", { endpoint_id: rotated.id });
+    const rotated = await rotateSecret(webhookDeps(c), c.get("partner").id, c.req.valid("param").id);
+    c.get("log").info("webhook secret rotated", { endpoint_id: rotated.id });
     return okOnce(c, rotated, { ...rotated, secret: null });
   });
   app.openapi(test, async (c) => {
-    return ok(c, await pingEndpoint(webhookDeps(c), c.var.partner.id, c.req.valid("param").id));
+    return ok(c, await pingEndpoint(webhookDeps(c), c.get("partner").id, c.req.valid("param").id));
   });
   app.openapi(recover, async (c) => {
     const { params } = c.req.valid("json");
     const id = c.req.valid("param").id;
-    return ok(c, await recoverEndpoint(webhookDeps(c), c.var.partner.id, id, params.since));
+    return ok(c, await recoverEndpoint(webhookDeps(c), c.get("partner").id, id, params.since));
   });
 }

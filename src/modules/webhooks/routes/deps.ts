@@ -4,7 +4,7 @@ import type { WebhookDeps } from "../delivery";
 
 /** What the webhook services (endpoints, and the events' resend) need for this request. */
 export const webhookDeps = (c: Context<AppEnv>): WebhookDeps => ({
-  db: c.var.services.db,
-  config: c.var.services.config,
+  db: c.get("services").db,
+  config: c.get("services").config,
   deliveries: c.env.WEBHOOKS_QUEUE,
 });

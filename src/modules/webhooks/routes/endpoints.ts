@@ -82,26 +82,26 @@ const remove = v1Route(write, {
 export function registerEndpointRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(create, async (c) => {
     const { params } = c.req.valid("json");
-    const made = await createEndpoint(webhookDeps(c), c.var.partner.id, params);
-    c.var.log.info("webhook endpoint created", { endpoint_id: made.id });
+    const made = await createEndpoint(webhookDeps(c), c.get("partner").id, params);
+    c.get("log").info("webhook endpoint created", { endpoint_id: made.id });
     // A replay shows the endpoint but not its secret: that is shown once.
     return okOnce(c, made, { ...made, secret: null });
   });
   app.openapi(list, async (c) =>
-    ok(c, await listEndpoints(c.var.services.db, c.var.partner.id, pageOptions(c.req.valid("query")))),
+    ok(c, await listEndpoints(c.get("services").db, c.get("partner").id, pageOptions(c.req.valid("query")))),
   );
   app.openapi(get, async (c) =>
-    ok(c, await getEndpoint(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
+    ok(c, await getEndpoint(c.get("services").db, c.get("partner").id, c.req.valid("param").id)),
   );
   app.openapi(patch, async (c) => {
     const { params } = c.req.valid("json");
-    const updated = await patchEndpoint(webhookDeps(c), c.var.partner.id, c.req.valid("param").id, params);
-    c.var.log.info("webhook endpoint updated", { endpoint_id: updated.id });
+    const updated = await patchEndpoint(webhookDeps(c), c.get("partner").id, c.req.valid("param").id, params);
+    c.get("log").info("webhook endpoint updated", { endpoint_id: updated.id });
     return ok(c, updated);
   });
   app.openapi(remove, async (c) => {
-    const deleted = await deleteEndpoint(c.var.services.db, c.var.partner.id, c.req.valid("param").id);
-    c.var.log.info("webhook endpoint deleted", { endpoint_id: deleted.id });
+    const deleted = await deleteEndpoint(c.get("services").db, c.get("partner").id, c.req.valid("param").id);
+    c.get("log").info("webhook endpoint deleted", { endpoint_id: deleted.id });
     return ok(c, deleted);
   });
 }

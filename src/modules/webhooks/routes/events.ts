@@ -133,16 +133,19 @@ export function registerEventRoutes(app: OpenAPIHono<AppEnv>) {
       ...(q["created[lte]"] !== undefined ? { createdLte: new Date(q["created[lte]"]).toISOString() } : {}),
       ...(q.delivery_status !== undefined ? { deliveryStatus: q.delivery_status } : {}),
     };
-    return ok(c, await listEvents(c.var.services.db, c.var.partner.id, filter));
+    return ok(c, await listEvents(c.get("services").db, c.get("partner").id, filter));
   });
   app.openapi(get, async (c) =>
-    ok(c, await getEvent(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
+    ok(c, await getEvent(c.get("services").db, c.get("partner").id, c.req.valid("param").id)),
   );
   app.openapi(attempts, async (c) =>
-    ok(c, await listAttempts(c.var.services.db, c.var.partner.id, c.req.valid("param").id)),
+    ok(c, await listAttempts(c.get("services").db, c.get("partner").id, c.req.valid("param").id)),
   );
   app.openapi(resend, async (c) => {
     const { endpoint_id } = optionalParams(c.req.valid("json"));
-    return ok(c, await resendEvent(webhookDeps(c), c.var.partner.id, c.req.valid("param").id, endpoint_id));
+    return ok(
+      c,
+      await resendEvent(webhookDeps(c), c.get("partner").id, c.req.valid("param").id, endpoint_id),
+    );
   });
 }

@@ -20,6 +20,6 @@ const route = consentRoute("balances", {
 export function registerGetBalances(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    return ok(c, await accountBalance(c.var.services.config, c.var.consent, id));
+    return ok(c, await accountBalance(c.get("services").config, c.get("consent"), id));
   });
 }

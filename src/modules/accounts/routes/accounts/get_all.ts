@@ -20,6 +20,6 @@ const route = consentRoute("accounts", {
 
 export function registerListAccounts(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    return ok(c, await listAccounts(c.var.services.config, c.var.consent));
+    return ok(c, await listAccounts(c.get("services").config, c.get("consent")));
   });
 }

@@ -22,6 +22,6 @@ export function registerListTransactions(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const page = pageOptions(c.req.valid("query"));
-    return ok(c, await accountTransactions(c.var.services.config, c.var.consent, id, page));
+    return ok(c, await accountTransactions(c.get("services").config, c.get("consent"), id, page));
   });
 }

@@ -33,7 +33,7 @@ const route = v1Route(
 export function registerListConsents(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const page = await listConsents(consentDeps(c), c.var.partner.id, {
+    const page = await listConsents(consentDeps(c), c.get("partner").id, {
       ...pageOptions(q),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });

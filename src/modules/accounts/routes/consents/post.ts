@@ -23,8 +23,8 @@ const route = v1Route(
 export function registerCreateConsent(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const consent = await createConsent(consentDeps(c), c.var.partner, c.var.idempotencyKey, params);
-    c.var.log.info("consent created", { consent_id: consent.id });
+    const consent = await createConsent(consentDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    c.get("log").info("consent created", { consent_id: consent.id });
     return ok(c, consent);
   });
 }

@@ -26,8 +26,8 @@ const route = v1Route(
 export function registerRevokeConsent(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const consent = await operateConsent(consentDeps(c), c.var.partner.id, id, "revoke");
-    c.var.log.info("consent revoked", { consent_id: consent.id });
+    const consent = await operateConsent(consentDeps(c), c.get("partner").id, id, "revoke");
+    c.get("log").info("consent revoked", { consent_id: consent.id });
     return ok(c, consent);
   });
 }

@@ -46,12 +46,12 @@ export function registerConsentSandboxRoutes(app: OpenAPIHono<AppEnv>) {
       const deps = consentDeps(c);
       const consent = await operateConsent(
         deps,
-        c.var.partner.id,
+        c.get("partner").id,
         id,
         answer.operation,
         SANDBOX_CUSTOMER_REF,
       );
-      c.var.log.info("consent simulated", { consent_id: consent.id, status: consent.status });
+      c.get("log").info("consent simulated", { consent_id: consent.id, status: consent.status });
       return ok(c, consent);
     });
   }

@@ -23,8 +23,8 @@ const route = v1Route(
 export function registerRevokeCredential(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const revoked = await revokePartnerCredential(c.var.services.db, c.var.partner.id, id);
-    c.var.log.info("credential revoked", { credential_id: revoked.id });
+    const revoked = await revokePartnerCredential(c.get("services").db, c.get("partner").id, id);
+    c.get("log").info("credential revoked", { credential_id: revoked.id });
     return ok(c, revoked);
   });
 }

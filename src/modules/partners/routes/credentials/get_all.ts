@@ -20,6 +20,6 @@ const route = v1Route(
 
 export function registerListCredentials(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) =>
-    ok(c, { data: await listPartnerCredentials(c.var.services.db, c.var.partner.id) }),
+    ok(c, { data: await listPartnerCredentials(c.get("services").db, c.get("partner").id) }),
   );
 }

@@ -25,9 +25,9 @@ const route = v1Route(
 export function registerCreateCredential(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const { db, config } = c.var.services;
-    const created = await createCredential(db, config, c.var.partner.id, params.description ?? null);
-    c.var.log.info("credential created", { credential_id: created.id });
+    const { db, config } = c.get("services");
+    const created = await createCredential(db, config, c.get("partner").id, params.description ?? null);
+    c.get("log").info("credential created", { credential_id: created.id });
     // A replay of this request shows the credential but not its secret: that is shown once.
     return okOnce(c, created, { ...created, consumer_secret: null }, 201);
   });

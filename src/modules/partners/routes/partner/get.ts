@@ -20,7 +20,7 @@ const route = v1Route(
 
 export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, (c) => {
-    const p = c.var.partner;
+    const p = c.get("partner");
     const result: Partner = {
       id: p.id,
       object: "partner",
@@ -31,7 +31,7 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       tier: p.tier,
       products: p.products.filter((x): x is Product => (PRODUCTS as readonly string[]).includes(x)),
       scopes: p.scopes,
-      token_scopes: [...c.var.caller.scopes],
+      token_scopes: [...c.get("caller").scopes],
       limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
     };
     return ok(c, result);
