@@ -93,7 +93,7 @@ export const SCENARIOS: Scenario[] = [
     }),
     check: (body, ctx) =>
       body.includes(`"id":"${ctx.partnerId}"`) ? undefined : `not the bench partner: ${body.slice(0, 300)}`,
-    goal: 0.75,
+    goal: 0.85,
   },
   {
     name: "POST /oauth2/token",

@@ -1,8 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { RegExpRouter } from "hono/router/reg-exp-router";
+import { SmartRouter } from "hono/router/smart-router";
+import { TrieRouter } from "hono/router/trie-router";
 import { authenticate, MODULES } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
+import { CachedRouter } from "./platform/http/cached-router";
 import { requestContext } from "./platform/middleware/context";
 import { idempotency } from "./platform/middleware/idempotency";
 import { jsonBody } from "./platform/middleware/json-body";
@@ -18,6 +22,8 @@ import type { AppEnv } from "./platform/types";
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
+    // Hono's default router, with its answers remembered per path.
+    router: new CachedRouter(new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] })),
     defaultHook: (result) => {
       // zod-validator passes the raw input as `data` on failure too; its type omits it.
       if (!result.success)

@@ -44,6 +44,13 @@ export const ErrorEnvelopeSchema = z
   .openapi("ErrorEnvelope");
 
 /**
+ * The text each envelope answer was rendered from (masked as it was serialised), so neither the
+ * data-minimisation layer nor the idempotency layer reads the answer back.
+ */
+const rendered = new WeakMap<Response, string>();
+export const renderedText = (res: Response) => rendered.get(res);
+
+/**
  * The success envelope as JSON. Under /v1 it is masked while serialised (the data-minimisation
  * layer's replacer), so the layer need not read the answer back.
  */
@@ -52,13 +59,11 @@ function envelopeJson<T, S extends ContentfulStatusCode>(
   body: { id: string; result: T; error: null },
   status: S,
 ) {
-  const mask = c.get("mask");
-  if (!mask) return c.json(body, status);
-  c.set("masked", true);
-  // Typed as c.json's answer: the same JSON, serialised with the replacer.
-  return c.body(JSON.stringify(body, mask), status, {
-    "Content-Type": "application/json",
-  }) as unknown as ReturnType<typeof c.json<typeof body, S>>;
+  const text = JSON.stringify(body, c.get("mask") ?? undefined);
+  const res = c.body(text, status, { "Content-Type": "application/json" });
+  rendered.set(res, text);
+  // Typed as c.json's answer: the same JSON, serialised here.
+  return res as unknown as ReturnType<typeof c.json<typeof body, S>>;
 }
 
 export function ok<T, S extends ContentfulStatusCode = 200>(c: Context<AppEnv>, result: T, status?: S) {

@@ -38,8 +38,6 @@ export interface AppEnv {
      * are serialised (null: the partner's licence covers them all). Absent outside /v1.
      */
     mask?: MaskingReplacer | null;
-    /** Whether the answer was masked as it was rendered (the layer then need not read it back). */
-    masked?: true;
   };
 }
 

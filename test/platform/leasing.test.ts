@@ -82,11 +82,12 @@ describe("LeasingLimiter", () => {
     expect(backend.calls).toBe(1);
   });
 
-  it("lets unused permits lapse after 250 ms", async () => {
+  it("lets unused permits lapse one window after they were granted", async () => {
     const backend = new CountingBackend();
     const limiter = new LeasingLimiter(backend);
     await limiter.check(policy(1000));
-    vi.setSystemTime(new Date("2026-11-22T12:00:00.300Z"));
+    vi.setSystemTime(new Date("2026-11-22T12:00:01.000Z"));
+    expect(limiter.spendLocal(policy(1000))).toBeUndefined();
     await limiter.check(policy(1000));
     expect(backend.calls).toBe(2);
   });
@@ -129,14 +130,14 @@ describe("LeasingLimiter", () => {
     expect(calls).toBe(2);
   });
 
-  it("a lease renewed ahead still lapses 250 ms after it was granted", async () => {
+  it("a lease renewed ahead still lapses one window after it was granted", async () => {
     const backend = new CountingBackend();
     const limiter = new LeasingLimiter(backend);
     await limiter.check(policy(1000));
     for (let i = 0; i < 10; i++) limiter.spendLocal(policy(1000)); // half the lease: renews ahead
     await settle();
     expect(backend.calls).toBe(2);
-    vi.setSystemTime(new Date("2026-11-22T12:00:00.300Z"));
+    vi.setSystemTime(new Date("2026-11-22T12:00:01.000Z"));
     expect(limiter.spendLocal(policy(1000))).toBeUndefined();
   });
 

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { renderedText } from "../envelope";
 import { ApiError, type ErrorName } from "../errors";
 import type { KeyStore, OwnKeyStore } from "../idempotency-store";
 import { derivedHmacKey } from "../lib/derived-key";
@@ -107,5 +108,6 @@ export const idempotency = (ownKeys: readonly OwnKeyStore[] = []) =>
       return;
     }
     // Stored before the answer leaves: a retry must never find the key still "in flight" and run twice.
-    await store.complete(begin.lockToken, c.res.status, c.get("replayBody") ?? (await c.res.clone().text()));
+    const body = c.get("replayBody") ?? renderedText(c.res) ?? (await c.res.clone().text());
+    await store.complete(begin.lockToken, c.res.status, body);
   });

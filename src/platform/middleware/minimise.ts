@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { maskingReplacer, mayHoldPersonalData, minimise } from "../data-access";
+import { renderedText } from "../envelope";
 import type { AppEnv } from "../types";
 
 /**
@@ -14,7 +15,8 @@ export const minimiseResponses = () =>
     const licensed = c.get("partner").dataAccess;
     c.set("mask", maskingReplacer(licensed));
     await next();
-    if (c.get("masked") || c.get("mask") === null) return;
+    // An envelope rendered by `ok`/`okOnce` was masked as it was serialised.
+    if (c.get("mask") === null || renderedText(c.res) !== undefined) return;
     if (!c.res.headers.get("Content-Type")?.includes("application/json")) return;
     const text = await c.res.clone().text();
     if (!mayHoldPersonalData(text)) return;

@@ -6,8 +6,6 @@ export const LEASE_MIN_LIMIT = 100;
 const LEASE_SHARE = 1 / 50;
 /** …and never more than this many permits. */
 const LEASE_MAX = 1000;
-/** Unused permits lapse quickly, so a lease cannot carry capacity across windows. */
-const LEASE_TTL_MS = 250;
 
 export const leaseSize = (limit: number) =>
   limit < LEASE_MIN_LIMIT ? 1 : Math.max(1, Math.min(LEASE_MAX, Math.floor(limit * LEASE_SHARE)));
@@ -17,8 +15,12 @@ export type Defer = (work: Promise<unknown>) => void;
 
 interface Lease {
   left: number;
-  /** Permits lapse at this time, counted from the moment the backend granted them. */
+  /**
+   * Permits lapse one window after the backend granted them: unspent capacity is not carried
+   * further, while a lease renewed ahead has half a window to land before it is needed.
+   */
   expiresAt: number;
+  windowMs: number;
   /** The size it was granted at, and the window's state then. */
   granted: number;
   grant: Grant;
@@ -34,9 +36,12 @@ interface Batch {
   decisions: Promise<Array<LimitDecision | undefined>>;
 }
 
-/** A lease asks for the next one once it is half spent or half its time has gone. */
+/**
+ * A lease asks for the next one once it is half spent or half its time has gone: under load the
+ * partner's object then has half a window to answer before any request would wait for it.
+ */
 const wantsRenewal = (lease: Lease, now: number) =>
-  lease.left * 2 <= lease.granted || lease.expiresAt - now <= LEASE_TTL_MS / 2;
+  lease.left * 2 <= lease.granted || lease.expiresAt - now <= lease.windowMs / 2;
 
 /**
  * Takes permits from the partner's backend (its Durable Object, or Upstash) a batch at a time:
@@ -48,9 +53,11 @@ const wantsRenewal = (lease: Lease, now: number) =>
  *   partner's object, not one each queued behind one another (at 48 requests at once, the last
  *   would wait 48 round trips).
  * - Limits of 100/s and more add a lease to each call: spare permits (2 % of the limit, at
- *   most 1000) spent locally without I/O. A lease lapses 250 ms after it was granted, so an
- *   isolate runs ahead of the others by at most its leases (two at a time). Below 100/s no
- *   spare is asked for, so counting is exact.
+ *   most 1000) spent locally without I/O. Every leased permit was counted when granted, so in
+ *   any window an isolate can spend beyond its share by at most what it held unspent when the
+ *   window began: its leases (two at a time, 4 % of the limit). A lease lapses one window after
+ *   it was granted, so no capacity is carried further. Below 100/s no spare is asked for, so
+ *   counting is exact.
  * - A lease renews itself ahead of need: half spent (or half lapsed), it starts the next call
  *   in the background, so under steady load no request waits for the backend at all.
  */
@@ -183,7 +190,13 @@ export class LeasingLimiter {
     }
     const left = grant.granted - served;
     if (left > 0) {
-      const lease = { left, granted: left, expiresAt: Date.now() + LEASE_TTL_MS, grant };
+      const lease = {
+        left,
+        granted: left,
+        expiresAt: Date.now() + policy.windowMs,
+        windowMs: policy.windowMs,
+        grant,
+      };
       const queue = this.leases.get(key);
       if (queue) queue.push(lease);
       else this.leases.set(key, [lease]);
