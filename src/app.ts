@@ -13,10 +13,11 @@ import { jsonBody } from "./platform/middleware/json-body";
 import { minimiseResponses } from "./platform/middleware/minimise";
 import { rateLimit } from "./platform/middleware/rate-limit";
 import { routeGuard } from "./platform/middleware/route-guard";
+import { safeDefaults } from "./platform/middleware/safe-defaults";
 import type { AppEnv } from "./platform/types";
 
 /**
- * The request path: context (request id, logger, services) → for /v1: authentication →
+ * The request path: safe headers → context (request id, logger, services) → for /v1: authentication →
  * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
  * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  */
@@ -37,6 +38,7 @@ export function createApp() {
   app.notFound((c) =>
     handleError(new ApiError("route_not_found", { method: c.req.method, path: c.req.path }), c),
   );
+  app.use("*", safeDefaults());
   app.use("*", requestContext());
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);

@@ -3,6 +3,7 @@ import { WWW_AUTHENTICATE } from "../../src/modules/partners/authenticate";
 import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/platform/catalog";
 import { call, tokenFor } from "./http";
 import { provisionPartner, suspendPartner, type TestPartner } from "./partners";
+import { expectSafeHeaders } from "./safe-headers";
 import { forgeToken, retiredKey } from "./tokens";
 
 export interface SecuredRoute {
@@ -45,6 +46,7 @@ export function securitySuite(route: SecuredRoute) {
     expect(result.body.result).toBeNull();
     expect(result.body.error.code).toBe(code);
     expect(result.res.headers.get("X-Request-Id")).toBeTruthy();
+    expectSafeHeaders(result.res, route.path);
     if (wwwAuthenticate !== undefined)
       expect(result.res.headers.get("WWW-Authenticate")).toBe(wwwAuthenticate);
   };
@@ -149,6 +151,7 @@ export function securitySuite(route: SecuredRoute) {
       const r = await send(await tokenFor(p, route.scope), id);
       expect(r.res.status).toBe(route.okStatus ?? 200);
       expect(r.body.error).toBeNull();
+      expectSafeHeaders(r.res, route.path);
     });
 
     if (route.createOwned) {
