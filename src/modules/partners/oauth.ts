@@ -3,6 +3,7 @@ import type { Config } from "../../platform/env";
 import { verifySecret } from "../../platform/lib/secret-hash";
 import { OAuthError } from "../../platform/oauth-error";
 import { KEY_PREFIX } from "./consumer-keys";
+import { guardedPasswordCheck } from "./lockout";
 import { credentialCache, loadProfile, profileCache } from "./profile";
 import { findCredential, findUser } from "./storage";
 import { issueAccessToken } from "./tokens";
@@ -122,8 +123,11 @@ export async function exchangeToken(
     if (!params.username || !params.password) {
       throw new OAuthError("invalid_request", "username and password are required for the password grant");
     }
-    const user = await findUser(db, found.partner.id, params.username);
-    const passwordOk = await verifySecret(params.password, user?.passwordHash, "password");
+    const { username, password } = params;
+    const user = await findUser(db, found.partner.id, username);
+    const passwordOk = await guardedPasswordCheck(db, found.partner.id, username, () =>
+      verifySecret(password, user?.passwordHash, "password"),
+    );
     if (!user || !passwordOk || user.status !== "active") {
       throw new OAuthError("invalid_grant", "The user credentials are invalid");
     }

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { timestamps } from "../../platform/db/schema";
 
@@ -70,6 +70,19 @@ export const partnerUsers = sqliteTable(
     ...timestamps,
   },
   (t) => [uniqueIndex("partner_users_partner_username").on(t.partnerId, t.username)],
+);
+
+/** The password grant's failed attempts per partner and username (lockout.ts). */
+export const passwordFailures = sqliteTable(
+  "password_failures",
+  {
+    partnerId: text("partner_id").notNull(),
+    username: text("username").notNull(),
+    attempts: integer("attempts").notNull(),
+    windowStartedAt: text("window_started_at").notNull(),
+    lockedUntil: text("locked_until"),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.username] })],
 );
 
 // --------------------------------------------------------------------------- queries
@@ -178,4 +191,44 @@ export async function insertPartner(
     db.insert(partnerCredentials).values(rows.credential),
     ...(user ? [db.insert(partnerUsers).values(user)] : []),
   ]);
+}
+
+/**
+ * Counts one password attempt before the password is checked, atomically (concurrent guesses
+ * each take their own count): a new window when the last one has passed, nothing while locked.
+ */
+export async function takePasswordAttempt(
+  db: Db,
+  partnerId: string,
+  username: string,
+  now: string,
+  windowStart: string,
+): Promise<{ attempts: number; lockedUntil: string | null }> {
+  const locked = sql`${passwordFailures.lockedUntil} IS NOT NULL AND ${passwordFailures.lockedUntil} > ${now}`;
+  const [row] = await db
+    .insert(passwordFailures)
+    .values({ partnerId, username, attempts: 1, windowStartedAt: now, lockedUntil: null })
+    .onConflictDoUpdate({
+      target: [passwordFailures.partnerId, passwordFailures.username],
+      set: {
+        attempts: sql`CASE WHEN ${locked} THEN ${passwordFailures.attempts} WHEN ${passwordFailures.windowStartedAt} <= ${windowStart} THEN 1 ELSE ${passwordFailures.attempts} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${locked} THEN ${passwordFailures.windowStartedAt} WHEN ${passwordFailures.windowStartedAt} <= ${windowStart} THEN ${now} ELSE ${passwordFailures.windowStartedAt} END`,
+        lockedUntil: sql`CASE WHEN ${locked} THEN ${passwordFailures.lockedUntil} ELSE NULL END`,
+      },
+    })
+    .returning({ attempts: passwordFailures.attempts, lockedUntil: passwordFailures.lockedUntil });
+  return row ?? { attempts: 1, lockedUntil: null };
+}
+
+export async function lockPasswordGrant(db: Db, partnerId: string, username: string, until: string) {
+  await db
+    .update(passwordFailures)
+    .set({ lockedUntil: until })
+    .where(and(eq(passwordFailures.partnerId, partnerId), eq(passwordFailures.username, username)));
+}
+
+export async function clearPasswordFailures(db: Db, partnerId: string, username: string) {
+  await db
+    .delete(passwordFailures)
+    .where(and(eq(passwordFailures.partnerId, partnerId), eq(passwordFailures.username, username)));
 }
