@@ -1,0 +1,87 @@
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import type { Env } from "../../src/platform/env";
+import { type OpenApiDocument, operationsOf } from "../contract/openapi";
+import { BASE } from "../support/http";
+
+// OWASP API9 (improper inventory): every route the gateway serves is either in the OpenAPI
+// document or one of the few public pages below, and the sandbox's own routes do not exist in
+// production.
+const app = createApp();
+const doc = await (await SELF.fetch(`${BASE}/openapi.json`)).json<OpenApiDocument>();
+const documented = new Set(operationsOf(doc).map((op) => `${op.method} ${op.path}`));
+
+/** Served but not API operations: the developer pages, discovery, and the sandbox's test pages. */
+const PAGES = [
+  /^GET \/openapi\.json$/,
+  /^GET \/docs(\/assets\/[\w.-]+)?$/,
+  /^GET \/status(\/assets\/[\w.-]+)?$/,
+  /^GET \/\.well-known\/(jwks\.json|oauth-authorization-server)$/,
+  /^(GET|POST) \/sandbox\//,
+];
+
+const served = app.routes
+  .filter((r) => r.method !== "ALL")
+  .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+const unique = [...new Set(served)];
+
+async function inProduction(method: string, path: string) {
+  const ctx = createExecutionContext();
+  const overrides: Partial<Env> = { ENVIRONMENT: "production", WEBHOOK_ALLOW_LOOPBACK: "false" };
+  const res = await app.fetch(
+    new Request(`${BASE}${path}`, { method }),
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, text: await res.text() };
+}
+
+describe("inventory (OWASP API9)", () => {
+  it("every route served is documented, or is one of the public pages", () => {
+    expect(unique.length).toBeGreaterThan(50);
+    const unlisted = unique.filter((r) => !documented.has(r) && !PAGES.some((p) => p.test(r)));
+    expect(unlisted).toEqual([]);
+  });
+
+  it("every documented operation is served", () => {
+    const missing = [...documented].filter((op) => !unique.includes(op));
+    expect(missing).toEqual([]);
+  });
+
+  it("the sandbox's own routes answer 404 in production, as a path that never existed", async () => {
+    const sandboxOnly = unique.filter((r) => r.includes("/sandbox/"));
+    expect(sandboxOnly.length).toBeGreaterThan(5);
+    const id = "00000000-0000-7000-8000-000000000000";
+    const never = JSON.parse((await inProduction("GET", "/never-existed")).text).error;
+    for (const route of sandboxOnly) {
+      const [method = "GET", template = "/"] = route.split(" ");
+      const path = template.replace(/\{\w+\}/g, id);
+      const answer = await inProduction(method, path);
+      expect(answer.status, route).toBe(404);
+      const error = JSON.parse(answer.text).error;
+      expect({ code: error.code, reason: error.reason }, route).toEqual({
+        code: never.code,
+        reason: never.reason,
+      });
+    }
+  });
+
+  it("no debug or framework endpoint answers in production", async () => {
+    for (const path of [
+      "/debug",
+      "/_debug",
+      "/__scheduled",
+      "/admin",
+      "/.env",
+      "/v0/partner",
+      "/v2/partner",
+      "/metrics",
+    ]) {
+      const answer = await inProduction("GET", path);
+      expect(answer.status, path).toBe(404);
+    }
+  });
+});
