@@ -379,13 +379,16 @@ async function main(): Promise<number> {
       ledgerRun.failures.push(`ledger: unbalanced after the run (${JSON.stringify(unbalanced)})`);
   }
 
-  let stormResult: StormResult | undefined;
-  let stormFailure: string | undefined;
-  if (storm) {
-    console.log(
-      `\n== ${stormName}: ${storm.keys} keys × ${storm.retriesPerKey} identical POST /v1/payments at once, ` +
-        "409 (in flight) retried after Retry-After until each key answers 200",
-    );
+  /**
+   * One of the runs after the scenarios, on the gateway: counts its warn/error lines and
+   * rate-limiter fail-opens while it runs, notes a restart of the Worker, and turns a crash of
+   * the run itself into a failure.
+   */
+  async function onGateway<R extends { failures: string[]; warnLines?: number; failOpens?: number }>(
+    label: string,
+    restarted: string,
+    run: () => Promise<R>,
+  ): Promise<{ result?: R; failure?: string }> {
     const workerds = gateway.workerdPids();
     let warnLines = 0;
     let failOpens = 0;
@@ -394,24 +397,38 @@ async function main(): Promise<number> {
       if (line.includes("rate limiter backend failed")) failOpens++;
     });
     try {
-      stormResult = await runStorm(base(gateway), ctx, storm, { env: "sandbox", persistTo: state.persistTo });
-      stormResult.warnLines = warnLines;
-      stormResult.failOpens = failOpens;
-      if (gateway.workerdPids() !== workerds) {
-        stormResult.failures.push(
-          "storm: wrangler restarted the gateway during the storm (a source file changed?); run again",
-        );
-      }
+      const result = await run();
+      result.warnLines = warnLines;
+      result.failOpens = failOpens;
+      if (gateway.workerdPids() !== workerds) result.failures.push(`${label}: ${restarted}`);
+      return { result };
+    } catch (err) {
+      const failure = `${label}: could not finish: ${errorText(err)}`;
+      console.error(LOUD(failure));
+      return { failure };
+    } finally {
+      unlisten();
+    }
+  }
+
+  let stormResult: StormResult | undefined;
+  let stormFailure: string | undefined;
+  if (storm) {
+    console.log(
+      `\n== ${stormName}: ${storm.keys} keys × ${storm.retriesPerKey} identical POST /v1/payments at once, ` +
+        "409 (in flight) retried after Retry-After until each key answers 200",
+    );
+    ({ result: stormResult, failure: stormFailure } = await onGateway(
+      "storm",
+      "wrangler restarted the gateway during the storm (a source file changed?); run again",
+      () => runStorm(base(gateway), ctx, storm, { env: "sandbox", persistTo: state.persistTo }),
+    ));
+    if (stormResult) {
       console.log(
         `  ${stormResult.requestsSent} requests in ${(stormResult.durationMs / 1000).toFixed(1)} s; ` +
           `${stormResult.paymentsCreated} payments for ${stormResult.keys} keys (details below)`,
       );
       for (const failure of stormResult.failures) console.error(LOUD(failure));
-    } catch (err) {
-      stormFailure = `storm: could not finish: ${errorText(err)}`;
-      console.error(LOUD(stormFailure));
-    } finally {
-      unlisten();
     }
   }
 
@@ -422,29 +439,12 @@ async function main(): Promise<number> {
       `\n== ${webhooksName}: ${webhooks.events} payment.captured events (payments ${webhooks.concurrency} at a time) ` +
         `to a receiver in this process that answers 500 to ~${webhooks.failShare * 100}% of first attempts`,
     );
-    const workerds = gateway.workerdPids();
-    let warnLines = 0;
-    let failOpens = 0;
-    const unlisten = gateway.onLine((line) => {
-      if (/"level":"(warn|error)"/.test(line)) warnLines++;
-      if (line.includes("rate limiter backend failed")) failOpens++;
-    });
-    try {
-      webhookResult = await runWebhooks(base(gateway), ctx, webhooks, {
-        env: "sandbox",
-        persistTo: state.persistTo,
-      });
-      webhookResult.warnLines = warnLines;
-      webhookResult.failOpens = failOpens;
-      if (gateway.workerdPids() !== workerds)
-        webhookResult.failures.push("webhooks: wrangler restarted the gateway during the run; run again");
-      for (const failure of webhookResult.failures) console.error(LOUD(failure));
-    } catch (err) {
-      webhookFailure = `webhooks: could not finish: ${errorText(err)}`;
-      console.error(LOUD(webhookFailure));
-    } finally {
-      unlisten();
-    }
+    ({ result: webhookResult, failure: webhookFailure } = await onGateway(
+      "webhooks",
+      "wrangler restarted the gateway during the run; run again",
+      () => runWebhooks(base(gateway), ctx, webhooks, { env: "sandbox", persistTo: state.persistTo }),
+    ));
+    for (const failure of webhookResult?.failures ?? []) console.error(LOUD(failure));
   }
 
   let soakResult: SoakResult | undefined;
@@ -453,24 +453,14 @@ async function main(): Promise<number> {
     console.log(
       `\n== ${soakName}: ${soak.seconds} s at ${soak.rate} requests/s (reads, payments, refunds, payouts) with their webhooks`,
     );
-    const workerds = gateway.workerdPids();
-    let failOpens = 0;
-    const unlisten = gateway.onLine((line) => {
-      if (line.includes("rate limiter backend failed")) failOpens++;
-    });
-    try {
-      soakResult = await runSoak(base(gateway), ctx, soak, gateway);
-      if (failOpens > 0)
-        soakResult.failures.push(`soak: ${failOpens} requests skipped the rate limiter (fail-open)`);
-      if (gateway.workerdPids() !== workerds)
-        soakResult.failures.push("soak: wrangler restarted the gateway during the run; run again");
-      for (const failure of soakResult.failures) console.error(LOUD(failure));
-    } catch (err) {
-      soakFailure = `soak: could not finish: ${errorText(err)}`;
-      console.error(LOUD(soakFailure));
-    } finally {
-      unlisten();
-    }
+    ({ result: soakResult, failure: soakFailure } = await onGateway(
+      "soak",
+      "wrangler restarted the gateway during the run; run again",
+      () => runSoak(base(gateway), ctx, soak, gateway),
+    ));
+    if (soakResult?.failOpens)
+      soakResult.failures.push(`soak: ${soakResult.failOpens} requests skipped the rate limiter (fail-open)`);
+    for (const failure of soakResult?.failures ?? []) console.error(LOUD(failure));
   }
 
   const failures = [

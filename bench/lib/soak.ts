@@ -68,6 +68,9 @@ export interface SoakResult {
     firstAttemptP50: number;
     firstAttemptP99: number;
   };
+  /** Gateway warn/error log lines during the run, and among them rate-limiter fail-opens. */
+  warnLines?: number;
+  failOpens?: number;
   failures: string[];
 }
 
