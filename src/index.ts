@@ -1,7 +1,8 @@
 import { createApp } from "./app";
+import { redriveDeliveries } from "./modules/webhooks/delivery";
 import { createDb } from "./platform/db/client";
 import { type Env, loadConfig } from "./platform/env";
-import { drainOutbox } from "./platform/events/outbox";
+import { drainOutbox, redriveEvents } from "./platform/events/outbox";
 import { createLogger } from "./platform/lib/logger";
 import { handleQueue } from "./queues";
 
@@ -16,17 +17,30 @@ const app = createApp();
 const OUTBOX_GRACE_MS = 30_000;
 /** Per run (every minute): a backlog beyond this drains over the next runs. */
 const OUTBOX_DRAIN_LIMIT = 500;
+/** Re-driven per run and kind (one queue batch). */
+const REDRIVE_LIMIT = 100;
 
-/** The cron trigger: sends the events the outbox still holds, as of the run's scheduled time. */
+/**
+ * The cron trigger, as of the run's scheduled time: sends the events the outbox still holds,
+ * then sends again what a queue took and never finished (QUEUE_REDRIVE_AFTER_SECONDS).
+ */
 async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const log = createLogger(loadConfig(env).LOG_LEVEL);
-  const drained = await drainOutbox(createDb(env.DB), env.EVENTS_QUEUE, {
+  const config = loadConfig(env);
+  const log = createLogger(config.LOG_LEVEL);
+  const db = createDb(env.DB);
+  const now = controller.scheduledTime;
+  const drained = await drainOutbox(db, env.EVENTS_QUEUE, {
     olderThanMs: OUTBOX_GRACE_MS,
     limit: OUTBOX_DRAIN_LIMIT,
-    now: controller.scheduledTime,
+    now,
     log,
   });
   if (drained.pending > 0) log.info("event outbox drained", drained);
+  const redrive = { olderThanMs: config.QUEUE_REDRIVE_AFTER_SECONDS * 1000, limit: REDRIVE_LIMIT, now };
+  const events = await redriveEvents(db, env.EVENTS_QUEUE, { ...redrive, log });
+  const deliveries = await redriveDeliveries({ db, config, deliveries: env.WEBHOOKS_QUEUE }, redrive);
+  if (events.stale > 0 || deliveries > 0)
+    log.warn("queue work re-driven", { events: events.sent, deliveries });
 }
 
 export default {

@@ -23,6 +23,15 @@ export interface GatewayState {
    */
   envFile: string;
   partner: ProvisionedPartner["secrets"];
+  /** Every seeded partner, the bench partner (or the first of `partners`) first. */
+  partners: ProvisionedPartner["secrets"][];
+}
+
+export interface StateOptions {
+  /** Partners to seed instead of the bench partner alone. */
+  partners?: ProvisionedPartner[];
+  /** More `NAME=value` lines of the env file (the chaos run's own settings). */
+  vars?: string[];
 }
 
 /** The bench partner: top tier, every product, a limit no run can reach, no daily quota. */
@@ -39,7 +48,7 @@ export const benchPartner = () =>
   });
 
 /** Starts from an empty state directory on every run, so runs do not influence each other. */
-export async function prepareGatewayState(stateDir: string): Promise<GatewayState> {
+export async function prepareGatewayState(stateDir: string, opts: StateOptions = {}): Promise<GatewayState> {
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
   const persistTo = join(stateDir, "wrangler");
@@ -51,13 +60,15 @@ export async function prepareGatewayState(stateDir: string): Promise<GatewayStat
     `WEBHOOK_SECRETS_KEY='${randomBytes(32).toString("base64")}'`,
     "WEBHOOK_ALLOW_LOOPBACK=true",
     `WEBHOOK_RETRY_DELAYS=${WEBHOOK_RETRY_DELAYS.join(",")}`,
+    ...(opts.vars ?? []),
   ];
   writeFileSync(envFile, `${vars.join("\n")}\n`, { mode: 0o600 });
 
   await applyMigrations(target);
-  const provisioned = await benchPartner();
+  const provisioned = opts.partners ?? [await benchPartner()];
   const seed = join(stateDir, "seed.sql");
-  writeFileSync(seed, partnerSql(provisioned, false));
+  writeFileSync(seed, provisioned.map((p) => partnerSql(p, false)).join("\n"));
   await executeSql(target, seed);
-  return { persistTo, envFile, partner: provisioned.secrets };
+  const partners = provisioned.map((p) => p.secrets);
+  return { persistTo, envFile, partner: partners[0] as ProvisionedPartner["secrets"], partners };
 }

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   readyTimeoutMs?: number;
   /** Mirror wrangler's output to this terminal (BENCH_VERBOSE=1). */
   verbose?: boolean;
+  /** The public port; default a free one. A restarted Worker keeps its address this way. */
+  port?: number;
 }
 
 export interface CpuSample {
@@ -98,7 +100,7 @@ export class WorkerProcess {
   }
 
   static async start(opts: WorkerOptions): Promise<WorkerProcess> {
-    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const [port, inspectorPort] = [opts.port ?? (await freePort()), await freePort()];
     const args = [
       "dev",
       ...opts.args,

@@ -21,6 +21,11 @@ export interface Env extends WorkerBindings {
   /** Local development only: deliver to loopback addresses. Refused in production. */
   WEBHOOK_ALLOW_LOOPBACK?: string;
   WEBHOOK_TIMEOUT_MS?: string;
+  /**
+   * Work a queue took but never finished (an event not fanned out, a pending delivery not
+   * attempted) for this long is sent again by the cron (default 900 s).
+   */
+  QUEUE_REDRIVE_AFTER_SECONDS?: string;
   /** An endpoint failing without a success for this long is disabled (default 120 h, 5 days). */
   WEBHOOK_DISABLE_AFTER_HOURS?: string;
   /** JSON `{ "<system>": "https://…" }`: the bank systems reached over HTTP; the others use the sandbox simulator. */
@@ -114,6 +119,7 @@ const ConfigSchema = z
       .transform((v) => v === "true"),
     WEBHOOK_TIMEOUT_MS: intVar(15_000, 100, 15_000),
     WEBHOOK_DISABLE_AFTER_HOURS: intVar(120, 1, 720),
+    QUEUE_REDRIVE_AFTER_SECONDS: intVar(900, 5, 86_400),
     UPSTREAM_URLS: jsonRecord(z.url()),
     UPSTREAM_TOKENS: jsonRecord(z.string().min(1)),
     UPSTREAM_TIMEOUT_MS: intVar(5000, 100, 30_000),

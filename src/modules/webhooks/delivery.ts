@@ -1,13 +1,14 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import type { EventMessage } from "../../platform/events/events";
-import { sendPending } from "../../platform/events/outbox";
+import { markConsumed, sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
 import { createLogger } from "../../platform/lib/logger";
 import { openSecret } from "../../platform/lib/secret-box";
 import { type AttemptResult, type Decision, decide } from "./policy";
 import { signHeaders } from "./signing";
 import {
+  claimStaleDeliveries,
   type DeliveryRow,
   deliveryContext,
   disableEndpointRow,
@@ -83,7 +84,28 @@ export async function fanOut(deps: WebhookDeps, eventId: string): Promise<number
     deps.deliveries,
     deliveries.filter((d) => d.status === "pending" && d.attempts === 0),
   );
+  await markConsumed(deps.db, eventId);
   return deliveries.length;
+}
+
+/**
+ * Sends again the pending deliveries whose queue message was lost (untouched for `olderThanMs`
+ * and not scheduled later). A re-driven delivery starts its retry schedule again; one whose
+ * message was only slow may be attempted twice, which receivers recognise by `webhook-id`.
+ */
+export async function redriveDeliveries(
+  deps: WebhookDeps,
+  opts: { olderThanMs: number; limit: number; now?: number },
+): Promise<number> {
+  const now = opts.now ?? Date.now();
+  const claimed = await claimStaleDeliveries(
+    deps.db,
+    new Date(now - opts.olderThanMs).toISOString(),
+    opts.limit,
+    new Date(now).toISOString(),
+  );
+  await enqueueDeliveries(deps.deliveries, claimed);
+  return claimed.length;
 }
 
 export async function enqueueDeliveries(

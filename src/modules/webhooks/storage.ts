@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { newestFirst, whenGiven } from "../../platform/db/pages";
@@ -57,6 +57,7 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
     index("webhook_deliveries_endpoint_status").on(t.endpointId, t.status, t.createdAt),
+    index("webhook_deliveries_pending").on(t.updatedAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -272,6 +273,31 @@ export async function setDeliveryStatus(db: Db, deliveryId: string, status: Deli
     .update(webhookDeliveries)
     .set({ status, nextAttemptAt: null, updatedAt: new Date().toISOString() })
     .where(eq(webhookDeliveries.id, deliveryId));
+}
+
+/**
+ * Pending deliveries untouched since `cutoff` and not due after it: their queue message was
+ * lost (an attempt that is merely scheduled later has `next_attempt_at` ahead). Claimed by
+ * touching them, so a delivery is re-driven once per period at most; answers those claimed.
+ */
+export async function claimStaleDeliveries(db: Db, cutoff: string, limit: number, now: string) {
+  const stale = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.status, "pending"),
+        lte(webhookDeliveries.updatedAt, cutoff),
+        or(isNull(webhookDeliveries.nextAttemptAt), lte(webhookDeliveries.nextAttemptAt, cutoff)),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.updatedAt))
+    .limit(limit);
+  return db
+    .update(webhookDeliveries)
+    .set({ updatedAt: now })
+    .where(and(inArray(webhookDeliveries.id, stale), eq(webhookDeliveries.status, "pending")))
+    .returning({ id: webhookDeliveries.id });
 }
 
 /** Failed deliveries to one endpoint since a time, set pending again for a new round. */

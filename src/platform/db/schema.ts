@@ -24,12 +24,21 @@ export const events = sqliteTable(
      * (src/platform/events/outbox.ts), which the cron drainer sends.
      */
     enqueuedAt: text("enqueued_at"),
+    /**
+     * When the fan-out consumer finished with it (its deliveries made and sent); null while a
+     * sent event waits in the queue. One sent long ago and still null was lost on the way and
+     * is sent again (`redriveEvents`).
+     */
+    fannedOutAt: text("fanned_out_at"),
   },
   (t) => [
     index("events_partner").on(t.partnerId, t.id),
     index("events_partner_type").on(t.partnerId, t.type, t.id),
     // Only the pending rows, oldest first: what the drainer reads.
     index("events_pending").on(t.createdAt).where(sql`${t.enqueuedAt} IS NULL`),
+    index("events_unconsumed")
+      .on(t.enqueuedAt)
+      .where(sql`${t.enqueuedAt} IS NOT NULL AND ${t.fannedOutAt} IS NULL`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client";
 import { events } from "../db/schema";
@@ -11,6 +11,9 @@ import { createLogger, type Logger } from "../lib/logger";
  * commit by the service and, for whatever that missed (a failed send, a process that died
  * in between), by the cron drainer. A row may be sent more than once (a send that
  * succeeded but whose mark did not): the fan-out consumer is idempotent by event id.
+ * The consumer marks the row consumed when it is done; a row sent long ago and not consumed
+ * was lost with its message (a consumer's crash, a purged queue) and is sent again by the cron
+ * (`redriveEvents`).
  */
 
 /** Webhook payloads stay thin (issue 4): the object snapshot, nothing more. */
@@ -41,14 +44,16 @@ function payloadOf(event: OutboxEvent): string {
   return data;
 }
 
-const rowOf = (event: OutboxEvent, enqueuedAt: string | null) => ({
+/** A row as the outbox stores it; `handled` (a ping, delivered by its caller) is sent and consumed already. */
+const rowOf = (event: OutboxEvent, handled: string | null) => ({
   id: event.id,
   partnerId: event.partnerId,
   type: event.type,
   livemode: event.livemode,
   data: payloadOf(event),
   createdAt: event.createdAt,
-  enqueuedAt,
+  enqueuedAt: handled,
+  fannedOutAt: handled,
 });
 
 /** The statement that puts `event` in the outbox, once by id: for the state change's batch. */
@@ -78,6 +83,7 @@ export function insertEventIfChanged(
         data: value(row.data, "data"),
         createdAt: value(row.createdAt, "created_at"),
         enqueuedAt: value(null, "enqueued_at"),
+        fannedOutAt: value(null, "fanned_out_at"),
       })
       .from(source.table)
       .where(and(eq(source.idColumn, source.id), sql`changes() = 1`)),
@@ -166,4 +172,50 @@ export async function drainOutbox(
     .limit(opts.limit);
   const ids = rows.map((r) => r.id);
   return { pending: ids.length, sent: await sendEach(db, queue, ids, opts.log) };
+}
+
+/** The events queue's consumer is done with the event: it will not be re-driven. */
+export async function markConsumed(db: Db, eventId: string): Promise<void> {
+  await db
+    .update(events)
+    .set({ fannedOutAt: new Date().toISOString() })
+    .where(and(eq(events.id, eventId), isNull(events.fannedOutAt)));
+}
+
+/**
+ * Sends again, oldest first, the events sent at least `olderThanMs` before `now` that their
+ * consumer never finished: their message was lost on the way. Each is marked sent again at
+ * `now`, so it is re-driven once per period at most. The consumer is idempotent by event id,
+ * so an event whose message was only slow is fanned out once all the same.
+ */
+export async function redriveEvents(
+  db: Db,
+  queue: EventsQueue,
+  opts: { olderThanMs: number; limit: number; now?: number; log: Pick<Logger, "warn"> },
+): Promise<{ stale: number; sent: number }> {
+  const now = opts.now ?? Date.now();
+  const cutoff = new Date(now - opts.olderThanMs).toISOString();
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(and(isNotNull(events.enqueuedAt), isNull(events.fannedOutAt), lte(events.enqueuedAt, cutoff)))
+    .orderBy(asc(events.enqueuedAt), asc(events.id))
+    .limit(opts.limit);
+  let sent = 0;
+  for (const { id } of rows) {
+    try {
+      await queue.send({ eventId: id });
+      await db
+        .update(events)
+        .set({ enqueuedAt: new Date(now).toISOString() })
+        .where(and(eq(events.id, id), isNull(events.fannedOutAt)));
+      sent += 1;
+    } catch (err) {
+      opts.log.warn("event re-drive failed", {
+        event_id: id,
+        error: err instanceof Error ? err.name : "unknown",
+      });
+    }
+  }
+  return { stale: rows.length, sent };
 }
