@@ -10,6 +10,7 @@
 //   npm run chaos -- --short          the run inside `npm test`: ≥ 150 operations, ≥ 5 kills
 //   npm run chaos -- --seed 42        replays the run of seed 42 (printed by every run)
 //   --ops N, --kills N, --workers N   override; CHAOS_VERBOSE=1 mirrors wrangler's output
+//   --redrive-after S                 QUEUE_REDRIVE_AFTER_SECONDS of the gateway (default 10)
 import { randomInt } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     ops: { type: "string" },
     kills: { type: "string" },
     workers: { type: "string" },
+    "redrive-after": { type: "string" },
   },
 });
 const short = args.short === true;
@@ -55,7 +57,7 @@ const settings = {
   timeoutMs: 10_000,
   deadlineMs: 180_000,
   /** The cron's re-drive of queue work lost with a killed runtime (in-memory local queues). */
-  redriveAfterSeconds: 10,
+  redriveAfterSeconds: Number(args["redrive-after"] ?? 10),
 };
 const FEES = [150, 0];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
