@@ -1,4 +1,8 @@
 import { ApiError } from "./errors";
+import { readBounded } from "./lib/bounded";
+
+/** The largest answer read from a bank system (1 MiB): a longer one is a failed answer, never read whole. */
+export const MAX_UPSTREAM_ANSWER_BYTES = 1024 * 1024;
 
 /** Answers a retry may fix: the upstream was busy or broken, not the request. */
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
@@ -13,6 +17,8 @@ export interface UpstreamOptions {
   retries?: number;
   /** The first backoff; it doubles with each retry. */
   backoffMs?: number;
+  /** The largest answer read (default `MAX_UPSTREAM_ANSWER_BYTES`). */
+  maxAnswerBytes?: number;
 }
 
 /**
@@ -68,7 +74,8 @@ type Attempt =
  * The HTTP connector to an upstream bank system: a timeout per attempt, retries with
  * exponential backoff of retryable failures only, and a circuit breaker. An empty answer
  * is 1004; a failed one 1005 with the upstream's status (never its body: it may carry
- * personal data); an open breaker answers 91 at once.
+ * personal data, and it is not read); an answer over `maxAnswerBytes` is 1005 too, read no
+ * further than the limit; an open breaker answers 91 at once.
  */
 export class HttpUpstream {
   constructor(
@@ -123,8 +130,15 @@ export class HttpUpstream {
         redirect: "manual",
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
       });
-      const text = await res.text();
-      if (res.status >= 200 && res.status < 300) return { ok: true, text };
+      if (res.status >= 200 && res.status < 300) {
+        const limit = this.opts.maxAnswerBytes ?? MAX_UPSTREAM_ANSWER_BYTES;
+        const declared = Number(res.headers.get("Content-Length") ?? "0");
+        const text = declared > limit ? undefined : await readBounded(res.body, limit);
+        if (text !== undefined) return { ok: true, text };
+        await res.body?.cancel().catch(() => {});
+        return { ok: false, status: res.status, message: "answer too large", retryable: false };
+      }
+      await res.body?.cancel().catch(() => {});
       return {
         ok: false,
         status: res.status,

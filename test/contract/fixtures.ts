@@ -2,6 +2,7 @@ import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbo
 import { freshPan } from "../support/applicants";
 import { basic } from "../support/http";
 import { receiver } from "../support/webhooks";
+import type { Operation } from "./openapi";
 import {
   ATTACH_PHONE,
   attachConfirmation,
@@ -29,6 +30,7 @@ import {
   VIRTUAL_CARD,
   VISA,
 } from "./prerequisites";
+import type { ContractRequest } from "./request";
 
 /** The parts of a valid request a fixture gives; the walk adds the method, the path and the bearer token. */
 export interface ValidParts {
@@ -217,3 +219,21 @@ export const FIXTURES: Record<string, Fixture> = {
   "GET /v1/fx/conversions": { prepare: none },
   "GET /v1/fx/conversions/{id}": { prepare: async (ctx) => id(await conversion(ctx)) },
 };
+
+/** The operation's valid request from a fixture's parts, with the bearer token. */
+export function requestOf(op: Operation, parts: ValidParts, token: string): ContractRequest {
+  const contentType = parts.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json";
+  return {
+    method: op.method,
+    path: op.path,
+    pathParams: parts.pathParams ?? {},
+    query: parts.query ?? {},
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(parts.json !== undefined ? { "Content-Type": contentType } : {}),
+      ...parts.headers,
+    },
+    ...(parts.json !== undefined ? { json: parts.json } : {}),
+    encoding: parts.encoding ?? "json",
+  };
+}

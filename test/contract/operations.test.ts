@@ -6,10 +6,10 @@ import { BASE, tokenFor } from "../support/http";
 import { fund, provisionPartner } from "../support/partners";
 import { runBattery, type Target } from "./battery";
 import { ContractChecker } from "./checker";
-import { FIXTURES, type ValidParts } from "./fixtures";
-import { type OpenApiDocument, type Operation, operationsOf, resourceOf } from "./openapi";
+import { FIXTURES, requestOf } from "./fixtures";
+import { type OpenApiDocument, operationsOf, resourceOf } from "./openapi";
 import { consent, KYC_HOLDER, made, PAYOUT, VISA } from "./prerequisites";
-import { type ContractRequest, exchangeOf, type Send, toRequest } from "./request";
+import { exchangeOf, type Send, toRequest } from "./request";
 import { shownState, storedState } from "./state";
 
 // The document as partners get it: the walk covers whatever it documents, and nothing else.
@@ -17,23 +17,6 @@ const doc = await (await SELF.fetch(`${BASE}/openapi.json`)).json<OpenApiDocumen
 const checker = new ContractChecker(doc);
 const operations = operationsOf(doc);
 const send: Send = async (req) => exchangeOf(req, await SELF.fetch(toRequest(BASE, req)));
-
-function requestOf(op: Operation, parts: ValidParts, token: string): ContractRequest {
-  const contentType = parts.encoding === "form" ? "application/x-www-form-urlencoded" : "application/json";
-  return {
-    method: op.method,
-    path: op.path,
-    pathParams: parts.pathParams ?? {},
-    query: parts.query ?? {},
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(parts.json !== undefined ? { "Content-Type": contentType } : {}),
-      ...parts.headers,
-    },
-    ...(parts.json !== undefined ? { json: parts.json } : {}),
-    encoding: parts.encoding ?? "json",
-  };
-}
 
 describe("the OpenAPI document, operation by operation", () => {
   it("has a fixture for each operation, and none for an operation it no longer documents", () => {

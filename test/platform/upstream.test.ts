@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker, HttpUpstream } from "../../src/platform/upstream";
+import { CircuitBreaker, HttpUpstream, MAX_UPSTREAM_ANSWER_BYTES } from "../../src/platform/upstream";
 import { refusal } from "../support/upstream";
 import { receiver } from "../support/webhooks";
 
@@ -52,6 +52,23 @@ describe("HttpUpstream", () => {
       await server.script({ body });
       expect((await refusal(upstream(server.url).call("GET", ""))).code).toBe(1004);
     }
+  });
+
+  it("an answer over the size limit is 1005, not retried, its content never echoed", async () => {
+    const server = receiver();
+    const big = JSON.stringify({ secret: "do-not-echo", pad: "x".repeat(MAX_UPSTREAM_ANSWER_BYTES) });
+    await server.script({ body: big });
+    const err = await refusal(upstream(server.url).call("GET", ""));
+    expect([err.code, err.status]).toEqual([1005, 502]);
+    expect(err.message).toContain("answer too large");
+    expect(err.message).not.toContain("do-not-echo");
+    expect((await server.received()).length).toBe(1);
+    const small = receiver();
+    await small.script({ body: '{"a":"0123456789"}' });
+    const limited = new HttpUpstream({ system: "test", baseUrl: small.url, maxAnswerBytes: 16 });
+    expect((await refusal(limited.call("GET", ""))).message).toContain("answer too large");
+    const roomy = new HttpUpstream({ system: "test", baseUrl: small.url, maxAnswerBytes: 18 });
+    expect(await roomy.call("GET", "")).toEqual({ a: "0123456789" });
   });
 
   it("a timeout is retried, then 1005", async () => {

@@ -37,7 +37,15 @@ function securitySchemes(origin: string) {
 }
 
 /** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
-export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
+/**
+ * The document partners get. Production's lists only what production serves: the sandbox's
+ * own operations (`/v1/sandbox/…`, 404 there) and their tag are left out.
+ */
+export function buildOpenApi(
+  app: OpenAPIHono<AppEnv>,
+  origin: string,
+  environment: "sandbox" | "production" = "sandbox",
+) {
   const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: OPENAPI_INFO,
@@ -78,9 +86,19 @@ export function buildOpenApi(app: OpenAPIHono<AppEnv>, origin: string) {
     ],
   });
   doc.components = { ...doc.components, securitySchemes: securitySchemes(origin) };
+  if (environment === "production") {
+    doc.paths = Object.fromEntries(
+      Object.entries(doc.paths ?? {}).filter(([path]) => !path.startsWith(SANDBOX_PATHS)),
+    );
+    doc.tags = doc.tags?.filter((tag) => tag.name !== "Sandbox");
+  }
   return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
 }
 
+const SANDBOX_PATHS = "/v1/sandbox/";
+
 export function registerOpenApiRoute(app: OpenAPIHono<AppEnv>) {
-  app.get("/openapi.json", (c) => c.json(buildOpenApi(app, new URL(c.req.url).origin)));
+  app.get("/openapi.json", (c) =>
+    c.json(buildOpenApi(app, new URL(c.req.url).origin, c.get("services").config.ENVIRONMENT)),
+  );
 }

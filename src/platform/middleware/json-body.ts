@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../errors";
+import { readBounded } from "../lib/bounded";
 import { isUuid } from "../lib/ids";
 import type { AppEnv } from "../types";
 
@@ -10,34 +11,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const mediaTypeOf = (contentType: string | null | undefined): string =>
   (contentType ?? "").split(";")[0]?.trim() ?? "";
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
-
-/** Reads at most `limit` bytes of the body; undefined when it is longer. */
-export async function readBounded(
-  body: ReadableStream<Uint8Array> | null,
-  limit: number,
-): Promise<string | undefined> {
-  if (!body) return "";
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
 
 /**
  * For POST/PUT/PATCH: 413 over 1 MiB (by header, or while streaming), 415 for a body

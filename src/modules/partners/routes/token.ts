@@ -1,5 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { mediaTypeOf, readBounded } from "../../../platform/middleware/json-body";
+import { readBounded } from "../../../platform/lib/bounded";
+import { mediaTypeOf } from "../../../platform/middleware/json-body";
 import { OAuthError } from "../../../platform/oauth-error";
 import type { AppEnv } from "../../../platform/types";
 import { exchangeToken } from "../oauth";

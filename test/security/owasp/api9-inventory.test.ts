@@ -1,14 +1,15 @@
 import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
-import type { Env } from "../../src/platform/env";
-import { type OpenApiDocument, operationsOf } from "../contract/openapi";
-import { BASE } from "../support/http";
+import { createApp } from "../../../src/app";
+import type { Env } from "../../../src/platform/env";
+import { type OpenApiDocument, operationsOf } from "../../contract/openapi";
+import { BASE } from "../../support/http";
 
-// OWASP API9 (improper inventory): every route the gateway serves is either in the OpenAPI
-// document or one of the few public pages below, and the sandbox's own routes do not exist in
-// production.
+// OWASP API9:2023 (improper inventory): every route the gateway serves is either in the OpenAPI
+// document or one of the few public pages below, the sandbox's own routes do not exist in
+// production (nor does production's document list them), and no debug, framework or other
+// version's path answers.
 const app = createApp();
 const doc = await (await SELF.fetch(`${BASE}/openapi.json`)).json<OpenApiDocument>();
 const documented = new Set(operationsOf(doc).map((op) => `${op.method} ${op.path}`));
@@ -39,7 +40,7 @@ async function inProduction(method: string, path: string) {
   return { status: res.status, text: await res.text() };
 }
 
-describe("inventory (OWASP API9)", () => {
+describe("OWASP API9:2023 Improper Inventory Management", () => {
   it("every route served is documented, or is one of the public pages", () => {
     expect(unique.length).toBeGreaterThan(50);
     const unlisted = unique.filter((r) => !documented.has(r) && !PAGES.some((p) => p.test(r)));
@@ -66,6 +67,28 @@ describe("inventory (OWASP API9)", () => {
         code: never.code,
         reason: never.reason,
       });
+    }
+  });
+
+  it("the document production publishes lists only what production serves", async () => {
+    const published = JSON.parse((await inProduction("GET", "/openapi.json")).text) as OpenApiDocument;
+    const listed = operationsOf(published).map((op) => op.key);
+    expect(listed.length).toBeGreaterThan(50);
+    expect(listed.filter((key) => key.includes("/sandbox/"))).toEqual([]);
+    expect(listed.sort()).toEqual([...documented].filter((key) => !key.includes("/sandbox/")).sort());
+  });
+
+  it("no other version of a documented operation answers in production", async () => {
+    const id = "00000000-0000-7000-8000-000000000000";
+    for (const key of documented) {
+      const [method = "GET", template = "/"] = key.split(" ");
+      if (!template.startsWith("/v1/")) continue;
+      for (const version of ["v0", "v2", "beta", "internal"]) {
+        const path = template.replace("/v1/", `/${version}/`).replace(/\{\w+\}/g, id);
+        const answer = await inProduction(method, path);
+        expect(answer.status, `${method} ${path}`).toBe(404);
+        expect(JSON.parse(answer.text).error.code, `${method} ${path}`).toBe(31);
+      }
     }
   });
 
