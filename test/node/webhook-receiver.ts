@@ -11,6 +11,8 @@ export interface Script {
   delayMs?: number;
   /** The body of the answers that do not fail (JSON text; "" for an empty answer). */
   body?: string;
+  /** The answers that do not fail send `body` and then never end (until the client goes away). */
+  endless?: boolean;
 }
 
 export interface Received {
@@ -69,7 +71,13 @@ export async function startWebhookReceiver(): Promise<{ url: string; close(): Pr
     if (status >= 300 && status < 400) extra.Location = "http://127.0.0.1:1/elsewhere";
     if (!failing && script.body !== undefined) {
       res.writeHead(status, { "Content-Type": "application/json", ...extra });
-      res.end(script.body);
+      if (!script.endless) {
+        res.end(script.body);
+        return;
+      }
+      res.write(script.body);
+      const drip = setInterval(() => res.write(" ".repeat(1024)), 50);
+      res.on("close", () => clearInterval(drip));
       return;
     }
     reply(res, status, failing ? { error: "scripted failure" } : { ok: true }, extra);

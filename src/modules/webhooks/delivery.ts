@@ -2,6 +2,7 @@ import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import type { EventMessage } from "../../platform/events/events";
 import { markConsumed, sendPending } from "../../platform/events/outbox";
+import { readPrefix } from "../../platform/lib/bounded";
 import { uuidv7 } from "../../platform/lib/ids";
 import { createLogger } from "../../platform/lib/logger";
 import { openSecret } from "../../platform/lib/secret-box";
@@ -48,6 +49,8 @@ export interface DeliveryDeps extends WebhookDeps {
 }
 
 const EXCERPT_CHARS = 256;
+/** Enough bytes for EXCERPT_CHARS characters of any UTF-8. */
+const EXCERPT_READ_BYTES = EXCERPT_CHARS * 4;
 export const USER_AGENT = "Portico-Webhooks/1.0";
 
 /** The URL rules for this environment: https on public hosts; loopback only where configured. */
@@ -144,7 +147,8 @@ async function send(
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await res.text().catch(() => "");
+    // Only an excerpt is kept: a receiver's long (or endless) answer is never read whole.
+    const text = await readPrefix(res.body, EXCERPT_READ_BYTES).catch(() => "");
     return {
       result: { kind: "response", status: res.status, retryAfter: res.headers.get("Retry-After") },
       excerpt: text.slice(0, EXCERPT_CHARS),

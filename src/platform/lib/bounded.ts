@@ -19,6 +19,26 @@ export async function readBounded(
     }
     chunks.push(value);
   }
+  return decode(chunks, size);
+}
+
+/** Reads the first `limit` bytes of the body and cancels the rest (a partner's answer we only excerpt). */
+export async function readPrefix(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) return decode(chunks, size);
+    chunks.push(value.subarray(0, limit - size));
+    size += Math.min(value.byteLength, limit - size);
+  }
+  await reader.cancel();
+  return decode(chunks, size);
+}
+
+function decode(chunks: Uint8Array[], size: number): string {
   const all = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -258,6 +258,23 @@ describe("delivery, end to end", () => {
     expect(endpointNow.body.result.status).toBe("enabled");
   });
 
+  it("a receiver whose answer never ends: delivered, only an excerpt read and kept", async () => {
+    const s = await setup();
+    const hook = receiver();
+    // 2xx, then a body that goes on for ever: reading it whole would end in the timeout and a
+    // retry; the delivery reads the excerpt's bytes and cancels the rest.
+    await hook.script({ body: `"${"é".repeat(2048)}`, endless: true });
+    await createEndpoint(s.token, { url: hook.url, events: ["payment.captured"] });
+    const payment = await s.pay();
+    const event = await s.eventOf("payment.captured", payment.id);
+    const [attempt] = await until(async () => {
+      const list = await s.attempts(event.id);
+      return list.length === 1 ? list : undefined;
+    });
+    expect(attempt).toMatchObject({ status_code: 200, outcome: "succeeded" });
+    expect(attempt.response_excerpt).toBe(`"${"é".repeat(255)}`);
+  });
+
   it("rotating the secret mid-stream: both secrets verify during the overlap", async () => {
     const s = await setup();
     const hook = receiver();
