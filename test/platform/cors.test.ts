@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseCorsOrigins } from "../../src/modules/partners/cors-origins";
 import { forgetListedOrigins } from "../../src/modules/partners/listed-origins";
-import { buildPartner } from "../../src/modules/partners/provisioning";
+import { buildPartner, type NewPartner } from "../../src/modules/partners/provisioning";
 import { PRODUCTS } from "../../src/platform/catalog";
 import { BASE, basic, call, requestToken, tokenFor } from "../support/http";
 import { provisionPartner, suspendPartner } from "../support/partners";
@@ -243,7 +243,7 @@ describe("a contract's CORS origins", () => {
   });
 
   it("are checked when a partner is provisioned, and default to none", async () => {
-    const base = { name: "x", environment: "sandbox", tier: "standard", products: [...PRODUCTS] } as const;
+    const base: NewPartner = { name: "x", environment: "sandbox", tier: "standard", products: [...PRODUCTS] };
     await expect(buildPartner({ ...base, corsOrigins: ["https://*.example.com"] })).rejects.toThrow();
     expect((await buildPartner(base)).rows.contract.corsOrigins).toEqual([]);
     const p = await provisionPartner();
