@@ -1,14 +1,17 @@
 // Platform team: `npm run partner -- <command> [options]`. Writes to the local D1 unless --remote.
 //   create --name "Acme" [--tier standard] [--products payments,cards] [--rps 50] [--quota 100000]
-//          [--fee-bps 150] [--user alice] [--env sandbox|production] [--remote] [--persist-to DIR]
+//          [--fee-bps 150] [--user alice] [--cors-origins https://app.acme.example,https://ops.acme.example]
+//          [--env sandbox|production] [--remote] [--persist-to DIR]
+//   origins <partner-id> --cors-origins LIST   replaces the contract's browser origins ("" for none)
 //   suspend <partner-id> | activate <partner-id> | list
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parseCorsOrigins } from "../src/modules/partners/cors-origins";
 import { buildPartner } from "../src/modules/partners/provisioning";
 import { PRODUCTS, type Product } from "../src/platform/catalog";
-import { partnerSql } from "./lib/sql";
+import { corsOriginsSql, partnerSql } from "./lib/sql";
 import { applyMigrations, type D1Target, executeSql, querySql } from "./lib/wrangler";
 
 const { values, positionals } = parseArgs({
@@ -21,6 +24,7 @@ const { values, positionals } = parseArgs({
     quota: { type: "string" },
     "fee-bps": { type: "string" },
     user: { type: "string" },
+    "cors-origins": { type: "string" },
     env: { type: "string", default: "sandbox" },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
@@ -46,6 +50,19 @@ const target: D1Target = {
 };
 const int = (v: string | undefined) =>
   v === undefined ? null : Number.isInteger(Number(v)) ? Number(v) : fail(`not an integer: ${v}`);
+/** `--cors-origins a,b`: each an exact https origin, or the command stops naming the bad one. */
+const origins = (v: string | undefined) => {
+  try {
+    return parseCorsOrigins(
+      (v ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
+  } catch (err) {
+    return fail(`--cors-origins: ${(err as Error).message}`);
+  }
+};
 
 async function run(sql: string) {
   const dir = mkdtempSync(join(tmpdir(), "portico-partner-"));
@@ -74,6 +91,7 @@ if (command === "create") {
     rateLimitPerSecond: int(values.rps),
     dailyQuota: int(values.quota),
     feeBps: int(values["fee-bps"]) ?? 0,
+    corsOrigins: origins(values["cors-origins"]),
     ...(values.user ? { username: values.user } : {}),
   });
   await run(partnerSql(partner, false));
@@ -84,6 +102,14 @@ if (command === "create") {
     );
     for (const [k, v] of Object.entries(partner.secrets)) console.log(`  ${k}: ${v}`);
   }
+} else if (command === "origins" && id) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
+  if (values["cors-origins"] === undefined) fail('--cors-origins is required ("" for none)');
+  const list = origins(values["cors-origins"]);
+  await run(corsOriginsSql(id, list));
+  console.log(
+    `Partner ${id} CORS origins: ${list.join(", ") || "(none)"}. In effect within the profile cache TTL (≤ 60 s).`,
+  );
 } else if ((command === "suspend" || command === "activate") && id) {
   if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
   const status = command === "suspend" ? "suspended" : "active";
@@ -97,9 +123,11 @@ if (command === "create") {
   console.table(
     await querySql(
       target,
-      "SELECT p.id, p.name, p.status, c.tier, c.products FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
+      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
     ),
   );
 } else {
-  fail("usage: npm run partner -- create|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)");
+  fail(
+    "usage: npm run partner -- create|origins <id>|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)",
+  );
 }

@@ -2,12 +2,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
-import { authenticate, MODULES } from "./modules";
+import { authenticate, MODULES, originListedByAnyPartner } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
 import { CachedRouter } from "./platform/http/cached-router";
 import { requestContext } from "./platform/middleware/context";
+import { cors } from "./platform/middleware/cors";
 import { idempotency } from "./platform/middleware/idempotency";
 import { jsonBody } from "./platform/middleware/json-body";
 import { minimiseResponses } from "./platform/middleware/minimise";
@@ -17,7 +18,8 @@ import { safeDefaults } from "./platform/middleware/safe-defaults";
 import type { AppEnv } from "./platform/types";
 
 /**
- * The request path: safe headers → context (request id, logger, services) → for /v1: authentication →
+ * The request path: safe headers → context (request id, logger, services) → CORS (/v1 and the token
+ * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: authentication →
  * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
  * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  */
@@ -40,6 +42,7 @@ export function createApp() {
   );
   app.use("*", safeDefaults());
   app.use("*", requestContext());
+  app.use("*", cors(originListedByAnyPartner));
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
   });

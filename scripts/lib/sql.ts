@@ -32,6 +32,11 @@ export function insertSql(table: Table, row: Record<string, unknown>, conflict?:
   return `${sql};`;
 }
 
+/** Replaces a partner's contract's browser origins (already checked by parseCorsOrigins). */
+export function corsOriginsSql(partnerId: string, origins: readonly string[]): string {
+  return `UPDATE "partner_contracts" SET "cors_origins" = ${literal(JSON.stringify(origins))}, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE "partner_id" = ${literal(partnerId)};`;
+}
+
 /** All statements for a provisioned partner; `upsert` makes re-running it converge (the demo seed). */
 export function partnerSql({ rows }: ProvisionedPartner, upsert: boolean): string {
   const statements = [

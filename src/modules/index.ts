@@ -30,3 +30,5 @@ export const MODULES: readonly Module[] = [
 
 /** Who is calling: the partners module verifies the bearer token for every /v1 request. */
 export { authenticate } from "./partners/authenticate";
+/** Whether any partner's contract lists a browser origin: what a CORS preflight is answered on. */
+export { originListedByAnyPartner } from "./partners/listed-origins";

@@ -53,6 +53,8 @@ export interface PartnerProfile {
   dataAccess: string[];
   limits: { requestsPerSecond: number; dailyQuota: number | null };
   fees: { bps: number; fixedMinor: number };
+  /** Browser origins the contract lets call the API with this partner's tokens (CORS); often none. */
+  corsOrigins: string[];
   /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
   activeClientIds: string[];
 }

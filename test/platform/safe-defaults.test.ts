@@ -46,7 +46,7 @@ describe("safe defaults on every answer", () => {
     }
   });
 
-  it("answers no CORS: a preflight and a cross-origin request get no Access-Control header", async () => {
+  it("answers no CORS to an origin no contract lists: a preflight and a cross-origin request get no Access-Control header", async () => {
     const p = await provisionPartner();
     const token = await tokenFor(p);
     const preflight = await SELF.fetch(`${BASE}/v1/payments`, {

@@ -49,11 +49,10 @@ function docsHtml(environment: string): string {
 `;
 }
 
+/** The page's own policy and caching; nosniff, no referrer and the rest come from safe-defaults.ts. */
 function secureHeaders(c: Context<AppEnv>, contentType: string) {
   c.header("Content-Type", contentType);
   c.header("Content-Security-Policy", DOCS_CSP);
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
   c.header("Cache-Control", "public, max-age=300");
 }
 

@@ -2,6 +2,7 @@ import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { verifySecret } from "../../platform/lib/secret-hash";
 import { OAuthError } from "../../platform/oauth-error";
+import type { PartnerProfile } from "../../platform/types";
 import { KEY_PREFIX } from "./consumer-keys";
 import { guardedPasswordCheck } from "./lockout";
 import { credentialCache, loadProfile, profileCache } from "./profile";
@@ -83,11 +84,16 @@ function grantedScopes(requested: string | undefined, allowed: readonly string[]
   return wanted;
 }
 
-/** `POST /oauth2/token`: client authentication, then the password or client_credentials grant. */
+/**
+ * `POST /oauth2/token`: client authentication, then the password or client_credentials grant.
+ * `identified` hears the partner's profile once the client authenticated (the answer is then that
+ * partner's, for CORS), whether or not a token follows.
+ */
 export async function exchangeToken(
   deps: { db: Db; config: Config },
   authorization: string | undefined,
   params: Record<string, string | undefined>,
+  identified: (profile: PartnerProfile) => void = () => {},
 ): Promise<TokenResponse> {
   const { db, config } = deps;
   const candidates = parseBasic(authorization);
@@ -116,6 +122,7 @@ export async function exchangeToken(
     loadProfile(db, id),
   );
   if (!profile) throw new OAuthError("unauthorized_client", "The partner has no contract");
+  identified(profile);
 
   const grant = params.grant_type;
   if (!grant) throw new OAuthError("invalid_request", "grant_type is required");

@@ -27,6 +27,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
       dailyQuota: contract.dailyQuota,
     },
     fees: { bps: contract.feeBps, fixedMinor: contract.feeFixedMinor },
+    corsOrigins: contract.corsOrigins,
     activeClientIds: clientIds,
   };
 }

@@ -3,6 +3,7 @@ import { uuidv7 } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import { newConsumerKeyPair } from "./consumer-keys";
+import { parseCorsOrigins } from "./cors-origins";
 import type { partnerContracts, partnerCredentials, partners, partnerUsers } from "./storage";
 
 export interface NewPartner {
@@ -16,6 +17,8 @@ export interface NewPartner {
   dailyQuota?: number | null;
   dataAccess?: string[];
   feeBps?: number;
+  /** Browser origins allowed CORS (exact `https://host[:port]`, checked by parseCorsOrigins). */
+  corsOrigins?: string[];
   /** Fixed credentials (the local demo partner); generated when absent. */
   consumerKey?: string;
   consumerSecret?: string;
@@ -58,6 +61,7 @@ export async function buildPartner(input: NewPartner): Promise<ProvisionedPartne
       dailyQuota: input.dailyQuota ?? null,
       dataAccess: input.dataAccess ?? [],
       feeBps: input.feeBps ?? 0,
+      corsOrigins: parseCorsOrigins(input.corsOrigins ?? []),
     },
     credential: {
       id: uuidv7(),

@@ -28,6 +28,8 @@ export const partnerContracts = sqliteTable("partner_contracts", {
   dataAccess: text("data_access", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   feeBps: integer("fee_bps").notNull().default(0),
   feeFixedMinor: integer("fee_fixed_minor").notNull().default(0),
+  /** Browser origins allowed to call the API with this partner's tokens (cors-origins.ts); empty: none. */
+  corsOrigins: text("cors_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   ...timestamps,
 });
 
@@ -119,6 +121,22 @@ export async function findPartnerWithContract(db: Db, partnerId: string) {
     .where(eq(partners.id, partnerId))
     .limit(1);
   return rows[0];
+}
+
+/** Every browser origin the active partners of an environment list, for a CORS preflight. */
+export async function listedCorsOrigins(db: Db, environment: PartnerRow["environment"]): Promise<string[]> {
+  const rows = await db
+    .select({ origins: partnerContracts.corsOrigins })
+    .from(partnerContracts)
+    .innerJoin(partners, eq(partners.id, partnerContracts.partnerId))
+    .where(
+      and(
+        eq(partners.environment, environment),
+        eq(partners.status, "active"),
+        sql`${partnerContracts.corsOrigins} <> '[]'`,
+      ),
+    );
+  return rows.flatMap((r) => r.origins);
 }
 
 export async function setPartnerStatus(db: Db, partnerId: string, status: PartnerRow["status"]) {

@@ -31,10 +31,9 @@ function documentStatus(app: OpenAPIHono<AppEnv>) {
   });
 }
 
-/** Never cached, never sniffed; the answer depends on Accept, so caches must key on it. */
+/** Never cached; the answer depends on Accept, so caches must key on it (nosniff: safe-defaults.ts). */
 function commonHeaders(c: Context<AppEnv>) {
   c.header("Cache-Control", "no-store");
-  c.header("X-Content-Type-Options", "nosniff");
   c.header("Vary", "Accept");
 }
 
@@ -49,14 +48,12 @@ export function registerStatusRoute(app: OpenAPIHono<AppEnv>) {
     if (!prefersHtml(c.req.header("Accept"))) return c.json(report, code);
     c.header("Content-Type", "text/html; charset=utf-8");
     c.header("Content-Security-Policy", STATUS_CSP);
-    c.header("Referrer-Policy", "no-referrer");
     return c.body(statusPage(report), code);
   });
 
   app.get(STATUS_CSS_PATH, function statusCss(c) {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Content-Security-Policy", STATUS_CSP);
-    c.header("X-Content-Type-Options", "nosniff");
     c.header("Cache-Control", "public, max-age=300");
     return c.body(STATUS_CSS);
   });

@@ -119,15 +119,31 @@ export async function enqueueDeliveries(
   await queue.sendBatch(deliveries.map((d) => ({ body: { deliveryId: d.id } })));
 }
 
-/** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
-async function signingSecrets(endpoint: EndpointRow, key: string, now: number): Promise<string[]> {
-  const secrets = [await openSecret(endpoint.secretSealed, key, endpoint.id)];
+/** What an attempt records when the endpoint's secret does not open (docs/recovery.md). */
+export const SECRET_UNAVAILABLE =
+  "signing secret cannot be opened with the configured WEBHOOK_SECRETS_KEY; rotate the endpoint's secret";
+
+/** The sealed text, opened; undefined when it does not open under this key (never why: no secret in logs). */
+const opened = (sealed: string, key: string, endpointId: string) =>
+  openSecret(sealed, key, endpointId).catch(() => undefined);
+
+/**
+ * The secrets that sign now: the current one, and the previous one during a rotation's overlap.
+ * Undefined when the current one does not open (sealed under another WEBHOOK_SECRETS_KEY): the
+ * delivery cannot be signed. A previous one that does not open is left out: a rotation made
+ * under a new key signs with its new secret at once.
+ */
+async function signingSecrets(endpoint: EndpointRow, key: string, now: number) {
+  const current = await opened(endpoint.secretSealed, key, endpoint.id);
+  if (current === undefined) return undefined;
+  const secrets = [current];
   if (
     endpoint.previousSecretSealed &&
     endpoint.previousExpiresAt &&
     Date.parse(endpoint.previousExpiresAt) > now
   ) {
-    secrets.push(await openSecret(endpoint.previousSecretSealed, key, endpoint.id));
+    const previous = await opened(endpoint.previousSecretSealed, key, endpoint.id);
+    if (previous !== undefined) secrets.push(previous);
   }
   return secrets;
 }
@@ -187,19 +203,20 @@ export async function deliver(
 
   const started = Date.now();
   const verdict = checkWebhookUrl(endpoint.url, urlPolicy(config));
+  const secrets = verdict.ok ? await signingSecrets(endpoint, key, started) : undefined;
   let sent: { result: AttemptResult; excerpt: string | null; detail?: string };
   let error: string | null = null;
   if (!verdict.ok) {
     sent = { result: { kind: "error", error: "url_refused" }, excerpt: null };
     error = `url refused: ${verdict.reason}`;
+  } else if (!secrets) {
+    // Nothing is sent unsigned: the attempt is recorded and retried on the schedule like a failure.
+    sent = { result: { kind: "error", error: "secret_unavailable" }, excerpt: null };
+    error = SECRET_UNAVAILABLE;
+    createLogger("warn").warn("webhook secret cannot be opened", { endpoint_id: endpoint.id });
   } else {
     const body = payloadOf(event);
-    const headers = await signHeaders(
-      await signingSecrets(endpoint, key, started),
-      event.id,
-      Math.floor(started / 1000),
-      body,
-    );
+    const headers = await signHeaders(secrets, event.id, Math.floor(started / 1000), body);
     sent = await send(verdict.url.toString(), body, headers, config.WEBHOOK_TIMEOUT_MS);
     if (sent.result.kind === "error") {
       error = sent.result.error === "network" && sent.detail ? `network: ${sent.detail}` : sent.result.error;

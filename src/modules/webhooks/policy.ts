@@ -1,7 +1,7 @@
 /** What one delivery attempt came to. */
 export type AttemptResult =
   | { kind: "response"; status: number; retryAfter: string | null }
-  | { kind: "error"; error: "timeout" | "network" | "url_refused" };
+  | { kind: "error"; error: "timeout" | "network" | "url_refused" | "secret_unavailable" };
 
 export type Decision =
   | { kind: "succeeded" }

@@ -6,7 +6,7 @@ import type { AppEnv } from "../types";
  * Hono's secure headers, on every answer, keeping what a route set itself (the developer pages
  * carry their own Content-Security-Policy): HSTS for a year with subdomains, `nosniff`, no
  * referrer, no framing, a CSP that allows nothing (a JSON answer loads nothing), no
- * `X-Powered-By`. No CORS header is ever added: the API is for partners' servers.
+ * `X-Powered-By`. CORS is not this middleware's: cors.ts adds it only for origins a contract lists.
  */
 const headers = secureHeaders({
   strictTransportSecurity: "max-age=31536000; includeSubDomains",

@@ -8,6 +8,8 @@ import ledger from "../../../docs/ledger.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
+import recovery from "../../../docs/recovery.md?raw";
+import security from "../../../docs/security.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
 
@@ -24,6 +26,8 @@ const PAGES: Record<string, string> = {
   "docs/webhooks.md": webhooks,
   "docs/products.md": products,
   "docs/capacity.md": capacity,
+  "docs/security.md": security,
+  "docs/recovery.md": recovery,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -114,7 +114,10 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
 
   app.post("/oauth2/token", async (c) => {
     const params = await readParams(c.req.raw);
-    const result = await exchangeToken(c.get("services"), c.req.header("Authorization"), params);
+    // Once the client authenticated, the answer is that partner's (CORS checks its contract's origins).
+    const result = await exchangeToken(c.get("services"), c.req.header("Authorization"), params, (p) =>
+      c.set("partner", p),
+    );
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");
     c.get("log").info("token issued", { grant_type: params.grant_type });

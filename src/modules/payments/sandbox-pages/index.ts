@@ -9,11 +9,10 @@ import { paymentDeps } from "../routes/deps";
 import { type Choice, FLOWS } from "./flows";
 import { alreadyPage, challengePage, notFoundPage, pageCsp, resultPage, unavailablePage } from "./html";
 
+/** A page with its own policy; nosniff, no referrer, no framing and HSTS come from safe-defaults.ts. */
 async function html(c: Context<AppEnv>, body: string, status: ContentfulStatusCode) {
   c.header("Content-Type", "text/html; charset=utf-8");
   c.header("Content-Security-Policy", await pageCsp());
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
   c.header("X-Robots-Tag", "noindex");
   c.header("Cache-Control", "no-store");
   return c.body(body, status);

@@ -13,7 +13,8 @@ const route = v1Route(
     operationId: "getPartner",
     tags: ["Partner"],
     summary: "Your own profile",
-    description: "The calling partner's profile: environment, tier, licensed products, scopes and limits.",
+    description:
+      "The calling partner's profile: environment, tier, licensed products, scopes, limits and the browser origins allowed CORS.",
     responses: okResponse("The partner", PartnerSchema),
   },
 );
@@ -33,6 +34,7 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       scopes: p.scopes,
       token_scopes: [...c.get("caller").scopes],
       limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
+      cors_origins: p.corsOrigins,
     };
     return ok(c, result);
   });

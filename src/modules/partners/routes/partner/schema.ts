@@ -17,6 +17,11 @@ export const PartnerSchema = z
       requests_per_second: z.number().int(),
       daily_quota: z.number().int().nullable(),
     }),
+    cors_origins: z.array(z.string()).openapi({
+      description:
+        "Browser origins (`https://host[:port]`) your contract lets call the API with your tokens (CORS); empty: none.",
+      example: ["https://app.example.com"],
+    }),
   })
   .openapi("Partner");
 
