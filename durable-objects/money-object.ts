@@ -9,6 +9,15 @@ import { Serial } from "./serial";
 
 /** A create that crashed before its commit is finished by the alarm after this long. */
 const CREATE_RECOVERY_MS = 30_000;
+/** Set in each commit's transaction until the D1 projection shows that commit. */
+const INDEX_DUE = "index_due";
+
+interface IndexDue {
+  objectName: string;
+  partnerId: string;
+  /** Counts commits, so that a refresh clears only the mark it served. */
+  version: number;
+}
 
 /** What every money movement's state carries, as its D1 projection lists it. */
 interface Movement {
@@ -27,7 +36,8 @@ interface Movement {
  *   attempt, and an attempt is persisted before any outside call, so the alarm finishes a
  *   create whose instance died before its commit;
  * - every state change commits with its outbox (ledger postings, events) in one storage
- *   transaction, then the alarm drains the outbox and the D1 projection is refreshed.
+ *   transaction, then the alarm drains the outbox; the D1 projection is refreshed right after
+ *   the commit and, if the instance died first, by the alarm (the crash loop found that gap).
  * - the object keeps the Idempotency-Key of its own create (`begin`, `complete`, `release`, the
  *   rules of `KeyRecords`): the create's request needs this one object, not a key object too.
  * The movement's own rules (what a create does, which transitions exist) are the subclass's.
@@ -133,11 +143,26 @@ export abstract class MoneyObject<
   ) {
     this.ctx.storage.transactionSync(() => {
       this.kv.put(this.stateKey, state);
+      const version = (this.kv.get<IndexDue>(INDEX_DUE)?.version ?? 0) + 1;
+      this.kv.put(INDEX_DUE, { ...owner, version } satisfies IndexDue);
       this.outbox.enqueue(outbox);
       also?.();
     });
     await this.ctx.storage.setAlarm(Date.now());
-    await this.index(state, owner.objectName, owner.partnerId);
+    await this.refreshIndex();
+  }
+
+  /**
+   * Writes the D1 projection of the current state if a commit left it due: right after the
+   * commit, and from the alarm for a commit whose instance died before it got that far. The
+   * mark is cleared only if no newer commit set it meanwhile.
+   */
+  private async refreshIndex() {
+    const due = this.kv.get<IndexDue>(INDEX_DUE);
+    const state = this.state();
+    if (!due || !state) return;
+    await this.index(state, due.objectName, due.partnerId);
+    if (this.kv.get<IndexDue>(INDEX_DUE)?.version === due.version) this.kv.delete(INDEX_DUE);
   }
 
   /** The D1 row that finds this object by the movement's id; written before a create is acknowledged. */
@@ -164,6 +189,7 @@ export abstract class MoneyObject<
     const objectName = this.kv.get<string>("object_name");
     if (attempt && objectName && !this.state()) await this.create(attempt, objectName);
     if (!this.state()) return undefined;
+    await this.refreshIndex();
     const drain = await this.outbox.drain();
     if (!drain.drained) {
       await this.ctx.storage.setAlarm(Date.now() + drain.retryInMs);

@@ -422,6 +422,9 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       amount_capturable: 0,
     });
     await s.drain(key);
+    // The list's D1 projection, which the dead instance never refreshed, shows the capture
+    // once the alarm has run (the crash loop found it stuck at the old status).
+    expect(await rows("SELECT status FROM payments WHERE id = ?", id)).toEqual([{ status: "captured" }]);
     expect(await s.entries()).toEqual([{ reference: id, kind: "capture", amount: 100_000 }]);
     expect(await s.events()).toEqual(["payment.authorized", "payment.captured"]);
     expect(await s.available()).toEqual([{ currency: "UZS", amount: 99_000 }]);
@@ -451,6 +454,9 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       amount_refunded: 30_000,
     });
     expect.soft((await stored(s.p.id, key)).refunds.map((r) => r.amount)).toEqual([30_000]);
+    expect.soft(await rows("SELECT status FROM payments WHERE id = ?", id)).toEqual([
+      { status: "partially_refunded" },
+    ]);
     expect.soft(await s.entries()).toEqual([
       { reference: id, kind: "capture", amount: 100_000 },
       { reference: committed[0]?.id, kind: "refund", amount: 30_000 },
