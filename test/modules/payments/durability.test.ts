@@ -454,9 +454,9 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
       amount_refunded: 30_000,
     });
     expect.soft((await stored(s.p.id, key)).refunds.map((r) => r.amount)).toEqual([30_000]);
-    expect.soft(await rows("SELECT status FROM payments WHERE id = ?", id)).toEqual([
-      { status: "partially_refunded" },
-    ]);
+    expect
+      .soft(await rows("SELECT status FROM payments WHERE id = ?", id))
+      .toEqual([{ status: "partially_refunded" }]);
     expect.soft(await s.entries()).toEqual([
       { reference: id, kind: "capture", amount: 100_000 },
       { reference: committed[0]?.id, kind: "refund", amount: 30_000 },
