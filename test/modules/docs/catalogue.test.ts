@@ -9,6 +9,7 @@ import payments from "../../../docs/payments.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
+import reliability from "../../../docs/reliability.md?raw";
 import security from "../../../docs/security.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
@@ -28,6 +29,7 @@ const PAGES: Record<string, string> = {
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,
+  "docs/reliability.md": reliability,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
