@@ -1,3 +1,4 @@
+import { expireConsents } from "./modules/accounts/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -15,6 +16,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   // Work a queue took and never finished (QUEUE_REDRIVE_AFTER_SECONDS): one queue batch of each.
   { name: "events.redrive", limit: 100, run: redriveEventQueue },
   { name: "webhook_deliveries.redrive", limit: 100, run: redriveWebhookDeliveries },
+  // What would otherwise wait for a read.
+  { name: "consents.expire", limit: 200, run: expireConsents },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */
