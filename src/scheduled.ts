@@ -1,4 +1,5 @@
 import { expireConsents } from "./modules/accounts/cron";
+import { followUpLoanApplications } from "./modules/lending/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -18,6 +19,7 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "webhook_deliveries.redrive", limit: 100, run: redriveWebhookDeliveries },
   // What would otherwise wait for a read.
   { name: "consents.expire", limit: 200, run: expireConsents },
+  { name: "loan_applications.follow_up", limit: 50, run: followUpLoanApplications },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */
