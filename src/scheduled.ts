@@ -1,4 +1,5 @@
 import { expireConsents } from "./modules/accounts/cron";
+import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
@@ -20,6 +21,7 @@ export const CRON_JOBS: readonly CronJob[] = [
   // What would otherwise wait for a read.
   { name: "consents.expire", limit: 200, run: expireConsents },
   { name: "loan_applications.follow_up", limit: 50, run: followUpLoanApplications },
+  { name: "card_applications.follow_up", limit: 50, run: followUpCardApplications },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */
