@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import authentication from "../../../docs/authentication.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
+import cron from "../../../docs/cron.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
@@ -28,6 +29,7 @@ const PAGES: Record<string, string> = {
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,
+  "docs/cron.md": cron,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
