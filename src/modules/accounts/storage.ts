@@ -7,8 +7,8 @@ import { insertEventIfChanged } from "../../platform/events/outbox";
 import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "./model";
 
 /**
- * The statuses a consent may still expire from, as SQL literals: SQLite uses a partial index only
- * for a query that repeats its condition literally (a bound parameter does not match).
+ * The statuses a consent may still expire from, as SQL literals, shared by the `consents_expiring`
+ * index and its query: SQLite does not match a partial index's IN list to a bound one.
  */
 const MAY_EXPIRE = sql.raw(`(${CONSENT_TRANSITIONS.expire.from.map((s) => `'${s}'`).join(", ")})`);
 

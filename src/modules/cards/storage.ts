@@ -17,7 +17,7 @@ import {
 
 /**
  * Ordered at the card system, not completed: the condition of the `card_applications_in_production`
- * index, written literally, as SQLite uses a partial index only for a query that repeats it so.
+ * partial index, one fragment for the index and its query so the two never drift apart.
  */
 const inProduction = (t: { status: SQLiteColumn; reference: SQLiteColumn }) =>
   sql`${t.status} = 'in_progress' AND ${t.reference} IS NOT NULL`;

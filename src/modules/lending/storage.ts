@@ -8,7 +8,7 @@ import type { Currency } from "../../platform/lib/money";
 // ---------------------------------------------------------------------------- lending
 /**
  * Taken by the scoring system, not decided: the condition of the `loan_applications_under_review`
- * index, written literally, as SQLite uses a partial index only for a query that repeats it so.
+ * partial index, one fragment for the index and its query so the two never drift apart.
  */
 const underReview = (t: { status: SQLiteColumn; scoringReference: SQLiteColumn }) =>
   sql`${t.status} = 'in_progress' AND ${t.scoringReference} IS NOT NULL`;
