@@ -1,11 +1,11 @@
 /**
  * Import rules for src/ and durable-objects/ (`npm run lint:deps`, part of `npm test`).
  * The shape: src/platform knows no product; src/modules/<domain> each hold a domain's routes,
- * model, rules, storage and connector; src/app.ts, src/index.ts and src/queues.ts compose them.
+ * model, rules, storage and connector; src/app.ts, src/index.ts, src/queues.ts and src/scheduled.ts compose them.
  * Data flows one way: request → middleware → route → service → (Durable Object | D1 | connector | queue).
  * Type-only imports count (tsPreCompilationDeps): a cycle through types still ties modules together.
  */
-const entry = "^src/(app|index|queues)[.]ts$";
+const entry = "^src/(app|index|queues|scheduled)[.]ts$";
 const http = "^src/modules/[^/]+/(routes|sandbox-pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/platform/(http|middleware)/|^src/platform/(envelope|error-handler)[.]ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -1,3 +1,4 @@
+import { eachItem } from "../../platform/cron";
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
@@ -18,7 +19,14 @@ import {
   MAX_CONSENT_DAYS,
   nextConsentStatus,
 } from "./model";
-import { type ConsentRow, changeConsent, consentPage, findConsent, insertConsent } from "./storage";
+import {
+  type ConsentRow,
+  changeConsent,
+  consentPage,
+  dueConsents,
+  findConsent,
+  insertConsent,
+} from "./storage";
 
 export interface ConsentDeps {
   db: Db;
@@ -154,6 +162,22 @@ async function current(deps: ConsentDeps, row: ConsentRow, now = new Date()): Pr
   if (!isConsentDue(row.status, row.expiresAt, now)) return row;
   const expired = await transition(deps, row, "expire");
   return expired.ok ? expired.row : ownConsent(deps.db, row.partnerId, row.id);
+}
+
+/**
+ * The cron's sweep: up to `limit` consents past their `expires_at` at `now`, the longest expired
+ * first, each made Expired through the same step as a read (a compare-and-set committed with
+ * `consent.expired`), so the event is published once whether the sweep or a read gets there
+ * first. A consent that fails is logged and left for the next run.
+ */
+export async function expireDueConsents(deps: ConsentDeps, opts: { now: Date; limit: number }) {
+  const due = await dueConsents(deps.db, opts.now.toISOString(), opts.limit);
+  const { done, failed } = await eachItem(
+    due,
+    async (row) => (await current(deps, row, opts.now)).status === "Expired",
+    (row, error) => deps.log.warn("consent not expired", { consent_id: row.id, error }),
+  );
+  return { due: due.length, expired: done, failed };
 }
 
 /** One of the partner's consents; another partner's id answers exactly as an unknown one. */

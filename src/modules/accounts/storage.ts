@@ -1,10 +1,16 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { newestFirst } from "../../platform/db/pages";
 import type { PorticoEvent } from "../../platform/events/events";
 import { insertEventIfChanged } from "../../platform/events/outbox";
 import { CONSENT_TRANSITIONS, type ConsentScope, type ConsentStatus } from "./model";
+
+/**
+ * The statuses a consent may still expire from, as SQL literals, shared by the `consents_expiring`
+ * index and its query: SQLite does not match a partial index's IN list to a bound one.
+ */
+const MAY_EXPIRE = sql.raw(`(${CONSENT_TRANSITIONS.expire.from.map((s) => `'${s}'`).join(", ")})`);
 
 /**
  * Open banking consents (migration 0013). The bank's reference of the customer who
@@ -27,7 +33,11 @@ export const consents = sqliteTable(
     authorisedAt: text("authorised_at"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [uniqueIndex("consents_partner_key").on(t.partnerId, t.idempotencyKey)],
+  (t) => [
+    uniqueIndex("consents_partner_key").on(t.partnerId, t.idempotencyKey),
+    // Only the consents that may still expire, by expiry (migration 0026): what the cron's sweep reads.
+    index("consents_expiring").on(t.expiresAt, t.id).where(sql`${t.status} in ${MAY_EXPIRE}`),
+  ],
 );
 
 export type ConsentRow = typeof consents.$inferSelect;
@@ -75,6 +85,19 @@ export function consentPage(
     opts.status !== undefined ? sql`${statusNow} = ${opts.status}` : undefined,
   );
   return db.select().from(consents).where(page.where).orderBy(page.orderBy).limit(page.limit);
+}
+
+/**
+ * Consents that may still expire and whose `expires_at` has passed at `now`, the longest
+ * expired first, at most `limit` (the cron's sweep, through the `consents_expiring` index).
+ */
+export function dueConsents(db: Db, now: string, limit: number) {
+  return db
+    .select()
+    .from(consents)
+    .where(and(sql`${consents.status} in ${MAY_EXPIRE}`, lte(consents.expiresAt, now)))
+    .orderBy(asc(consents.expiresAt), asc(consents.id))
+    .limit(limit);
 }
 
 export interface ConsentChange {

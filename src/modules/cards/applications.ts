@@ -1,14 +1,17 @@
+import { eachItem } from "../../platform/cron";
 import { ApiError } from "../../platform/errors";
 import { sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
+import type { Logger } from "../../platform/lib/logger";
 import type { PartnerProfile } from "../../platform/types";
 import { SandboxCardSystem } from "./connector/sandbox";
-import type { BankCard, IssuingState } from "./connector/types";
+import type { BankCard, CardSystem, IssuingState } from "./connector/types";
 import type { CardDeps } from "./deps";
 import { cardEvent, cardEventId } from "./events";
 import type { Applicant, CardApplication, CardCurrency, CardType } from "./model";
 import {
   type ApplicationRow,
+  applicationsInProduction,
   completeApplication,
   findApplication,
   findCardBy,
@@ -172,6 +175,33 @@ export async function getApplication(
   const [, state] = await placeOrder(deps, row);
   if (state.status !== "completed") throw new ApiError("application_in_progress");
   return view(deps, await complete(deps, row, state.card));
+}
+
+/**
+ * The cron's follow-up: up to `limit` applications whose card is being produced ask the card
+ * system where their order stands, the oldest order first, and complete through the same step
+ * as a read, so the card is recorded and `card_application.completed` published once whether the
+ * cron or a read learns of it first. The card system is reached only when there is something to
+ * ask. One whose question fails is logged and asked again on a later run.
+ */
+export async function followUpApplications(
+  deps: Omit<CardDeps, "system">,
+  opts: { limit: number; system: () => CardSystem; log: Pick<Logger, "warn"> },
+) {
+  const inProduction = await applicationsInProduction(deps.db, opts.limit);
+  if (inProduction.length === 0) return { in_production: 0, completed: 0, failed: 0 };
+  const withSystem = { ...deps, system: opts.system() };
+  const { done, failed } = await eachItem(
+    inProduction,
+    async (row) => {
+      const [, state] = await placeOrder(withSystem, row);
+      if (state.status !== "completed") return false;
+      await complete(withSystem, row, state.card);
+      return true;
+    },
+    (row, error) => opts.log.warn("card application follow-up failed", { application_id: row.id, error }),
+  );
+  return { in_production: inProduction.length, completed: done, failed };
 }
 
 /** Sandbox only: the card system issues the card of an application in progress now. */

@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { index, integer, type SQLiteColumn, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
@@ -14,6 +14,13 @@ import {
 
 // Cards (docs/products.md). A card number is never stored: a card is its first 6 + last 4 digits
 // and the card system's own id for it (`card_ref`), by which one card is attached once.
+
+/**
+ * Ordered at the card system, not completed: the condition of the `card_applications_in_production`
+ * partial index, one fragment for the index and its query so the two never drift apart.
+ */
+const inProduction = (t: { status: SQLiteColumn; reference: SQLiteColumn }) =>
+  sql`${t.status} = 'in_progress' AND ${t.reference} IS NOT NULL`;
 
 export const cardApplications = sqliteTable(
   "card_applications",
@@ -36,7 +43,12 @@ export const cardApplications = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("card_applications_partner_key").on(t.partnerId, t.idempotencyKey)],
+  (t) => [
+    uniqueIndex("card_applications_partner_key").on(t.partnerId, t.idempotencyKey),
+    // Only the orders the card system is still producing, oldest first (migration 0026): what
+    // the cron's follow-up reads.
+    index("card_applications_in_production").on(t.submittedAt, t.id).where(inProduction(t)),
+  ],
 );
 
 export const cards = sqliteTable(
@@ -156,6 +168,19 @@ export async function findApplication(db: Db, partnerId: string, id: string) {
     .from(cardApplications)
     .where(and(eq(cardApplications.id, id), eq(cardApplications.partnerId, partnerId)));
   return row;
+}
+
+/**
+ * Applications whose order the card system took and has not completed, the oldest order first,
+ * at most `limit` (the cron's follow-up, through the `card_applications_in_production` index).
+ */
+export function applicationsInProduction(db: Db, limit: number) {
+  return db
+    .select()
+    .from(cardApplications)
+    .where(inProduction(cardApplications))
+    .orderBy(asc(cardApplications.submittedAt), asc(cardApplications.id))
+    .limit(limit);
 }
 
 export async function setApplicationReference(db: Db, id: string, reference: string, now: string) {

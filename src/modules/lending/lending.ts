@@ -1,8 +1,10 @@
+import { eachItem } from "../../platform/cron";
 import type { Db } from "../../platform/db/client";
 import { ApiError, ERRORS } from "../../platform/errors";
 import type { EventMessage } from "../../platform/events/events";
 import { type OutboxEvent, sendPending } from "../../platform/events/outbox";
 import { uuidv7 } from "../../platform/lib/ids";
+import type { Logger } from "../../platform/lib/logger";
 import type { Currency } from "../../platform/lib/money";
 import type { PartnerProfile } from "../../platform/types";
 import type { ScoringConnector, ScoringDecision, ScoringRequest } from "./connector/types";
@@ -18,6 +20,7 @@ import {
 import { offerFrom } from "./offer";
 import {
   applicationPage,
+  applicationsUnderReview,
   findApplication,
   insertApplication,
   type LoanApplicationRow,
@@ -118,7 +121,7 @@ async function submit(deps: LendingDeps, row: LoanApplicationRow) {
 
 /**
  * An application under review asks the scoring system again: its decision is recorded
- * (and its event published) by the first read that learns of it.
+ * (and its event published) by the first read, or run of the cron's follow-up, that learns of it.
  */
 export async function refreshApplication(deps: LendingDeps, row: LoanApplicationRow) {
   if (row.status !== "in_progress" || row.scoringReference === null) return row;
@@ -131,6 +134,32 @@ export async function refreshApplication(deps: LendingDeps, row: LoanApplication
  */
 export async function publishDecision(deps: LendingDeps, row: LoanApplicationRow) {
   if (row.eventId !== null) await sendPending(deps.db, deps.queue, [row.eventId]);
+}
+
+/**
+ * The cron's follow-up: up to `limit` applications under review ask the scoring system again,
+ * through the same step as a read, so a decision is recorded (and its event published) once
+ * whether the cron or a read learns of it first. The scoring connector is built only when there
+ * is something to ask. One whose poll fails is logged and asked again on a later run.
+ */
+export async function followUpReviews(
+  deps: Omit<LendingDeps, "scoring">,
+  opts: { limit: number; scoring: () => ScoringConnector; log: Pick<Logger, "warn"> },
+) {
+  const underReview = await applicationsUnderReview(deps.db, opts.limit);
+  if (underReview.length === 0) return { under_review: 0, decided: 0, failed: 0 };
+  const withScoring = { ...deps, scoring: opts.scoring() };
+  const { done, failed } = await eachItem(
+    underReview,
+    async (row) => {
+      const after = await refreshApplication(withScoring, row);
+      if (after.status === "in_progress") return false;
+      await publishDecision(withScoring, after);
+      return true;
+    },
+    (row, error) => opts.log.warn("loan application follow-up failed", { application_id: row.id, error }),
+  );
+  return { under_review: underReview.length, decided: done, failed };
 }
 
 function declineError(row: LoanApplicationRow): ApiError {
@@ -191,8 +220,8 @@ export async function getApplication(deps: LendingDeps, partnerId: string, id: s
 
 /**
  * The partner's applications, newest first, as recorded: the scoring system is not asked
- * from a list, so one under review is listed `in_progress` until a retrieve learns its
- * decision. An approved offer past its expiry is listed (and filtered) as `expired`.
+ * from a list, so one under review is listed `in_progress` until a retrieve or the cron's
+ * follow-up learns its decision. An approved offer past its expiry is listed (and filtered) as `expired`.
  */
 export async function listApplications(
   db: Db,

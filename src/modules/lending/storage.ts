@@ -1,11 +1,18 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { index, integer, type SQLiteColumn, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { newestFirst } from "../../platform/db/pages";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
 import type { Currency } from "../../platform/lib/money";
 
 // ---------------------------------------------------------------------------- lending
+/**
+ * Taken by the scoring system, not decided: the condition of the `loan_applications_under_review`
+ * partial index, one fragment for the index and its query so the two never drift apart.
+ */
+const underReview = (t: { status: SQLiteColumn; scoringReference: SQLiteColumn }) =>
+  sql`${t.status} = 'in_progress' AND ${t.scoringReference} IS NOT NULL`;
+
 /**
  * A micro-credit application: the applicant as the partner sent it, the scoring decision
  * and, when approved, the offer. One per (partner, Idempotency-Key), so a retried create
@@ -50,6 +57,9 @@ export const loanApplications = sqliteTable(
   (t) => [
     uniqueIndex("loan_applications_partner_key").on(t.partnerId, t.idempotencyKey),
     index("loan_applications_partner").on(t.partnerId, t.id),
+    // Only the applications under review, least recently asked first (migration 0026): what the
+    // cron's follow-up reads.
+    index("loan_applications_under_review").on(t.updatedAt, t.id).where(underReview(t)),
   ],
 );
 
@@ -107,6 +117,20 @@ export async function findApplication(db: Db, partnerId: string, id: string) {
     .where(and(eq(loanApplications.id, id), eq(loanApplications.partnerId, partnerId)))
     .limit(1);
   return row;
+}
+
+/**
+ * Applications the scoring system took and has not decided (under review), the least recently
+ * asked first: each poll that answers "still under review" touches `updated_at`, so a backlog
+ * beyond `limit` takes turns. Through the `loan_applications_under_review` index.
+ */
+export function applicationsUnderReview(db: Db, limit: number) {
+  return db
+    .select()
+    .from(loanApplications)
+    .where(underReview(loanApplications))
+    .orderBy(asc(loanApplications.updatedAt), asc(loanApplications.id))
+    .limit(limit);
 }
 
 /**

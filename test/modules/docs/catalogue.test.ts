@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import authentication from "../../../docs/authentication.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
+import cron from "../../../docs/cron.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
@@ -30,6 +31,7 @@ const PAGES: Record<string, string> = {
   "docs/security.md": security,
   "docs/recovery.md": recovery,
   "docs/reliability.md": reliability,
+  "docs/cron.md": cron,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

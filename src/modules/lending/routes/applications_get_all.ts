@@ -25,7 +25,7 @@ const route = v1Route(
     tags: ["Lending"],
     summary: "List loan applications",
     description:
-      "Your applications, newest first, with their applicants (masked unless your contract licenses the data). Filter by `status` (`expired`: an approved offer past its `expires_at`); page with `starting_after` (the last id of the previous page). The scoring system is not asked from a list: an application under review is listed `in_progress` until you retrieve it and its decision has come.",
+      "Your applications, newest first, with their applicants (masked unless your contract licenses the data). Filter by `status` (`expired`: an approved offer past its `expires_at`); page with `starting_after` (the last id of the previous page). The scoring system is not asked from a list: an application under review is listed `in_progress` until its decision has come and was recorded, by your retrieve or by Portico's follow-up, which asks the scoring system every minute.",
     request: { query: Query },
     responses: { 200: pageResponse(LoanApplicationSchema, "A page of loan applications") },
   },

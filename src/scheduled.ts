@@ -1,0 +1,36 @@
+import { expireConsents } from "./modules/accounts/cron";
+import { followUpCardApplications } from "./modules/cards/cron";
+import { followUpLoanApplications } from "./modules/lending/cron";
+import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
+import { type CronJob, runCronJobs } from "./platform/cron";
+import { createDb } from "./platform/db/client";
+import { type Env, loadConfig } from "./platform/env";
+import { drainEventOutbox, redriveEventQueue } from "./platform/events/cron";
+import { createLogger } from "./platform/lib/logger";
+
+/**
+ * The cron's jobs, run in this order on every trigger (every minute, wrangler.toml), each with
+ * its own limit per run (docs/cron.md). A new job is one line here and its module's function.
+ */
+export const CRON_JOBS: readonly CronJob[] = [
+  // Events a commit stored but did not send (older than 30 s), oldest first.
+  { name: "events.drain", limit: 500, run: drainEventOutbox },
+  // Work a queue took and never finished (QUEUE_REDRIVE_AFTER_SECONDS): one queue batch of each.
+  { name: "events.redrive", limit: 100, run: redriveEventQueue },
+  { name: "webhook_deliveries.redrive", limit: 100, run: redriveWebhookDeliveries },
+  // What would otherwise wait for a read.
+  { name: "consents.expire", limit: 200, run: expireConsents },
+  { name: "loan_applications.follow_up", limit: 50, run: followUpLoanApplications },
+  { name: "card_applications.follow_up", limit: 50, run: followUpCardApplications },
+];
+
+/** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */
+export async function scheduled(
+  controller: ScheduledController,
+  env: Env,
+  jobs: readonly CronJob[] = CRON_JOBS,
+): Promise<void> {
+  const config = loadConfig(env);
+  const log = createLogger(config.LOG_LEVEL);
+  await runCronJobs(jobs, { env, config, db: createDb(env.DB), log, now: controller.scheduledTime });
+}
