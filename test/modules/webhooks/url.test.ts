@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkWebhookUrl, type UrlPolicy } from "../../../src/modules/webhooks/url";
 
-const production: UrlPolicy = { requireHttps: true, allowLoopback: false, allowedPorts: [] };
-const sandbox: UrlPolicy = { requireHttps: false, allowLoopback: false, allowedPorts: [] };
-const localDev: UrlPolicy = { requireHttps: false, allowLoopback: true, allowedPorts: [] };
+const production: UrlPolicy = {
+  requireHttps: true,
+  allowLoopback: false,
+  allowedPorts: [],
+  allowedHosts: [],
+};
+const sandbox: UrlPolicy = { requireHttps: false, allowLoopback: false, allowedPorts: [], allowedHosts: [] };
+const localDev: UrlPolicy = { requireHttps: false, allowLoopback: true, allowedPorts: [], allowedHosts: [] };
 
 function reasonFor(raw: string, policy: UrlPolicy): string {
   const verdict = checkWebhookUrl(raw, policy);
