@@ -1,17 +1,22 @@
 // Platform team: `npm run partner -- <command> [options]`. Writes to the local D1 unless --remote.
 //   create --name "Acme" [--tier standard] [--products payments,cards] [--rps 50] [--quota 100000]
 //          [--fee-bps 150] [--user alice] [--cors-origins https://app.acme.example,https://ops.acme.example]
+//          [--ip-allowlist 192.0.2.0/24,2001:db8::/32] [--webhook-domains hooks.acme.example,*.acme.example]
 //          [--env sandbox|production] [--remote] [--persist-to DIR]
 //   origins <partner-id> --cors-origins LIST   replaces the contract's browser origins ("" for none)
+//   allowlist <partner-id> [--ip-allowlist LIST] [--webhook-domains LIST]
+//                                              replaces either list or both ("" for none: any address, any host)
 //   suspend <partner-id> | activate <partner-id> | list
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseCorsOrigins } from "../src/modules/partners/cors-origins";
+import { parseIpAllowlist } from "../src/modules/partners/ip-allowlist";
 import { buildPartner } from "../src/modules/partners/provisioning";
+import { parseWebhookDomains } from "../src/modules/partners/webhook-domains";
 import { PRODUCTS, type Product } from "../src/platform/catalog";
-import { corsOriginsSql, partnerSql } from "./lib/sql";
+import { allowListsSql, corsOriginsSql, partnerSql } from "./lib/sql";
 import { applyMigrations, type D1Target, executeSql, querySql } from "./lib/wrangler";
 
 const { values, positionals } = parseArgs({
@@ -25,6 +30,8 @@ const { values, positionals } = parseArgs({
     "fee-bps": { type: "string" },
     user: { type: "string" },
     "cors-origins": { type: "string" },
+    "ip-allowlist": { type: "string" },
+    "webhook-domains": { type: "string" },
     env: { type: "string", default: "sandbox" },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
@@ -50,19 +57,25 @@ const target: D1Target = {
 };
 const int = (v: string | undefined) =>
   v === undefined ? null : Number.isInteger(Number(v)) ? Number(v) : fail(`not an integer: ${v}`);
-/** `--cors-origins a,b`: each an exact https origin, or the command stops naming the bad one. */
-const origins = (v: string | undefined) => {
+/** A comma-separated option through its contract parser; the command stops naming the bad value. */
+const listOption = (option: string, parse: (values: string[]) => string[], v: string | undefined) => {
   try {
-    return parseCorsOrigins(
+    return parse(
       (v ?? "")
         .split(",")
         .map((o) => o.trim())
         .filter(Boolean),
     );
   } catch (err) {
-    return fail(`--cors-origins: ${(err as Error).message}`);
+    return fail(`--${option}: ${(err as Error).message}`);
   }
 };
+/** `--cors-origins a,b`: each an exact https origin. */
+const origins = (v: string | undefined) => listOption("cors-origins", parseCorsOrigins, v);
+/** `--ip-allowlist a,b`: IPv4 and IPv6 CIDR blocks (or single addresses). */
+const ipAllowlist = (v: string | undefined) => listOption("ip-allowlist", parseIpAllowlist, v);
+/** `--webhook-domains a,b`: host names or `*.suffix` wildcards. */
+const webhookDomains = (v: string | undefined) => listOption("webhook-domains", parseWebhookDomains, v);
 
 async function run(sql: string) {
   const dir = mkdtempSync(join(tmpdir(), "portico-partner-"));
@@ -92,6 +105,8 @@ if (command === "create") {
     dailyQuota: int(values.quota),
     feeBps: int(values["fee-bps"]) ?? 0,
     corsOrigins: origins(values["cors-origins"]),
+    ipAllowlist: ipAllowlist(values["ip-allowlist"]),
+    webhookDomains: webhookDomains(values["webhook-domains"]),
     ...(values.user ? { username: values.user } : {}),
   });
   await run(partnerSql(partner, false));
@@ -110,6 +125,21 @@ if (command === "create") {
   console.log(
     `Partner ${id} CORS origins: ${list.join(", ") || "(none)"}. In effect within the profile cache TTL (≤ 60 s).`,
   );
+} else if (command === "allowlist" && id) {
+  if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
+  const ips = values["ip-allowlist"] === undefined ? undefined : ipAllowlist(values["ip-allowlist"]);
+  const hosts =
+    values["webhook-domains"] === undefined ? undefined : webhookDomains(values["webhook-domains"]);
+  if (!ips && !hosts) fail('--ip-allowlist and/or --webhook-domains is required ("" for none)');
+  await run(
+    allowListsSql(id, { ...(ips ? { ipAllowlist: ips } : {}), ...(hosts ? { webhookDomains: hosts } : {}) }),
+  );
+  if (ips) console.log(`Partner ${id} IP allow-list: ${ips.join(", ") || "(none: any address)"}.`);
+  if (hosts)
+    console.log(
+      `Partner ${id} production webhook domains: ${hosts.join(", ") || "(none: any public host)"}.`,
+    );
+  console.log("In effect within the profile cache TTL (≤ 60 s).");
 } else if ((command === "suspend" || command === "activate") && id) {
   if (!/^[0-9a-f-]{36}$/.test(id)) fail("partner id must be a UUID");
   const status = command === "suspend" ? "suspended" : "active";
@@ -123,11 +153,11 @@ if (command === "create") {
   console.table(
     await querySql(
       target,
-      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
+      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins, c.ip_allowlist, c.webhook_domains FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
     ),
   );
 } else {
   fail(
-    "usage: npm run partner -- create|origins <id>|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)",
+    "usage: npm run partner -- create|origins <id>|allowlist <id>|suspend <id>|activate <id>|list [options] (see scripts/partner.ts)",
   );
 }

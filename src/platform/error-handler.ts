@@ -18,7 +18,8 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof OAuthError) {
     if (err.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="portico"');
     c.header("Cache-Control", "no-store");
-    return c.json({ error: err.error, error_description: err.description }, err.status);
+    const code = err.code === undefined ? {} : { code: err.code };
+    return c.json({ error: err.error, error_description: err.description, ...code }, err.status);
   }
   if (err instanceof ConfigError) {
     log.error("configuration invalid: refusing requests", { error: err.message });

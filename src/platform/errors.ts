@@ -41,6 +41,11 @@ export const ERRORS = {
     status: 503,
     message: "The {product} product is switched off for now; try again later",
   },
+  ip_not_allowed: {
+    code: 23,
+    status: 403,
+    message: "The request's address is not in the contract's IP allow-list",
+  },
   // Routing and transport 30–39
   not_found: { code: 30, status: 404, message: "No such resource: {resource}" },
   route_not_found: { code: 31, status: 404, message: "No route matches {method} {path}" },

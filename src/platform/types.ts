@@ -55,6 +55,10 @@ export interface PartnerProfile {
   fees: { bps: number; fixedMinor: number };
   /** Browser origins the contract lets call the API with this partner's tokens (CORS); often none. */
   corsOrigins: string[];
+  /** CIDR blocks the contract lets call from (`CF-Connecting-IP`); empty: any address. */
+  ipAllowlist: string[];
+  /** Host names or `*.suffix` patterns production webhook endpoints may use; empty: any public host. */
+  webhookDomains: string[];
   /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
   activeClientIds: string[];
 }

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
+import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
 import { TokenRejected, verifyAccessToken } from "./tokens";
 
@@ -17,7 +18,8 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
 /**
  * Verifies the bearer token and loads the partner's profile from the per-isolate cache
- * (D1 only on a miss). Sets `caller` and `partner`.
+ * (D1 only on a miss), then holds the caller's address to the contract's IP allow-list (23).
+ * Sets `caller` and `partner`.
  */
 export const authenticate = () =>
   createMiddleware<AppEnv>(async function authenticate(c, next) {
@@ -71,6 +73,14 @@ export const authenticate = () =>
     if (!profile || profile.environment !== config.ENVIRONMENT) throw invalid();
     if (!profile.activeClientIds.includes(claims.client_id)) throw invalid();
     if (profile.status !== "active") throw new ApiError("partner_suspended");
+    const address = checkAddress(profile.ipAllowlist, c.req.header(CLIENT_ADDRESS_HEADER));
+    if (!address.allowed) {
+      c.get("log").warn("address not in the IP allow-list", {
+        partner_id: profile.id,
+        network: address.network,
+      });
+      throw new ApiError("ip_not_allowed");
+    }
 
     c.set("caller", {
       partnerId: profile.id,

@@ -1,9 +1,12 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
+import { ERRORS } from "../../platform/errors";
+import type { Logger } from "../../platform/lib/logger";
 import { verifySecret } from "../../platform/lib/secret-hash";
 import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import { KEY_PREFIX } from "./consumer-keys";
+import { checkAddress } from "./ip-allowlist";
 import { guardedPasswordCheck } from "./lockout";
 import { credentialCache, loadProfile, profileCache } from "./profile";
 import { findCredential, findUser } from "./storage";
@@ -85,18 +88,18 @@ function grantedScopes(requested: string | undefined, allowed: readonly string[]
 }
 
 /**
- * `POST /oauth2/token`: client authentication, then the password or client_credentials grant.
- * `identified` hears the partner's profile once the client authenticated (the answer is then that
- * partner's, for CORS), whether or not a token follows.
+ * `POST /oauth2/token`: client authentication, the contract's IP allow-list, then the password or
+ * client_credentials grant. `identified` hears the partner's profile once the client authenticated
+ * (the answer is then that partner's, for CORS), whether or not a token follows.
  */
 export async function exchangeToken(
-  deps: { db: Db; config: Config },
-  authorization: string | undefined,
+  deps: { db: Db; config: Config; log: Logger },
+  request: { authorization: string | undefined; address: string | undefined },
   params: Record<string, string | undefined>,
   identified: (profile: PartnerProfile) => void = () => {},
 ): Promise<TokenResponse> {
   const { db, config } = deps;
-  const candidates = parseBasic(authorization);
+  const candidates = parseBasic(request.authorization);
 
   const otherEnv = config.ENVIRONMENT === "production" ? "sandbox" : "production";
   if (candidates.some((c) => c.key.startsWith(KEY_PREFIX[otherEnv]))) {
@@ -114,15 +117,22 @@ export async function exchangeToken(
     throw new OAuthError("invalid_client", "Client authentication failed");
   }
   const { found } = client;
-  if (found.partner.status !== "active")
-    throw new OAuthError("unauthorized_client", "The partner account is suspended");
 
-  // Status and the key were just read fresh; the contract's scopes may come from the profile cache.
+  // Status and the key were just read fresh; the contract (scopes, allow-list) may come from the profile cache.
   const profile = await profileCache.get(found.partner.id, config.PROFILE_CACHE_TTL_SECONDS * 1000, (id) =>
     loadProfile(db, id),
   );
   if (!profile) throw new OAuthError("unauthorized_client", "The partner has no contract");
   identified(profile);
+  // Only an authenticated client learns of its allow-list, and before any password is tried or counted.
+  const address = checkAddress(profile.ipAllowlist, request.address);
+  if (!address.allowed) {
+    deps.log.warn("address not in the IP allow-list", { partner_id: profile.id, network: address.network });
+    const { code, message } = ERRORS.ip_not_allowed;
+    throw new OAuthError("unauthorized_client", message, 403, code);
+  }
+  if (found.partner.status !== "active")
+    throw new OAuthError("unauthorized_client", "The partner account is suspended");
 
   const grant = params.grant_type;
   if (!grant) throw new OAuthError("invalid_request", "grant_type is required");

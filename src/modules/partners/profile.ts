@@ -28,6 +28,8 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     },
     fees: { bps: contract.feeBps, fixedMinor: contract.feeFixedMinor },
     corsOrigins: contract.corsOrigins,
+    ipAllowlist: contract.ipAllowlist,
+    webhookDomains: contract.webhookDomains,
     activeClientIds: clientIds,
   };
 }

@@ -4,7 +4,9 @@ import { randomToken } from "../../platform/lib/random";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import { newConsumerKeyPair } from "./consumer-keys";
 import { parseCorsOrigins } from "./cors-origins";
+import { parseIpAllowlist } from "./ip-allowlist";
 import type { partnerContracts, partnerCredentials, partners, partnerUsers } from "./storage";
+import { parseWebhookDomains } from "./webhook-domains";
 
 export interface NewPartner {
   id?: string;
@@ -19,6 +21,10 @@ export interface NewPartner {
   feeBps?: number;
   /** Browser origins allowed CORS (exact `https://host[:port]`, checked by parseCorsOrigins). */
   corsOrigins?: string[];
+  /** CIDR blocks the partner may call from (checked by parseIpAllowlist); empty: any address. */
+  ipAllowlist?: string[];
+  /** Production webhook hosts (checked by parseWebhookDomains); empty: any public host. */
+  webhookDomains?: string[];
   /** Fixed credentials (the local demo partner); generated when absent. */
   consumerKey?: string;
   consumerSecret?: string;
@@ -62,6 +68,8 @@ export async function buildPartner(input: NewPartner): Promise<ProvisionedPartne
       dataAccess: input.dataAccess ?? [],
       feeBps: input.feeBps ?? 0,
       corsOrigins: parseCorsOrigins(input.corsOrigins ?? []),
+      ipAllowlist: parseIpAllowlist(input.ipAllowlist ?? []),
+      webhookDomains: parseWebhookDomains(input.webhookDomains ?? []),
     },
     credential: {
       id: uuidv7(),

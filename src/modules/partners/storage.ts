@@ -30,6 +30,10 @@ export const partnerContracts = sqliteTable("partner_contracts", {
   feeFixedMinor: integer("fee_fixed_minor").notNull().default(0),
   /** Browser origins allowed to call the API with this partner's tokens (cors-origins.ts); empty: none. */
   corsOrigins: text("cors_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** CIDR blocks the partner may call from (ip-allowlist.ts, canonical); empty: any address. */
+  ipAllowlist: text("ip_allowlist", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Hosts production webhook endpoints may use (webhook-domains.ts); empty: any public host. */
+  webhookDomains: text("webhook_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   ...timestamps,
 });
 
@@ -137,6 +141,18 @@ export async function listedCorsOrigins(db: Db, environment: PartnerRow["environ
       ),
     );
   return rows.flatMap((r) => r.origins);
+}
+
+/** Replaces a contract's IP allow-list and/or webhook domains (each already checked by its parser). */
+export async function setAllowLists(
+  db: Db,
+  partnerId: string,
+  lists: { ipAllowlist?: string[]; webhookDomains?: string[] },
+) {
+  await db
+    .update(partnerContracts)
+    .set({ ...lists, updatedAt: new Date().toISOString() })
+    .where(eq(partnerContracts.partnerId, partnerId));
 }
 
 export async function setPartnerStatus(db: Db, partnerId: string, status: PartnerRow["status"]) {

@@ -6,6 +6,7 @@ import { readPrefix } from "../../platform/lib/bounded";
 import { uuidv7 } from "../../platform/lib/ids";
 import { createLogger } from "../../platform/lib/logger";
 import { openSecret } from "../../platform/lib/secret-box";
+import { loadProfile, profileCache } from "../partners/profile";
 import { type AttemptResult, type Decision, decide } from "./policy";
 import { signHeaders } from "./signing";
 import {
@@ -23,7 +24,7 @@ import {
   setDeliveryStatus,
   subscribedEndpoints,
 } from "./storage";
-import { checkWebhookUrl, type UrlPolicy } from "./url";
+import { checkWebhookUrl, type UrlPolicy, type UrlVerdict } from "./url";
 
 /** What the delivery queue carries: one event to one endpoint. */
 export interface DeliveryMessage {
@@ -53,13 +54,31 @@ const EXCERPT_CHARS = 256;
 const EXCERPT_READ_BYTES = EXCERPT_CHARS * 4;
 export const USER_AGENT = "Portico-Webhooks/1.0";
 
-/** The URL rules for this environment: https on public hosts; loopback only where configured. */
-export function urlPolicy(config: Config): UrlPolicy {
+/**
+ * The URL rules for this environment: https on public hosts; loopback only where configured; in
+ * production, only the hosts the partner's contract lists in `webhook_domains` when it lists any.
+ */
+export function urlPolicy(config: Config, webhookDomains: readonly string[]): UrlPolicy {
+  const production = config.ENVIRONMENT === "production";
   return {
-    requireHttps: config.ENVIRONMENT === "production",
+    requireHttps: production,
     allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK,
     allowedPorts: [],
+    allowedHosts: production ? webhookDomains : [],
   };
+}
+
+/**
+ * The partner's webhook domains as its contract stands (the profile cache: a change bites within
+ * its TTL). Only production applies them, so only production reads them. A partner without a
+ * contract delivers nowhere: undefined.
+ */
+async function contractDomains(deps: WebhookDeps, partnerId: string): Promise<readonly string[] | undefined> {
+  if (deps.config.ENVIRONMENT !== "production") return [];
+  const profile = await profileCache.get(partnerId, deps.config.PROFILE_CACHE_TTL_SECONDS * 1000, (id) =>
+    loadProfile(deps.db, id),
+  );
+  return profile?.webhookDomains;
 }
 
 /** The payload partners receive (docs/webhooks.md): thin, but with the object's snapshot. */
@@ -202,7 +221,10 @@ export async function deliver(
   if (!key) throw new Error("WEBHOOK_SECRETS_KEY is not configured");
 
   const started = Date.now();
-  const verdict = checkWebhookUrl(endpoint.url, urlPolicy(config));
+  const domains = await contractDomains(deps, endpoint.partnerId);
+  const verdict: UrlVerdict = domains
+    ? checkWebhookUrl(endpoint.url, urlPolicy(config, domains))
+    : { ok: false, reason: "the partner has no contract" };
   const secrets = verdict.ok ? await signingSecrets(endpoint, key, started) : undefined;
   let sent: { result: AttemptResult; excerpt: string | null; detail?: string };
   let error: string | null = null;

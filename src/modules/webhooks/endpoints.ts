@@ -30,9 +30,12 @@ function secretsKey(config: Config): string {
   return config.WEBHOOK_SECRETS_KEY;
 }
 
-/** The URL as saved: refused (code 4, field `params.url`) unless the environment's rules allow it. */
-function checkedUrl(config: Config, url: string): string {
-  const verdict = checkWebhookUrl(url, urlPolicy(config));
+/**
+ * The URL as saved: refused (code 4, field `params.url`) unless the environment's rules allow it,
+ * and in production the contract's webhook domains (when it lists any).
+ */
+function checkedUrl(config: Config, url: string, webhookDomains: readonly string[]): string {
+  const verdict = checkWebhookUrl(url, urlPolicy(config, webhookDomains));
   if (!verdict.ok) {
     const field = "params.url";
     throw new ApiError("validation", { field, msg: `URL not allowed: ${verdict.reason}` }, { field });
@@ -61,13 +64,20 @@ async function ownEndpoint(db: Db, partnerId: string, id: string): Promise<Endpo
   return row;
 }
 
+/** The calling partner as the endpoint rules see it: its id and its contract's webhook domains. */
+export interface EndpointOwner {
+  id: string;
+  webhookDomains: readonly string[];
+}
+
 export async function createEndpoint(
   deps: WebhookDeps,
-  partnerId: string,
+  owner: EndpointOwner,
   params: { url: string; events: string[]; description?: string | undefined; signing: Signing },
 ) {
+  const partnerId = owner.id;
   const key = secretsKey(deps.config);
-  const url = checkedUrl(deps.config, params.url);
+  const url = checkedUrl(deps.config, params.url, owner.webhookDomains);
   const id = uuidv7();
   const made = await newSecret(params.signing, key, id);
   const now = new Date().toISOString();
@@ -108,13 +118,14 @@ export async function getEndpoint(db: Db, partnerId: string, id: string) {
 
 export async function patchEndpoint(
   deps: WebhookDeps,
-  partnerId: string,
+  owner: EndpointOwner,
   id: string,
   params: { url?: string; events?: string[]; description?: string | null; status?: "enabled" | "disabled" },
 ) {
+  const partnerId = owner.id;
   await ownEndpoint(deps.db, partnerId, id);
   const set: Partial<EndpointRow> = {};
-  if (params.url !== undefined) set.url = checkedUrl(deps.config, params.url);
+  if (params.url !== undefined) set.url = checkedUrl(deps.config, params.url, owner.webhookDomains);
   if (params.events !== undefined) set.events = [...new Set(params.events)];
   if (params.description !== undefined) set.description = params.description;
   if (params.status === "enabled")

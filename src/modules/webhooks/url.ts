@@ -9,6 +9,9 @@
  * IPv4 included). The checks below parse those canonical forms and refuse anything numeric they cannot parse.
  */
 
+import { parseIPv4, parseIPv6 } from "../../platform/lib/cidr";
+import { hostMatchesPattern } from "../../platform/lib/domain-patterns";
+
 export interface UrlPolicy {
   /** Production: only https. Sandbox/dev may allow http. */
   requireHttps: boolean;
@@ -16,6 +19,11 @@ export interface UrlPolicy {
   allowLoopback: boolean;
   /** Ports allowed besides the scheme's default (443 for https, 80 for http). */
   allowedPorts: readonly number[];
+  /**
+   * Production: the contract's webhook domains (canonical host names or `*.suffix` patterns); a
+   * host none matches is refused. Empty: any host the rules above allow.
+   */
+  allowedHosts: readonly string[];
 }
 
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
@@ -96,45 +104,6 @@ const IPV6_BLOCKED: readonly Cidr[] = [
   cidr("fec0::/10", "a site-local address"),
   cidr("ff00::/8", "a multicast address"),
 ];
-
-/** Canonical dotted-quad only; the URL parser has already rewritten every other IPv4 spelling into it. */
-function parseIPv4(text: string): bigint | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return null;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
-}
-
-function parseIPv6(text: string): bigint | null {
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const compressed = halves.length === 2;
-  const head = ipv6Groups(halves[0] ?? "", !compressed);
-  const tail = compressed ? ipv6Groups(halves[1] ?? "", true) : [];
-  if (head === null || tail === null) return null;
-  const zeros = 8 - head.length - tail.length;
-  if (compressed ? zeros < 1 : zeros !== 0) return null;
-  const all = [...head, ...Array<number>(zeros).fill(0), ...tail];
-  return all.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
-}
-
-/** The 16-bit groups of one side of "::"; a dotted IPv4 ending (when allowed) counts as two groups. */
-function ipv6Groups(text: string, mayEndInIPv4: boolean): number[] | null {
-  if (text === "") return [];
-  const groups: number[] = [];
-  const parts = text.split(":");
-  for (const [i, part] of parts.entries()) {
-    const v4 = mayEndInIPv4 && i === parts.length - 1 ? parseIPv4(part) : null;
-    if (v4 !== null) groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-    else if (/^[0-9a-f]{1,4}$/i.test(part)) groups.push(Number.parseInt(part, 16));
-    else return null;
-  }
-  return groups;
-}
 
 function ipv4Refusal(address: bigint): string | undefined {
   return IPV4_BLOCKED.find((range) => contains(range, address))?.what;
@@ -217,12 +186,17 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   url.hash = "";
 
   const host = url.hostname.endsWith(".") ? url.hostname.slice(0, -1) : url.hostname;
-  if (policy.allowLoopback && isLoopback(host)) return { ok: true, url };
+  const unlisted =
+    policy.allowedHosts.length > 0 && !policy.allowedHosts.some((p) => hostMatchesPattern(host, p));
+  const notListed = () =>
+    refuse("the host is not one of the contract's webhook domains (webhook_domains in GET /v1/partner)");
+  if (policy.allowLoopback && isLoopback(host)) return unlisted ? notListed() : { ok: true, url };
 
   const reason = hostRefusal(host);
   if (reason) return refuse(reason);
   if (url.port !== "" && !policy.allowedPorts.includes(Number(url.port))) {
     return refuse(`port ${url.port} is not allowed`);
   }
+  if (unlisted) return notListed();
   return { ok: true, url };
 }

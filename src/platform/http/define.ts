@@ -15,6 +15,7 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "token_expired",
   "environment_mismatch",
   "partner_suspended",
+  "ip_not_allowed",
   "insufficient_scope",
   "route_not_found",
   "rate_limited",

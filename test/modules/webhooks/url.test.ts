@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkWebhookUrl, type UrlPolicy } from "../../../src/modules/webhooks/url";
 
-const production: UrlPolicy = { requireHttps: true, allowLoopback: false, allowedPorts: [] };
-const sandbox: UrlPolicy = { requireHttps: false, allowLoopback: false, allowedPorts: [] };
-const localDev: UrlPolicy = { requireHttps: false, allowLoopback: true, allowedPorts: [] };
+const production: UrlPolicy = {
+  requireHttps: true,
+  allowLoopback: false,
+  allowedPorts: [],
+  allowedHosts: [],
+};
+const sandbox: UrlPolicy = { requireHttps: false, allowLoopback: false, allowedPorts: [], allowedHosts: [] };
+const localDev: UrlPolicy = { requireHttps: false, allowLoopback: true, allowedPorts: [], allowedHosts: [] };
 
 function reasonFor(raw: string, policy: UrlPolicy): string {
   const verdict = checkWebhookUrl(raw, policy);
@@ -214,5 +219,39 @@ describe("checkWebhookUrl with loopback allowed (local development)", () => {
 
   it("still insists on https when the policy requires it", () => {
     expect(reasonFor("http://localhost/", { ...localDev, requireHttps: true })).toContain("must use https");
+  });
+});
+
+describe("checkWebhookUrl with the contract's webhook domains (production)", () => {
+  const listed: UrlPolicy = { ...production, allowedHosts: ["hooks.acme.example", "*.acme.net"] };
+  const NOT_LISTED = "not one of the contract's webhook domains";
+
+  it.each([
+    "https://hooks.acme.example/in",
+    "https://HOOKS.ACME.EXAMPLE/in",
+    "https://hooks.acme.example./in",
+    "https://a.acme.net/",
+    "https://a.b.acme.net/x?y=1",
+  ])("accepts %s", (raw) => {
+    expect(checkWebhookUrl(raw, listed).ok).toBe(true);
+  });
+
+  it.each([
+    "https://acme.net/",
+    "https://x.hooks.acme.example/",
+    "https://hooks.acme.example.evil.example/",
+    "https://evilacme.net/",
+    "https://acme.net.evil.example/",
+    "https://xn--acme-9ua.net/",
+  ])("refuses %s", (raw) => {
+    expect(reasonFor(raw, listed)).toContain(NOT_LISTED);
+  });
+
+  it("keeps the URL rules first, and holds loopback to the list too", () => {
+    expect(reasonFor("https://10.0.0.1/", listed)).toContain("private");
+    expect(reasonFor("http://hooks.acme.example/", listed)).toContain("must use https");
+    expect(
+      reasonFor("http://localhost:8788/", { ...localDev, allowedHosts: ["hooks.acme.example"] }),
+    ).toContain(NOT_LISTED);
   });
 });

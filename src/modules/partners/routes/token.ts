@@ -1,8 +1,11 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { ERRORS } from "../../../platform/errors";
+import { ERROR_CODES_EXTENSION } from "../../../platform/http/define";
 import { readBounded } from "../../../platform/lib/bounded";
 import { mediaTypeOf } from "../../../platform/middleware/json-body";
 import { OAuthError } from "../../../platform/oauth-error";
 import type { AppEnv } from "../../../platform/types";
+import { CLIENT_ADDRESS_HEADER } from "../ip-allowlist";
 import { exchangeToken } from "../oauth";
 
 const MAX_TOKEN_BODY = 64 * 1024;
@@ -39,8 +42,19 @@ const OAuthErrorSchema = z
       "invalid_scope",
     ]),
     error_description: z.string(),
+    code: z.number().int().optional().openapi({
+      description: "The catalogue's code, where the refusal is one it names (23: the IP allow-list)",
+    }),
   })
   .openapi("OAuthError");
+
+/** The one catalogue refusal the token endpoint answers, in the RFC 6749 shape with its `code`. */
+const IP_NOT_ALLOWED = {
+  description:
+    "unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list",
+  content: { "application/json": { schema: OAuthErrorSchema } },
+  [ERROR_CODES_EXTENSION]: [ERRORS.ip_not_allowed.code],
+};
 
 /** Parses a JSON or form body into string parameters, or throws invalid_request. */
 async function readParams(req: Request): Promise<Record<string, string | undefined>> {
@@ -101,6 +115,7 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
         description: "invalid_client, with WWW-Authenticate: Basic",
         content: { "application/json": { schema: OAuthErrorSchema } },
       },
+      403: IP_NOT_ALLOWED,
       413: {
         description: "invalid_request: the body is over 64 KiB",
         content: { "application/json": { schema: OAuthErrorSchema } },
@@ -115,8 +130,11 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
   app.post("/oauth2/token", async (c) => {
     const params = await readParams(c.req.raw);
     // Once the client authenticated, the answer is that partner's (CORS checks its contract's origins).
-    const result = await exchangeToken(c.get("services"), c.req.header("Authorization"), params, (p) =>
-      c.set("partner", p),
+    const result = await exchangeToken(
+      { ...c.get("services"), log: c.get("log") },
+      { authorization: c.req.header("Authorization"), address: c.req.header(CLIENT_ADDRESS_HEADER) },
+      params,
+      (p) => c.set("partner", p),
     );
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");

@@ -14,7 +14,7 @@ const route = v1Route(
     tags: ["Partner"],
     summary: "Your own profile",
     description:
-      "The calling partner's profile: environment, tier, licensed products, scopes, limits and the browser origins allowed CORS.",
+      "The calling partner's profile: environment, tier, licensed products, scopes, limits, the browser origins allowed CORS, the addresses allowed to call and the production webhook domains.",
     responses: okResponse("The partner", PartnerSchema),
   },
 );
@@ -35,6 +35,8 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       token_scopes: [...c.get("caller").scopes],
       limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
       cors_origins: p.corsOrigins,
+      ip_allowlist: p.ipAllowlist,
+      webhook_domains: p.webhookDomains,
     };
     return ok(c, result);
   });

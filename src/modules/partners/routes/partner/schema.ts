@@ -22,6 +22,16 @@ export const PartnerSchema = z
         "Browser origins (`https://host[:port]`) your contract lets call the API with your tokens (CORS); empty: none.",
       example: ["https://app.example.com"],
     }),
+    ip_allowlist: z.array(z.string()).openapi({
+      description:
+        "IPv4 and IPv6 CIDR blocks your contract lets call `/oauth2/token` and `/v1` from (`CF-Connecting-IP`); empty: any address. A call from elsewhere is refused with 403, code 23.",
+      example: ["192.0.2.0/24", "2001:db8:1::/48"],
+    }),
+    webhook_domains: z.array(z.string()).openapi({
+      description:
+        "Host names, or `*.suffix` wildcards (any host below the suffix), your production webhook endpoints may use; empty: any public host. Not applied in the sandbox.",
+      example: ["hooks.example.com", "*.example.net"],
+    }),
   })
   .openapi("Partner");
 
