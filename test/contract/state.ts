@@ -6,14 +6,15 @@ import type { Send } from "./request";
  * What a partner's requests can change in D1, by table, scoped to the partner. Left out:
  * the audit log (every request, refused or not, is audited by design) and the progress of
  * webhook deliveries and attempts, which the queue consumers make on their own time (a
- * delivery that a request creates is still seen: its id).
+ * delivery that a request creates is still seen: its id), and likewise an event's progress
+ * through the outbox (sent, fanned out): the event itself is seen.
  */
 const TABLES: [table: string, columns: string, scope: string][] = [
   ["partners", "*", "id"],
   ["partner_contracts", "*", "partner_id"],
   ["partner_credentials", "*", "partner_id"],
   ["journal_entries", "*", "partner_id"],
-  ["events", "*", "partner_id"],
+  ["events", "id, type, livemode, data, created_at", "partner_id"],
   ["payments", "*", "partner_id"],
   ["refunds", "*", "partner_id"],
   ["payouts", "*", "partner_id"],
