@@ -1,6 +1,7 @@
 // Platform team: `npm run partner -- <command> [options]`. Writes to the local D1 unless --remote.
 //   create --name "Acme" [--tier standard] [--products payments,cards] [--rps 50] [--quota 100000]
 //          [--fee-bps 150] [--user alice] [--cors-origins https://app.acme.example,https://ops.acme.example]
+//          [--api-version 2026-12-01 (default: the current version)]
 //          [--env sandbox|production] [--remote] [--persist-to DIR]
 //   origins <partner-id> --cors-origins LIST   replaces the contract's browser origins ("" for none)
 //   suspend <partner-id> | activate <partner-id> | list
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
     "fee-bps": { type: "string" },
     user: { type: "string" },
     "cors-origins": { type: "string" },
+    "api-version": { type: "string" },
     env: { type: "string", default: "sandbox" },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
@@ -92,6 +94,7 @@ if (command === "create") {
     dailyQuota: int(values.quota),
     feeBps: int(values["fee-bps"]) ?? 0,
     corsOrigins: origins(values["cors-origins"]),
+    ...(values["api-version"] ? { apiVersion: values["api-version"] } : {}),
     ...(values.user ? { username: values.user } : {}),
   });
   await run(partnerSql(partner, false));
@@ -123,7 +126,7 @@ if (command === "create") {
   console.table(
     await querySql(
       target,
-      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
+      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins, c.api_version FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
     ),
   );
 } else {

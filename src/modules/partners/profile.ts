@@ -29,6 +29,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     fees: { bps: contract.feeBps, fixedMinor: contract.feeFixedMinor },
     corsOrigins: contract.corsOrigins,
     activeClientIds: clientIds,
+    apiVersion: contract.apiVersion,
   };
 }
 

@@ -10,6 +10,7 @@ import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import security from "../../../docs/security.md?raw";
+import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
 
@@ -28,6 +29,7 @@ const PAGES: Record<string, string> = {
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,
+  "docs/versions.md": versions,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -35,6 +35,7 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       token_scopes: [...c.get("caller").scopes],
       limits: { requests_per_second: p.limits.requestsPerSecond, daily_quota: p.limits.dailyQuota },
       cors_origins: p.corsOrigins,
+      api_version: p.apiVersion,
     };
     return ok(c, result);
   });

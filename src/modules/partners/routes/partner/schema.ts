@@ -22,6 +22,11 @@ export const PartnerSchema = z
         "Browser origins (`https://host[:port]`) your contract lets call the API with your tokens (CORS); empty: none.",
       example: ["https://app.example.com"],
     }),
+    api_version: z.string().openapi({
+      description:
+        "The API version your account is pinned to: what every call speaks unless it sends `Portico-Version` (see /changelog).",
+      example: "2026-12-01",
+    }),
   })
   .openapi("Partner");
 
