@@ -82,7 +82,7 @@ const remove = v1Route(write, {
 export function registerEndpointRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(create, async (c) => {
     const { params } = c.req.valid("json");
-    const made = await createEndpoint(webhookDeps(c), c.get("partner").id, params);
+    const made = await createEndpoint(webhookDeps(c), c.get("partner"), params);
     c.get("log").info("webhook endpoint created", { endpoint_id: made.id });
     // A replay shows the endpoint but not its secret: that is shown once.
     return okOnce(c, made, { ...made, secret: null });
