@@ -15,6 +15,9 @@ export interface DeprecatedOperation {
   summary: string;
 }
 
+/** Prose with `code` spans, as HTML. */
+const prose = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+
 function status(v: ApiVersion): string {
   if (v.date === CURRENT_VERSION) return "current";
   if (!v.deprecation) return "supported";
@@ -29,12 +32,12 @@ function versionSection(v: ApiVersion): string {
       : `<ul>\n${v.changes
           .map(
             (c) =>
-              `<li id="${escapeHtml(c.name)}"><strong>${escapeHtml(c.name)}</strong>: ${escapeHtml(c.description)}</li>`,
+              `<li id="${escapeHtml(c.name)}"><strong>${escapeHtml(c.name)}</strong>: ${prose(c.description)}</li>`,
           )
           .join("\n")}\n</ul>`;
   return `<section id="${escapeHtml(v.date)}">
 <h2>${escapeHtml(v.date)} <small>(${escapeHtml(status(v))})</small></h2>
-<p>${escapeHtml(v.summary)}</p>
+<p>${prose(v.summary)}</p>
 ${changes}
 </section>`;
 }

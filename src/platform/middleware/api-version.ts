@@ -11,6 +11,7 @@ import {
   downgradeValue,
   fieldAtVersion,
   mentionsChangedObject,
+  messageAtVersion,
   upgradeParams,
 } from "../versions/transform";
 import { type VersionUsage, versionUsage, writeUsage } from "../versions/usage";
@@ -113,13 +114,9 @@ async function downgradeAnswer(c: Context<AppEnv>, chain: Chain, requestChanges:
   if (!renames && !mentionsChangedObject(chain, text)) return;
   const body = JSON.parse(text) as { result?: unknown; error?: { field?: string; message?: string } | null };
   if (body.result !== undefined && body.result !== null) body.result = downgradeValue(chain, body.result);
-  if (renames && body.error?.field) {
-    const current = body.error.field;
-    const old = fieldAtVersion(requestChanges, current);
-    if (old !== current) {
-      body.error.field = old;
-      if (body.error.message) body.error.message = body.error.message.split(current).join(old);
-    }
+  if (renames && body.error) {
+    if (body.error.field) body.error.field = fieldAtVersion(requestChanges, body.error.field);
+    if (body.error.message) body.error.message = messageAtVersion(requestChanges, body.error.message);
   }
   c.res = new Response(JSON.stringify(body), c.res);
 }

@@ -122,3 +122,17 @@ export function fieldAtVersion(changes: readonly RequestChange[], field: string)
   }
   return out;
 }
+
+const lastSegment = (path: string) => path.slice(path.lastIndexOf(".") + 1);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A refusal's message at the caller's version: each renamed field's current name as the caller names it. */
+export function messageAtVersion(changes: readonly RequestChange[], message: string): string {
+  let out = message;
+  for (const change of [...changes].reverse()) {
+    for (const [current, old] of Object.entries(change.renamedFields ?? {})) {
+      out = out.replace(new RegExp(`\\b${escapeRegExp(lastSegment(current))}\\b`, "g"), lastSegment(old));
+    }
+  }
+  return out;
+}
