@@ -114,6 +114,11 @@ describe("Portico-Version: override and echo", () => {
     const missing = await call("GET", `/v1/kyc/verifications/${crypto.randomUUID()}`, { token });
     expect(missing.body.error.code).toBe(30);
     expect(missing.res.headers.get("Portico-Version")).toBe(OLD);
+    // Refused after the partner is known but before the version layer: the pin still, and its deprecation.
+    const unrouted = await call("GET", "/v1/no-such-route", { token });
+    expect(unrouted.body.error.code).toBe(31);
+    expect(unrouted.res.headers.get("Portico-Version")).toBe(OLD);
+    expect(unrouted.res.headers.get("Deprecation")).toBe(`@${seconds("2026-12-01")}`);
     const invalid = await verify(token, { full_name: "A B" }, { "Portico-Version": CURRENT });
     expect(invalid.body.error.code).toBe(4);
     expect(invalid.res.headers.get("Portico-Version")).toBe(CURRENT);

@@ -64,7 +64,7 @@ const VERSION_RESPONSE_HEADERS = {
   },
   Deprecation: {
     description: "On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`).",
-    schema: { type: "string" as const, example: "@1795996800" },
+    schema: { type: "string" as const, example: "@1796083200" },
   },
   Sunset: {
     description:

@@ -23,14 +23,24 @@ export const VERSION_HEADER = "Portico-Version";
 
 /**
  * Outermost for /v1: every answer says which version it speaks, also those refused before the
- * partner is known (401, 404 of an unknown route): the version asked for when it is a published
- * one, else the current version. `apiVersion()` replaces it with the version actually used.
+ * version is settled. Before the partner is known (401): the version asked for when it is a
+ * published one, else the current version; after (429, an unknown route, a refused body): the
+ * version asked for, else the partner's pin. `apiVersion()` sets the version actually used.
  */
 export const versionEcho = () =>
   createMiddleware<AppEnv>(async function versionEcho(c, next) {
     const asked = c.req.header(VERSION_HEADER);
-    c.header(VERSION_HEADER, asked !== undefined && isKnownVersion(asked) ? asked : CURRENT_VERSION);
+    const known = asked !== undefined && isKnownVersion(asked) ? asked : undefined;
+    c.header(VERSION_HEADER, known ?? CURRENT_VERSION);
     await next();
+    // Refused once the partner was known but before its version was settled (a rate limit, an
+    // unknown route, a body refused): the answer speaks the version it would have been served at.
+    const partner = c.get("partner");
+    if (c.get("apiVersion") !== undefined || !partner) return;
+    const version = known ?? findVersion(partner.apiVersion)?.date ?? CURRENT_VERSION;
+    c.header(VERSION_HEADER, version);
+    const deprecation = findVersion(version)?.deprecation;
+    if (deprecation) announceDeprecation(c, deprecation, version);
   });
 
 /**

@@ -2,7 +2,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Services } from "../types";
 
 /** What a listed page may send: every request header the API reads. */
-export const CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Consent-Id, Portico-Version";
+export const CORS_ALLOW_HEADERS =
+  "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Consent-Id, Portico-Version";
 export const CORS_ALLOW_METHODS = "GET, HEAD, POST, PATCH, DELETE";
 /** What a listed page may read besides the CORS-safelisted headers: every header the API answers with. */
 export const CORS_EXPOSE_HEADERS =

@@ -9,6 +9,7 @@ import payments from "../../../docs/payments.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
+import reliability from "../../../docs/reliability.md?raw";
 import security from "../../../docs/security.md?raw";
 import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
@@ -29,6 +30,7 @@ const PAGES: Record<string, string> = {
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,
+  "docs/reliability.md": reliability,
   "docs/versions.md": versions,
 };
 
