@@ -2,6 +2,7 @@
 //   create --name "Acme" [--tier standard] [--products payments,cards] [--rps 50] [--quota 100000]
 //          [--fee-bps 150] [--user alice] [--cors-origins https://app.acme.example,https://ops.acme.example]
 //          [--ip-allowlist 192.0.2.0/24,2001:db8::/32] [--webhook-domains hooks.acme.example,*.acme.example]
+//          [--api-version 2026-12-01 (default: the current version)]
 //          [--env sandbox|production] [--remote] [--persist-to DIR]
 //   origins <partner-id> --cors-origins LIST   replaces the contract's browser origins ("" for none)
 //   allowlist <partner-id> [--ip-allowlist LIST] [--webhook-domains LIST]
@@ -32,6 +33,7 @@ const { values, positionals } = parseArgs({
     "cors-origins": { type: "string" },
     "ip-allowlist": { type: "string" },
     "webhook-domains": { type: "string" },
+    "api-version": { type: "string" },
     env: { type: "string", default: "sandbox" },
     remote: { type: "boolean", default: false },
     "persist-to": { type: "string" },
@@ -107,6 +109,7 @@ if (command === "create") {
     corsOrigins: origins(values["cors-origins"]),
     ipAllowlist: ipAllowlist(values["ip-allowlist"]),
     webhookDomains: webhookDomains(values["webhook-domains"]),
+    ...(values["api-version"] ? { apiVersion: values["api-version"] } : {}),
     ...(values.user ? { username: values.user } : {}),
   });
   await run(partnerSql(partner, false));
@@ -153,7 +156,7 @@ if (command === "create") {
   console.table(
     await querySql(
       target,
-      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins, c.ip_allowlist, c.webhook_domains FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
+      "SELECT p.id, p.name, p.status, c.tier, c.products, c.cors_origins, c.ip_allowlist, c.webhook_domains, c.api_version FROM partners p JOIN partner_contracts c ON c.partner_id = p.id ORDER BY p.created_at",
     ),
   );
 } else {

@@ -7,6 +7,7 @@ import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
 import { CachedRouter } from "./platform/http/cached-router";
+import { apiVersion, versionEcho } from "./platform/middleware/api-version";
 import { requestContext } from "./platform/middleware/context";
 import { cors } from "./platform/middleware/cors";
 import { idempotency } from "./platform/middleware/idempotency";
@@ -19,9 +20,10 @@ import type { AppEnv } from "./platform/types";
 
 /**
  * The request path: safe headers → context (request id, logger, services) → CORS (/v1 and the token
- * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: authentication →
- * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
- * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
+ * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: the version echo →
+ * authentication → rate limit → route guard (404/405) → JSON body (413/415/2) → the API version
+ * (80; older versions upgraded on the way in, downgraded on the way out) → idempotency (POST) →
+ * data minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -43,6 +45,8 @@ export function createApp() {
   app.use("*", safeDefaults());
   app.use("*", requestContext());
   app.use("*", cors(originListedByAnyPartner));
+  // Every /v1 answer says which API version it speaks, also those refused before the partner is known.
+  app.use("/v1/*", versionEcho());
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
   });
@@ -58,6 +62,7 @@ export function createApp() {
     rateLimit(),
     guard,
     jsonBody(),
+    apiVersion(),
     idempotency(MODULES.flatMap((m) => m.ownKeys ?? [])),
     minimiseResponses(),
   );

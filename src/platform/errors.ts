@@ -112,6 +112,12 @@ export const ERRORS = {
   },
   consent_not_usable: { code: 71, status: 403, message: "The consent is {status}; it cannot be used" },
   consent_scope_missing: { code: 72, status: 403, message: "The consent does not cover {scope}" },
+  // API versions 80–89
+  api_version_unknown: {
+    code: 80,
+    status: 400,
+    message: "Portico-Version must be one of the published API versions: {versions}",
+  },
   // Platform 90–99
   service_unavailable: { code: 90, status: 503, message: "The service is not configured correctly" },
   upstream_unavailable: {

@@ -3,6 +3,7 @@ import type { Db } from "./db/client";
 import type { Config, Env } from "./env";
 import type { Logger } from "./lib/logger";
 import type { LeasingLimiter } from "./ratelimit/leasing";
+import type { Deprecation } from "./versions/registry";
 
 /** Built once per request by the context middleware and read from `c.get("services")`. */
 export interface Services {
@@ -38,6 +39,10 @@ export interface AppEnv {
      * are serialised (null: the partner's licence covers them all). Absent outside /v1.
      */
     mask?: MaskingReplacer | null;
+    /** The API version of this request (`Portico-Version`, else the partner's pin): set for /v1 once the partner is known. */
+    apiVersion?: string;
+    /** The deprecation announced on this answer (the version's, a route's, the earlier of both). */
+    deprecation?: Deprecation;
   };
 }
 
@@ -61,4 +66,6 @@ export interface PartnerProfile {
   webhookDomains: string[];
   /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
   activeClientIds: string[];
+  /** The API version the partner is pinned to (docs/versions.md); `Portico-Version` overrides it per request. */
+  apiVersion: string;
 }

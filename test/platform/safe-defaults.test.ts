@@ -34,7 +34,7 @@ describe("safe defaults on every answer", () => {
   });
 
   it("the developer pages keep their own Content-Security-Policy", async () => {
-    for (const path of ["/docs", "/status"]) {
+    for (const path of ["/docs", "/status", "/changelog"]) {
       const res = await SELF.fetch(`${BASE}${path}`, { headers: { Accept: "text/html" } });
       await res.arrayBuffer();
       expect(res.headers.get("Content-Type"), path).toContain("text/html");

@@ -123,7 +123,7 @@ export const SANDBOX_VALUES: SandboxValue[] = [
   },
   {
     area: "KYC",
-    value: "account_number 20208000900100000001 / phone +998901234567",
+    value: "account_number 20208000900100000001 / phone_number +998901234567",
     outcome: "holder Aziz Karimov, born 1990-05-17, document AA1234567",
   },
   {

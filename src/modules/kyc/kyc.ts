@@ -22,7 +22,8 @@ export interface KycDeps {
 export interface KycVerification {
   id: string;
   object: "kyc_verification";
-  identifier_type: KycIdentifier["type"];
+  /** The identifier's field as sent (the connector's `phone` is the request's `phone_number`). */
+  identifier_type: "account_number" | "phone_number";
   outcome: KycOutcome;
   checks: { field: KycField; outcome: KycCheck }[];
   created_at: string;
@@ -31,7 +32,7 @@ export interface KycVerification {
 
 export interface VerifyParams {
   account_number?: string | undefined;
-  phone?: string | undefined;
+  phone_number?: string | undefined;
   full_name?: string | undefined;
   birth_date?: string | undefined;
   document_number?: string | undefined;
@@ -40,7 +41,7 @@ export interface VerifyParams {
 const toVerification = (row: KycVerificationRow): KycVerification => ({
   id: row.id,
   object: "kyc_verification",
-  identifier_type: row.identifierType,
+  identifier_type: row.identifierType === "phone" ? "phone_number" : "account_number",
   outcome: row.outcome,
   checks: [
     { field: "full_name", outcome: row.fullNameCheck },
@@ -65,7 +66,7 @@ export async function verifyHolder(
   const identifier: KycIdentifier =
     params.account_number !== undefined
       ? { type: "account_number", value: params.account_number }
-      : { type: "phone", value: params.phone ?? "" };
+      : { type: "phone", value: params.phone_number ?? "" };
   const claimed: Partial<Record<KycField, string>> = {};
   for (const field of KYC_FIELDS) {
     const value = params[field];

@@ -31,6 +31,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     ipAllowlist: contract.ipAllowlist,
     webhookDomains: contract.webhookDomains,
     activeClientIds: clientIds,
+    apiVersion: contract.apiVersion,
   };
 }
 

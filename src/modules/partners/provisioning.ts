@@ -2,6 +2,7 @@ import { type Product, scopesFor } from "../../platform/catalog";
 import { uuidv7 } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
 import { hashSecret } from "../../platform/lib/secret-hash";
+import { CURRENT_VERSION, isKnownVersion, VERSION_DATES } from "../../platform/versions/registry";
 import { newConsumerKeyPair } from "./consumer-keys";
 import { parseCorsOrigins } from "./cors-origins";
 import { parseIpAllowlist } from "./ip-allowlist";
@@ -25,6 +26,8 @@ export interface NewPartner {
   ipAllowlist?: string[];
   /** Production webhook hosts (checked by parseWebhookDomains); empty: any public host. */
   webhookDomains?: string[];
+  /** The API version to pin (a published one); the current version when absent. */
+  apiVersion?: string;
   /** Fixed credentials (the local demo partner); generated when absent. */
   consumerKey?: string;
   consumerSecret?: string;
@@ -49,6 +52,14 @@ export interface ProvisionedPartner {
   };
 }
 
+/** A new partner is pinned to the current version unless a published one is asked for. */
+function pinnedVersion(asked: string | undefined): string {
+  if (asked === undefined) return CURRENT_VERSION;
+  if (!isKnownVersion(asked))
+    throw new Error(`unknown API version ${asked}: one of ${VERSION_DATES.join(", ")}`);
+  return asked;
+}
+
 /** Builds the rows of a new partner, its contract, one credential and optionally one user. */
 export async function buildPartner(input: NewPartner): Promise<ProvisionedPartner> {
   const env = input.environment;
@@ -70,6 +81,7 @@ export async function buildPartner(input: NewPartner): Promise<ProvisionedPartne
       corsOrigins: parseCorsOrigins(input.corsOrigins ?? []),
       ipAllowlist: parseIpAllowlist(input.ipAllowlist ?? []),
       webhookDomains: parseWebhookDomains(input.webhookDomains ?? []),
+      apiVersion: pinnedVersion(input.apiVersion),
     },
     credential: {
       id: uuidv7(),

@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { timestamps } from "../../platform/db/schema";
+import { CURRENT_VERSION, FIRST_VERSION } from "../../platform/versions/registry";
 
 // ---------------------------------------------------------------------------- tables
 export const partners = sqliteTable("partners", {
@@ -34,6 +35,14 @@ export const partnerContracts = sqliteTable("partner_contracts", {
   ipAllowlist: text("ip_allowlist", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   /** Hosts production webhook endpoints may use (webhook-domains.ts); empty: any public host. */
   webhookDomains: text("webhook_domains", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /**
+   * The API version the partner is pinned to (docs/versions.md). A contract written before versions
+   * had dates reads the first version (the column's default); a new one is pinned to the current.
+   */
+  apiVersion: text("api_version")
+    .notNull()
+    .default(FIRST_VERSION)
+    .$defaultFn(() => CURRENT_VERSION),
   ...timestamps,
 });
 

@@ -6,6 +6,8 @@ import { readPrefix } from "../../platform/lib/bounded";
 import { uuidv7 } from "../../platform/lib/ids";
 import { createLogger } from "../../platform/lib/logger";
 import { openSecret } from "../../platform/lib/secret-box";
+import { CURRENT_VERSION } from "../../platform/versions/registry";
+import { chainFor, downgradeValue, mentionsChangedObject } from "../../platform/versions/transform";
 import { loadProfile, profileCache } from "../partners/profile";
 import { type AttemptResult, type Decision, decide } from "./policy";
 import { signHeaders } from "./signing";
@@ -81,14 +83,20 @@ async function contractDomains(deps: WebhookDeps, partnerId: string): Promise<re
   return profile?.webhookDomains;
 }
 
-/** The payload partners receive (docs/webhooks.md): thin, but with the object's snapshot. */
-export function payloadOf(event: EventRow): string {
+/**
+ * The payload partners receive (docs/webhooks.md): thin, but with the object's snapshot, rendered
+ * in the endpoint's API version through the same chain as answers (docs/versions.md). The snapshot
+ * is stored at the current version; an endpoint pinned to it gets it as stored.
+ */
+export function payloadOf(event: EventRow, version: string = CURRENT_VERSION): string {
+  const chain = chainFor(version);
+  const data = JSON.parse(event.data) as unknown;
   return JSON.stringify({
     id: event.id,
     type: event.type,
     created_at: event.createdAt,
     livemode: event.livemode,
-    data: JSON.parse(event.data),
+    data: chain.empty || !mentionsChangedObject(chain, event.data) ? data : downgradeValue(chain, data),
   });
 }
 
@@ -237,7 +245,7 @@ export async function deliver(
     error = SECRET_UNAVAILABLE;
     createLogger("warn").warn("webhook secret cannot be opened", { endpoint_id: endpoint.id });
   } else {
-    const body = payloadOf(event);
+    const body = payloadOf(event, endpoint.apiVersion);
     const headers = await signHeaders(secrets, event.id, Math.floor(started / 1000), body);
     sent = await send(verdict.url.toString(), body, headers, config.WEBHOOK_TIMEOUT_MS);
     if (sent.result.kind === "error") {
@@ -321,6 +329,7 @@ export function endpointView(row: EndpointRow) {
     events: row.events,
     status: row.status as "enabled" | "disabled",
     disabled_reason: row.disabledReason,
+    api_version: row.apiVersion,
     signing: {
       algorithm: row.signing,
       public_key: row.publicKey,

@@ -4,6 +4,7 @@ import { ApiError } from "../../platform/errors";
 import { storeEvent } from "../../platform/events/events";
 import { uuidv7 } from "../../platform/lib/ids";
 import { sealSecret } from "../../platform/lib/secret-box";
+import { isKnownVersion, VERSION_DATES } from "../../platform/versions/registry";
 import { endpointView, enqueueDeliveries, urlPolicy, type WebhookDeps } from "./delivery";
 import { newAsymmetricKeyPair, newSymmetricSecret } from "./signing";
 import {
@@ -43,6 +44,18 @@ function checkedUrl(config: Config, url: string, webhookDomains: readonly string
   return verdict.url.toString();
 }
 
+/** A version asked for on an endpoint: a published one, else 400 code 80 naming the field. */
+function publishedVersion(version: string): string {
+  if (!isKnownVersion(version)) {
+    throw new ApiError(
+      "api_version_unknown",
+      { versions: VERSION_DATES.join(", ") },
+      { field: "params.api_version" },
+    );
+  }
+  return version;
+}
+
 /** A new signing secret (shown once) and what is kept of it. */
 async function newSecret(signing: Signing, key: string, endpointId: string) {
   // Sealed for this endpoint only: a sealed secret copied to another row does not open.
@@ -68,14 +81,23 @@ async function ownEndpoint(db: Db, partnerId: string, id: string): Promise<Endpo
 export interface EndpointOwner {
   id: string;
   webhookDomains: readonly string[];
+  /** The partner's pinned API version: a new endpoint's default. */
+  apiVersion: string;
 }
 
 export async function createEndpoint(
   deps: WebhookDeps,
   owner: EndpointOwner,
-  params: { url: string; events: string[]; description?: string | undefined; signing: Signing },
+  params: {
+    url: string;
+    events: string[];
+    description?: string | undefined;
+    signing: Signing;
+    api_version?: string | undefined;
+  },
 ) {
   const partnerId = owner.id;
+  const apiVersion = publishedVersion(params.api_version ?? owner.apiVersion);
   const key = secretsKey(deps.config);
   const url = checkedUrl(deps.config, params.url, owner.webhookDomains);
   const id = uuidv7();
@@ -96,6 +118,7 @@ export async function createEndpoint(
     previousPublicKey: null,
     previousExpiresAt: null,
     failingSince: null,
+    apiVersion,
     createdAt: now,
     updatedAt: now,
   };
@@ -120,11 +143,19 @@ export async function patchEndpoint(
   deps: WebhookDeps,
   owner: EndpointOwner,
   id: string,
-  params: { url?: string; events?: string[]; description?: string | null; status?: "enabled" | "disabled" },
+  params: {
+    url?: string;
+    events?: string[];
+    description?: string | null;
+    status?: "enabled" | "disabled";
+    api_version?: string;
+  },
 ) {
   const partnerId = owner.id;
+  const apiVersion = params.api_version === undefined ? undefined : publishedVersion(params.api_version);
   await ownEndpoint(deps.db, partnerId, id);
   const set: Partial<EndpointRow> = {};
+  if (apiVersion !== undefined) set.apiVersion = apiVersion;
   if (params.url !== undefined) set.url = checkedUrl(deps.config, params.url, owner.webhookDomains);
   if (params.events !== undefined) set.events = [...new Set(params.events)];
   if (params.description !== undefined) set.description = params.description;

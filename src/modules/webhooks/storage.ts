@@ -4,6 +4,7 @@ import type { Db } from "../../platform/db/client";
 import { newestFirst, whenGiven } from "../../platform/db/pages";
 import { events, timestamps } from "../../platform/db/schema";
 import { insertEventIfChanged, type OutboxEvent } from "../../platform/events/outbox";
+import { CURRENT_VERSION, FIRST_VERSION } from "../../platform/versions/registry";
 
 // ---------------------------------------------------------------------------- tables
 /**
@@ -33,6 +34,14 @@ export const webhookEndpoints = sqliteTable(
     previousExpiresAt: text("previous_expires_at"),
     /** When the current run of failed deliveries began; cleared by a success. */
     failingSince: text("failing_since"),
+    /**
+     * The API version its events are rendered in (docs/versions.md). Endpoints made before versions
+     * had dates read the first version (the column's default); a new one takes its partner's pin.
+     */
+    apiVersion: text("api_version")
+      .notNull()
+      .default(FIRST_VERSION)
+      .$defaultFn(() => CURRENT_VERSION),
     ...timestamps,
   },
   (t) => [index("webhook_endpoints_partner").on(t.partnerId, t.id)],

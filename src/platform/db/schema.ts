@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** Creation and update times, as ISO 8601 text set by D1. */
 export const timestamps = {
@@ -63,4 +63,24 @@ export const auditLog = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("audit_log_partner").on(t.partnerId, t.id)],
+);
+
+// ------------------------------------------------------------------------ API versions
+/**
+ * Which partner calls which API version (src/platform/versions/usage.ts): counted per isolate and
+ * added here at most once a minute per isolate, never one write per request.
+ */
+export const apiVersionUsage = sqliteTable(
+  "api_version_usage",
+  {
+    partnerId: text("partner_id").notNull(),
+    version: text("version").notNull(),
+    calls: integer("calls").notNull(),
+    firstSeenAt: text("first_seen_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.partnerId, t.version] }),
+    index("api_version_usage_version").on(t.version),
+  ],
 );

@@ -3,7 +3,9 @@ import type { Product } from "../catalog";
 import { ErrorEnvelopeSchema } from "../envelope";
 import { ERRORS, type ErrorName } from "../errors";
 import { auditTrail } from "../middleware/audit";
+import { deprecatedRoute, routeAnchor } from "../middleware/deprecation";
 import { requireEntitlement } from "../middleware/entitlement";
+import { CURRENT_VERSION, type Deprecation, VERSION_DATES } from "../versions/registry";
 
 /** Every /v1 route can refuse with these: authentication, limits, routing, validation. */
 const EVERY_ROUTE: readonly ErrorName[] = [
@@ -18,6 +20,7 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "ip_not_allowed",
   "insufficient_scope",
   "route_not_found",
+  "api_version_unknown",
   "rate_limited",
   "quota_exceeded",
   "limiter_unavailable",
@@ -43,6 +46,50 @@ const IDEMPOTENCY_KEY_HEADER: NonNullable<RouteConfig["parameters"]>[number] = {
     "1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`.",
   schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x20-\\x7E]+$" },
 };
+
+/** Every /v1 operation takes it: the API version to answer in, overriding the partner's pin (docs/versions.md). */
+const VERSION_PARAMETER: NonNullable<RouteConfig["parameters"]>[number] = {
+  name: "Portico-Version",
+  in: "header",
+  required: false,
+  description:
+    "The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog.",
+  schema: { type: "string", enum: [...VERSION_DATES], example: CURRENT_VERSION },
+};
+
+/** Every /v1 answer carries it, errors included; deprecated versions and routes add the deprecation headers. */
+const VERSION_RESPONSE_HEADERS = {
+  "Portico-Version": {
+    description: "The API version this answer speaks: `Portico-Version` as sent, else your pinned version.",
+    schema: { type: "string" as const, example: CURRENT_VERSION },
+  },
+  Deprecation: {
+    description: "On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`).",
+    schema: { type: "string" as const, example: "@1796083200" },
+  },
+  Sunset: {
+    description:
+      "On a deprecated version or route with a sunset date: when it stops being served (RFC 8594).",
+    schema: { type: "string" as const, example: "Tue, 01 Jun 2027 00:00:00 GMT" },
+  },
+  Link: {
+    description: 'On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to.',
+    schema: { type: "string" as const },
+  },
+};
+
+/** Each documented answer with the version headers. */
+function withVersionHeaders<T extends Record<string | number, object>>(responses: T): T {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      {
+        ...response,
+        headers: { ...VERSION_RESPONSE_HEADERS, ...(response as { headers?: object }).headers },
+      },
+    ]),
+  ) as T;
+}
 
 /** What every sandbox-only route says in its description. */
 export const SANDBOX_ONLY = "Sandbox only: the route does not exist in production (404, code 31).";
@@ -101,23 +148,36 @@ export function routeErrors(
  * every code a route answers is in the document.
  */
 export function v1Route<R extends RouteConfig & { operationId: string }>(
-  access: { product: Product | null; scope: string; personalData?: boolean; errors?: readonly ErrorName[] },
+  access: {
+    product: Product | null;
+    scope: string;
+    personalData?: boolean;
+    errors?: readonly ErrorName[];
+    /** A route on its way out: its answers carry the deprecation headers at every version. */
+    deprecated?: Deprecation;
+  },
   config: R,
 ) {
   return createRoute({
     ...config,
-    ...(config.method === "post"
-      ? { parameters: [...(config.parameters ?? []), IDEMPOTENCY_KEY_HEADER] as RouteConfig["parameters"] }
-      : {}),
+    parameters: [
+      ...(config.parameters ?? []),
+      ...(config.method === "post" ? [IDEMPOTENCY_KEY_HEADER] : []),
+      VERSION_PARAMETER,
+    ] as RouteConfig["parameters"],
     security: [{ oauth2: [access.scope] }],
     middleware: [
+      ...(access.deprecated
+        ? [deprecatedRoute(access.deprecated, routeAnchor(config.method, config.path))]
+        : []),
       auditTrail(config.method, config.path, access.personalData ?? false),
       requireEntitlement(access.product, access.scope),
     ],
-    responses: {
+    ...(access.deprecated ? { deprecated: true } : {}),
+    responses: withVersionHeaders({
       ...errorResponses(routeErrors(config.method, config.path, access.product, access.errors)),
       ...config.responses,
-    },
+    }),
     "x-portico-product": access.product ?? "platform",
   });
 }

@@ -2,11 +2,12 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Services } from "../types";
 
 /** What a listed page may send: every request header the API reads. */
-export const CORS_ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Consent-Id";
+export const CORS_ALLOW_HEADERS =
+  "Authorization, Content-Type, Idempotency-Key, X-Request-Id, Consent-Id, Portico-Version";
 export const CORS_ALLOW_METHODS = "GET, HEAD, POST, PATCH, DELETE";
 /** What a listed page may read besides the CORS-safelisted headers: every header the API answers with. */
 export const CORS_EXPOSE_HEADERS =
-  "X-Request-Id, Idempotent-Replayed, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, WWW-Authenticate, Allow";
+  "X-Request-Id, Idempotent-Replayed, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, WWW-Authenticate, Allow, Portico-Version, Deprecation, Sunset, Link";
 /** Seconds a browser may keep a preflight's answer. */
 export const CORS_MAX_AGE = "600";
 

@@ -64,8 +64,14 @@ function withoutBody(req: Request): Request {
   return new Request(req.url, { method: req.method, headers, signal: req.signal });
 }
 
-/** Hands the text to Hono's body cache: validators and the idempotency layer read it, not the stream. */
-function cacheBody(c: Context<AppEnv>, text: string) {
-  // The cache holds promises at run time; its type says otherwise.
-  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+/**
+ * Hands the text to Hono's body cache: validators and the idempotency layer read it, not the
+ * stream. The API version layer hands over a request upgraded to the current version the same way.
+ */
+export function cacheBody(c: Context<AppEnv>, text: string) {
+  // The cache holds promises at run time; its type says otherwise. A body read in another form
+  // before (json, arrayBuffer) is dropped: the text is the one body.
+  const cache = c.req.bodyCache as Record<string, unknown>;
+  for (const key of Object.keys(cache)) delete cache[key];
+  cache.text = Promise.resolve(text);
 }

@@ -12,6 +12,7 @@ import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
 import security from "../../../docs/security.md?raw";
+import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
 
@@ -32,6 +33,7 @@ const PAGES: Record<string, string> = {
   "docs/recovery.md": recovery,
   "docs/reliability.md": reliability,
   "docs/cron.md": cron,
+  "docs/versions.md": versions,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

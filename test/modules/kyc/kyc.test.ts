@@ -103,8 +103,8 @@ describe("POST /v1/kyc/verifications", () => {
 
   it("by phone number too", async () => {
     const s = await setup();
-    const r = await s.verify({ phone: SANDBOX_KYC_PHONES.holder, full_name: HOLDER.full_name });
-    expect(r.body.result).toMatchObject({ identifier_type: "phone", outcome: "match" });
+    const r = await s.verify({ phone_number: SANDBOX_KYC_PHONES.holder, full_name: HOLDER.full_name });
+    expect(r.body.result).toMatchObject({ identifier_type: "phone_number", outcome: "match" });
   });
 
   it("an unknown account answers no_match exactly like wrong data would, revealing nothing", async () => {
@@ -122,7 +122,7 @@ describe("POST /v1/kyc/verifications", () => {
       expect(strip(unknown.body.result)).toEqual(strip(wrong.body.result));
       expect(unknown.body.result.outcome).toBe("no_match");
     }
-    const phone = await s.verify({ phone: SANDBOX_KYC_PHONES.unknown, full_name: HOLDER.full_name });
+    const phone = await s.verify({ phone_number: SANDBOX_KYC_PHONES.unknown, full_name: HOLDER.full_name });
     expect(phone.body.result.outcome).toBe("no_match");
   });
 
@@ -186,9 +186,9 @@ describe("POST /v1/kyc/verifications", () => {
     const s = await setup();
     const cases: [Record<string, string>, number][] = [
       [{ account_number: SANDBOX_KYC_ACCOUNTS.empty }, 1004],
-      [{ phone: SANDBOX_KYC_PHONES.empty }, 1004],
+      [{ phone_number: SANDBOX_KYC_PHONES.empty }, 1004],
       [{ account_number: SANDBOX_KYC_ACCOUNTS.failing }, 1005],
-      [{ phone: SANDBOX_KYC_PHONES.failing }, 1005],
+      [{ phone_number: SANDBOX_KYC_PHONES.failing }, 1005],
     ];
     for (const [identifier, code] of cases) {
       const r = await s.verify({ ...identifier, full_name: HOLDER.full_name });
@@ -207,9 +207,9 @@ describe("POST /v1/kyc/verifications: bad input changes nothing", () => {
     ["no identifier", { full_name: "A B" }, 4, "params"],
     [
       "both identifiers",
-      { account_number: acc, phone: SANDBOX_KYC_PHONES.holder, full_name: "A B" },
+      { account_number: acc, phone_number: SANDBOX_KYC_PHONES.holder, full_name: "A B" },
       4,
-      "params.phone",
+      "params.phone_number",
     ],
     ["no field to check", { account_number: acc }, 4, "params"],
     [
@@ -224,7 +224,7 @@ describe("POST /v1/kyc/verifications: bad input changes nothing", () => {
       3,
       "params.account_number",
     ],
-    ["a phone without +", { phone: "998901234567", full_name: "A B" }, 4, "params.phone"],
+    ["a phone without +", { phone_number: "998901234567", full_name: "A B" }, 4, "params.phone_number"],
     ["an empty name", { account_number: acc, full_name: "  " }, 4, "params.full_name"],
     ["a name as an object", { account_number: acc, full_name: { first: "A" } }, 3, "params.full_name"],
     ["an impossible birth date", { account_number: acc, birth_date: "1990-02-30" }, 4, "params.birth_date"],

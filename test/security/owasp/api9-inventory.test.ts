@@ -18,6 +18,7 @@ const documented = new Set(operationsOf(doc).map((op) => `${op.method} ${op.path
 const PAGES = [
   /^GET \/openapi\.json$/,
   /^GET \/docs(\/assets\/[\w.-]+)?$/,
+  /^GET \/changelog$/,
   /^GET \/status(\/assets\/[\w.-]+)?$/,
   /^GET \/\.well-known\/(jwks\.json|oauth-authorization-server)$/,
   /^(GET|POST) \/sandbox\//,

@@ -404,6 +404,10 @@ function authSection() {
       header("Idempotency-Key", "Required on every POST: 1–255 printable characters, one per operation. A retry with " +
         "the same key answers as the first call did, marked Idempotent-Replayed: true; a different request under the key is 422, " +
         "one still running is 409 with Retry-After. Keys are kept 48 h."),
+      header("Portico-Version", "The API version (a date) to speak for this call, overriding your account's pin; every /v1 " +
+        "answer carries the version it speaks. An unknown version is 400, code 80. Versions and changes: /changelog."),
+      header("Deprecation / Sunset / Link", "On answers at a deprecated version or from a deprecated operation: since when, " +
+        "until when, and the changelog entry (RFC 9745, RFC 8594)."),
       header("RateLimit-Limit / -Remaining / -Reset", "Your per-second budget, on every authenticated answer."),
       header("Retry-After", "On 429 and 503: seconds to wait before retrying.")]));
 }

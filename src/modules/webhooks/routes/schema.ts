@@ -13,6 +13,10 @@ export const EndpointSchema = z
     events: z.array(z.string()).openapi({ description: "Event types delivered here; empty: all of them." }),
     status: z.enum(["enabled", "disabled"]),
     disabled_reason: z.string().nullable(),
+    api_version: z.string().openapi({
+      description: "The API version events are rendered in for this endpoint (see /changelog).",
+      example: "2026-12-01",
+    }),
     signing: z.object({
       algorithm: z.enum(["hmac_sha256", "ed25519"]),
       public_key: z
@@ -43,6 +47,11 @@ const Events = z
   .max(SUBSCRIBABLE.length)
   .openapi({ description: "Event types to deliver; empty or absent: all." });
 const Description = z.string().max(500);
+const ApiVersionParam = z.string().max(40).openapi({
+  description:
+    "The API version to render this endpoint's events in: a published version (see /changelog); an unknown one is 400, code 80.",
+  example: "2026-12-01",
+});
 
 export const CreateEndpointRequest = envelopeRequest(
   z.object({
@@ -53,6 +62,10 @@ export const CreateEndpointRequest = envelopeRequest(
       .enum(["hmac_sha256", "ed25519"])
       .default("hmac_sha256")
       .openapi({ description: "`ed25519` lets you verify with a public key instead of a shared secret." }),
+    api_version: ApiVersionParam.optional().openapi({
+      description:
+        "The API version to render this endpoint's events in; default: the version your account is pinned to. An unknown one is 400, code 80.",
+    }),
   }),
 ).openapi("CreateWebhookEndpointRequest");
 
@@ -65,6 +78,7 @@ export const UpdateEndpointRequest = envelopeRequest(
       .enum(["enabled", "disabled"])
       .optional()
       .openapi({ description: "Re-enable an endpoint that was disabled, or pause one." }),
+    api_version: ApiVersionParam.optional(),
   }),
 ).openapi("UpdateWebhookEndpointRequest");
 

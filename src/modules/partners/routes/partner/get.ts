@@ -37,6 +37,7 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       cors_origins: p.corsOrigins,
       ip_allowlist: p.ipAllowlist,
       webhook_domains: p.webhookDomains,
+      api_version: p.apiVersion,
     };
     return ok(c, result);
   });

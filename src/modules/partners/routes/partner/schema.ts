@@ -32,6 +32,11 @@ export const PartnerSchema = z
         "Host names, or `*.suffix` wildcards (any host below the suffix), your production webhook endpoints may use; empty: any public host. Not applied in the sandbox.",
       example: ["hooks.example.com", "*.example.net"],
     }),
+    api_version: z.string().openapi({
+      description:
+        "The API version your account is pinned to: what every call speaks unless it sends `Portico-Version` (see /changelog).",
+      example: "2026-12-01",
+    }),
   })
   .openapi("Partner");
 
