@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
-import { authenticate, MODULES, originListedByAnyPartner } from "./modules";
+import { authenticate, authenticateAdmin, MODULES, originListedByAnyPartner } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
@@ -22,6 +22,7 @@ import type { AppEnv } from "./platform/types";
  * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: authentication →
  * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
  * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
+ * For /admin: the Access JWT → route guard → JSON body → the admin audit trail, role → handler.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -44,7 +45,7 @@ export function createApp() {
   app.use("*", requestContext());
   app.use("*", cors(originListedByAnyPartner));
   app.use("*", async function publicGuard(c, next) {
-    return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
+    return c.req.path.startsWith("/v1/") || c.req.path.startsWith("/admin/") ? next() : guard(c, next);
   });
   // The sandbox's simulate calls do not exist in production: 404 before anything else.
   app.use("/v1/sandbox/*", async function sandboxOnly(c, next) {
@@ -61,6 +62,9 @@ export function createApp() {
     idempotency(MODULES.flatMap((m) => m.ownKeys ?? [])),
     minimiseResponses(),
   );
+
+  // The platform team's admin API: Cloudflare Access, never a partner's token (docs/admin.md).
+  app.use("/admin/*", authenticateAdmin(), guard, jsonBody());
 
   for (const module of MODULES) module.register(app);
   return app;
