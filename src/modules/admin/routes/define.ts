@@ -36,7 +36,7 @@ const requireRole = (role: Role) =>
  * identity, its role, the action, the target and the route's before/after (secrets removed).
  * Written before the answer leaves.
  */
-const adminAuditTrail = (action: string) =>
+const adminAuditTrail = (action: string, partnerScoped: boolean) =>
   createMiddleware<AppEnv>(async function adminAuditTrail(c, next) {
     await next();
     const admin = c.get("admin");
@@ -48,7 +48,8 @@ const adminAuditTrail = (action: string) =>
       role: admin.role,
       action,
       target: note.target ?? id,
-      partnerId: note.partnerId,
+      // A route under /partners/{id} is about that partner even when it was refused before its handler.
+      partnerId: note.partnerId ?? (partnerScoped ? id : undefined),
       outcome: c.res.status,
       ...(ok && (note.before !== undefined || note.after !== undefined)
         ? { before: note.before, after: note.after }
@@ -70,7 +71,10 @@ export function adminRoute<R extends RouteConfig & { operationId: string }>(
   return createRoute({
     ...config,
     security: [{ cloudflareAccess: [] }],
-    middleware: [adminAuditTrail(access.action), requireRole(access.role)],
+    middleware: [
+      adminAuditTrail(access.action, config.path.startsWith("/admin/v1/partners/{id}")),
+      requireRole(access.role),
+    ],
     responses: {
       ...errorResponses([
         ...EVERY_ADMIN_ROUTE,
