@@ -119,6 +119,8 @@ export async function propose(
     maker: maker.identity,
     makerRole: maker.role,
     expiresAt: new Date(created.getTime() + deps.config.ADMIN_APPROVAL_TTL_HOURS * 3_600_000).toISOString(),
+    createdAt: created.toISOString(),
+    updatedAt: created.toISOString(),
   });
   return changeRequestView(row);
 }
