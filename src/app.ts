@@ -64,6 +64,7 @@ export function createApp() {
   );
 
   // The platform team's admin API: Cloudflare Access, never a partner's token (docs/admin.md).
+  // `/admin` itself is no route: the public guard answers it 404 before this runs.
   app.use("/admin/*", authenticateAdmin(), guard, jsonBody());
 
   for (const module of MODULES) module.register(app);
