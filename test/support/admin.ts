@@ -54,7 +54,10 @@ export async function accessToken(
 
 let counter = 0;
 /** A fresh identity holding `role` (none when null), and its token. */
-export async function admin(role: "viewer" | "operator" | "approver" | "admin" | null, name = role ?? "nobody") {
+export async function admin(
+  role: "viewer" | "operator" | "approver" | "admin" | null,
+  name = role ?? "nobody",
+) {
   counter += 1;
   const email = `${name}-${counter}-${crypto.randomUUID().slice(0, 8)}@bank.test`;
   if (role !== null) await db.insert(adminIdentities).values({ identity: email, role, createdBy: "test" });

@@ -8,7 +8,8 @@ import { db, provisionPartner, suspendPartner } from "../../support/partners";
 
 const contractOf = async (id: string) =>
   (await db.select().from(partnerContracts).where(eq(partnerContracts.partnerId, id)))[0];
-const statusOf = async (id: string) => (await db.select().from(partners).where(eq(partners.id, id)))[0]?.status;
+const statusOf = async (id: string) =>
+  (await db.select().from(partners).where(eq(partners.id, id)))[0]?.status;
 
 async function proposeCards(partnerId: string, maker: { token: string }) {
   const r = await adminCall("PATCH", `/admin/v1/partners/${partnerId}/contract`, {
@@ -39,7 +40,9 @@ describe("admin: maker-checker", () => {
     expect(Date.parse(request.expires_at) - Date.parse(request.created_at)).toBe(24 * 3_600_000);
     // Nothing applied yet.
     expect(await contractOf(p.id)).toEqual(before);
-    const listed = await adminCall("GET", `/admin/v1/approvals?status=pending&partner_id=${p.id}`, { token: checker.token });
+    const listed = await adminCall("GET", `/admin/v1/approvals?status=pending&partner_id=${p.id}`, {
+      token: checker.token,
+    });
     expect(listed.body.result.data.map((r: { id: string }) => r.id)).toEqual([request.id]);
 
     const approved = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, {
@@ -61,7 +64,9 @@ describe("admin: maker-checker", () => {
     expect(cards.res.status).toBe(200);
 
     // Approving again is refused: it is no longer pending.
-    const twice = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, { token: checker.token });
+    const twice = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, {
+      token: checker.token,
+    });
     expect(twice.res.status).toBe(409);
     expect(twice.body.error.code).toBe(60);
     const audit = await db.select().from(adminAuditLog).where(eq(adminAuditLog.target, request.id));
@@ -83,7 +88,12 @@ describe("admin: maker-checker", () => {
     expect(row).toMatchObject({ status: "pending", checker: null });
     expect((await contractOf(p.id))?.products).toEqual(["payments"]);
     const [refusal] = await db.select().from(adminAuditLog).where(eq(adminAuditLog.target, request.id));
-    expect(refusal).toMatchObject({ identity: maker.email, action: "approval.approve", outcome: 403, partnerId: null });
+    expect(refusal).toMatchObject({
+      identity: maker.email,
+      action: "approval.approve",
+      outcome: 403,
+      partnerId: null,
+    });
   });
 
   it("a viewer or an operator cannot approve or propose", async () => {
@@ -120,7 +130,9 @@ describe("admin: maker-checker", () => {
     const [row] = await db.select().from(adminChangeRequests).where(eq(adminChangeRequests.id, request.id));
     expect(row?.status).toBe("expired");
     expect((await contractOf(p.id))?.products).toEqual(["payments"]);
-    const again = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, { token: checker.token });
+    const again = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, {
+      token: checker.token,
+    });
     expect(again.body.error.code).toBe(60);
   });
 
@@ -146,7 +158,9 @@ describe("admin: maker-checker", () => {
       json: { params: { reason: "price not agreed" } },
     });
     expect(rejected.body.result).toMatchObject({ status: "rejected", checker: { identity: checker.email } });
-    const late = await adminCall("POST", `/admin/v1/approvals/${first.id}/approve`, { token: (await admin("admin")).token });
+    const late = await adminCall("POST", `/admin/v1/approvals/${first.id}/approve`, {
+      token: (await admin("admin")).token,
+    });
     expect(late.body.error.code).toBe(60);
     const second = await proposeCards(p.id, maker);
     const withdrawn = await adminCall("POST", `/admin/v1/approvals/${second.id}/reject`, {
@@ -155,7 +169,9 @@ describe("admin: maker-checker", () => {
     });
     expect(withdrawn.body.result.status).toBe("rejected");
     expect((await contractOf(p.id))?.products).toEqual(["payments"]);
-    const unknown = await adminCall("POST", `/admin/v1/approvals/${crypto.randomUUID()}/approve`, { token: checker.token });
+    const unknown = await adminCall("POST", `/admin/v1/approvals/${crypto.randomUUID()}/approve`, {
+      token: checker.token,
+    });
     expect(unknown.res.status).toBe(404);
   });
 
@@ -180,7 +196,9 @@ describe("admin: maker-checker", () => {
     expect(await statusOf(p.id)).toBe("suspended");
     const [a, b] = [await admin("approver"), await admin("admin")];
     const answers = await Promise.all(
-      [a, b].map((x) => adminCall("POST", `/admin/v1/approvals/${proposed.body.result.id}/approve`, { token: x.token })),
+      [a, b].map((x) =>
+        adminCall("POST", `/admin/v1/approvals/${proposed.body.result.id}/approve`, { token: x.token }),
+      ),
     );
     expect(answers.map((r) => r.res.status).sort()).toEqual([200, 409]);
     expect(await statusOf(p.id)).toBe("active");
@@ -192,7 +210,9 @@ describe("admin: maker-checker", () => {
     const p = await provisionPartner({ products: ["payments"] });
     const request = await proposeCards(p.id, await admin("approver"));
     await db.update(partners).set({ status: "offboarded" }).where(eq(partners.id, p.id));
-    const r = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, { token: (await admin("admin")).token });
+    const r = await adminCall("POST", `/admin/v1/approvals/${request.id}/approve`, {
+      token: (await admin("admin")).token,
+    });
     expect(r.res.status).toBe(409);
     expect(r.body.error.code).toBe(60);
     const [row] = await db.select().from(adminChangeRequests).where(eq(adminChangeRequests.id, request.id));

@@ -1,13 +1,17 @@
+import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { adminAuditLog, adminIdentities } from "../../../src/modules/admin/storage";
-import { loadConfig, type Env } from "../../../src/platform/env";
+import { type Env, loadConfig } from "../../../src/platform/env";
 import { ACCESS_AUD, ADMIN_ENV, accessToken, admin, adminCall, forgerKey } from "../../support/admin";
 import { tokenFor } from "../../support/http";
 import { db, provisionPartner } from "../../support/partners";
-import { env } from "cloudflare:workers";
 
-const refusedWith = (r: { res: Response; body: { result: unknown; error: { code: number } } }, status: number, code: number) => {
+const refusedWith = (
+  r: { res: Response; body: { result: unknown; error: { code: number } } },
+  status: number,
+  code: number,
+) => {
   expect(r.res.status).toBe(status);
   expect(r.body.result).toBeNull();
   expect(r.body.error.code).toBe(code);
@@ -66,16 +70,27 @@ describe("admin authentication: Cloudflare Access", () => {
     expect(audited).toMatchObject([{ action: "partners.list", outcome: 403, role: null }]);
 
     const gone = await admin("admin");
-    await db.update(adminIdentities).set({ disabledAt: new Date().toISOString() }).where(eq(adminIdentities.identity, gone.email));
+    await db
+      .update(adminIdentities)
+      .set({ disabledAt: new Date().toISOString() })
+      .where(eq(adminIdentities.identity, gone.email));
     refusedWith(await adminCall("GET", "/admin/v1/me", { token: gone.token }), 403, 103);
   });
 
   it("a partner's bearer token never reaches /admin, in either header", async () => {
     const partner = await provisionPartner();
     const token = await tokenFor(partner);
-    refusedWith(await adminCall("GET", "/admin/v1/me", { headers: { Authorization: `Bearer ${token}` } }), 401, 100);
+    refusedWith(
+      await adminCall("GET", "/admin/v1/me", { headers: { Authorization: `Bearer ${token}` } }),
+      401,
+      100,
+    );
     refusedWith(await adminCall("GET", "/admin/v1/me", { token }), 401, 101);
-    refusedWith(await adminCall("GET", "/admin/openapi.json", { headers: { Authorization: `Bearer ${token}` } }), 401, 100);
+    refusedWith(
+      await adminCall("GET", "/admin/openapi.json", { headers: { Authorization: `Bearer ${token}` } }),
+      401,
+      100,
+    );
   });
 
   it("an admin's Access token never works on /v1", async () => {
@@ -115,7 +130,9 @@ describe("admin authentication: Cloudflare Access", () => {
     ).toThrow(/ACCESS_TEAM_DOMAIN/);
     const ok = loadConfig({ ...base, ACCESS_TEAM_DOMAIN: "portico.cloudflareaccess.com", ACCESS_AUD } as Env);
     expect(ok.ACCESS_JWKS).toBeUndefined();
-    expect(() => loadConfig({ ...env, ACCESS_TEAM_DOMAIN: "portico.cloudflareaccess.com" } as Env)).toThrow(/ACCESS_AUD/);
+    expect(() => loadConfig({ ...env, ACCESS_TEAM_DOMAIN: "portico.cloudflareaccess.com" } as Env)).toThrow(
+      /ACCESS_AUD/,
+    );
   });
 
   it("the configured first admin is made admin on its first call, only while no active admin exists", async () => {

@@ -45,7 +45,9 @@ describe("admin: kill switches", () => {
     expect(on.body.result.disabled).toBe(false);
     expect((await adminCall("GET", rates, { headers: bearer })).res.status).toBe(200);
     const audit = await db.select().from(adminAuditLog).where(eq(adminAuditLog.target, "fx"));
-    expect(audit.map((a) => [a.action, a.outcome, (a.diff?.after as { disabled: boolean }).disabled])).toEqual([
+    expect(
+      audit.map((a) => [a.action, a.outcome, (a.diff?.after as { disabled: boolean }).disabled]),
+    ).toEqual([
       ["kill_switch.set", 200, true],
       ["kill_switch.set", 200, false],
     ]);
@@ -59,7 +61,10 @@ describe("admin: kill switches", () => {
       json: { params: { disabled: false, reason: "try to turn it on" } },
       env,
     });
-    const list = await adminCall("GET", "/admin/v1/kill-switches", { token: (await admin("viewer")).token, env });
+    const list = await adminCall("GET", "/admin/v1/kill-switches", {
+      token: (await admin("viewer")).token,
+      env,
+    });
     expect(list.res.status).toBe(200);
     expect(list.body.result).toHaveLength(7);
     expect(list.body.result.find((k: { product: string }) => k.product === "cards")).toMatchObject({
@@ -68,7 +73,10 @@ describe("admin: kill switches", () => {
       disabled_by_switch: false,
     });
     const p = await provisionPartner();
-    const cards = await adminCall("GET", "/v1/cards", { headers: { Authorization: `Bearer ${await tokenFor(p)}` }, env });
+    const cards = await adminCall("GET", "/v1/cards", {
+      headers: { Authorization: `Bearer ${await tokenFor(p)}` },
+      env,
+    });
     expect(cards.body.error.code).toBe(22);
   });
 
@@ -85,7 +93,10 @@ describe("admin: kill switches", () => {
       json: { params: { disabled: true, reason: "no such product" } },
     });
     expect(unknown.body.error.code).toBe(4);
-    const noReason = await adminCall("PUT", "/admin/v1/kill-switches/fx", { token: op.token, json: { params: { disabled: true } } });
+    const noReason = await adminCall("PUT", "/admin/v1/kill-switches/fx", {
+      token: op.token,
+      json: { params: { disabled: true } },
+    });
     expect(noReason.body.error.code).toBe(4);
     expect(await db.select().from(killSwitches)).toEqual([]);
   });

@@ -24,11 +24,22 @@ describe("admin: partners", () => {
     expect(page1.res.status).toBe(200);
     expect(page1.body.result.data.map((p: { id: string }) => p.id)).toEqual([b.id]);
     expect(page1.body.result.has_more).toBe(true);
-    const page2 = await adminCall("GET", `/admin/v1/partners?query=acme%20${tag}&limit=1&starting_after=${b.id}`, { token });
-    expect(page2.body.result).toMatchObject({ data: [{ id: a.id, object: "admin_partner", status: "active" }], has_more: false });
+    const page2 = await adminCall(
+      "GET",
+      `/admin/v1/partners?query=acme%20${tag}&limit=1&starting_after=${b.id}`,
+      { token },
+    );
+    expect(page2.body.result).toMatchObject({
+      data: [{ id: a.id, object: "admin_partner", status: "active" }],
+      has_more: false,
+    });
     const byId = await adminCall("GET", `/admin/v1/partners?query=${a.id}`, { token });
     expect(byId.body.result.data.map((p: { id: string }) => p.id)).toEqual([a.id]);
-    const none = await adminCall("GET", `/admin/v1/partners?query=${tag}&status=suspended&environment=sandbox`, { token });
+    const none = await adminCall(
+      "GET",
+      `/admin/v1/partners?query=${tag}&status=suspended&environment=sandbox`,
+      { token },
+    );
     expect(none.body.result.data).toEqual([]);
     const bad = await adminCall("GET", "/admin/v1/partners?status=gone", { token });
     expect(bad.res.status).toBe(400);
@@ -38,7 +49,10 @@ describe("admin: partners", () => {
   it("reads a partner in full: contract, credentials without hashes, usage so far", async () => {
     const p = await provisionPartner({ feeBps: 150 });
     const partnerToken = await tokenFor(p);
-    await call("POST", "/v1/partner/credentials", { token: partnerToken, json: { params: { description: "x" } } });
+    await call("POST", "/v1/partner/credentials", {
+      token: partnerToken,
+      json: { params: { description: "x" } },
+    });
     const { token } = await admin("viewer");
     const r = await adminCall("GET", `/admin/v1/partners/${p.id}`, { token });
     expect(r.res.status).toBe(200);
@@ -46,8 +60,16 @@ describe("admin: partners", () => {
     expect(detail).toMatchObject({
       id: p.id,
       status: "active",
-      contract: { tier: "enterprise", fees: { bps: 150, fixed_minor: 0 }, effective_rate_limit_per_second: 1000 },
-      usage: { audited_requests_today: 1, audited_requests_last_30_days: 1, webhook_endpoints: { enabled: 0, disabled: 0 } },
+      contract: {
+        tier: "enterprise",
+        fees: { bps: 150, fixed_minor: 0 },
+        effective_rate_limit_per_second: 1000,
+      },
+      usage: {
+        audited_requests_today: 1,
+        audited_requests_last_30_days: 1,
+        webhook_endpoints: { enabled: 0, disabled: 0 },
+      },
       pending_change_requests: 0,
     });
     expect(detail.credentials).toHaveLength(2);
@@ -62,11 +84,21 @@ describe("admin: partners", () => {
   it("a narrowing contract change applies at once with one operator, bites at once, and is audited with its diff", async () => {
     const p = await provisionPartner();
     const partnerToken = await tokenFor(p);
-    expect((await call("GET", "/v1/fx/rates?sell_currency=USD&buy_currency=UZS", { token: partnerToken })).res.status).toBe(200);
+    expect(
+      (await call("GET", "/v1/fx/rates?sell_currency=USD&buy_currency=UZS", { token: partnerToken })).res
+        .status,
+    ).toBe(200);
     const op = await admin("operator");
     const r = await adminCall("PATCH", `/admin/v1/partners/${p.id}/contract`, {
       token: op.token,
-      json: { params: { products: ["payments", "payouts"], daily_quota: 1000, data_access: [], reason: "narrowed to payments" } },
+      json: {
+        params: {
+          products: ["payments", "payouts"],
+          daily_quota: 1000,
+          data_access: [],
+          reason: "narrowed to payments",
+        },
+      },
     });
     expect(r.res.status).toBe(200);
     expect(r.body.result.contract).toMatchObject({ products: ["payments", "payouts"], daily_quota: 1000 });
@@ -78,7 +110,12 @@ describe("admin: partners", () => {
     expect(fx.res.status).toBe(403);
     expect(fx.body.error.code).toBe(21);
     const [entry] = (await auditOf(p.id)).filter((a) => a.action === "contract.change");
-    expect(entry).toMatchObject({ identity: op.email, role: "operator", outcome: 200, reason: "narrowed to payments" });
+    expect(entry).toMatchObject({
+      identity: op.email,
+      role: "operator",
+      outcome: 200,
+      reason: "narrowed to payments",
+    });
     expect(entry?.diff?.before).toMatchObject({ daily_quota: null });
     expect(entry?.diff?.after).toMatchObject({ products: ["payments", "payouts"], daily_quota: 1000 });
   });
@@ -95,7 +132,10 @@ describe("admin: partners", () => {
       { products: ["payments"] },
       { products: ["payments"], reason: "x", surprise: true },
     ]) {
-      const r = await adminCall("PATCH", `/admin/v1/partners/${p.id}/contract`, { token: op.token, json: { params } });
+      const r = await adminCall("PATCH", `/admin/v1/partners/${p.id}/contract`, {
+        token: op.token,
+        json: { params },
+      });
       expect(r.res.status, JSON.stringify(params)).toBe(400);
       expect(r.body.error.code).toBe(4);
     }
@@ -114,7 +154,11 @@ describe("admin: partners", () => {
     const p = await provisionPartner({ products: ["payments"] });
     const before = await contractOf(p.id);
     const op = await admin("operator");
-    for (const params of [{ products: ["payments", "cards"] }, { fee_bps: 10 }, { rate_limit_per_second: 5000 }]) {
+    for (const params of [
+      { products: ["payments", "cards"] },
+      { fee_bps: 10 },
+      { rate_limit_per_second: 5000 },
+    ]) {
       const r = await adminCall("PATCH", `/admin/v1/partners/${p.id}/contract`, {
         token: op.token,
         json: { params: { ...params, reason: "widen it" } },
@@ -141,7 +185,9 @@ describe("admin: partners", () => {
     });
     expect(r.res.status).toBe(200);
     expect(r.body.result).toEqual({ id: p.id, status: "suspended" });
-    const refused = await adminCall("GET", "/v1/partner", { headers: { Authorization: `Bearer ${partnerToken}` } });
+    const refused = await adminCall("GET", "/v1/partner", {
+      headers: { Authorization: `Bearer ${partnerToken}` },
+    });
     expect(refused.res.status).toBe(403);
     expect(refused.body.error.code).toBe(14);
     const again = await adminCall("POST", `/admin/v1/partners/${p.id}/suspend`, {
@@ -150,11 +196,17 @@ describe("admin: partners", () => {
     });
     expect(again.res.status).toBe(409);
     expect(again.body.error.code).toBe(60);
-    const missingReason = await adminCall("POST", `/admin/v1/partners/${p.id}/suspend`, { token: op.token, json: { params: {} } });
+    const missingReason = await adminCall("POST", `/admin/v1/partners/${p.id}/suspend`, {
+      token: op.token,
+      json: { params: {} },
+    });
     expect(missingReason.body.error.code).toBe(4);
     const audit = (await auditOf(p.id)).filter((a) => a.action === "partner.suspend");
     expect(audit.map((a) => a.outcome)).toEqual([200, 409, 400]);
-    expect(audit[0]?.diff).toEqual({ before: { id: p.id, status: "active" }, after: { id: p.id, status: "suspended" } });
+    expect(audit[0]?.diff).toEqual({
+      before: { id: p.id, status: "active" },
+      after: { id: p.id, status: "suspended" },
+    });
   });
 
   it("offboards: every credential revoked, every endpoint disabled, the data kept; an operator may not", async () => {
@@ -177,7 +229,10 @@ describe("admin: partners", () => {
       json: { params: { reason: "contract ended" } },
     });
     expect(r.res.status).toBe(200);
-    expect(r.body.result).toMatchObject({ status: "offboarded", disabled_webhook_endpoints: [ep.body.result.id] });
+    expect(r.body.result).toMatchObject({
+      status: "offboarded",
+      disabled_webhook_endpoints: [ep.body.result.id],
+    });
     expect(r.body.result.revoked_credentials).toHaveLength(1);
     const [row] = await db.select().from(partners).where(eq(partners.id, p.id));
     expect(row?.status).toBe("offboarded");
@@ -186,7 +241,9 @@ describe("admin: partners", () => {
     const eps = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.partnerId, p.id));
     expect(eps).toMatchObject([{ status: "disabled", disabledReason: "the partner was offboarded" }]);
     expect((await requestToken(p)).res.status).toBe(401);
-    const v1 = await adminCall("GET", "/v1/partner", { headers: { Authorization: `Bearer ${partnerToken}` } });
+    const v1 = await adminCall("GET", "/v1/partner", {
+      headers: { Authorization: `Bearer ${partnerToken}` },
+    });
     expect(v1.res.status).toBe(401);
     const twice = await adminCall("POST", `/admin/v1/partners/${p.id}/offboard`, {
       token: approver.token,
@@ -210,18 +267,33 @@ describe("admin: partners", () => {
     expect(issued.res.status).toBe(201);
     const secret = issued.body.result.consumer_secret as string;
     expect(secret).toMatch(/^cs_test_/);
-    const token = await tokenFor({ ...p, consumerKey: issued.body.result.consumer_key, consumerSecret: secret });
-    expect(token).toBeTruthy();
-    const revoked = await adminCall("DELETE", `/admin/v1/partners/${p.id}/credentials/${issued.body.result.id}`, {
-      token: op.token,
+    const token = await tokenFor({
+      ...p,
+      consumerKey: issued.body.result.consumer_key,
+      consumerSecret: secret,
     });
+    expect(token).toBeTruthy();
+    const revoked = await adminCall(
+      "DELETE",
+      `/admin/v1/partners/${p.id}/credentials/${issued.body.result.id}`,
+      {
+        token: op.token,
+      },
+    );
     expect(revoked.res.status).toBe(200);
     expect(revoked.body.result).toMatchObject({ status: "revoked" });
-    expect((await requestToken({ consumerKey: issued.body.result.consumer_key, consumerSecret: secret })).res.status).toBe(401);
+    expect(
+      (await requestToken({ consumerKey: issued.body.result.consumer_key, consumerSecret: secret })).res
+        .status,
+    ).toBe(401);
     const other = await provisionPartner();
-    const notTheirs = await adminCall("DELETE", `/admin/v1/partners/${other.id}/credentials/${issued.body.result.id}`, {
-      token: op.token,
-    });
+    const notTheirs = await adminCall(
+      "DELETE",
+      `/admin/v1/partners/${other.id}/credentials/${issued.body.result.id}`,
+      {
+        token: op.token,
+      },
+    );
     expect(notTheirs.res.status).toBe(404);
     const audit = await auditOf(p.id);
     expect(audit.map((a) => a.action)).toEqual(["credential.issue", "credential.revoke"]);
