@@ -46,7 +46,7 @@ describe("admin: kill switches", () => {
     expect((await adminCall("GET", rates, { headers: bearer })).res.status).toBe(200);
     const audit = await db.select().from(adminAuditLog).where(eq(adminAuditLog.target, "fx"));
     expect(
-      audit.map((a) => [a.action, a.outcome, (a.diff?.after as { disabled: boolean }).disabled]),
+      audit.map((a) => [a.action, a.outcome, (a.diff?.after as { disabled: boolean } | undefined)?.disabled]),
     ).toEqual([
       ["kill_switch.set", 200, true],
       ["kill_switch.set", 200, false],
