@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
@@ -9,6 +10,7 @@ import payments from "../../../docs/payments.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
+import reliability from "../../../docs/reliability.md?raw";
 import security from "../../../docs/security.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
@@ -28,6 +30,8 @@ const PAGES: Record<string, string> = {
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,
+  "docs/reliability.md": reliability,
+  "docs/admin.md": adminPage,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
