@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { adminAuditLog, adminIdentities } from "../../../src/modules/admin/storage";
+import { partners } from "../../../src/modules/partners/storage";
 import { type Env, loadConfig } from "../../../src/platform/env";
+import { type OpenApiDocument, operationsOf } from "../../contract/openapi";
 import { ACCESS_AUD, ADMIN_ENV, accessToken, admin, adminCall, forgerKey } from "../../support/admin";
 import { tokenFor } from "../../support/http";
 import { db, provisionPartner } from "../../support/partners";
@@ -91,6 +93,36 @@ describe("admin authentication: Cloudflare Access", () => {
       401,
       100,
     );
+  });
+
+  it("no admin operation answers a partner's token, in either header, and none changes anything", async () => {
+    const viewer = await admin("viewer");
+    const doc = (await adminCall("GET", "/admin/openapi.json", { token: viewer.token }))
+      .body as OpenApiDocument;
+    const ops = operationsOf(doc);
+    expect(ops.length).toBeGreaterThan(15);
+    const partner = await provisionPartner();
+    const token = await tokenFor(partner);
+    const before = await db.select().from(adminAuditLog);
+    const id = partner.id;
+    for (const op of ops) {
+      const path = op.path
+        .replace("{identity}", "x@bank.test")
+        .replace("{product}", "fx")
+        .replace(/\{\w+\}/g, id);
+      const json =
+        op.method === "GET" || op.method === "DELETE" ? undefined : { params: { reason: "partner" } };
+      const bearer = await adminCall(op.method, path, {
+        headers: { Authorization: `Bearer ${token}` },
+        json,
+      });
+      expect([op.key, bearer.res.status, bearer.body.error.code]).toEqual([op.key, 401, 100]);
+      const asAssertion = await adminCall(op.method, path, { token, json });
+      expect([op.key, asAssertion.res.status, asAssertion.body.error.code]).toEqual([op.key, 401, 101]);
+    }
+    expect(await db.select().from(adminAuditLog)).toEqual(before);
+    const [row] = await db.select().from(partners).where(eq(partners.id, id));
+    expect(row?.status).toBe("active");
   });
 
   it("an admin's Access token never works on /v1", async () => {
