@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
-import { authenticate, MODULES, originListedByAnyPartner } from "./modules";
+import { authenticate, authenticateAdmin, MODULES, originListedByAnyPartner } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
@@ -24,6 +24,7 @@ import type { AppEnv } from "./platform/types";
  * authentication → rate limit → route guard (404/405) → JSON body (413/415/2) → the API version
  * (80; older versions upgraded on the way in, downgraded on the way out) → idempotency (POST) →
  * data minimisation → the route's audit trail, entitlement and schema validation → handler → service.
+ * For /admin: the Access JWT → route guard → JSON body → the admin audit trail, role → handler.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -48,7 +49,7 @@ export function createApp() {
   // Every /v1 answer says which API version it speaks, also those refused before the partner is known.
   app.use("/v1/*", versionEcho());
   app.use("*", async function publicGuard(c, next) {
-    return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
+    return c.req.path.startsWith("/v1/") || c.req.path.startsWith("/admin/") ? next() : guard(c, next);
   });
   // The sandbox's simulate calls do not exist in production: 404 before anything else.
   app.use("/v1/sandbox/*", async function sandboxOnly(c, next) {
@@ -66,6 +67,10 @@ export function createApp() {
     idempotency(MODULES.flatMap((m) => m.ownKeys ?? [])),
     minimiseResponses(),
   );
+
+  // The platform team's admin API: Cloudflare Access, never a partner's token (docs/admin.md).
+  // `/admin` itself is no route: the public guard answers it 404 before this runs.
+  app.use("/admin/*", authenticateAdmin(), guard, jsonBody());
 
   for (const module of MODULES) module.register(app);
   return app;

@@ -21,8 +21,22 @@ export function parseVars(text: string): Record<string, string> {
 }
 
 /**
- * `.dev.vars` from the committed example on first run, plus a generated signing key and
- * webhook sealing key.
+ * The local issuer that stands in for Cloudflare Access (docs/admin.md): an RS256 key pair. The
+ * private JWK stays in .dev.vars for `npm run admin-token`; the Worker gets only the public JWKS.
+ */
+export async function newAccessKeyPair(): Promise<{ privateJwk: string; jwks: string }> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const kid = `local-access-${new Date().toISOString().slice(0, 10)}`;
+  const pub = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  return {
+    privateJwk: JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: "RS256" }),
+    jwks: JSON.stringify({ keys: [pub] }),
+  };
+}
+
+/**
+ * `.dev.vars` from the committed example on first run, plus a generated signing key, webhook
+ * sealing key and local Access issuer.
  * Existing values are kept, so tokens survive restarts.
  */
 export async function ensureDevVars(
@@ -41,6 +55,10 @@ export async function ensureDevVars(
   }
   if (!parseVars(text).WEBHOOK_SECRETS_KEY) {
     text += `\nWEBHOOK_SECRETS_KEY='${randomBytes(32).toString("base64")}'\n`;
+  }
+  if (!parseVars(text).ACCESS_JWKS || !parseVars(text).ACCESS_LOCAL_PRIVATE_KEY) {
+    const { privateJwk, jwks } = await newAccessKeyPair();
+    text += `\nACCESS_JWKS='${jwks}'\nACCESS_LOCAL_PRIVATE_KEY='${privateJwk}'\n`;
   }
   writeFileSync(path, text, { mode: 0o600 });
   return parseVars(text);

@@ -1,5 +1,6 @@
 import type { Module } from "../platform/http/module";
 import { accountsModule } from "./accounts";
+import { adminModule } from "./admin";
 import { cardsModule } from "./cards";
 import { docsModule } from "./docs";
 import { fxModule } from "./fx";
@@ -26,8 +27,11 @@ export const MODULES: readonly Module[] = [
   accountsModule,
   lendingModule,
   fxModule,
+  adminModule,
 ];
 
+/** Who is calling /admin: the admin module verifies the Cloudflare Access JWT and reads the role. */
+export { authenticateAdmin } from "./admin/authenticate";
 /** Who is calling: the partners module verifies the bearer token for every /v1 request. */
 export { authenticate } from "./partners/authenticate";
 /** Whether any partner's contract lists a browser origin: what a CORS preflight is answered on. */

@@ -37,6 +37,18 @@ export interface Env extends WorkerBindings {
   PRODUCTS_DISABLED?: string;
   /** How long a card-attach SMS code lives (default 300 s). */
   SMS_CODE_TTL_SECONDS?: string;
+  /**
+   * The admin API (docs/admin.md): the Cloudflare Access team domain (`<team>.cloudflareaccess.com`)
+   * whose JWTs it accepts, and the Access application's AUD tag. Without both, /admin answers code 90.
+   */
+  ACCESS_TEAM_DOMAIN?: string;
+  ACCESS_AUD?: string;
+  /** The local issuer (never production): a JSON JWKS `{ "keys": [...] }` used instead of the team's certs. */
+  ACCESS_JWKS?: string;
+  /** The first admin: this email is made `admin` on its first call while no active admin exists. */
+  ADMIN_BOOTSTRAP_EMAIL?: string;
+  /** How long a change request's first approval stays valid (default 24 h). */
+  ADMIN_APPROVAL_TTL_HOURS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -48,6 +60,22 @@ const Jwk = z.looseObject({
   d: z.string().min(1).optional(),
 });
 export type SigningJwk = z.infer<typeof Jwk>;
+
+/** The local issuer's public keys, as Access publishes its own: RSA keys for RS256. */
+const AccessJwks = z.string().transform((raw, ctx) => {
+  try {
+    const parsed = z
+      .object({
+        keys: z.array(z.looseObject({ kty: z.literal("RSA"), n: z.string(), e: z.string() })).min(1),
+      })
+      .safeParse(JSON.parse(raw));
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? "invalid" });
+  } catch {
+    ctx.addIssue({ code: "custom", message: "not JSON" });
+  }
+  return z.NEVER;
+});
 
 const jsonArrayOf = <T extends z.ZodType>(item: T) =>
   z.string().transform((raw, ctx): z.infer<T>[] => {
@@ -134,7 +162,37 @@ const ConfigSchema = z
       )
       .pipe(z.array(z.enum(PRODUCTS))),
     SMS_CODE_TTL_SECONDS: intVar(300, 1, 3600),
+    ACCESS_TEAM_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a host name such as portico.cloudflareaccess.com")
+      .optional(),
+    ACCESS_AUD: z.string().min(1).max(200).optional(),
+    ACCESS_JWKS: AccessJwks.optional(),
+    ADMIN_BOOTSTRAP_EMAIL: z
+      .email()
+      .transform((e) => e.toLowerCase())
+      .optional(),
+    ADMIN_APPROVAL_TTL_HOURS: intVar(24, 1, 168),
   })
+  .refine((c) => !c.ACCESS_TEAM_DOMAIN === !c.ACCESS_AUD, {
+    message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
+    path: ["ACCESS_AUD"],
+  })
+  .refine((c) => c.ENVIRONMENT !== "production" || !c.ACCESS_JWKS, {
+    message: "production verifies Access tokens with the team's own keys, never a local JWKS",
+    path: ["ACCESS_JWKS"],
+  })
+  .refine(
+    (c) =>
+      c.ENVIRONMENT !== "production" ||
+      !c.ACCESS_TEAM_DOMAIN ||
+      (/^[a-z0-9-]+\.cloudflareaccess\.com$/.test(c.ACCESS_TEAM_DOMAIN) &&
+        /^[0-9a-f]{64}$/.test(c.ACCESS_AUD ?? "")),
+    {
+      message: "production needs the real Access team domain (<team>.cloudflareaccess.com) and AUD tag",
+      path: ["ACCESS_TEAM_DOMAIN"],
+    },
+  )
   .refine((c) => !c.UPSTASH_REDIS_REST_URL || c.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_TOKEN is required with UPSTASH_REDIS_REST_URL",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
@@ -169,6 +227,10 @@ export function loadConfig(env: Env): Config {
     WEBHOOK_SECRETS_KEY: env.WEBHOOK_SECRETS_KEY || undefined,
     UPSTREAM_URLS: env.UPSTREAM_URLS || undefined,
     UPSTREAM_TOKENS: env.UPSTREAM_TOKENS || undefined,
+    ACCESS_TEAM_DOMAIN: env.ACCESS_TEAM_DOMAIN || undefined,
+    ACCESS_AUD: env.ACCESS_AUD || undefined,
+    ACCESS_JWKS: env.ACCESS_JWKS || undefined,
+    ADMIN_BOOTSTRAP_EMAIL: env.ADMIN_BOOTSTRAP_EMAIL || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

@@ -125,6 +125,39 @@ export const ERRORS = {
     status: 503,
     message: "The bank's {system} system is unavailable; retry later",
   },
+  // The platform team's admin API 100–119 (docs/admin.md)
+  admin_unauthenticated: {
+    code: 100,
+    status: 401,
+    message: "The admin API needs a Cloudflare Access token in the Cf-Access-Jwt-Assertion header",
+  },
+  admin_token_invalid: {
+    code: 101,
+    status: 401,
+    message: "The Access token is malformed, not signed by the team's keys or not for this application",
+  },
+  admin_token_expired: { code: 102, status: 401, message: "The Access token expired; sign in again" },
+  admin_no_role: { code: 103, status: 403, message: "This identity holds no admin role" },
+  admin_role_insufficient: {
+    code: 104,
+    status: 403,
+    message: "This needs the {role} role or a higher one",
+  },
+  approval_by_maker: {
+    code: 105,
+    status: 403,
+    message: "The maker of a change request cannot approve it; a different approver must",
+  },
+  approval_expired: {
+    code: 106,
+    status: 409,
+    message: "The change request expired at {expires_at} without a second approval; propose it again",
+  },
+  last_admin: {
+    code: 107,
+    status: 409,
+    message: "The last active admin cannot be demoted or disabled",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

@@ -20,6 +20,22 @@ export interface Caller {
   tokenId: string;
 }
 
+/** Who is calling the admin API: a verified Cloudflare Access identity and the role D1 holds for it (null: none). */
+export interface AdminCaller {
+  identity: string;
+  subject: string;
+  role: "viewer" | "operator" | "approver" | "admin" | null;
+}
+
+/** What an admin route did, for its audit entry: the target and the before/after of the change. */
+export interface AdminAuditNote {
+  target?: string;
+  partnerId?: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+}
+
 export interface AppEnv {
   Bindings: Env;
   Variables: {
@@ -28,6 +44,9 @@ export interface AppEnv {
     services: Services;
     caller: Caller;
     partner: PartnerProfile;
+    /** Under /admin: the authenticated platform-team member, and what the route did (its audit note). */
+    admin: AdminCaller;
+    adminAudit?: AdminAuditNote;
     /** The `id` of the request envelope, echoed in the response envelope. */
     envelopeId?: string;
     /** The request's Idempotency-Key (every POST under /v1 has one, checked by the middleware). */
@@ -51,7 +70,7 @@ export interface PartnerProfile {
   id: string;
   name: string;
   environment: "sandbox" | "production";
-  status: "active" | "suspended";
+  status: "active" | "suspended" | "offboarded";
   tier: "sandbox" | "standard" | "enterprise";
   products: string[];
   scopes: string[];

@@ -9,7 +9,7 @@ export const partners = sqliteTable("partners", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   environment: text("environment", { enum: ["sandbox", "production"] }).notNull(),
-  status: text("status", { enum: ["active", "suspended"] })
+  status: text("status", { enum: ["active", "suspended", "offboarded"] })
     .notNull()
     .default("active"),
   ...timestamps,

@@ -84,3 +84,16 @@ export const apiVersionUsage = sqliteTable(
     index("api_version_usage_version").on(t.version),
   ],
 );
+
+// ----------------------------------------------------------------------- kill switches
+/**
+ * The per-product kill switch as set through the admin API (docs/admin.md), on top of the
+ * `PRODUCTS_DISABLED` setting: a product is off when either says so.
+ */
+export const killSwitches = sqliteTable("kill_switches", {
+  product: text("product").primaryKey(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull(),
+  reason: text("reason"),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Product } from "../catalog";
 import { ApiError } from "../errors";
+import { isProductDisabled } from "../kill-switches";
 import type { AppEnv } from "../types";
 
 /**
@@ -13,8 +14,10 @@ export const requireEntitlement = (product: Product | null, scope: string) =>
     if (product !== null && !c.get("partner").products.includes(product)) {
       throw new ApiError("product_not_licensed", { product });
     }
-    // The operations kill switch: a product switched off refuses cleanly, before any work.
-    if (product !== null && c.get("services").config.PRODUCTS_DISABLED.includes(product)) {
+    // The operations kill switch (configuration or the admin API): a product switched off refuses
+    // cleanly, before any work.
+    const { db, config } = c.get("services");
+    if (product !== null && (await isProductDisabled(db, config, product))) {
       throw new ApiError(
         "product_disabled",
         { product },

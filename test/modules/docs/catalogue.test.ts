@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
@@ -34,6 +35,7 @@ const PAGES: Record<string, string> = {
   "docs/reliability.md": reliability,
   "docs/cron.md": cron,
   "docs/versions.md": versions,
+  "docs/admin.md": adminPage,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

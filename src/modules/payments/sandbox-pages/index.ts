@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../../../platform/errors";
+import { isProductDisabled } from "../../../platform/kill-switches";
 import type { AppEnv } from "../../../platform/types";
 import { isRedirectSignature, REDIRECT_KINDS, type RedirectKind } from "../connector/sandbox";
 import { applyCustomerChoice, customerPayment } from "../customer-pages";
@@ -29,7 +30,8 @@ async function signedPayment(c: Context<AppEnv>, kind: RedirectKind) {
   const sig = c.req.query("sig") ?? "";
   const key = config.WEBHOOK_SECRETS_KEY;
   if (!key || !sig || !(await isRedirectSignature(key, kind, id, sig))) return { refusal: notFound(c) };
-  if (config.PRODUCTS_DISABLED.includes("payments")) return { refusal: html(c, unavailablePage(), 503) };
+  if (await isProductDisabled(c.get("services").db, config, "payments"))
+    return { refusal: html(c, unavailablePage(), 503) };
   const found = await customerPayment(paymentDeps(c), id);
   return found ? { found, sig } : { refusal: notFound(c) };
 }

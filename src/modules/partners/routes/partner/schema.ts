@@ -8,7 +8,7 @@ export const PartnerSchema = z
     name: z.string(),
     environment: z.enum(["sandbox", "production"]),
     livemode: z.boolean(),
-    status: z.enum(["active", "suspended"]),
+    status: z.enum(["active", "suspended", "offboarded"]),
     tier: z.enum(["sandbox", "standard", "enterprise"]),
     products: z.array(z.enum(PRODUCTS)),
     scopes: z.array(z.string()).openapi({ description: "Scopes the contract grants." }),

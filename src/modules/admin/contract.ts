@@ -1,0 +1,128 @@
+import { PRODUCTS, type Product, productScopes, scopesFor } from "../../platform/catalog";
+import { DATA_CATEGORIES } from "../../platform/data-access";
+import { ApiError } from "../../platform/errors";
+import { parseCorsOrigins } from "../partners/cors-origins";
+import { TIER_RATE_LIMITS } from "../partners/profile";
+import type { ContractRow } from "../partners/storage";
+import type { ContractUpdate } from "./storage";
+
+/** A contract change as the admin API takes it: only the members given change. */
+export interface ContractPatch {
+  products?: Product[] | undefined;
+  scopes?: string[] | undefined;
+  tier?: ContractRow["tier"] | undefined;
+  rate_limit_per_second?: number | null | undefined;
+  daily_quota?: number | null | undefined;
+  fee_bps?: number | undefined;
+  fee_fixed_minor?: number | undefined;
+  data_access?: string[] | undefined;
+  cors_origins?: string[] | undefined;
+}
+
+const TIER_ORDER = { sandbox: 0, standard: 1, enterprise: 2 } as const;
+
+const invalid = (field: string, msg: string) =>
+  new ApiError("validation", { field: `params.${field}`, msg }, { field: `params.${field}` });
+
+/**
+ * The contract after the patch, checked against the catalogue: known products, scopes the
+ * products grant, known data categories, exact https origins. Removing a product takes its
+ * scopes with it, and adding one grants its scopes, unless `scopes` is given.
+ */
+export function nextContract(current: ContractRow, patch: ContractPatch): ContractUpdate {
+  const products = patch.products ?? (current.products as Product[]);
+  for (const p of products)
+    if (!(PRODUCTS as readonly string[]).includes(p)) throw invalid("products", `unknown product ${p}`);
+  const allowed = new Set<string>(scopesFor(products));
+  let scopes: string[];
+  if (patch.scopes !== undefined) {
+    const stray = patch.scopes.find((s) => !allowed.has(s));
+    if (stray) throw invalid("scopes", `${stray} is not granted by the contract's products`);
+    scopes = [...new Set(patch.scopes)];
+  } else {
+    const added = products.filter((p) => !current.products.includes(p)).flatMap((p) => productScopes(p));
+    scopes = [...new Set([...current.scopes.filter((s) => allowed.has(s)), ...added])];
+  }
+  const dataAccess = patch.data_access ?? current.dataAccess;
+  for (const d of dataAccess)
+    if (!(DATA_CATEGORIES as readonly string[]).includes(d))
+      throw invalid("data_access", `unknown category ${d}`);
+  let corsOrigins = current.corsOrigins;
+  if (patch.cors_origins !== undefined) {
+    try {
+      corsOrigins = parseCorsOrigins(patch.cors_origins);
+    } catch (err) {
+      throw invalid("cors_origins", (err as Error).message);
+    }
+  }
+  return {
+    products: [...new Set(products)],
+    scopes,
+    tier: patch.tier ?? current.tier,
+    rateLimitPerSecond:
+      patch.rate_limit_per_second !== undefined ? patch.rate_limit_per_second : current.rateLimitPerSecond,
+    dailyQuota: patch.daily_quota !== undefined ? patch.daily_quota : current.dailyQuota,
+    dataAccess: [...new Set(dataAccess)],
+    feeBps: patch.fee_bps ?? current.feeBps,
+    feeFixedMinor: patch.fee_fixed_minor ?? current.feeFixedMinor,
+    corsOrigins,
+  };
+}
+
+const gains = (before: readonly string[], after: readonly string[]) => after.some((x) => !before.includes(x));
+const same = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+/**
+ * What in a change needs a second approver (maker-checker): anything that widens what the
+ * partner may do (products, scopes, data access, origins, tier, rate, quota) and any fee change.
+ * Empty: the change only narrows, and applies at once.
+ */
+export function sensitiveParts(current: ContractRow, next: ContractUpdate): string[] {
+  const parts: string[] = [];
+  if (gains(current.products, next.products ?? [])) parts.push("products");
+  if (gains(current.scopes, next.scopes ?? [])) parts.push("scopes");
+  if (gains(current.dataAccess, next.dataAccess ?? [])) parts.push("data_access");
+  if (gains(current.corsOrigins, next.corsOrigins ?? [])) parts.push("cors_origins");
+  const tier = next.tier ?? current.tier;
+  if (TIER_ORDER[tier] > TIER_ORDER[current.tier]) parts.push("tier");
+  const rate = (t: ContractRow["tier"], own: number | null | undefined) => own ?? TIER_RATE_LIMITS[t];
+  if (rate(tier, next.rateLimitPerSecond) > rate(current.tier, current.rateLimitPerSecond))
+    parts.push("rate_limit_per_second");
+  const quota = next.dailyQuota ?? null;
+  if (current.dailyQuota !== null && (quota === null || quota > current.dailyQuota))
+    parts.push("daily_quota");
+  if (next.feeBps !== current.feeBps || next.feeFixedMinor !== current.feeFixedMinor) parts.push("fees");
+  return parts;
+}
+
+/** The members that actually change, as stored: what a change request carries. */
+export function changedMembers(current: ContractRow, next: ContractUpdate): ContractUpdate {
+  const out: ContractUpdate = {};
+  const put = <K extends keyof ContractUpdate>(key: K) => {
+    const a = current[key];
+    const b = next[key];
+    const equal = Array.isArray(a) && Array.isArray(b) ? same(a, b) : a === b;
+    if (!equal && b !== undefined) out[key] = b;
+  };
+  for (const key of [
+    "products",
+    "scopes",
+    "tier",
+    "rateLimitPerSecond",
+    "dailyQuota",
+    "dataAccess",
+    "feeBps",
+    "feeFixedMinor",
+    "corsOrigins",
+  ] as const)
+    put(key);
+  return out;
+}
+
+/** The stored members of a contract a change touches, as they are now: the diff's `before`. */
+export function currentMembers(current: ContractRow, change: ContractUpdate): ContractUpdate {
+  return Object.fromEntries(
+    Object.keys(change).map((k) => [k, current[k as keyof ContractUpdate]]),
+  ) as ContractUpdate;
+}

@@ -1,0 +1,35 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Module } from "../../platform/http/module";
+import type { AppEnv } from "../../platform/types";
+import { registerApprovals } from "./routes/approvals";
+import { registerAudit } from "./routes/audit";
+import { registerContractChange } from "./routes/contract";
+import { registerCredentials } from "./routes/credentials";
+import { registerIdentities } from "./routes/identities";
+import { registerKillSwitches } from "./routes/kill-switches";
+import { registerMe } from "./routes/me";
+import { registerAdminOpenApi } from "./routes/openapi";
+import { registerPartnerReads } from "./routes/partners";
+import { registerStatusChanges } from "./routes/status";
+
+/**
+ * The platform team's admin API under /admin (docs/admin.md): Cloudflare Access authentication,
+ * roles in D1, partners and their contracts, maker-checker approvals, kill switches, the audit
+ * log. Its routes are served by the app but documented only in its own document.
+ */
+export const adminModule: Module = {
+  name: "admin",
+  register(app) {
+    const target = { app, doc: new OpenAPIHono<AppEnv>() };
+    registerAdminOpenApi(target);
+    registerMe(target);
+    registerPartnerReads(target);
+    registerContractChange(target);
+    registerStatusChanges(target);
+    registerCredentials(target);
+    registerApprovals(target);
+    registerKillSwitches(target);
+    registerIdentities(target);
+    registerAudit(target);
+  },
+};

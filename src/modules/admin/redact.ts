@@ -1,0 +1,13 @@
+// Keys whose values never enter the audit log, at any depth: secrets, their hashes, tokens.
+const SECRET_KEY = /secret|hash|token|password|private|sealed|authorization|assertion|^d$/i;
+
+/** A copy of `value` with every secret-looking member replaced: what an audit diff may hold. */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) ? "[REDACTED]" : withoutSecrets(inner);
+  }
+  return out;
+}
