@@ -33,6 +33,9 @@ const API_NAMES: Record<string, string> = {
   feeBps: "fee_bps",
   feeFixedMinor: "fee_fixed_minor",
   corsOrigins: "cors_origins",
+  ipAllowlist: "ip_allowlist",
+  webhookDomains: "webhook_domains",
+  apiVersion: "api_version",
 };
 export const apiMembers = (members: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(members).map(([k, v]) => [API_NAMES[k] ?? k, v]));

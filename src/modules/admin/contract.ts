@@ -1,9 +1,12 @@
 import { PRODUCTS, type Product, productScopes, scopesFor } from "../../platform/catalog";
 import { DATA_CATEGORIES } from "../../platform/data-access";
 import { ApiError } from "../../platform/errors";
+import { isKnownVersion } from "../../platform/versions/registry";
 import { parseCorsOrigins } from "../partners/cors-origins";
+import { parseIpAllowlist } from "../partners/ip-allowlist";
 import { TIER_RATE_LIMITS } from "../partners/profile";
 import type { ContractRow } from "../partners/storage";
+import { parseWebhookDomains } from "../partners/webhook-domains";
 import type { ContractUpdate } from "./storage";
 
 /** A contract change as the admin API takes it: only the members given change. */
@@ -17,6 +20,9 @@ export interface ContractPatch {
   fee_fixed_minor?: number | undefined;
   data_access?: string[] | undefined;
   cors_origins?: string[] | undefined;
+  ip_allowlist?: string[] | undefined;
+  webhook_domains?: string[] | undefined;
+  api_version?: string | undefined;
 }
 
 const TIER_ORDER = { sandbox: 0, standard: 1, enterprise: 2 } as const;
@@ -55,6 +61,23 @@ export function nextContract(current: ContractRow, patch: ContractPatch): Contra
       throw invalid("cors_origins", (err as Error).message);
     }
   }
+  const parsed = <T>(field: string, value: T | undefined, parse: (v: T) => string[], keep: string[]) => {
+    if (value === undefined) return keep;
+    try {
+      return parse(value);
+    } catch (err) {
+      throw invalid(field, (err as Error).message);
+    }
+  };
+  const ipAllowlist = parsed("ip_allowlist", patch.ip_allowlist, parseIpAllowlist, current.ipAllowlist);
+  const webhookDomains = parsed(
+    "webhook_domains",
+    patch.webhook_domains,
+    parseWebhookDomains,
+    current.webhookDomains,
+  );
+  if (patch.api_version !== undefined && !isKnownVersion(patch.api_version))
+    throw invalid("api_version", `${patch.api_version} is not a published API version`);
   return {
     products: [...new Set(products)],
     scopes,
@@ -66,6 +89,9 @@ export function nextContract(current: ContractRow, patch: ContractPatch): Contra
     feeBps: patch.fee_bps ?? current.feeBps,
     feeFixedMinor: patch.fee_fixed_minor ?? current.feeFixedMinor,
     corsOrigins,
+    ipAllowlist,
+    webhookDomains,
+    apiVersion: patch.api_version ?? current.apiVersion,
   };
 }
 
@@ -75,7 +101,8 @@ const same = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * What in a change needs a second approver (maker-checker): anything that widens what the
- * partner may do (products, scopes, data access, origins, tier, rate, quota) and any fee change.
+ * partner may do (products, scopes, data access, origins, allow-lists, tier, rate, quota) and any
+ * fee change. A change of API version applies at once.
  * Empty: the change only narrows, and applies at once.
  */
 export function sensitiveParts(current: ContractRow, next: ContractUpdate): string[] {
@@ -84,6 +111,12 @@ export function sensitiveParts(current: ContractRow, next: ContractUpdate): stri
   if (gains(current.scopes, next.scopes ?? [])) parts.push("scopes");
   if (gains(current.dataAccess, next.dataAccess ?? [])) parts.push("data_access");
   if (gains(current.corsOrigins, next.corsOrigins ?? [])) parts.push("cors_origins");
+  // An allow-list widens when it lets more in: emptied (any address or host) or added to while set.
+  const widens = (before: readonly string[], after: readonly string[]) =>
+    before.length > 0 && (after.length === 0 || gains(before, after));
+  if (widens(current.ipAllowlist, next.ipAllowlist ?? current.ipAllowlist)) parts.push("ip_allowlist");
+  if (widens(current.webhookDomains, next.webhookDomains ?? current.webhookDomains))
+    parts.push("webhook_domains");
   const tier = next.tier ?? current.tier;
   if (TIER_ORDER[tier] > TIER_ORDER[current.tier]) parts.push("tier");
   const rate = (t: ContractRow["tier"], own: number | null | undefined) => own ?? TIER_RATE_LIMITS[t];
@@ -115,6 +148,9 @@ export function changedMembers(current: ContractRow, next: ContractUpdate): Cont
     "feeBps",
     "feeFixedMinor",
     "corsOrigins",
+    "ipAllowlist",
+    "webhookDomains",
+    "apiVersion",
   ] as const)
     put(key);
   return out;

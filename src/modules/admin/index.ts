@@ -11,6 +11,7 @@ import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerStatusChanges } from "./routes/status";
+import { registerVersions } from "./routes/versions";
 
 /**
  * The platform team's admin API under /admin (docs/admin.md): Cloudflare Access authentication,
@@ -31,5 +32,6 @@ export const adminModule: Module = {
     registerKillSwitches(target);
     registerIdentities(target);
     registerAudit(target);
+    registerVersions(target);
   },
 };

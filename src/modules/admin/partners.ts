@@ -25,6 +25,9 @@ export const contractView = (c: ContractRow) => ({
   fees: { bps: c.feeBps, fixed_minor: c.feeFixedMinor },
   data_access: c.dataAccess,
   cors_origins: c.corsOrigins,
+  ip_allowlist: c.ipAllowlist,
+  webhook_domains: c.webhookDomains,
+  api_version: c.apiVersion,
   updated_at: c.updatedAt,
 });
 export type ContractView = ReturnType<typeof contractView>;

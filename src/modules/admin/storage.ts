@@ -274,6 +274,9 @@ export type ContractUpdate = Partial<
     | "feeBps"
     | "feeFixedMinor"
     | "corsOrigins"
+    | "ipAllowlist"
+    | "webhookDomains"
+    | "apiVersion"
   >
 >;
 

@@ -15,6 +15,9 @@ const current: ContractRow = {
   feeBps: 100,
   feeFixedMinor: 0,
   corsOrigins: ["https://app.example.com"],
+  ipAllowlist: ["192.0.2.0/24"],
+  webhookDomains: [],
+  apiVersion: "2026-12-01",
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
 };
@@ -23,6 +26,18 @@ const parts = (patch: Parameters<typeof nextContract>[1]) =>
   sensitiveParts(current, nextContract(current, patch));
 
 describe("which contract changes need two approvers", () => {
+  it("an allow-list widens when it lets more in; a version change applies at once", () => {
+    // Conservative: any block not listed before counts as widening, even one inside a listed block.
+    expect(parts({ ip_allowlist: ["192.0.2.0/25"] })).toEqual(["ip_allowlist"]);
+    expect(parts({ ip_allowlist: ["192.0.2.0/24"] })).toEqual([]);
+    expect(parts({ ip_allowlist: ["192.0.2.0/24", "198.51.100.0/24"] })).toEqual(["ip_allowlist"]);
+    expect(parts({ ip_allowlist: [] })).toEqual(["ip_allowlist"]);
+    expect(parts({ webhook_domains: ["hooks.example.com"] })).toEqual([]);
+    expect(parts({ api_version: "2026-06-01" })).toEqual([]);
+    expect(() => nextContract(current, { ip_allowlist: ["10.0.0.1/33"] })).toThrow();
+    expect(() => nextContract(current, { api_version: "1999-01-01" })).toThrow();
+  });
+
   it("narrowing changes apply at once", () => {
     expect(parts({ products: ["payments"] })).toEqual([]);
     expect(parts({ tier: "sandbox" })).toEqual([]);

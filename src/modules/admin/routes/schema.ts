@@ -45,6 +45,9 @@ export const AdminContractSchema = z
     fees: z.object({ bps: z.number().int(), fixed_minor: z.number().int() }),
     data_access: z.array(z.string()),
     cors_origins: z.array(z.string()),
+    ip_allowlist: z.array(z.string()),
+    webhook_domains: z.array(z.string()),
+    api_version: z.string(),
     updated_at: dateTime,
   })
   .openapi("AdminContract");
@@ -93,6 +96,9 @@ export const ContractPatchRequest = envelopeRequest(
       fee_fixed_minor: z.number().int().min(0).max(1_000_000_000).optional(),
       data_access: z.array(z.enum(DATA_CATEGORIES)).max(DATA_CATEGORIES.length).optional(),
       cors_origins: z.array(z.string().max(300)).max(20).optional(),
+      ip_allowlist: z.array(z.string().max(50)).max(50).optional(),
+      webhook_domains: z.array(z.string().max(253)).max(50).optional(),
+      api_version: z.string().max(10).optional(),
       reason: Reason,
     })
     .strict(),
