@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
-import { authenticate, MODULES, originListedByAnyPartner } from "./modules";
+import { authenticate, isProductionOnlyPath, MODULES, originListedByAnyPartner, termsGate } from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
@@ -20,7 +20,7 @@ import type { AppEnv } from "./platform/types";
 /**
  * The request path: safe headers → context (request id, logger, services) → CORS (/v1 and the token
  * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: authentication →
- * rate limit → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
+ * rate limit → overdue terms (production, code 24) → route guard (404/405) → JSON body (413/415/2) → idempotency (POST) → data
  * minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  */
 export function createApp() {
@@ -43,6 +43,12 @@ export function createApp() {
   app.use("*", safeDefaults());
   app.use("*", requestContext());
   app.use("*", cors(originListedByAnyPartner));
+  // The control plane's calls (onboarding, terms) exist only in production: 404 before anything else.
+  app.use("*", async function productionOnly(c, next) {
+    if (c.get("services").config.ENVIRONMENT !== "production" && isProductionOnlyPath(c.req.path))
+      throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+    await next();
+  });
   app.use("*", async function publicGuard(c, next) {
     return c.req.path.startsWith("/v1/") ? next() : guard(c, next);
   });
@@ -56,6 +62,7 @@ export function createApp() {
     "/v1/*",
     authenticate(),
     rateLimit(),
+    termsGate(),
     guard,
     jsonBody(),
     idempotency(MODULES.flatMap((m) => m.ownKeys ?? [])),

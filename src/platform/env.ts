@@ -37,6 +37,17 @@ export interface Env extends WorkerBindings {
   PRODUCTS_DISABLED?: string;
   /** How long a card-attach SMS code lives (default 300 s). */
   SMS_CODE_TTL_SECONDS?: string;
+  /**
+   * Production only (wrangler.toml): the sandbox Worker's provisioning entrypoint, over a service
+   * binding (docs/onboarding.md). Typed by the onboarding module, which alone calls it.
+   */
+  SANDBOX?: Fetcher;
+  /** Secret: Cloudflare Turnstile's secret key, for the registration's siteverify call. */
+  TURNSTILE_SECRET_KEY?: string;
+  /** Where the email verification link points (default `<ISSUER>/onboarding/verify`). */
+  ONBOARDING_LINK_BASE?: string;
+  /** Registrations (attempts) per client IP per UTC day (default 10). */
+  ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
 }
 
 const Jwk = z.looseObject({
@@ -134,6 +145,9 @@ const ConfigSchema = z
       )
       .pipe(z.array(z.enum(PRODUCTS))),
     SMS_CODE_TTL_SECONDS: intVar(300, 1, 3600),
+    TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
+    ONBOARDING_LINK_BASE: z.url().optional(),
+    ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: intVar(10, 1, 10_000),
   })
   .refine((c) => !c.UPSTASH_REDIS_REST_URL || c.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_TOKEN is required with UPSTASH_REDIS_REST_URL",
@@ -169,6 +183,8 @@ export function loadConfig(env: Env): Config {
     WEBHOOK_SECRETS_KEY: env.WEBHOOK_SECRETS_KEY || undefined,
     UPSTREAM_URLS: env.UPSTREAM_URLS || undefined,
     UPSTREAM_TOKENS: env.UPSTREAM_TOKENS || undefined,
+    TURNSTILE_SECRET_KEY: env.TURNSTILE_SECRET_KEY || undefined,
+    ONBOARDING_LINK_BASE: env.ONBOARDING_LINK_BASE || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

@@ -57,4 +57,9 @@ export interface PartnerProfile {
   corsOrigins: string[];
   /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
   activeClientIds: string[];
+  /**
+   * The current terms of service when this partner has not accepted them (null otherwise): after
+   * `acceptBy`, production refuses its calls with code 24 (docs/onboarding.md).
+   */
+  termsDue: { version: string; acceptBy: string } | null;
 }

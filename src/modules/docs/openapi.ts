@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_SCOPES } from "../../platform/catalog";
 import { catalogue } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
+import { isProductionOnlyPath } from "../onboarding/model";
 import { SANDBOX_VALUES } from "./sandbox-values";
 
 export const OPENAPI_INFO = {
@@ -79,6 +80,15 @@ export function buildOpenApi(
       { name: "FX", description: "Rates, 30-second quotes and conversions of your balance." },
       { name: "KYC", description: "Verify an account holder: match, partial or no match, never the data." },
       {
+        name: "Onboarding",
+        description:
+          "Production only: register a company (its sandbox partner at once) and verify its email.",
+      },
+      {
+        name: "Terms",
+        description: "Production only: the terms of service, and accepting one exact version.",
+      },
+      {
         name: "Accounts",
         description:
           "Open banking AIS: consents, then accounts, balances and transactions with a Consent-Id header.",
@@ -91,6 +101,12 @@ export function buildOpenApi(
       Object.entries(doc.paths ?? {}).filter(([path]) => !path.startsWith(SANDBOX_PATHS)),
     );
     doc.tags = doc.tags?.filter((tag) => tag.name !== "Sandbox");
+  } else {
+    // The control plane's operations are production's alone (404 in the sandbox).
+    doc.paths = Object.fromEntries(
+      Object.entries(doc.paths ?? {}).filter(([path]) => !isProductionOnlyPath(path)),
+    );
+    doc.tags = doc.tags?.filter((tag) => tag.name !== "Onboarding" && tag.name !== "Terms");
   }
   return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
 }

@@ -15,6 +15,7 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "token_expired",
   "environment_mismatch",
   "partner_suspended",
+  "terms_acceptance_required",
   "insufficient_scope",
   "route_not_found",
   "rate_limited",
