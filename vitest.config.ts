@@ -135,7 +135,7 @@ export default defineConfig(async () => {
                       modules: true,
                       scriptPath: sandboxBundle(),
                       bindings: {
-                        ...sandbox.bindings,
+                        ...(sandbox.bindings as Record<string, unknown>),
                         JWT_SIGNING_KEYS: JSON.stringify([await testKey("test-sandbox")]),
                         WEBHOOK_SECRETS_KEY: randomBytes(32).toString("base64"),
                         RATE_LIMIT_FAILURE_MODE: "open",
