@@ -45,7 +45,8 @@ let v6 = 0;
 /** A fresh documentation-range IPv6 address per call. */
 export function freshIpv6() {
   v6 += 1;
-  return `2001:db8::${v6.toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const random = crypto.getRandomValues(new Uint16Array(3));
+  return `2001:db8:${v6.toString(16)}::${[...random].map((n) => n.toString(16)).join(":")}`;
 }
 
 /** The verification email sent to `email` (through the outbox, the queue and the HTTP connector). */

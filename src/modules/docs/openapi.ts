@@ -108,7 +108,30 @@ export function buildOpenApi(
     );
     doc.tags = doc.tags?.filter((tag) => tag.name !== "Onboarding" && tag.name !== "Terms");
   }
+  pruneUnreferencedSchemas(doc);
   return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
+}
+
+/**
+ * Drops the component schemas no operation left in the document references (directly or through
+ * other schemas): those of the other environment's own operations.
+ */
+function pruneUnreferencedSchemas(doc: {
+  paths?: unknown;
+  components?: { schemas?: Record<string, unknown> };
+}) {
+  const schemas = doc.components?.schemas;
+  if (!schemas) return;
+  const refs = (value: unknown) =>
+    [...JSON.stringify(value ?? null).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] ?? "");
+  const used = new Set<string>();
+  const queue = refs(doc.paths);
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (used.has(name)) continue;
+    used.add(name);
+    queue.push(...refs(schemas[name]));
+  }
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
 const SANDBOX_PATHS = "/v1/sandbox/";
