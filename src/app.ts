@@ -2,7 +2,14 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
-import { authenticate, authenticateAdmin, MODULES, originListedByAnyPartner } from "./modules";
+import {
+  authenticate,
+  authenticateAdmin,
+  isProductionOnlyPath,
+  MODULES,
+  originListedByAnyPartner,
+  termsGate,
+} from "./modules";
 import { validationError } from "./platform/envelope";
 import { handleError } from "./platform/error-handler";
 import { ApiError } from "./platform/errors";
@@ -21,7 +28,7 @@ import type { AppEnv } from "./platform/types";
 /**
  * The request path: safe headers → context (request id, logger, services) → CORS (/v1 and the token
  * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: the version echo →
- * authentication → rate limit → route guard (404/405) → JSON body (413/415/2) → the API version
+ * authentication → rate limit → overdue terms (production, code 24) → route guard (404/405) → JSON body (413/415/2) → the API version
  * (80; older versions upgraded on the way in, downgraded on the way out) → idempotency (POST) →
  * data minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  * For /admin: the Access JWT → route guard → JSON body → the admin audit trail, role → handler.
@@ -46,6 +53,12 @@ export function createApp() {
   app.use("*", safeDefaults());
   app.use("*", requestContext());
   app.use("*", cors(originListedByAnyPartner));
+  // The control plane's calls (onboarding, terms) exist only in production: 404 before anything else.
+  app.use("*", async function productionOnly(c, next) {
+    if (c.get("services").config.ENVIRONMENT !== "production" && isProductionOnlyPath(c.req.path))
+      throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+    await next();
+  });
   // Every /v1 answer says which API version it speaks, also those refused before the partner is known.
   app.use("/v1/*", versionEcho());
   app.use("*", async function publicGuard(c, next) {
@@ -61,6 +74,7 @@ export function createApp() {
     "/v1/*",
     authenticate(),
     rateLimit(),
+    termsGate(),
     guard,
     jsonBody(),
     apiVersion(),

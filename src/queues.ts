@@ -1,3 +1,6 @@
+import { notificationConnectorFor } from "./modules/onboarding/connector";
+import { isNotificationEvent } from "./modules/onboarding/model";
+import { sendVerificationEmail } from "./modules/onboarding/verification";
 import {
   type DeliveryDeps,
   type DeliveryMessage,
@@ -34,7 +37,14 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
     batch.messages.map(async (msg) => {
       try {
         if (kind === "events") {
-          await fanOut(deps, (msg.body as EventMessage).eventId);
+          const { eventId } = msg.body as EventMessage;
+          // A notification (the onboarding's verification email) is sent, not fanned out to webhooks.
+          if (isNotificationEvent(eventId))
+            await sendVerificationEmail(
+              { db, config, notifications: () => notificationConnectorFor(config) },
+              eventId,
+            );
+          else await fanOut(deps, eventId);
         } else if (kind === "webhooks") {
           const decision = await deliver(deps, (msg.body as DeliveryMessage).deliveryId, msg.attempts);
           if (decision.kind === "retry") {

@@ -11,6 +11,9 @@ declare global {
       TEST_UPSTASH_TOKEN: string;
       TEST_BLACKHOLE_URL: string;
       TEST_RECEIVER_URL: string;
+      /** The control-plane project only: the sandbox Worker's D1, and the sandbox Worker over HTTP. */
+      SANDBOX_DB: D1Database;
+      SANDBOX_HTTP: Fetcher;
     }
   }
 }

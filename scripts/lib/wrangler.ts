@@ -27,6 +27,12 @@ export function wrangler(args: string[], opts: SpawnOptions & { quiet?: boolean 
   });
 }
 
+/**
+ * Where `npm run dev` keeps the local production Worker's state: apart from the sandbox's
+ * (.wrangler/state), as two wrangler dev processes on one state directory lock each other out.
+ */
+export const LOCAL_PRODUCTION_STATE = ".wrangler/state-production";
+
 export interface D1Target {
   /** An environment of the project's wrangler.toml; none with `config`. */
   env?: "sandbox" | "production";

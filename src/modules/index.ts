@@ -7,6 +7,7 @@ import { fxModule } from "./fx";
 import { kycModule } from "./kyc";
 import { ledgerModule } from "./ledger";
 import { lendingModule } from "./lending";
+import { onboardingModule } from "./onboarding";
 import { partnersModule } from "./partners";
 import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
@@ -28,10 +29,15 @@ export const MODULES: readonly Module[] = [
   lendingModule,
   fxModule,
   adminModule,
+  onboardingModule,
 ];
 
 /** Who is calling /admin: the admin module verifies the Cloudflare Access JWT and reads the role. */
 export { authenticateAdmin } from "./admin/authenticate";
+
+/** Production only: the control plane's paths (404 in the sandbox), and the overdue-terms check (code 24). */
+export { isProductionOnlyPath } from "./onboarding/model";
+export { termsGate } from "./onboarding/terms-gate";
 /** Who is calling: the partners module verifies the bearer token for every /v1 request. */
 export { authenticate } from "./partners/authenticate";
 /** Whether any partner's contract lists a browser origin: what a CORS preflight is answered on. */

@@ -49,6 +49,17 @@ export interface Env extends WorkerBindings {
   ADMIN_BOOTSTRAP_EMAIL?: string;
   /** How long a change request's first approval stays valid (default 24 h). */
   ADMIN_APPROVAL_TTL_HOURS?: string;
+  /**
+   * Production only (wrangler.toml): the sandbox Worker's provisioning entrypoint, over a service
+   * binding (docs/onboarding.md). Typed by the onboarding module, which alone calls it.
+   */
+  SANDBOX?: Fetcher;
+  /** Secret: Cloudflare Turnstile's secret key, for the registration's siteverify call. */
+  TURNSTILE_SECRET_KEY?: string;
+  /** Where the email verification link points (default `<ISSUER>/onboarding/verify`). */
+  ONBOARDING_LINK_BASE?: string;
+  /** Registrations (attempts) per client IP per UTC day (default 10). */
+  ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
 }
 
 const Jwk = z.looseObject({
@@ -173,6 +184,9 @@ const ConfigSchema = z
       .transform((e) => e.toLowerCase())
       .optional(),
     ADMIN_APPROVAL_TTL_HOURS: intVar(24, 1, 168),
+    TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
+    ONBOARDING_LINK_BASE: z.url().optional(),
+    ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: intVar(10, 1, 10_000),
   })
   .refine((c) => !c.ACCESS_TEAM_DOMAIN === !c.ACCESS_AUD, {
     message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
@@ -231,6 +245,8 @@ export function loadConfig(env: Env): Config {
     ACCESS_AUD: env.ACCESS_AUD || undefined,
     ACCESS_JWKS: env.ACCESS_JWKS || undefined,
     ADMIN_BOOTSTRAP_EMAIL: env.ADMIN_BOOTSTRAP_EMAIL || undefined,
+    TURNSTILE_SECRET_KEY: env.TURNSTILE_SECRET_KEY || undefined,
+    ONBOARDING_LINK_BASE: env.ONBOARDING_LINK_BASE || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

@@ -46,6 +46,12 @@ export const ERRORS = {
     status: 403,
     message: "The request's address is not in the contract's IP allow-list",
   },
+  terms_acceptance_required: {
+    code: 24,
+    status: 403,
+    message:
+      "The terms of service version {version} had to be accepted by {accept_by}: read GET /v1/terms and accept it with POST /v1/terms/accept",
+  },
   // Routing and transport 30–39
   not_found: { code: 30, status: 404, message: "No such resource: {resource}" },
   route_not_found: { code: 31, status: 404, message: "No route matches {method} {path}" },
@@ -158,6 +164,50 @@ export const ERRORS = {
     status: 409,
     message: "The last active admin cannot be demoted or disabled",
   },
+  // Onboarding and terms 120–139
+  email_already_registered: {
+    code: 120,
+    status: 409,
+    message: "A registration with this contact email already exists",
+  },
+  turnstile_failed: {
+    code: 121,
+    status: 403,
+    message: "The browser challenge (Cloudflare Turnstile) was not passed: {detail}",
+  },
+  verification_link_invalid: { code: 122, status: 400, message: "The verification link is not valid" },
+  verification_link_expired: {
+    code: 123,
+    status: 410,
+    message: "The verification link expired at {expires_at}",
+  },
+  verification_link_used: {
+    code: 124,
+    status: 409,
+    message: "The verification link was already used",
+  },
+  terms_version_mismatch: {
+    code: 125,
+    status: 409,
+    message: "Version {version} is not the current terms of service; the current version is {current}",
+  },
+  terms_hash_mismatch: {
+    code: 126,
+    status: 422,
+    message: "The sha256 does not match the text of terms version {version}",
+  },
+  terms_already_accepted: {
+    code: 127,
+    status: 409,
+    message: "Terms version {version} was already accepted at {accepted_at}",
+  },
+  no_terms_published: { code: 128, status: 404, message: "No terms of service are published yet" },
+  sandbox_provisioning_failed: {
+    code: 129,
+    status: 503,
+    message: "The sandbox could not create the sandbox partner; nothing was registered, try again",
+  },
+  terms_version_exists: { code: 130, status: 409, message: "Terms version {version} already exists" },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

@@ -87,4 +87,9 @@ export interface PartnerProfile {
   activeClientIds: string[];
   /** The API version the partner is pinned to (docs/versions.md); `Portico-Version` overrides it per request. */
   apiVersion: string;
+  /**
+   * The current terms of service when this partner has not accepted them (null otherwise): after
+   * `acceptBy`, production refuses its calls with code 24 (docs/onboarding.md).
+   */
+  termsDue: { version: string; acceptBy: string } | null;
 }

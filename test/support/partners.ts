@@ -26,7 +26,8 @@ export async function provisionPartner(overrides: Partial<NewPartner> = {}): Pro
   counter += 1;
   const { rows, secrets } = await buildPartner({
     name: `Test Partner ${counter}`,
-    environment: "sandbox",
+    // The environment of the Worker under test (the control-plane project runs production).
+    environment: env.ENVIRONMENT === "production" ? "production" : "sandbox",
     tier: "enterprise",
     products: [...PRODUCTS],
     username: `user${counter}`,

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { WWW_AUTHENTICATE } from "../../src/modules/partners/authenticate";
 import { PLATFORM_SCOPES, PRODUCTS, type Product } from "../../src/platform/catalog";
@@ -99,7 +100,8 @@ export function securitySuite(route: SecuredRoute) {
 
     it("refuses a token of the other environment", async () => {
       const p = await provisionPartner();
-      const live = await forgeToken(p.id, p.consumerKey, { claims: { env: "production" } });
+      const other = env.ENVIRONMENT === "production" ? "sandbox" : "production";
+      const live = await forgeToken(p.id, p.consumerKey, { claims: { env: other } });
       expectRefused(await send(live), 401, 13, WWW_AUTHENTICATE.invalid);
     });
 

@@ -30,7 +30,7 @@ export async function forgeToken(
   const iat = opts.iat ?? now;
   return new SignJWT({
     scope: "partner:read partner:write",
-    env: "sandbox",
+    env: env.ENVIRONMENT,
     client_id: clientId,
     ...opts.claims,
   })

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_SCOPES } from "../../platform/catalog";
 import { catalogue } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
+import { isProductionOnlyPath } from "../onboarding/model";
 import { SANDBOX_VALUES } from "./sandbox-values";
 
 export const OPENAPI_INFO = {
@@ -79,6 +80,15 @@ export function buildOpenApi(
       { name: "FX", description: "Rates, 30-second quotes and conversions of your balance." },
       { name: "KYC", description: "Verify an account holder: match, partial or no match, never the data." },
       {
+        name: "Onboarding",
+        description:
+          "Production only: register a company (its sandbox partner at once) and verify its email.",
+      },
+      {
+        name: "Terms",
+        description: "Production only: the terms of service, and accepting one exact version.",
+      },
+      {
         name: "Accounts",
         description:
           "Open banking AIS: consents, then accounts, balances and transactions with a Consent-Id header.",
@@ -91,8 +101,37 @@ export function buildOpenApi(
       Object.entries(doc.paths ?? {}).filter(([path]) => !path.startsWith(SANDBOX_PATHS)),
     );
     doc.tags = doc.tags?.filter((tag) => tag.name !== "Sandbox");
+  } else {
+    // The control plane's operations are production's alone (404 in the sandbox).
+    doc.paths = Object.fromEntries(
+      Object.entries(doc.paths ?? {}).filter(([path]) => !isProductionOnlyPath(path)),
+    );
+    doc.tags = doc.tags?.filter((tag) => tag.name !== "Onboarding" && tag.name !== "Terms");
   }
+  pruneUnreferencedSchemas(doc);
   return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
+}
+
+/**
+ * Drops the component schemas no operation left in the document references (directly or through
+ * other schemas): those of the other environment's own operations.
+ */
+function pruneUnreferencedSchemas(doc: {
+  paths?: unknown;
+  components?: { schemas?: Record<string, unknown> };
+}) {
+  const schemas = doc.components?.schemas;
+  if (!schemas) return;
+  const refs = (value: unknown) =>
+    [...JSON.stringify(value ?? null).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] ?? "");
+  const used = new Set<string>();
+  const queue = refs(doc.paths);
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (used.has(name)) continue;
+    used.add(name);
+    queue.push(...refs(schemas[name]));
+  }
+  for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
 const SANDBOX_PATHS = "/v1/sandbox/";

@@ -1,15 +1,17 @@
 import type { Db } from "../../platform/db/client";
 import { TtlCache } from "../../platform/lib/ttl-cache";
 import type { PartnerProfile } from "../../platform/types";
+import { termsDueFor } from "../onboarding/storage";
 import { activeConsumerKeys, type findCredential, findPartnerWithContract } from "./storage";
 
 /** Requests per second by tier (docs/contract.md, headers); a contract may override its tier's figure. */
 export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
 
 export async function loadProfile(db: Db, partnerId: string): Promise<PartnerProfile | undefined> {
-  const [row, clientIds] = await Promise.all([
+  const [row, clientIds, termsDue] = await Promise.all([
     findPartnerWithContract(db, partnerId),
     activeConsumerKeys(db, partnerId),
+    termsDueFor(db, partnerId, new Date().toISOString()),
   ]);
   if (!row) return undefined;
   const { partner, contract } = row;
@@ -32,6 +34,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     webhookDomains: contract.webhookDomains,
     activeClientIds: clientIds,
     apiVersion: contract.apiVersion,
+    termsDue,
   };
 }
 

@@ -18,6 +18,7 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "environment_mismatch",
   "partner_suspended",
   "ip_not_allowed",
+  "terms_acceptance_required",
   "insufficient_scope",
   "route_not_found",
   "api_version_unknown",

@@ -7,6 +7,7 @@ import cron from "../../../docs/cron.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
+import onboarding from "../../../docs/onboarding.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
@@ -29,6 +30,7 @@ const PAGES: Record<string, string> = {
   "docs/ledger.md": ledger,
   "docs/webhooks.md": webhooks,
   "docs/products.md": products,
+  "docs/onboarding.md": onboarding,
   "docs/capacity.md": capacity,
   "docs/security.md": security,
   "docs/recovery.md": recovery,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
+import { buildOpenApi } from "../../../src/modules/docs/openapi";
 import { ALL_SCOPES, PRODUCTS, type Product } from "../../../src/platform/catalog";
+import { type OpenApiDocument, operationsOf } from "../../contract/openapi";
 import { requestToken, tokenFor } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 import {
@@ -78,7 +80,17 @@ describe("OWASP API5:2023 Broken Function Level Authorization", () => {
     expect(
       partnerFacing.filter((r) => /admin|internal|debug|manage|ops\b|superuser|impersonat/i.test(r)),
     ).toEqual([]);
-    const partnerScoped = new Set(v1.filter((op) => scopeOf(op) !== undefined).map((op) => op.key));
+    // Production's own /v1 operations (the terms calls) are in production's document only.
+    const production = buildOpenApi(
+      createApp(),
+      "http://portico.test",
+      "production",
+    ) as unknown as OpenApiDocument;
+    const partnerScoped = new Set(
+      [...v1, ...operationsOf(production).filter((op) => op.path.startsWith("/v1/"))]
+        .filter((op) => scopeOf(op) !== undefined)
+        .map((op) => op.key),
+    );
     const v1Served = [...new Set(served.filter((r) => r.includes(" /v1/")))].map((r) =>
       r.replace(/:(\w+)/g, "{$1}"),
     );

@@ -2,6 +2,7 @@ import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
+import { isProductionOnlyPath } from "../../../src/modules";
 import type { Env } from "../../../src/platform/env";
 import { type OpenApiDocument, operationsOf } from "../../contract/openapi";
 import { admin, adminCall } from "../../support/admin";
@@ -16,9 +17,9 @@ const app = createApp();
 const doc = await (await SELF.fetch(`${BASE}/openapi.json`)).json<OpenApiDocument>();
 const adminDoc = (await adminCall("GET", "/admin/openapi.json", { token: (await admin("viewer")).token }))
   .body as OpenApiDocument;
-const partnerOps = operationsOf(doc).map((op) => `${op.method} ${op.path}`);
+const sandboxDocumented = operationsOf(doc).map((op) => `${op.method} ${op.path}`);
+const partnerOps = sandboxDocumented;
 const adminOps = operationsOf(adminDoc).map((op) => `${op.method} ${op.path}`);
-const documented = new Set([...partnerOps, ...adminOps]);
 
 /** Served but not API operations: the developer pages, discovery, and the sandbox's test pages. */
 const PAGES = [
@@ -31,10 +32,21 @@ const PAGES = [
   /^(GET|POST) \/sandbox\//,
 ];
 
+/** Production's own operations (the control plane: onboarding, terms), in production's document only. */
+const productionOnly = (key: string) => isProductionOnlyPath(key.split(" ")[1] ?? "");
+
 const served = app.routes
   .filter((r) => r.method !== "ALL")
   .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
 const unique = [...new Set(served)];
+
+const production = JSON.parse((await inProduction("GET", "/openapi.json")).text) as OpenApiDocument;
+/** Every operation either environment documents. */
+const documented = new Set([
+  ...sandboxDocumented,
+  ...adminOps,
+  ...operationsOf(production).map((op) => op.key),
+]);
 
 async function inProduction(method: string, path: string) {
   const ctx = createExecutionContext();
@@ -81,6 +93,21 @@ describe("OWASP API9:2023 Improper Inventory Management", () => {
         code: never.code,
         reason: never.reason,
       });
+    }
+  });
+
+  it("production's own routes answer 404 in the sandbox, as a path that never existed, and only its document lists them", async () => {
+    const own = unique.filter(productionOnly);
+    expect(own.length).toBeGreaterThanOrEqual(4);
+    expect(sandboxDocumented.filter(productionOnly)).toEqual([]);
+    const never = (await SELF.fetch(`${BASE}/never-existed`).then((r) => r.json())) as {
+      error: { code: number };
+    };
+    for (const route of own) {
+      const [method = "GET", path = "/"] = route.split(" ");
+      const res = await SELF.fetch(`${BASE}${path}`, { method });
+      expect(res.status, route).toBe(404);
+      expect(((await res.json()) as { error: { code: number } }).error.code, route).toBe(never.error.code);
     }
   });
 

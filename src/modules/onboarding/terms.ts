@@ -1,0 +1,117 @@
+import type { Db } from "../../platform/db/client";
+import { ApiError } from "../../platform/errors";
+import { uuidv7 } from "../../platform/lib/ids";
+import { constantTimeEqual } from "../../platform/lib/secret-hash";
+import type { Caller } from "../../platform/types";
+import { profileCache } from "../partners/profile";
+import {
+  currentTermsDocument,
+  findAcceptance,
+  insertAcceptance,
+  insertTermsDocument,
+  type TermsAcceptanceRow,
+  type TermsDocumentRow,
+} from "./storage";
+import { buildTermsDocument, type TermsDocumentInput } from "./terms-document";
+
+export interface TermsView {
+  object: "terms";
+  version: string;
+  text: string;
+  sha256: string;
+  published_at: string;
+  accept_by: string;
+  accepted_at: string | null;
+}
+
+export interface AcceptanceView {
+  object: "terms_acceptance";
+  id: string;
+  version: string;
+  sha256: string;
+  accepted_by: { kind: "user" | "credential"; id: string };
+  ip: string | null;
+  accepted_at: string;
+}
+
+const termsView = (doc: TermsDocumentRow, acceptance: TermsAcceptanceRow | undefined): TermsView => ({
+  object: "terms",
+  version: doc.version,
+  text: doc.text,
+  sha256: doc.sha256,
+  published_at: doc.publishedAt,
+  accept_by: doc.acceptBy,
+  accepted_at: acceptance?.acceptedAt ?? null,
+});
+
+const acceptanceView = (row: TermsAcceptanceRow): AcceptanceView => ({
+  object: "terms_acceptance",
+  id: row.id,
+  version: row.version,
+  sha256: row.sha256,
+  accepted_by: { kind: row.acceptedByKind, id: row.acceptedBy },
+  ip: row.ip,
+  accepted_at: row.acceptedAt,
+});
+
+async function current(db: Db, now: Date) {
+  const doc = await currentTermsDocument(db, now.toISOString());
+  if (!doc) throw new ApiError("no_terms_published");
+  return doc;
+}
+
+/** The terms in force, and whether the calling partner accepted them. */
+export async function currentTerms(db: Db, partnerId: string, now = new Date()): Promise<TermsView> {
+  const doc = await current(db, now);
+  return termsView(doc, await findAcceptance(db, partnerId, doc.version));
+}
+
+/**
+ * Accepts one exact version: it must be the current one (125) and `sha256` its text's hash (126),
+ * once per partner (127). Records the credential that called, the client IP and the time, and
+ * lifts the partner's code 24 in this isolate at once (elsewhere within the profile cache TTL).
+ */
+export async function acceptTerms(
+  db: Db,
+  caller: Caller,
+  input: { version: string; sha256: string },
+  ip: string | undefined,
+  now = new Date(),
+): Promise<AcceptanceView> {
+  const doc = await current(db, now);
+  if (input.version !== doc.version)
+    throw new ApiError("terms_version_mismatch", { version: input.version, current: doc.version });
+  const enc = new TextEncoder();
+  if (!constantTimeEqual(enc.encode(input.sha256.toLowerCase()), enc.encode(doc.sha256)))
+    throw new ApiError("terms_hash_mismatch", { version: doc.version });
+  const row: TermsAcceptanceRow = {
+    id: uuidv7(),
+    partnerId: caller.partnerId,
+    version: doc.version,
+    sha256: doc.sha256,
+    acceptedByKind: "credential",
+    acceptedBy: caller.clientId,
+    ip: ip ?? null,
+    acceptedAt: now.toISOString(),
+  };
+  if (!(await insertAcceptance(db, row))) {
+    const existing = await findAcceptance(db, caller.partnerId, doc.version);
+    throw new ApiError("terms_already_accepted", {
+      version: doc.version,
+      accepted_at: existing?.acceptedAt ?? "",
+    });
+  }
+  profileCache.invalidate(caller.partnerId);
+  return acceptanceView(row);
+}
+
+/**
+ * Publishes a new version (the platform team's action: `npm run terms -- publish`, and the admin
+ * API). Acceptance of it is due by `acceptBy`; a version is never replaced (130).
+ */
+export async function publishTerms(db: Db, input: TermsDocumentInput, now = new Date()) {
+  const row = await buildTermsDocument(input, now);
+  if (!(await insertTermsDocument(db, row)))
+    throw new ApiError("terms_version_exists", { version: row.version });
+  return termsView(row, undefined);
+}
