@@ -30,7 +30,8 @@ function idsTaken(op: Operation) {
   const body = paramsSchema(op);
   return {
     path: params.filter((p) => p.in === "path").map((p) => p.name),
-    headers: params.filter((p) => p.in === "header" && p.name !== "Idempotency-Key").map((p) => p.name),
+    // An id header is named for its object (Consent-Id); Idempotency-Key and Portico-Version are not ids.
+    headers: params.filter((p) => p.in === "header" && /-Id$/i.test(p.name)).map((p) => p.name),
     body: Object.entries(body?.properties ?? {})
       .filter(([name, s]) => name.endsWith("_id") || s.format === "uuid")
       .map(([name]) => name),
