@@ -1,9 +1,10 @@
 // The partners' webhook receiver: node:http on 127.0.0.1, one path per partner
 // (`/hooks/<partner>`), every delivery's signature verified with that partner's endpoint secret
 // (Standard Webhooks). Every arrival is recorded by `webhook-id`, so a duplicate is recognised.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import { readBody } from "../bench/lib/webhooks";
 
 export interface Arrival {
   partner: number;
@@ -12,14 +13,6 @@ export interface Arrival {
   type: string;
   validSignature: boolean;
 }
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 
 export async function startReceiver() {
   const verifiers = new Map<number, Webhook>();
