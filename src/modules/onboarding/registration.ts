@@ -114,6 +114,7 @@ export async function register(
     useCase: input.use_case,
     status: "provisioning" as const,
     sandboxPartnerId: uuidv7(),
+    productionPartnerId: uuidv7(),
     registeredFromIp: ip ?? null,
     verificationNonce: newNonce(),
     verificationExpiresAt: new Date(now.getTime() + VERIFICATION_LINK_TTL_MS).toISOString(),

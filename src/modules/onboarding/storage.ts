@@ -28,6 +28,11 @@ export const registrations = sqliteTable(
     /** `provisioning` until the sandbox partner exists, then `registered`. */
     status: text("status", { enum: ["provisioning", "registered"] }).notNull(),
     sandboxPartnerId: text("sandbox_partner_id").notNull(),
+    /**
+     * The production partner's id, reserved at registration: the terms accepted before going live
+     * are recorded for it, and the approved application creates the partner with it.
+     */
+    productionPartnerId: text("production_partner_id"),
     /** The client IP the registration came from (CF-Connecting-IP). */
     registeredFromIp: text("registered_from_ip"),
     emailVerifiedAt: text("email_verified_at"),
@@ -36,7 +41,10 @@ export const registrations = sqliteTable(
     verificationExpiresAt: text("verification_expires_at"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("registrations_contact_email").on(t.contactEmail)],
+  (t) => [
+    uniqueIndex("registrations_contact_email").on(t.contactEmail),
+    uniqueIndex("registrations_production_partner").on(t.productionPartnerId),
+  ],
 );
 
 /** A version of the terms of service, as published; never changed once published. */
