@@ -28,9 +28,10 @@ fi
 # that does not exist yet, as wrangler overwrites only files it wrote.
 tmp="worker-configuration.check-$$.d.ts"
 trap 'rm -f "$tmp"' EXIT
-# Bindings only production has (the control plane's service binding to the sandbox Worker): the
+# Bindings only production has (the control plane's service binding to the sandbox Worker, the
+# applications' documents bucket): the
 # generated file is the sandbox's, and src/platform/env.ts declares these as optional.
-PRODUCTION_ONLY='^\s*SANDBOX: '
+PRODUCTION_ONLY='^\s*(SANDBOX|DOCUMENTS): '
 for env in "${ENVIRONMENTS[@]}"; do
   generate "$env" "$tmp"
   if [[ "$env" == production ]]; then sed -i -E "/$PRODUCTION_ONLY/d" "$tmp"; fi

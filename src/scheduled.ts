@@ -1,6 +1,7 @@
 import { expireConsents } from "./modules/accounts/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
+import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -22,6 +23,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "consents.expire", limit: 200, run: expireConsents },
   { name: "loan_applications.follow_up", limit: 50, run: followUpLoanApplications },
   { name: "card_applications.follow_up", limit: 50, run: followUpCardApplications },
+  // An approved production application whose Worker died before its live partner was written.
+  { name: "applications.live_partners", limit: 20, run: recoverLivePartners },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

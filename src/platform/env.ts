@@ -54,6 +54,8 @@ export interface Env extends WorkerBindings {
    * binding (docs/onboarding.md). Typed by the onboarding module, which alone calls it.
    */
   SANDBOX?: Fetcher;
+  /** Production only (wrangler.toml): the production applications' documents, a private R2 bucket. */
+  DOCUMENTS?: R2Bucket;
   /** Secret: Cloudflare Turnstile's secret key, for the registration's siteverify call. */
   TURNSTILE_SECRET_KEY?: string;
   /** Where the email verification link points (default `<ISSUER>/onboarding/verify`). */

@@ -208,6 +208,63 @@ export const ERRORS = {
     message: "The sandbox could not create the sandbox partner; nothing was registered, try again",
   },
   terms_version_exists: { code: 130, status: 409, message: "Terms version {version} already exists" },
+  onboarding_session_invalid: {
+    code: 131,
+    status: 401,
+    message:
+      "Sign in first: send the session token from POST /onboarding/session as a Bearer token (missing, invalid or expired)",
+  },
+  sign_in_failed: { code: 132, status: 401, message: "The email or the password is wrong" },
+  sign_in_locked: {
+    code: 133,
+    status: 429,
+    message: "Too many failed sign-ins for this email; try again in {seconds} seconds",
+  },
+  email_not_verified: {
+    code: 134,
+    status: 403,
+    message:
+      "Verify the contact email first: open the emailed link, or ask for a new one with POST /onboarding/verification",
+  },
+  terms_not_accepted: {
+    code: 135,
+    status: 403,
+    message:
+      "Accept the current terms of service (version {version}) before submitting: POST /onboarding/terms/accept",
+  },
+  application_open: {
+    code: 136,
+    status: 409,
+    message: "This registration has an open application already: {id}",
+  },
+  application_incomplete: {
+    code: 137,
+    status: 422,
+    message: "The application is not complete; missing: {missing}",
+  },
+  document_type_mismatch: {
+    code: 138,
+    status: 415,
+    message: "The document's content is not a {content_type} file",
+  },
+  document_limit: {
+    code: 139,
+    status: 409,
+    message: "An application holds at most {limit} documents; remove one first",
+  },
+  // Onboarding, continued: 145–159 (140–144 are the operations jobs')
+  not_live_yet: {
+    code: 145,
+    status: 409,
+    message: "No live partner yet: the application is {status}",
+  },
+  live_credential_limit: {
+    code: 146,
+    status: 409,
+    message:
+      "At most {limit} active live credentials; revoke one with DELETE /v1/partner/credentials/{id} first",
+  },
+  email_already_verified: { code: 147, status: 409, message: "The contact email is verified already" },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

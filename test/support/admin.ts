@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { accessCertsUrl } from "../../src/modules/admin/access";
 import { createApp } from "../../src/app";
 import { adminIdentities } from "../../src/modules/admin/storage";
 import type { Env } from "../../src/platform/env";
@@ -24,6 +26,27 @@ export const ADMIN_ENV: Partial<Env> = {
   ACCESS_AUD,
   ACCESS_JWKS: JSON.stringify({ keys: [issuer.publicJwk] }),
 };
+
+/**
+ * Production refuses a local JWKS: it fetches the team's certs from Access, as deployed. In the
+ * control-plane project the test isolate's fetch answers that one URL with the local issuer's
+ * public key (every other request goes out untouched), so the same remote-JWKS path runs.
+ */
+export const PRODUCTION_ADMIN_ENV: Partial<Env> = { ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD };
+export function serveAccessCerts() {
+  const real = globalThis.fetch;
+  const certs = accessCertsUrl(TEAM);
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url === certs)
+      return Promise.resolve(
+        new Response(JSON.stringify({ keys: [issuer.publicJwk] }), {
+          headers: { "Content-Type": "application/json" },
+        }),
+      );
+    return real(input, init);
+  }) as typeof fetch;
+}
 
 /** A Cloudflare Access assertion for `email`; override to make it wrong in one way. */
 export async function accessToken(
@@ -81,5 +104,6 @@ export function adminCall(
   }
   if (method === "POST" && path.startsWith("/v1/") && !("Idempotency-Key" in headers))
     headers["Idempotency-Key"] = crypto.randomUUID();
-  return fetchWithEnv(adminApp, { ...ADMIN_ENV, ...opts.env }, path, { method, headers, body: body ?? null });
+  const access = env.ENVIRONMENT === "production" ? PRODUCTION_ADMIN_ENV : ADMIN_ENV;
+  return fetchWithEnv(adminApp, { ...access, ...opts.env }, path, { method, headers, body: body ?? null });
 }

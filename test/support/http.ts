@@ -77,5 +77,11 @@ export async function fetchWithEnv(
   const res = await app.fetch(new Request(`${BASE}${path}`, init), { ...env, ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
   const text = await res.text();
-  return { res, body: text ? JSON.parse(text) : null };
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (a document's bytes): keep the text
+  }
+  return { res, body: parsed };
 }

@@ -3,6 +3,8 @@ import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
+import { approvalWhen, findApplication } from "../onboarding/application-storage";
+import { provisionLivePartner } from "../onboarding/live-partner";
 import { type ContractPatch, changedMembers, currentMembers, nextContract, sensitiveParts } from "./contract";
 import { type Actor, type ChangeKind, type ChangeStatus, roleAtLeast } from "./model";
 import { contractView, forgetPartner, requirePartner } from "./partners";
@@ -42,7 +44,7 @@ export const apiMembers = (members: Record<string, unknown>) =>
 
 /**
  * How each kind of change request applies once approved: one D1 statement gated on the request
- * still being decidable. A new kind (production access) adds its entry here and its proposing route.
+ * still being decidable, and what follows it. A new kind adds its entry here and its proposing route.
  */
 const KINDS: Record<
   ChangeKind,
@@ -50,6 +52,8 @@ const KINDS: Record<
     apply(db: Db, row: ChangeRequestRow, gate: SQL, at: string): Parameters<Db["batch"]>[0][number];
     /** Why the change could not apply (the partner moved on since the proposal). */
     refusal(db: Db, row: ChangeRequestRow): Promise<ApiError>;
+    /** What follows the committed approval (and is recovered by the cron if the Worker dies first). */
+    after?(deps: ApprovalDeps, row: ChangeRequestRow): Promise<unknown>;
   }
 > = {
   contract_change: {
@@ -63,6 +67,27 @@ const KINDS: Record<
         status: partner.status,
       });
     },
+  },
+  // The production application's approval: it applies to the revision the maker reviewed only;
+  // the live partner is written right after (src/modules/onboarding/live-partner.ts).
+  production_access: {
+    apply: (db, row, gate, at) => {
+      const change = row.change as { application_id: string; revision: number };
+      return approvalWhen(db, change.application_id, change.revision, gate, at);
+    },
+    refusal: async (db, row) => {
+      const app = await findApplication(db, (row.change as { application_id: string }).application_id);
+      return new ApiError("invalid_state_transition", {
+        operation: "approve",
+        object: "application",
+        status:
+          app?.status === "submitted"
+            ? "changed since the approval was proposed"
+            : (app?.status ?? "unknown"),
+      });
+    },
+    after: (deps, row) =>
+      provisionLivePartner(deps.db, deps.config, (row.change as { application_id: string }).application_id),
   },
   reactivation: {
     apply: (db, row, gate, at) => reactivationWhen(db, row.partnerId, gate, at),
@@ -251,6 +276,7 @@ export async function approve(deps: ApprovalDeps, checker: Actor, id: string, re
       });
     throw await kind.refusal(deps.db, row);
   }
+  await kind.after?.(deps, row);
   await forgetPartner(deps.db, row.partnerId);
   return { before: changeRequestView(row, at), after: changeRequestView(decided, at) };
 }

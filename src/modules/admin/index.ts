@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Module } from "../../platform/http/module";
 import type { AppEnv } from "../../platform/types";
+import { registerApplications } from "./routes/applications";
 import { registerApprovals } from "./routes/approvals";
 import { registerAudit } from "./routes/audit";
 import { registerContractChange } from "./routes/contract";
@@ -29,6 +30,7 @@ export const adminModule: Module = {
     registerStatusChanges(target);
     registerCredentials(target);
     registerApprovals(target);
+    registerApplications(target);
     registerKillSwitches(target);
     registerIdentities(target);
     registerAudit(target);

@@ -4,7 +4,7 @@ import type { Db } from "../../platform/db/client";
 import { auditLog, timestamps } from "../../platform/db/schema";
 import { type ContractRow, partnerContracts, partnerCredentials, partners } from "../partners/storage";
 import { webhookEndpoints } from "../webhooks/storage";
-import type { ChangeKind, ChangeStatus, Role } from "./model";
+import { CHANGE_KINDS, type ChangeKind, type ChangeStatus, type Role } from "./model";
 
 // ---------------------------------------------------------------------------- tables
 /** Who may use the admin API and with which role: one row per Access identity (the email). */
@@ -27,7 +27,7 @@ export const adminChangeRequests = sqliteTable(
   "admin_change_requests",
   {
     id: text("id").primaryKey(),
-    kind: text("kind", { enum: ["contract_change", "reactivation"] }).notNull(),
+    kind: text("kind", { enum: CHANGE_KINDS }).notNull(),
     partnerId: text("partner_id").notNull(),
     change: text("change", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     before: text("before", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -34,6 +34,12 @@ function securitySchemes(origin: string) {
       },
     },
     basic: { type: "http" as const, scheme: "basic", description: "consumer_key:consumer_secret" },
+    onboardingSession: {
+      type: "http" as const,
+      scheme: "bearer",
+      bearerFormat: "JWT",
+      description: "Production only: the registrant's session token from POST /onboarding/session.",
+    },
   };
 }
 
@@ -82,7 +88,7 @@ export function buildOpenApi(
       {
         name: "Onboarding",
         description:
-          "Production only: register a company (its sandbox partner at once) and verify its email.",
+          "Production only: register a company (its sandbox partner at once), verify its email, sign in, apply for production with the compliance checklist and documents, and make live credentials once approved.",
       },
       {
         name: "Terms",

@@ -2,7 +2,11 @@
 
 /** Paths that exist only in production, the control plane's Worker: 404 (code 31) in the sandbox. */
 export const isProductionOnlyPath = (path: string) =>
-  path.startsWith("/onboarding/") || path === "/v1/terms" || path.startsWith("/v1/terms/");
+  path.startsWith("/onboarding/") ||
+  path === "/v1/terms" ||
+  path.startsWith("/v1/terms/") ||
+  path === "/admin/v1/applications" ||
+  path.startsWith("/admin/v1/applications/");
 
 /** The terms calls a partner can still make once its acceptance is overdue (code 24 elsewhere). */
 export const isTermsPath = (path: string) => path === "/v1/terms" || path.startsWith("/v1/terms/");

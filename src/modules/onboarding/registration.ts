@@ -7,8 +7,8 @@ import { uuidv7 } from "../../platform/lib/ids";
 import type { Logger } from "../../platform/lib/logger";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import type { LeasingLimiter } from "../../platform/ratelimit/leasing";
-import { checkRateLimit } from "../../platform/ratelimit/policy";
 import type { TurnstileConnector } from "./connector/types";
+import { enforceLimit } from "./limits";
 import {
   NOTIFICATION_EVENT_PREFIX,
   type SandboxPartnerCredentials,
@@ -48,33 +48,23 @@ export interface RegistrationDeps {
  * Registrations per client IP: 2 a second and a daily quota (`ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY`),
  * on the platform's limiter, counted before anything is read. 429 with code 40 or 41.
  */
-export async function checkRegistrationLimit(
+export const checkRegistrationLimit = (
   limiter: LeasingLimiter,
   config: Config,
   ip: string | undefined,
   log: Logger,
-): Promise<void> {
-  const outcome = await checkRateLimit(
+) =>
+  enforceLimit(
     limiter,
+    config,
     {
       key: `onboarding-register:${ip ?? "unknown"}`,
       limit: 2,
       windowMs: 1000,
       dailyQuota: config.ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY,
     },
-    config,
     log,
   );
-  if (outcome === "unavailable")
-    throw new ApiError("limiter_unavailable", {}, { retryable: true, headers: { "Retry-After": "1" } });
-  if (!outcome.allowed) {
-    throw new ApiError(
-      outcome.refusedBy === "quota" ? "quota_exceeded" : "rate_limited",
-      { limit: outcome.limit },
-      { retryable: true, headers: { "Retry-After": String(outcome.resetSeconds) } },
-    );
-  }
-}
 
 export interface Registered {
   registration: RegistrationRow;

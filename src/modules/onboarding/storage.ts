@@ -132,6 +132,14 @@ export async function consumeVerification(db: Db, id: string, nonce: string, now
   return rows.length > 0;
 }
 
+/** A new link's nonce and expiry, while the email is not verified; the row, or none. */
+export const renewVerificationNonce = (db: Db, id: string, nonce: string, expiresAt: string, now: string) =>
+  db
+    .update(registrations)
+    .set({ verificationNonce: nonce, verificationExpiresAt: expiresAt, updatedAt: now })
+    .where(and(eq(registrations.id, id), isNull(registrations.emailVerifiedAt)))
+    .returning({ id: registrations.id });
+
 /** The terms in force at `now`: the latest published. */
 export async function currentTermsDocument(db: Db, now: string): Promise<TermsDocumentRow | undefined> {
   const rows = await db

@@ -2,7 +2,6 @@ import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import { constantTimeEqual } from "../../platform/lib/secret-hash";
-import type { Caller } from "../../platform/types";
 import { profileCache } from "../partners/profile";
 import {
   currentTermsDocument,
@@ -22,6 +21,18 @@ export interface TermsView {
   published_at: string;
   accept_by: string;
   accepted_at: string | null;
+}
+
+/**
+ * Who accepts, for which partner: a production partner's credential (`POST /v1/terms/accept`), or
+ * the registrant before going live (`POST /onboarding/terms/accept`), for the production partner
+ * id its registration reserved, so the live partner starts with the terms accepted.
+ */
+export interface Acceptor {
+  partnerId: string;
+  kind: "user" | "credential";
+  /** The consumer key, or the registration's id. */
+  id: string;
 }
 
 export interface AcceptanceView {
@@ -68,12 +79,13 @@ export async function currentTerms(db: Db, partnerId: string, now = new Date()):
 
 /**
  * Accepts one exact version: it must be the current one (125) and `sha256` its text's hash (126),
- * once per partner (127). Records the credential that called, the client IP and the time, and
+ * once per partner (127). Records who accepted (the credential whose token called, or the
+ * registrant, for the production partner it will become), the client IP and the time, and
  * lifts the partner's code 24 in this isolate at once (elsewhere within the profile cache TTL).
  */
 export async function acceptTerms(
   db: Db,
-  caller: Caller,
+  acceptor: Acceptor,
   input: { version: string; sha256: string },
   ip: string | undefined,
   now = new Date(),
@@ -86,22 +98,22 @@ export async function acceptTerms(
     throw new ApiError("terms_hash_mismatch", { version: doc.version });
   const row: TermsAcceptanceRow = {
     id: uuidv7(),
-    partnerId: caller.partnerId,
+    partnerId: acceptor.partnerId,
     version: doc.version,
     sha256: doc.sha256,
-    acceptedByKind: "credential",
-    acceptedBy: caller.clientId,
+    acceptedByKind: acceptor.kind,
+    acceptedBy: acceptor.id,
     ip: ip ?? null,
     acceptedAt: now.toISOString(),
   };
   if (!(await insertAcceptance(db, row))) {
-    const existing = await findAcceptance(db, caller.partnerId, doc.version);
+    const existing = await findAcceptance(db, acceptor.partnerId, doc.version);
     throw new ApiError("terms_already_accepted", {
       version: doc.version,
       accepted_at: existing?.acceptedAt ?? "",
     });
   }
-  profileCache.invalidate(caller.partnerId);
+  profileCache.invalidate(acceptor.partnerId);
   return acceptanceView(row);
 }
 

@@ -1,11 +1,21 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
-import { markConsumed } from "../../platform/events/outbox";
+import { insertEvent, markConsumed, sendPending } from "../../platform/events/outbox";
+import { uuidv7 } from "../../platform/lib/ids";
+import type { Logger } from "../../platform/lib/logger";
+import type { LeasingLimiter } from "../../platform/ratelimit/leasing";
 import { findEvent } from "../webhooks/storage";
 import type { NotificationConnector } from "./connector/types";
-import { consumeVerification, findRegistration } from "./storage";
-import { parseVerificationToken, signVerificationToken, tokenMacValid } from "./verification-link";
+import { enforceLimit } from "./limits";
+import { NOTIFICATION_EVENT_PREFIX, VERIFICATION_EMAIL_EVENT, VERIFICATION_LINK_TTL_MS } from "./model";
+import {
+  consumeVerification,
+  findRegistration,
+  type RegistrationRow,
+  renewVerificationNonce,
+} from "./storage";
+import { newNonce, parseVerificationToken, signVerificationToken, tokenMacValid } from "./verification-link";
 
 /**
  * Checks a verification link and marks the email verified, once: 122 when the token is malformed,
@@ -94,4 +104,47 @@ export async function sendVerificationEmail(
     });
   }
   await markConsumed(deps.db, eventId);
+}
+
+export interface RenewDeps {
+  db: Db;
+  config: Config;
+  limiter: LeasingLimiter;
+  log: Logger;
+  events: Queue<{ eventId: string }>;
+}
+
+/**
+ * A new verification link for a registration whose email is not verified yet (409, code 147,
+ * once it is): a new nonce and expiry, so every earlier link stops working (124), and the email
+ * through the one event outbox, as at registration. One a minute and five a day per registration
+ * (429, codes 40 and 41).
+ */
+export async function renewVerification(deps: RenewDeps, registration: RegistrationRow, now = new Date()) {
+  if (registration.emailVerifiedAt !== null) throw new ApiError("email_already_verified");
+  if (!deps.config.WEBHOOK_SECRETS_KEY) throw new ApiError("service_unavailable");
+  await enforceLimit(
+    deps.limiter,
+    deps.config,
+    { key: `onboarding-verification:${registration.id}`, limit: 1, windowMs: 60_000, dailyQuota: 5 },
+    deps.log,
+  );
+  const at = now.toISOString();
+  const expiresAt = new Date(now.getTime() + VERIFICATION_LINK_TTL_MS).toISOString();
+  const eventId = `${NOTIFICATION_EVENT_PREFIX}${uuidv7()}`;
+  const [renewed] = await deps.db.batch([
+    renewVerificationNonce(deps.db, registration.id, newNonce(), expiresAt, at),
+    insertEvent(deps.db, {
+      id: eventId,
+      type: VERIFICATION_EMAIL_EVENT,
+      partnerId: registration.id,
+      livemode: deps.config.ENVIRONMENT === "production",
+      createdAt: at,
+      object: { registration_id: registration.id },
+    }),
+  ]);
+  // Verified in between: the event finds nothing to send and is consumed.
+  if (renewed.length === 0) throw new ApiError("email_already_verified");
+  await sendPending(deps.db, deps.events, [eventId], deps.log);
+  return { registrationId: registration.id, expiresAt };
 }

@@ -8,17 +8,16 @@ const WINDOW_MS = 15 * 60_000;
 /** …before the username is locked for this long, a correct password included. */
 export const PASSWORD_LOCK_MS = 15 * 60_000;
 
-const lockedError = (until: string, now: number) =>
-  new OAuthError(
-    "invalid_grant",
-    `Too many failed attempts for this user; try again in ${Math.max(1, Math.ceil((Date.parse(until) - now) / 1000))} seconds`,
-  );
+/** The token endpoint's refusal while locked; other callers pass their own. */
+const oauthLocked = (seconds: number): Error =>
+  new OAuthError("invalid_grant", `Too many failed attempts for this user; try again in ${seconds} seconds`);
 
 /**
  * The password grant's guard against guessing (OWASP API2): each attempt is counted before the
  * password is checked, so concurrent guesses cannot outrun the count; the fifth failure within
  * 15 minutes locks the username for 15 minutes, whether or not it exists (a lock says nothing
  * about which usernames do). While locked, no password is checked at all. A success clears it.
+ * Also the onboarding sign-in's guard (its partner key `registrations`, its username the email).
  */
 export async function guardedPasswordCheck(
   db: Db,
@@ -26,7 +25,10 @@ export async function guardedPasswordCheck(
   username: string,
   check: () => Promise<boolean>,
   now = Date.now(),
+  locked: (seconds: number) => Error = oauthLocked,
 ): Promise<boolean> {
+  const lockedError = (until: string, at: number) =>
+    locked(Math.max(1, Math.ceil((Date.parse(until) - at) / 1000)));
   const taken = await takePasswordAttempt(
     db,
     partnerId,

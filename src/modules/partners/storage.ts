@@ -237,6 +237,20 @@ export async function insertPartner(
 }
 
 /**
+ * A partner and its contract without a credential (the live partner an approved application
+ * becomes: its credentials are made later, by the partner). Written once: the same id again
+ * changes nothing, so a retry after a crash is safe. Batch items, to go with the caller's writes.
+ */
+export const partnerOnceWrites = (
+  db: Db,
+  rows: { partner: typeof partners.$inferInsert; contract: typeof partnerContracts.$inferInsert },
+) =>
+  [
+    db.insert(partners).values(rows.partner).onConflictDoNothing(),
+    db.insert(partnerContracts).values(rows.contract).onConflictDoNothing(),
+  ] as const;
+
+/**
  * Counts one password attempt before the password is checked, atomically (concurrent guesses
  * each take their own count): a new window when the last one has passed, nothing while locked.
  */

@@ -1,11 +1,20 @@
 // Reading a body of unknown size without holding more than a limit of it.
 
-/** Reads at most `limit` bytes of the body; undefined when it is longer. */
+/** Reads at most `limit` bytes of the body as text; undefined when it is longer. */
 export async function readBounded(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
 ): Promise<string | undefined> {
-  if (!body) return "";
+  const bytes = await readBoundedBytes(body, limit);
+  return bytes && new TextDecoder().decode(bytes);
+}
+
+/** Reads at most `limit` bytes of the body; undefined when it is longer. */
+export async function readBoundedBytes(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array | undefined> {
+  if (!body) return new Uint8Array();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -19,7 +28,7 @@ export async function readBounded(
     }
     chunks.push(value);
   }
-  return decode(chunks, size);
+  return concat(chunks, size);
 }
 
 /** Reads the first `limit` bytes of the body and cancels the rest (a partner's answer we only excerpt). */
@@ -38,12 +47,14 @@ export async function readPrefix(body: ReadableStream<Uint8Array> | null, limit:
   return decode(chunks, size);
 }
 
-function decode(chunks: Uint8Array[], size: number): string {
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const all = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
+
+const decode = (chunks: Uint8Array[], size: number) => new TextDecoder().decode(concat(chunks, size));

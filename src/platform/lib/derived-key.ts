@@ -5,8 +5,12 @@ const keys = new Map<string, Promise<CryptoKey>>();
  * 32 bytes) for one purpose, named by `info`: each use gets its own key, and none of them
  * reveals the data key or another use's key. Derived once per isolate.
  */
-export function derivedHmacKey(dataKey: string, info: string): Promise<CryptoKey> {
-  const id = `${info}\n${dataKey}`;
+export function derivedHmacKey(
+  dataKey: string,
+  info: string,
+  usages: ("sign" | "verify")[] = ["sign"],
+): Promise<CryptoKey> {
+  const id = `${info}\n${usages.join(",")}\n${dataKey}`;
   let key = keys.get(id);
   if (!key) {
     const raw = Uint8Array.from(atob(dataKey), (ch) => ch.charCodeAt(0));
@@ -18,7 +22,7 @@ export function derivedHmacKey(dataKey: string, info: string): Promise<CryptoKey
           base,
           { name: "HMAC", hash: "SHA-256" },
           false,
-          ["sign"],
+          usages,
         ),
       );
     keys.set(id, key);

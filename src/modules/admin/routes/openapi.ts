@@ -16,6 +16,10 @@ export function buildAdminOpenApi(t: AdminTarget, origin: string) {
     tags: [
       { name: "Partners", description: "Search, read, change contracts, suspend, offboard, credentials." },
       { name: "Approvals", description: "Maker-checker change requests: two different approvers." },
+      {
+        name: "Applications",
+        description: "Production only: the review queue of production applications, and their approval.",
+      },
       { name: "Kill switches", description: "Switch a product off for every partner." },
       { name: "Identities", description: "Who may call, with which role." },
       { name: "Audit", description: "Every admin action, searchable." },

@@ -45,9 +45,10 @@ export function registerTermsRoutes(app: OpenAPIHono<AppEnv>) {
   );
   app.openapi(acceptRoute, async (c) => {
     const { params } = c.req.valid("json");
+    const caller = c.get("caller");
     const accepted = await acceptTerms(
       c.get("services").db,
-      c.get("caller"),
+      { partnerId: caller.partnerId, kind: "credential", id: caller.clientId },
       params,
       clientIp(c.req.header("CF-Connecting-IP")),
     );
