@@ -1,6 +1,9 @@
 import { expireConsents } from "./modules/accounts/cron";
+import { expireChangeRequests } from "./modules/admin/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
+import { recoverRegistrations } from "./modules/onboarding/recovery";
+import { remindTerms } from "./modules/onboarding/terms-reminders";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -22,6 +25,11 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "consents.expire", limit: 200, run: expireConsents },
   { name: "loan_applications.follow_up", limit: 50, run: followUpLoanApplications },
   { name: "card_applications.follow_up", limit: 50, run: followUpCardApplications },
+  { name: "admin_approvals.expire", limit: 200, run: expireChangeRequests },
+  // Production's control plane: the terms reminders (ntf_ events, sent by events.drain/redrive too)
+  // and the registrations a dead Worker left in provisioning.
+  { name: "terms.reminders", limit: 100, run: remindTerms },
+  { name: "registrations.recover", limit: 20, run: recoverRegistrations },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */
