@@ -3,8 +3,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { accessCertsUrl } from "../../src/modules/admin/access";
 import { publishTerms } from "../../src/modules/onboarding/terms";
 import { sha256Hex } from "../../src/modules/onboarding/terms-document";
+import { scheduled } from "../../src/scheduled";
 import { ADMIN_ENV, admin, adminCall } from "../support/admin";
-import { runJob } from "../support/cron";
+import { controllerAt, cronJob, runJob } from "../support/cron";
 import { db } from "../support/partners";
 import { until } from "../support/webhooks";
 import { received, register, registration, TURNSTILE_PASS, turnstileAnswers } from "./support";
@@ -247,6 +248,46 @@ describe("cron: terms.reminders", () => {
     expect((await remindersOf(pending.id)).map((r) => r.version).sort()).toEqual(
       [doc.version, overdue.version].sort(),
     );
+  });
+});
+
+describe("cron: the outbox carries the notifications", () => {
+  it("a reminder whose send after the commit failed is sent by events.drain, once", async () => {
+    const r = await verifiedRegistration();
+    const doc = await publishCurrent(new Date(Date.now() + 86_400_000));
+    const down = {
+      send: async () => {
+        throw new Error("queue down");
+      },
+      sendBatch: async () => {
+        throw new Error("queue down");
+      },
+    } as unknown as Queue<{ eventId: string }>;
+    await scheduled(controllerAt(), { ...env, EVENTS_QUEUE: down }, [cronJob("terms.reminders")]);
+    const [row] = await remindersOf(r.id);
+    expect(row?.version).toBe(doc.version);
+    const event = () =>
+      env.DB.prepare("SELECT enqueued_at, fanned_out_at FROM events WHERE id = ?")
+        .bind(row?.event_id)
+        .first<{ enqueued_at: string | null; fanned_out_at: string | null }>();
+    expect(await event()).toEqual({ enqueued_at: null, fanned_out_at: null });
+    expect(await mailsTo(r.email, doc.version)).toEqual([]);
+
+    // Past the drainer's 30 s grace, the next run sends it and the consumer emails it.
+    await env.DB.prepare("UPDATE events SET created_at = ? WHERE id = ?")
+      .bind(new Date(Date.now() - 60_000).toISOString(), row?.event_id)
+      .run();
+    await runJob("events.drain");
+    const mails = await until(async () => {
+      const m = await mailsTo(r.email, doc.version);
+      return m.length > 0 && m;
+    });
+    expect(mails.map((m) => m.idempotency_key)).toEqual([row?.event_id]);
+    await until(async () => Boolean((await event())?.fanned_out_at));
+    // Consumed: neither the drain nor the re-drive sends it again.
+    await runJob("events.drain");
+    await runJob("events.redrive");
+    expect(await mailsTo(r.email, doc.version)).toHaveLength(1);
   });
 });
 
