@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
@@ -31,7 +32,8 @@ import type { AppEnv } from "./platform/types";
  * authentication → rate limit → overdue terms (production, code 24) → route guard (404/405) → JSON body (413/415/2) → the API version
  * (80; older versions upgraded on the way in, downgraded on the way out) → idempotency (POST) →
  * data minimisation → the route's audit trail, entitlement and schema validation → handler → service.
- * For /admin: the Access JWT → route guard → JSON body → the admin audit trail, role → handler.
+ * For /admin: the Access JWT → production-only paths (404 in the sandbox) → route guard → JSON body →
+ * the admin audit trail, role → handler.
  */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -53,11 +55,15 @@ export function createApp() {
   app.use("*", safeDefaults());
   app.use("*", requestContext());
   app.use("*", cors(originListedByAnyPartner));
-  // The control plane's calls (onboarding, terms) exist only in production: 404 before anything else.
-  app.use("*", async function productionOnly(c, next) {
+  // The control plane's calls (onboarding, terms) exist only in production: 404 before anything
+  // else; under /admin, after authentication, as for any admin path that does not exist.
+  const productionOnly = createMiddleware<AppEnv>(async function productionOnly(c, next) {
     if (c.get("services").config.ENVIRONMENT !== "production" && isProductionOnlyPath(c.req.path))
       throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
     await next();
+  });
+  app.use("*", async function productionOnlyOutsideAdmin(c, next) {
+    return c.req.path.startsWith("/admin/") ? next() : productionOnly(c, next);
   });
   // Every /v1 answer says which API version it speaks, also those refused before the partner is known.
   app.use("/v1/*", versionEcho());
@@ -84,7 +90,7 @@ export function createApp() {
 
   // The platform team's admin API: Cloudflare Access, never a partner's token (docs/admin.md).
   // `/admin` itself is no route: the public guard answers it 404 before this runs.
-  app.use("/admin/*", authenticateAdmin(), guard, jsonBody());
+  app.use("/admin/*", authenticateAdmin(), productionOnly, guard, jsonBody());
 
   for (const module of MODULES) module.register(app);
   return app;

@@ -1,6 +1,6 @@
 import { notificationConnectorFor } from "./modules/onboarding/connector";
 import { isNotificationEvent } from "./modules/onboarding/model";
-import { sendVerificationEmail } from "./modules/onboarding/verification";
+import { sendNotification } from "./modules/onboarding/notify";
 import {
   type DeliveryDeps,
   type DeliveryMessage,
@@ -38,9 +38,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       try {
         if (kind === "events") {
           const { eventId } = msg.body as EventMessage;
-          // A notification (the onboarding's verification email) is sent, not fanned out to webhooks.
+          // A notification (the onboarding's emails) is sent, not fanned out to webhooks.
           if (isNotificationEvent(eventId))
-            await sendVerificationEmail(
+            await sendNotification(
               { db, config, notifications: () => notificationConnectorFor(config) },
               eventId,
             );

@@ -1,7 +1,10 @@
 import { expireConsents } from "./modules/accounts/cron";
+import { expireChangeRequests } from "./modules/admin/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
+import { recoverRegistrations } from "./modules/onboarding/recovery";
+import { remindTerms } from "./modules/onboarding/terms-reminders";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -25,6 +28,11 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "card_applications.follow_up", limit: 50, run: followUpCardApplications },
   // An approved production application whose Worker died before its live partner was written.
   { name: "applications.live_partners", limit: 20, run: recoverLivePartners },
+  { name: "admin_approvals.expire", limit: 200, run: expireChangeRequests },
+  // Production's control plane: the terms reminders (ntf_ events, sent by events.drain/redrive too)
+  // and the registrations a dead Worker left in provisioning.
+  { name: "terms.reminders", limit: 100, run: remindTerms },
+  { name: "registrations.recover", limit: 20, run: recoverRegistrations },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

@@ -32,24 +32,6 @@ export function insertSql(table: Table, row: Record<string, unknown>, conflict?:
   return `${sql};`;
 }
 
-/** Replaces a partner's contract's browser origins (already checked by parseCorsOrigins). */
-export function corsOriginsSql(partnerId: string, origins: readonly string[]): string {
-  return `UPDATE "partner_contracts" SET "cors_origins" = ${literal(JSON.stringify(origins))}, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE "partner_id" = ${literal(partnerId)};`;
-}
-
-/** Replaces a contract's IP allow-list and/or webhook domains (each already checked by its parser). */
-export function allowListsSql(
-  partnerId: string,
-  lists: { ipAllowlist?: readonly string[]; webhookDomains?: readonly string[] },
-): string {
-  const set = [
-    ...(lists.ipAllowlist ? [`"ip_allowlist" = ${literal(JSON.stringify(lists.ipAllowlist))}`] : []),
-    ...(lists.webhookDomains ? [`"webhook_domains" = ${literal(JSON.stringify(lists.webhookDomains))}`] : []),
-  ];
-  if (set.length === 0) throw new Error("nothing to set");
-  return `UPDATE "partner_contracts" SET ${set.join(", ")}, "updated_at" = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE "partner_id" = ${literal(partnerId)};`;
-}
-
 /** All statements for a provisioned partner; `upsert` makes re-running it converge (the demo seed). */
 export function partnerSql({ rows }: ProvisionedPartner, upsert: boolean): string {
   const statements = [

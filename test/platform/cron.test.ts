@@ -150,6 +150,9 @@ describe("the cron's jobs", () => {
         "consents.expire",
         "loan_applications.follow_up",
         "card_applications.follow_up",
+        "admin_approvals.expire",
+        "terms.reminders",
+        "registrations.recover",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);

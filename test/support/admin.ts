@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { accessCertsUrl } from "../../src/modules/admin/access";
 import { createApp } from "../../src/app";
+import { accessCertsUrl } from "../../src/modules/admin/access";
 import { adminIdentities } from "../../src/modules/admin/storage";
 import type { Env } from "../../src/platform/env";
 import { type Call, fetchWithEnv } from "./http";

@@ -12,6 +12,7 @@ import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerStatusChanges } from "./routes/status";
+import { registerAdminTerms } from "./routes/terms";
 import { registerVersions } from "./routes/versions";
 
 /**
@@ -35,5 +36,6 @@ export const adminModule: Module = {
     registerIdentities(target);
     registerAudit(target);
     registerVersions(target);
+    registerAdminTerms(target);
   },
 };

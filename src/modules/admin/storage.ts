@@ -48,6 +48,8 @@ export const adminChangeRequests = sqliteTable(
   (t) => [
     index("admin_change_requests_partner").on(t.partnerId, t.id),
     index("admin_change_requests_status").on(t.status, t.id),
+    // The cron's expiry sweep (migration 0029): only what may still expire.
+    index("admin_change_requests_pending_expiry").on(t.expiresAt, t.id).where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -392,8 +394,19 @@ export async function decideChangeRequest(
   return rows[0];
 }
 
-export async function expireChangeRequest(db: Db, id: string, at: string) {
-  await db
+/** Pending requests past their expiry, the longest expired first (the cron, through the partial index). */
+export function expiredPendingRequests(db: Db, at: string, limit: number) {
+  return db
+    .select()
+    .from(adminChangeRequests)
+    .where(and(eq(adminChangeRequests.status, "pending"), lte(adminChangeRequests.expiresAt, at)))
+    .orderBy(adminChangeRequests.expiresAt, adminChangeRequests.id)
+    .limit(limit);
+}
+
+/** Marks a pending request past its expiry expired, once: answers whether this call did. */
+export async function expireChangeRequest(db: Db, id: string, at: string): Promise<boolean> {
+  const rows = await db
     .update(adminChangeRequests)
     .set({ status: "expired", updatedAt: at })
     .where(
@@ -402,7 +415,9 @@ export async function expireChangeRequest(db: Db, id: string, at: string) {
         eq(adminChangeRequests.status, "pending"),
         lte(adminChangeRequests.expiresAt, at),
       ),
-    );
+    )
+    .returning({ id: adminChangeRequests.id });
+  return rows.length > 0;
 }
 
 /** The contract write of an approved change, gated on its request being decidable (see decideChangeRequest). */

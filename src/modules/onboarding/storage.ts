@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lte, sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { timestamps } from "../../platform/db/schema";
 
@@ -44,6 +44,8 @@ export const registrations = sqliteTable(
   (t) => [
     uniqueIndex("registrations_contact_email").on(t.contactEmail),
     uniqueIndex("registrations_production_partner").on(t.productionPartnerId),
+    // The cron's recovery sweep (migration 0029): only registrations stuck half-way.
+    index("registrations_provisioning").on(t.updatedAt, t.id).where(sql`${t.status} = 'provisioning'`),
   ],
 );
 
@@ -151,6 +153,25 @@ export async function currentTermsDocument(db: Db, now: string): Promise<TermsDo
   return rows[0];
 }
 
+export async function findTermsDocument(db: Db, version: string): Promise<TermsDocumentRow | undefined> {
+  const rows = await db.select().from(termsDocuments).where(eq(termsDocuments.version, version)).limit(1);
+  return rows[0];
+}
+
+/** Every published version, newest first, with how many partners accepted it (the admin API). */
+export function termsDocumentsWithAcceptances(db: Db) {
+  return db
+    .select({
+      version: termsDocuments.version,
+      sha256: termsDocuments.sha256,
+      publishedAt: termsDocuments.publishedAt,
+      acceptBy: termsDocuments.acceptBy,
+      acceptances: sql<number>`(SELECT count(*) FROM ${termsAcceptances} WHERE ${termsAcceptances.version} = ${termsDocuments.version})`,
+    })
+    .from(termsDocuments)
+    .orderBy(desc(termsDocuments.publishedAt), desc(termsDocuments.version));
+}
+
 export async function findAcceptance(
   db: Db,
   partnerId: string,
@@ -206,3 +227,48 @@ export async function termsDueFor(
   const row = rows[0];
   return row && !row.accepted ? { version: row.version, acceptBy: row.acceptBy } : null;
 }
+
+/**
+ * The terms reminder sent to a registration for one version (migration 0029): written in the same
+ * batch as its notification event, so each (registration, version) is reminded once.
+ */
+export const termsReminders = sqliteTable(
+  "terms_reminders",
+  {
+    registrationId: text("registration_id")
+      .notNull()
+      .references(() => registrations.id, { onDelete: "cascade" }),
+    version: text("version")
+      .notNull()
+      .references(() => termsDocuments.version),
+    eventId: text("event_id").notNull(),
+    sentAt: text("sent_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.registrationId, t.version] }),
+    uniqueIndex("terms_reminders_event").on(t.eventId),
+  ],
+);
+
+/** Registrations in `provisioning` untouched since `before`, least recently touched first (the recovery sweep). */
+export function stuckRegistrations(db: Db, before: string, limit: number) {
+  return db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.status, "provisioning"), lte(registrations.updatedAt, before)))
+    .orderBy(registrations.updatedAt, registrations.id)
+    .limit(limit);
+}
+
+/** Deletes a registration still in `provisioning`: false when it moved on meanwhile. */
+export async function deleteProvisioningRegistration(db: Db, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(registrations)
+    .where(and(eq(registrations.id, id), eq(registrations.status, "provisioning")))
+    .returning({ id: registrations.id });
+  return rows.length > 0;
+}
+
+/** Moves a registration the recovery could not finish to the back of its queue. */
+export const touchRegistration = (db: Db, id: string, at: string) =>
+  db.update(registrations).set({ updatedAt: at }).where(eq(registrations.id, id));

@@ -10,6 +10,7 @@ import {
   insertTermsDocument,
   type TermsAcceptanceRow,
   type TermsDocumentRow,
+  termsDocumentsWithAcceptances,
 } from "./storage";
 import { buildTermsDocument, type TermsDocumentInput } from "./terms-document";
 
@@ -119,11 +120,42 @@ export async function acceptTerms(
 
 /**
  * Publishes a new version (the platform team's action: `npm run terms -- publish`, and the admin
- * API). Acceptance of it is due by `acceptBy`; a version is never replaced (130).
+ * API). Acceptance of it is due by `acceptBy`; a version is never replaced (130). A bad version,
+ * an empty text or a deadline before publication is code 4.
  */
 export async function publishTerms(db: Db, input: TermsDocumentInput, now = new Date()) {
-  const row = await buildTermsDocument(input, now);
+  let row: TermsDocumentRow;
+  try {
+    row = await buildTermsDocument(input, now);
+  } catch (err) {
+    const [field = "version", msg = "invalid"] = (err instanceof Error ? err.message : "").split(": ");
+    const name = field === "dates" ? "accept_by" : field;
+    throw new ApiError("validation", { field: `params.${name}`, msg }, { field: `params.${name}` });
+  }
   if (!(await insertTermsDocument(db, row)))
     throw new ApiError("terms_version_exists", { version: row.version });
   return termsView(row, undefined);
+}
+
+export interface TermsVersionView {
+  object: "terms_version";
+  version: string;
+  sha256: string;
+  published_at: string;
+  accept_by: string;
+  /** How many partners (by their production partner id) accepted this version. */
+  acceptances: number;
+}
+
+/** Every published version, newest first, with its hash, dates and how many partners accepted it. */
+export async function listTermsVersions(db: Db): Promise<TermsVersionView[]> {
+  const rows = await termsDocumentsWithAcceptances(db);
+  return rows.map((r) => ({
+    object: "terms_version",
+    version: r.version,
+    sha256: r.sha256,
+    published_at: r.publishedAt,
+    accept_by: r.acceptBy,
+    acceptances: Number(r.acceptances),
+  }));
 }

@@ -8,7 +8,9 @@ import { changedSince, entitled, operations, settledState } from "./support";
 
 // OWASP API6:2023. The flows worth abusing are the SMS code sent to attach a card (SMS pumping,
 // code guessing: the attempt limit is API2's) and payouts (money out). Partner registration is
-// not an API flow: partners are provisioned by the bank (scripts/partner.ts).
+// production's control plane (POST /onboarding/register, with Turnstile and a per-IP quota:
+// test/control-plane/registration.test.ts), and a production partner exists only once the bank
+// approves its application; the sandbox's /v1 has no flow that creates a partner.
 
 const count = async (table: string, partnerId: string) =>
   (

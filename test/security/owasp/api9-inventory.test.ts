@@ -103,12 +103,23 @@ describe("OWASP API9:2023 Improper Inventory Management", () => {
     const never = (await SELF.fetch(`${BASE}/never-existed`).then((r) => r.json())) as {
       error: { code: number };
     };
+    const { token } = await admin("admin");
     for (const route of own) {
       const [method = "GET", path = "/"] = route.split(" ");
+      if (path.startsWith("/admin/")) {
+        // An admin path that never existed: 401 without Access, 404 once authenticated.
+        const anonymous = await adminCall(method, path);
+        expect([route, anonymous.res.status, anonymous.body.error.code]).toEqual([route, 401, 100]);
+        const authenticated = await adminCall(method, path, { token });
+        expect([route, authenticated.res.status, authenticated.body.error.code]).toEqual([route, 404, 31]);
+        continue;
+      }
       const res = await SELF.fetch(`${BASE}${path}`, { method });
       expect(res.status, route).toBe(404);
       expect(((await res.json()) as { error: { code: number } }).error.code, route).toBe(never.error.code);
     }
+    // Nothing of them was published in the sandbox.
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM terms_documents").first("n")).toBe(0);
   });
 
   it("the document production publishes lists only what production serves", async () => {

@@ -23,6 +23,11 @@ export function buildAdminOpenApi(t: AdminTarget, origin: string) {
       { name: "Kill switches", description: "Switch a product off for every partner." },
       { name: "Identities", description: "Who may call, with which role." },
       { name: "Audit", description: "Every admin action, searchable." },
+      {
+        name: "Terms",
+        description:
+          "The terms of service: publish a version, see who accepted which. Production only (`x-portico-environments`).",
+      },
     ],
   });
   doc.components = {
