@@ -153,6 +153,7 @@ describe("the cron's jobs", () => {
         "admin_approvals.expire",
         "terms.reminders",
         "registrations.recover",
+        "applications.live_partners",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);
