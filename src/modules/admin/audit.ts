@@ -19,8 +19,13 @@ export interface AuditEntry {
 
 /** Records one admin action, refusals included. The diff has its secrets removed first. */
 export async function recordAdminAction(db: Db, entry: AuditEntry) {
+  await insertAudit(db, auditRow(entry));
+}
+
+/** The stored row of an entry: its diff without secrets. */
+export function auditRow(entry: AuditEntry): AuditRow {
   const hasDiff = entry.before !== undefined || entry.after !== undefined;
-  await insertAudit(db, {
+  return {
     id: uuidv7(),
     identity: entry.identity,
     role: entry.role,
@@ -34,7 +39,7 @@ export async function recordAdminAction(db: Db, entry: AuditEntry) {
     reason: entry.reason ?? null,
     requestId: entry.requestId,
     createdAt: new Date().toISOString(),
-  });
+  };
 }
 
 const view = (row: AuditRow) => ({

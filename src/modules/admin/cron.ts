@@ -1,8 +1,8 @@
 import type { CronContext, CronResult } from "../../platform/cron";
 import { eachItem } from "../../platform/cron";
 import { uuidv7 } from "../../platform/lib/ids";
-import { recordAdminAction } from "./audit";
-import { expireChangeRequest, expiredPendingRequests } from "./storage";
+import { auditRow } from "./audit";
+import { expireChangeRequestAudited, expiredPendingRequests } from "./storage";
 
 /** The identity the cron's own admin actions are audited under. */
 export const CRON_IDENTITY = "system:cron";
@@ -10,7 +10,7 @@ export const CRON_IDENTITY = "system:cron";
 /**
  * Makes `expired` the change requests still pending past their `expires_at`, the longest expired
  * first, without waiting for a read or a decision. Each one is audited as `system:cron`
- * (`approval.expire`, its status before and after). The same compare-and-set as an approval's
+ * (`approval.expire`, its status before and after) in the same D1 batch. The same compare-and-set as an approval's
  * finds it: of a run and a late approval, one expires it and the other finds it expired.
  */
 export async function expireChangeRequests(ctx: CronContext, limit: number): Promise<CronResult> {
@@ -22,20 +22,23 @@ export async function expireChangeRequests(ctx: CronContext, limit: number): Pro
   const { done, failed } = await eachItem(
     due,
     async (row) => {
-      if (!(await expireChangeRequest(ctx.db, row.id, at))) return false;
-      await recordAdminAction(ctx.db, {
-        identity: CRON_IDENTITY,
-        role: null,
-        action: "approval.expire",
-        target: row.id,
-        partnerId: row.partnerId,
-        outcome: 200,
-        before: { status: "pending", expires_at: row.expiresAt },
-        after: { status: "expired" },
-        reason: "the first approval lapsed (ADMIN_APPROVAL_TTL_HOURS)",
-        requestId,
-      });
-      return true;
+      return expireChangeRequestAudited(
+        ctx.db,
+        row.id,
+        at,
+        auditRow({
+          identity: CRON_IDENTITY,
+          role: null,
+          action: "approval.expire",
+          target: row.id,
+          partnerId: row.partnerId,
+          outcome: 200,
+          before: { status: "pending", expires_at: row.expiresAt },
+          after: { status: "expired" },
+          reason: "the first approval lapsed (ADMIN_APPROVAL_TTL_HOURS)",
+          requestId,
+        }),
+      );
     },
     (row, error) => ctx.log.warn("change request not expired", { change_request_id: row.id, error }),
   );

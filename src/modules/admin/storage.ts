@@ -455,6 +455,32 @@ export async function pendingChangeCount(db: Db, partnerId: string, at: string) 
 }
 
 // ------------------------------------------------------------------------- audit log
+/**
+ * Expires a pending request past its expiry and writes its audit row in one D1 batch: the row only
+ * if the request changed (`changes()` of the update), so neither exists without the other.
+ */
+export async function expireChangeRequestAudited(db: Db, id: string, at: string, audit: AuditRow) {
+  const [expired] = await db.batch([
+    db
+      .update(adminChangeRequests)
+      .set({ status: "expired", updatedAt: at })
+      .where(
+        and(
+          eq(adminChangeRequests.id, id),
+          eq(adminChangeRequests.status, "pending"),
+          lte(adminChangeRequests.expiresAt, at),
+        ),
+      )
+      .returning({ id: adminChangeRequests.id }),
+    db
+      .insert(adminAuditLog)
+      .select(
+        sql`SELECT ${audit.id}, ${audit.identity}, ${audit.role ?? null}, ${audit.action}, ${audit.target ?? null}, ${audit.partnerId ?? null}, ${audit.outcome}, ${audit.diff === null || audit.diff === undefined ? null : JSON.stringify(audit.diff)}, ${audit.reason ?? null}, ${audit.requestId}, ${audit.createdAt} WHERE changes() > 0`,
+      ),
+  ]);
+  return expired.length > 0;
+}
+
 export async function insertAudit(db: Db, row: AuditRow) {
   await db.insert(adminAuditLog).values(row);
 }
