@@ -10,6 +10,7 @@ import { lendingModule } from "./lending";
 import { onboardingModule } from "./onboarding";
 import { partnersModule } from "./partners";
 import { paymentsModule } from "./payments";
+import { portalModule } from "./portal";
 import { payoutsModule } from "./payouts";
 import { statusModule } from "./status";
 import { webhooksModule } from "./webhooks";
@@ -30,6 +31,7 @@ export const MODULES: readonly Module[] = [
   fxModule,
   adminModule,
   onboardingModule,
+  portalModule,
 ];
 
 /** Who is calling /admin: the admin module verifies the Cloudflare Access JWT and reads the role. */

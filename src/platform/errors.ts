@@ -265,6 +265,53 @@ export const ERRORS = {
       "At most {limit} active live credentials; revoke one with DELETE /v1/partner/credentials/{id} first",
   },
   email_already_verified: { code: 147, status: 409, message: "The contact email is verified already" },
+  // The developer portal 160–179 (docs/portal.md): shown on its pages, never a JSON answer
+  portal_sign_in_failed: {
+    code: 160,
+    status: 401,
+    message: "The partner id, username or password is not right",
+  },
+  portal_locked: {
+    code: 161,
+    status: 429,
+    message: "Too many failed attempts for this user; try again in {seconds} seconds",
+  },
+  portal_second_factor_failed: {
+    code: 162,
+    status: 401,
+    message: "The code is not right, or was used already; enter the current code from your authenticator app",
+  },
+  portal_session_expired: {
+    code: 163,
+    status: 401,
+    message: "Your session ended; sign in again",
+  },
+  portal_csrf: {
+    code: 164,
+    status: 403,
+    message: "This form is out of date or did not come from the portal; reload the page and try again",
+  },
+  portal_role_forbidden: {
+    code: 165,
+    status: 403,
+    message: "Your role ({role}) cannot do this; ask an owner of your team",
+  },
+  portal_invitation_invalid: {
+    code: 166,
+    status: 410,
+    message: "This invitation is not valid: it expired, was used already, or never existed",
+  },
+  portal_password_weak: {
+    code: 167,
+    status: 400,
+    message: "The password needs at least {min} characters",
+  },
+  portal_username_taken: { code: 168, status: 409, message: "Your team has a user of that name already" },
+  portal_second_factor_required: {
+    code: 169,
+    status: 403,
+    message: "Production needs a second factor: set up your authenticator app to go on",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

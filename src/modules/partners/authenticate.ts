@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../platform/errors";
+import { internalCallerOf } from "../../platform/internal-call";
 import type { AppEnv } from "../../platform/types";
 import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
@@ -19,11 +20,29 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 /**
  * Verifies the bearer token and loads the partner's profile from the per-isolate cache
  * (D1 only on a miss), then holds the caller's address to the contract's IP allow-list (23).
- * Sets `caller` and `partner`.
+ * Sets `caller` and `partner`. A request the portal sends on a signed-in user's behalf
+ * (src/platform/internal-call.ts) carries its caller instead of a token; the allow-list, which
+ * binds the partner's servers, does not apply to a person in the portal.
  */
 export const authenticate = () =>
   createMiddleware<AppEnv>(async function authenticate(c, next) {
     const { config, db } = c.get("services");
+    const internal = internalCallerOf(c.req.raw);
+    if (internal) {
+      const ttlMs = config.PROFILE_CACHE_TTL_SECONDS * 1000;
+      const profile = await profileCache.get(internal.partnerId, ttlMs, (id) => loadProfile(db, id));
+      if (!profile || profile.environment !== config.ENVIRONMENT) throw new ApiError("invalid_token");
+      if (profile.status !== "active") throw new ApiError("partner_suspended");
+      c.set("caller", {
+        partnerId: profile.id,
+        scopes: internal.readOnly ? profile.scopes.filter((s) => s.endsWith(":read")) : profile.scopes,
+        clientId: internal.clientId,
+        tokenId: `internal:${c.get("requestId")}`,
+      });
+      c.set("partner", profile);
+      c.set("log", c.get("log").with({ partner_id: profile.id }));
+      return next();
+    }
     const header = c.req.header("Authorization");
     const match = header ? BEARER.exec(header) : null;
     if (!header || (!match && !/^Bearer\b/i.test(header))) {

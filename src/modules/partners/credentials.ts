@@ -5,7 +5,14 @@ import { uuidv7 } from "../../platform/lib/ids";
 import { hashSecret } from "../../platform/lib/secret-hash";
 import { newConsumerKeyPair } from "./consumer-keys";
 import { credentialCache, profileCache } from "./profile";
-import { type CredentialRow, insertCredential, listCredentials, revokeCredential } from "./storage";
+import {
+  type CredentialRow,
+  expireCredential,
+  insertCredential,
+  listCredentials,
+  liveCredential,
+  revokeCredential,
+} from "./storage";
 
 export interface CredentialView {
   id: string;
@@ -15,17 +22,28 @@ export interface CredentialView {
   status: "active" | "revoked";
   created_at: string;
   revoked_at: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
 }
 
-const view = (row: CredentialRow): CredentialView => ({
-  id: row.id,
-  object: "credential",
-  consumer_key: row.consumerKey,
-  description: row.description,
-  status: row.status,
-  created_at: row.createdAt,
-  revoked_at: row.revokedAt,
-});
+/** A key past its rotation's overlap reads as revoked then: the token endpoint refuses it. */
+const view = (row: CredentialRow): CredentialView => {
+  const expired = row.status === "active" && !liveCredential(row);
+  return {
+    id: row.id,
+    object: "credential",
+    consumer_key: row.consumerKey,
+    description: row.description,
+    status: expired ? "revoked" : row.status,
+    created_at: row.createdAt,
+    revoked_at: expired ? row.expiresAt : row.revokedAt,
+    expires_at: row.expiresAt,
+    last_used_at: row.lastUsedAt,
+  };
+};
+
+/** How long a rotated key keeps working beside its successor, by default and at most. */
+export const ROTATION_OVERLAP = { defaultSeconds: 24 * 3600, maxSeconds: 7 * 24 * 3600 } as const;
 
 /** A new consumer key and secret. The secret is returned here once and stored only as a hash. */
 export async function createCredential(
@@ -43,6 +61,31 @@ export async function createCredential(
     description,
   });
   return { ...view(row), consumer_secret: secret as string | null };
+}
+
+/**
+ * Rotation with overlap: a new key and secret, and the old key ends `overlapSeconds` from now
+ * (0: at once), so the partner deploys the new one while the old still works.
+ */
+export async function rotateCredential(
+  db: Db,
+  config: Config,
+  partnerId: string,
+  id: string,
+  overlapSeconds: number,
+) {
+  const old = (await listCredentials(db, partnerId)).find((row) => row.id === id);
+  if (!old || !liveCredential(old)) throw new ApiError("not_found", { resource: `credential ${id}` });
+  const created = await createCredential(db, config, partnerId, old.description);
+  const ended = await expireCredential(
+    db,
+    partnerId,
+    id,
+    new Date(Date.now() + overlapSeconds * 1000).toISOString(),
+  );
+  profileCache.invalidate(partnerId);
+  credentialCache.invalidate(old.consumerKey);
+  return { credential: created, rotated: ended ? view(ended) : view(old) };
 }
 
 export async function listPartnerCredentials(db: Db, partnerId: string): Promise<CredentialView[]> {

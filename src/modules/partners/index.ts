@@ -1,5 +1,6 @@
 import type { Module } from "../../platform/http/module";
 import { registerRevokeCredential } from "./routes/credentials/delete";
+import { registerRotateCredential } from "./routes/credentials/rotate";
 import { registerListCredentials } from "./routes/credentials/get_all";
 import { registerCreateCredential } from "./routes/credentials/post";
 import { registerGetPartner } from "./routes/partner/get";
@@ -16,5 +17,6 @@ export const partnersModule: Module = {
     registerListCredentials(app);
     registerCreateCredential(app);
     registerRevokeCredential(app);
+    registerRotateCredential(app);
   },
 };

@@ -9,7 +9,7 @@ import { KEY_PREFIX } from "./consumer-keys";
 import { checkAddress } from "./ip-allowlist";
 import { guardedPasswordCheck } from "./lockout";
 import { credentialCache, loadProfile, profileCache } from "./profile";
-import { findCredential, findUser } from "./storage";
+import { findCredential, findUser, liveCredential, touchCredential } from "./storage";
 import { issueAccessToken } from "./tokens";
 
 export interface TokenResponse {
@@ -93,7 +93,7 @@ function grantedScopes(requested: string | undefined, allowed: readonly string[]
  * (the answer is then that partner's, for CORS), whether or not a token follows.
  */
 export async function exchangeToken(
-  deps: { db: Db; config: Config; log: Logger },
+  deps: { db: Db; config: Config; log: Logger; defer?: (work: Promise<unknown>) => void },
   request: { authorization: string | undefined; address: string | undefined },
   params: Record<string, string | undefined>,
   identified: (profile: PartnerProfile) => void = () => {},
@@ -112,6 +112,7 @@ export async function exchangeToken(
   const client = await authenticateClient(db, candidates, config.PROFILE_CACHE_TTL_SECONDS * 1000);
   if (
     client?.found.credential.status !== "active" ||
+    !liveCredential(client.found.credential) ||
     client.found.partner.environment !== config.ENVIRONMENT
   ) {
     throw new OAuthError("invalid_client", "Client authentication failed");
@@ -158,5 +159,6 @@ export async function exchangeToken(
     scope,
     client_id: client.key,
   });
+  deps.defer?.(touchCredential(db, found.credential.id, new Date().toISOString()));
   return { access_token: token, scope, token_type: "Bearer", expires_in: expiresIn };
 }

@@ -61,6 +61,10 @@ export const partnerCredentials = sqliteTable(
       .notNull()
       .default("active"),
     revokedAt: text("revoked_at"),
+    /** When the key last obtained a token (the token endpoint writes it, off the answer's path). */
+    lastUsedAt: text("last_used_at"),
+    /** The end of a rotation's overlap: from then on the key is as good as revoked. */
+    expiresAt: text("expires_at"),
     ...timestamps,
   },
   (t) => [
@@ -82,6 +86,15 @@ export const partnerUsers = sqliteTable(
     status: text("status", { enum: ["active", "disabled"] })
       .notNull()
       .default("active"),
+    /** The developer portal's role (docs/portal.md); the password grant does not read it. */
+    role: text("role", { enum: ["owner", "developer", "viewer"] })
+      .notNull()
+      .default("owner"),
+    /** The TOTP secret, sealed with the data key; null until enrolment starts. */
+    totpSecret: text("totp_secret"),
+    totpEnabledAt: text("totp_enabled_at"),
+    /** The last TOTP time step accepted: a code is good for one sign-in. */
+    totpLastStep: integer("totp_last_step"),
     ...timestamps,
   },
   (t) => [uniqueIndex("partner_users_partner_username").on(t.partnerId, t.username)],
@@ -209,12 +222,57 @@ export async function revokeCredential(
   return row;
 }
 
+/** A credential's key is good: active, and not past the end of a rotation's overlap. */
+export const liveCredential = (row: Pick<CredentialRow, "status" | "expiresAt">, now = new Date().toISOString()) =>
+  row.status === "active" && (row.expiresAt === null || row.expiresAt > now);
+
 export async function activeConsumerKeys(db: Db, partnerId: string): Promise<string[]> {
   const rows = await db
-    .select({ key: partnerCredentials.consumerKey })
+    .select({ key: partnerCredentials.consumerKey, status: partnerCredentials.status, expiresAt: partnerCredentials.expiresAt })
     .from(partnerCredentials)
     .where(and(eq(partnerCredentials.partnerId, partnerId), eq(partnerCredentials.status, "active")));
-  return rows.map((r) => r.key);
+  return rows.filter((r) => liveCredential(r)).map((r) => r.key);
+}
+
+/** The key obtained a token at `at` (at most one write a minute per key). */
+export async function touchCredential(db: Db, id: string, at: string) {
+  const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
+  await db
+    .update(partnerCredentials)
+    .set({ lastUsedAt: at })
+    .where(
+      and(
+        eq(partnerCredentials.id, id),
+        sql`(${partnerCredentials.lastUsedAt} IS NULL OR ${partnerCredentials.lastUsedAt} < ${minuteAgo})`,
+      ),
+    );
+}
+
+/**
+ * Ends one of the partner's active keys at `expiresAt` (a rotation's overlap), unless it already
+ * ends sooner; undefined when the key is not theirs or not active.
+ */
+export async function expireCredential(
+  db: Db,
+  partnerId: string,
+  id: string,
+  expiresAt: string,
+): Promise<CredentialRow | undefined> {
+  const [row] = await db
+    .update(partnerCredentials)
+    .set({
+      expiresAt: sql`CASE WHEN ${partnerCredentials.expiresAt} IS NOT NULL AND ${partnerCredentials.expiresAt} < ${expiresAt} THEN ${partnerCredentials.expiresAt} ELSE ${expiresAt} END`,
+      updatedAt: new Date().toISOString(),
+    })
+    .where(
+      and(
+        eq(partnerCredentials.id, id),
+        eq(partnerCredentials.partnerId, partnerId),
+        eq(partnerCredentials.status, "active"),
+      ),
+    )
+    .returning();
+  return row;
 }
 
 /** Writes a provisioned partner in one D1 batch (all or nothing). */

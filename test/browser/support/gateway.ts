@@ -13,7 +13,14 @@ import { freePort } from "../../node/ports";
 
 export interface Gateway {
   url: string;
+  /** The running Worker's D1, for a test to look at (or age) what the Worker stored. */
+  db: D1Like;
   stop(): Promise<void>;
+}
+
+/** What the tests use of Miniflare's D1 proxy. */
+export interface D1Like {
+  prepare(query: string): { bind(...values: unknown[]): { all(): Promise<{ results: unknown[] }> } };
 }
 
 const text = (value: string) => ({ type: "plain_text", value });
@@ -68,8 +75,8 @@ export async function startGateway(): Promise<Gateway> {
     await worker.ready;
     const probe = await fetch(`${origin}/status`, { headers: { Accept: "application/json" } });
     await probe.arrayBuffer();
-    await seed(worker);
-    return { url: origin, stop };
+    const db = await seed(worker);
+    return { url: origin, db, stop };
   } catch (error) {
     await stop();
     throw new Error(`the gateway did not start: ${String(error)}`, { cause: error });
@@ -80,7 +87,7 @@ export async function startGateway(): Promise<Gateway> {
  * Migrations and the demo partner straight into the running Worker's D1, as `npm run dev` has
  * them: `wrangler d1 …` spawns a wrangler per command, over 20 s each on a busy 2-core machine.
  */
-async function seed(worker: StartedWorker): Promise<void> {
+async function seed(worker: StartedWorker): Promise<D1Like> {
   const mf = worker.raw.runtimes[0]?.mf;
   if (!mf) throw new Error("wrangler's local runtime has no Miniflare instance");
   const db = await mf.getD1Database("DB");
@@ -90,4 +97,5 @@ async function seed(worker: StartedWorker): Promise<void> {
   const demo = await demoPartner({});
   const statements = unstable_splitSqlQuery(partnerSql(demo, false));
   await db.batch(statements.map((statement) => db.prepare(statement)));
+  return db as unknown as D1Like;
 }

@@ -131,7 +131,8 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     const params = await readParams(c.req.raw);
     // Once the client authenticated, the answer is that partner's (CORS checks its contract's origins).
     const result = await exchangeToken(
-      { ...c.get("services"), log: c.get("log") },
+      // The key's last use is written after the answer (the portal shows it).
+      { ...c.get("services"), log: c.get("log"), defer: (work) => c.executionCtx.waitUntil(work) },
       { authorization: c.req.header("Authorization"), address: c.req.header(CLIENT_ADDRESS_HEADER) },
       params,
       (p) => c.set("partner", p),

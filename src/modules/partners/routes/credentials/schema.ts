@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { envelopeRequest } from "../../../../platform/envelope";
+import { ROTATION_OVERLAP } from "../../credentials";
 
 export const CredentialSchema = z
   .object({
@@ -10,6 +11,14 @@ export const CredentialSchema = z
     status: z.enum(["active", "revoked"]),
     created_at: z.string().openapi({ format: "date-time" }),
     revoked_at: z.string().nullable().openapi({ format: "date-time" }),
+    expires_at: z.string().nullable().openapi({
+      format: "date-time",
+      description: "When a rotated key stops working (the end of its overlap); null: until revoked.",
+    }),
+    last_used_at: z.string().nullable().openapi({
+      format: "date-time",
+      description: "When the key last obtained a token (to the minute); null: never.",
+    }),
   })
   .openapi("Credential");
 
@@ -32,6 +41,28 @@ export const CreateCredentialRequest = envelopeRequest(
       .openapi({ example: "billing server" }),
   }),
 ).openapi("CreateCredentialRequest");
+
+export const RotateCredentialRequest = envelopeRequest(
+  z.object({
+    overlap_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(ROTATION_OVERLAP.maxSeconds)
+      .optional()
+      .openapi({
+        description: `How long the old key keeps working beside the new one; default ${ROTATION_OVERLAP.defaultSeconds} (a day), at most ${ROTATION_OVERLAP.maxSeconds} (7 days), 0: it stops at once.`,
+        example: 3600,
+      }),
+  }),
+).openapi("RotateCredentialRequest");
+
+export const RotatedCredentialSchema = z
+  .object({
+    credential: NewCredentialSchema,
+    rotated: CredentialSchema,
+  })
+  .openapi("RotatedCredential");
 
 export const CredentialIdParam = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" } }),

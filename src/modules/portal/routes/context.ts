@@ -1,0 +1,86 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { ApiError } from "../../../platform/errors";
+import type { AppEnv } from "../../../platform/types";
+import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "../model";
+import { csrfMatches, type LiveSession, liveSession } from "../session";
+
+export type PortalEnv = AppEnv & { Variables: AppEnv["Variables"] & { session: LiveSession } };
+export type PortalContext = Context<PortalEnv>;
+
+/**
+ * The portal's pages: no inline script or style, nothing from another origin, forms only to the
+ * portal itself, never framed, never cached.
+ */
+export const PORTAL_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export const pageHeaders: MiddlewareHandler<PortalEnv> = async (c, next) => {
+  await next();
+  c.res.headers.set("Content-Security-Policy", PORTAL_CSP);
+  c.res.headers.set("Cache-Control", "no-store");
+};
+
+/** The session cookie: `__Host-`, HttpOnly, Secure, SameSite=Strict, gone when the browser closes or at the absolute timeout. */
+export function setSessionCookie(c: Context, value: string) {
+  setCookie(c, SESSION_COOKIE, value, {
+    prefix: "host",
+    httpOnly: true,
+    secure: true,
+    sameSite: "Strict",
+    path: "/",
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+  });
+}
+
+export const clearSessionCookie = (c: Context) => deleteCookie(c, SESSION_COOKIE, { prefix: "host", secure: true, path: "/" });
+
+export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE, "host");
+
+/**
+ * Every change comes from the portal's own pages: Fetch Metadata says same-origin, and an Origin
+ * header, when the browser sends a real one, is this origin. (Under the pages' no-referrer
+ * policy Chromium sends `Origin: null` with a form; Sec-Fetch-Site still tells.) The sign-in
+ * form has no session yet: this is its CSRF defence.
+ */
+export function sameOrigin(c: Context): boolean {
+  const origin = c.req.header("Origin");
+  const site = c.req.header("Sec-Fetch-Site");
+  if (origin && origin !== "null" && origin !== new URL(c.req.url).origin) return false;
+  if (site) return site === "same-origin";
+  return Boolean(origin && origin !== "null");
+}
+
+/** The form's fields as strings (a file or a repeated field is not one of ours). */
+export async function formOf(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
+    return {};
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === "string") fields[name] = value;
+  return fields;
+}
+
+/**
+ * A signed-in page: the session must be live and complete (both factors), and every POST must
+ * carry the session's CSRF token from the same origin. Without a session, a page sends the
+ * browser to sign in (saying why when a cookie was there: it expired or was revoked).
+ */
+export const requireSession =
+  (stage: LiveSession["stage"] = "full"): MiddlewareHandler<PortalEnv> =>
+  async (c, next) => {
+    const cookie = sessionCookie(c);
+    const session = await liveSession(c.get("services").db, cookie);
+    if (!session || session.stage !== stage) {
+      if (cookie) clearSessionCookie(c);
+      return c.redirect(cookie ? "/portal/sign-in?ended=1" : "/portal/sign-in", 303);
+    }
+    if (c.req.method === "POST") {
+      const form = await formOf(c);
+      if (!sameOrigin(c) || !csrfMatches(session, form.csrf)) throw new ApiError("portal_csrf");
+    }
+    c.set("session", session);
+    await next();
+  };

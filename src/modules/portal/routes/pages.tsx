@@ -1,0 +1,58 @@
+/** @jsxImportSource hono/jsx */
+import { Hono } from "hono";
+import { ApiError } from "../../../platform/errors";
+import type { AppEnv } from "../../../platform/types";
+import { callApi } from "../api";
+import { Layout } from "../pages/layout";
+import { OverviewPage, type PartnerProfileView } from "../pages/overview";
+import { type PortalEnv, pageHeaders, requireSession } from "./context";
+import { registerAccount } from "./account";
+import { registerKeys } from "./keys";
+import { registerSignIn } from "./sign-in";
+
+/** A refusal the portal itself makes (CSRF, a role, a bad form), as a page with its code. */
+function errorPage(environment: string, err: ApiError) {
+  return (
+    <Layout title="This did not work" environment={environment}>
+      <p class="flash flash-error" role="alert">
+        {err.message} (code {err.code})
+      </p>
+      <p>
+        <a href="/portal">Back to the portal</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** /portal: the developer portal's pages (docs/portal.md), rendered here with Hono JSX. */
+export function portalApp() {
+  const portal = new Hono<PortalEnv>();
+  portal.use("*", pageHeaders);
+  portal.onError((err, c) => {
+    const environment = c.get("services").config.ENVIRONMENT;
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+    c.header("Cache-Control", "no-store");
+    if (err instanceof ApiError) return c.html(errorPage(environment, err), err.status);
+    // The error's name only: a message may quote what the user typed.
+    c.get("log").error("portal page failed", { error: err instanceof Error ? err.name : "unknown" });
+    return c.html(errorPage(environment, new ApiError("unknown")), 500);
+  });
+  registerSignIn(portal);
+  portal.get("/", requireSession(), async (c) => {
+    const session = c.get("session");
+    const answer = await callApi<PartnerProfileView>(c, session, "GET", "/v1/partner");
+    return c.html(
+      <OverviewPage
+        title="Overview"
+        environment={c.get("services").config.ENVIRONMENT}
+        user={session.user}
+        csrf={session.csrfToken}
+        partner={answer.result}
+        error={answer.error ? `${answer.error.message} (code ${answer.error.code})` : undefined}
+      />,
+    );
+  });
+  registerKeys(portal);
+  registerAccount(portal);
+  return portal as unknown as Hono<AppEnv>;
+}
