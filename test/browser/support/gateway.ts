@@ -56,6 +56,8 @@ export async function startGateway(): Promise<Gateway> {
         // Tokens' issuer and next_action.url point at this server, as `npm run dev` does.
         ISSUER: text(origin),
         LOG_LEVEL: text("warn"),
+        // Webhooks reach the receivers the tests start on this machine, as in the workerd tests.
+        WEBHOOK_ALLOW_LOOPBACK: text("true"),
         JWT_SIGNING_KEYS: secret(JSON.stringify([await newSigningKey()])),
         WEBHOOK_SECRETS_KEY: secret(randomBytes(32).toString("base64")),
       },

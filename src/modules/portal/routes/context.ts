@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
-import { SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "../model";
+import { may, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "../model";
 import { csrfMatches, type LiveSession, liveSession } from "../session";
 
 export type PortalEnv = AppEnv & { Variables: AppEnv["Variables"] & { session: LiveSession } };
@@ -84,3 +84,29 @@ export const requireSession =
     c.set("session", session);
     await next();
   };
+
+/** The frame every signed-in page shares: its title, the environment, the user and the CSRF token. */
+export function frameOf(c: PortalContext, title: string) {
+  const session = c.get("session");
+  return {
+    title,
+    environment: c.get("services").config.ENVIRONMENT,
+    user: session.user,
+    csrf: session.csrfToken,
+    writable: may.write(session.user.role),
+  };
+}
+
+/** An API answer as the page's notice: what was done, or the refusal with its code. */
+export function flashOf(answer: { error?: { code: number; message: string } | undefined; status: number }, done: string) {
+  return answer.error
+    ? { kind: "error" as const, text: `${answer.error.message} (code ${answer.error.code})` }
+    : { kind: "ok" as const, text: done };
+}
+
+/** A datetime-local field (UTC, as the form says) as an ISO time; undefined when empty or not one. */
+export function isoOf(local: string | undefined): string | undefined {
+  if (!local) return undefined;
+  const ms = Date.parse(/Z$|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

@@ -7,8 +7,11 @@ import { Layout } from "../pages/layout";
 import { OverviewPage, type PartnerProfileView } from "../pages/overview";
 import { type PortalEnv, pageHeaders, requireSession } from "./context";
 import { registerAccount } from "./account";
+import { registerEvents } from "./events";
 import { registerKeys } from "./keys";
+import { registerSandbox } from "./sandbox";
 import { registerSignIn } from "./sign-in";
+import { registerWebhooks } from "./webhooks";
 
 /** A refusal the portal itself makes (CSRF, a role, a bad form), as a page with its code. */
 function errorPage(environment: string, err: ApiError) {
@@ -54,5 +57,8 @@ export function portalApp() {
   });
   registerKeys(portal);
   registerAccount(portal);
+  registerWebhooks(portal);
+  registerEvents(portal);
+  registerSandbox(portal);
   return portal as unknown as Hono<AppEnv>;
 }
