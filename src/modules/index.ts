@@ -10,8 +10,8 @@ import { lendingModule } from "./lending";
 import { onboardingModule } from "./onboarding";
 import { partnersModule } from "./partners";
 import { paymentsModule } from "./payments";
-import { portalModule } from "./portal";
 import { payoutsModule } from "./payouts";
+import { portalModule } from "./portal";
 import { statusModule } from "./status";
 import { webhooksModule } from "./webhooks";
 

@@ -16,7 +16,11 @@ let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let client: Client<paths>;
 
 beforeAll(async () => {
-  [browser, receiver, client] = await Promise.all([launchChromium(), startWebhookReceiver(), demoClient(origin)]);
+  [browser, receiver, client] = await Promise.all([
+    launchChromium(),
+    startWebhookReceiver(),
+    demoClient(origin),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -25,7 +29,9 @@ afterAll(async () => {
 
 /** What the receiver got on its path `/hook/<id>`. */
 async function received(id: string): Promise<{ body: string }[]> {
-  const answer = (await (await fetch(`${receiver.url}/control/${id}`)).json()) as { received: { body: string }[] };
+  const answer = (await (await fetch(`${receiver.url}/control/${id}`)).json()) as {
+    received: { body: string }[];
+  };
   return answer.received;
 }
 
@@ -39,7 +45,9 @@ async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, label
 }
 
 describe("webhook debugging and the sandbox buttons in the portal", () => {
-  it("adds an endpoint (secret shown once), pings it, shows the delivery with its attempt, resends it", { timeout: 90_000 }, async () => {
+  it("adds an endpoint (secret shown once), pings it, shows the delivery with its attempt, resends it", {
+    timeout: 90_000,
+  }, async () => {
     const user = await newUser(control, "developer");
     const { page, problems } = await watchedPage(browser, origin);
     await signIn(page, user);
@@ -57,7 +65,11 @@ describe("webhook debugging and the sandbox buttons in the portal", () => {
     await page.getByRole("link", { name: url }).click();
     await page.getByRole("button", { name: "Send test ping" }).click();
     expect(await page.locator(".flash-ok").textContent()).toContain("Test ping sent");
-    const deliveries = await until(() => received(hook), (r) => r.length >= 1, "the ping");
+    const deliveries = await until(
+      () => received(hook),
+      (r) => r.length >= 1,
+      "the ping",
+    );
     const ping = JSON.parse(deliveries[0]?.body ?? "{}") as { id: string; type: string };
     expect(ping.type).toBe("ping");
 
@@ -78,7 +90,11 @@ describe("webhook debugging and the sandbox buttons in the portal", () => {
 
     await page.getByRole("button", { name: "Resend" }).click();
     expect(await page.locator(".flash-ok").textContent()).toContain("Sent again");
-    await until(() => received(hook), (r) => r.length >= 2, "the resent ping");
+    await until(
+      () => received(hook),
+      (r) => r.length >= 2,
+      "the resent ping",
+    );
     await until(
       async () => {
         await page.goto(`/portal/events/${ping.id}`);
@@ -87,7 +103,11 @@ describe("webhook debugging and the sandbox buttons in the portal", () => {
       (n) => n >= 2,
       "the second attempt on the page",
     );
-    const attempts = await sql<{ n: number }>(control, "SELECT count(*) AS n FROM webhook_attempts WHERE event_id = ?", ping.id);
+    const attempts = await sql<{ n: number }>(
+      control,
+      "SELECT count(*) AS n FROM webhook_attempts WHERE event_id = ?",
+      ping.id,
+    );
     expect(attempts[0]?.n).toBe(2);
     await shot(page, "portal-event-resent");
 
@@ -106,7 +126,10 @@ describe("webhook debugging and the sandbox buttons in the portal", () => {
   it("a sandbox button makes the bank answer: the payment is captured, as the API then says", async () => {
     const created = await client.POST("/v1/payments", {
       params: { header: once() },
-      body: { id: randomUUID(), params: { amount: 150_000, currency: "UZS", payment_method_token: "pm_bank_redirect" } },
+      body: {
+        id: randomUUID(),
+        params: { amount: 150_000, currency: "UZS", payment_method_token: "pm_bank_redirect" },
+      },
     });
     const id = created.data?.result?.id ?? "";
     expect(created.data?.result?.status).toBe("pending");

@@ -44,7 +44,11 @@ describe("the developer portal in Chromium", () => {
     const [cookie] = (await page.context().cookies()).filter((c) => c.name === "__Host-portico_portal");
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
     // Stored as a hash only: the cookie's value is nowhere in D1.
-    const rows = await sql<{ id_hash: string }>(control, "SELECT id_hash FROM portal_sessions WHERE id_hash = ?", cookie?.value);
+    const rows = await sql<{ id_hash: string }>(
+      control,
+      "SELECT id_hash FROM portal_sessions WHERE id_hash = ?",
+      cookie?.value,
+    );
     expect(rows).toEqual([]);
     await shot(page, "portal-overview");
     expect(await seriousViolations(page)).toEqual([]);
@@ -82,9 +86,15 @@ describe("the developer portal in Chromium", () => {
     // Rotate with an hour's overlap: a successor with its own secret, the old key still works.
     await page.locator(`tr[data-key="${key}"]`).getByLabel("Old key keeps working for").selectOption("3600");
     await page.locator(`tr[data-key="${key}"]`).getByRole("button", { name: "Rotate" }).click();
-    expect(await page.locator(".flash-ok").textContent()).toContain(`Key ${key} rotated: it keeps working until`);
+    expect(await page.locator(".flash-ok").textContent()).toContain(
+      `Key ${key} rotated: it keeps working until`,
+    );
     const successorSecret = (await page.locator("#new-secret").textContent()) ?? "";
-    const [old] = await sql<{ expires_at: string }>(control, "SELECT expires_at FROM partner_credentials WHERE id = ?", row?.id);
+    const [old] = await sql<{ expires_at: string }>(
+      control,
+      "SELECT expires_at FROM partner_credentials WHERE id = ?",
+      row?.id,
+    );
     const overlap = Date.parse(old?.expires_at ?? "") - Date.now();
     expect(overlap).toBeGreaterThan(3500_000);
     expect(overlap).toBeLessThanOrEqual(3600_000);
@@ -182,7 +192,11 @@ describe("the developer portal in Chromium", () => {
     const csrf = await page.locator('input[name="csrf"]').first().inputValue();
     const cross = await fetch(`${origin}/portal/keys`, {
       method: "POST",
-      headers: { Cookie: cookie, Origin: "https://attacker.example", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Cookie: cookie,
+        Origin: "https://attacker.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ csrf, description: "csrf" }),
     });
     expect(cross.status).toBe(403);
@@ -203,6 +217,43 @@ describe("the developer portal in Chromium", () => {
     expect(new URL(page.url()).pathname).toBe("/portal/sign-in");
     expect(await page.getByRole("alert").textContent()).toContain("Your session ended");
     await shot(page, "portal-session-ended");
+  });
+
+  it("an owner invites a developer: the one-time link sets a password, then it is spent", async () => {
+    const owner = await newUser(control, "owner");
+    const { page, problems } = await watchedPage(browser, origin);
+    await signIn(page, owner);
+    await page.getByRole("navigation").getByRole("link", { name: "Team" }).click();
+    const username = `invitee-${Date.now()}`;
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Role").selectOption("developer");
+    await page.getByRole("button", { name: "Invite" }).click();
+    const link = (await page.locator("#invitation-link").textContent()) ?? "";
+    expect(link.startsWith(`${origin}/portal/invitations?token=`)).toBe(true);
+    await shot(page, "portal-team");
+    expect(await seriousViolations(page)).toEqual([]);
+    const [stored] = await sql<{ token_hash: string }>(
+      control,
+      "SELECT token_hash FROM portal_invitations WHERE username = ?",
+      username,
+    );
+    expect(link).not.toContain(stored?.token_hash ?? "none");
+
+    const invitee = await watchedPage(browser, origin);
+    await invitee.page.goto(link);
+    await invitee.page.getByLabel("Password").fill("short");
+    // The browser's own minlength check would stop the form; the server's is what is tested.
+    await invitee.page.locator("#password").evaluate((el) => el.removeAttribute("minlength"));
+    await invitee.page.getByRole("button", { name: "Join" }).click();
+    expect(await invitee.page.getByRole("alert").textContent()).toContain("(code 167)");
+    await invitee.page.getByLabel("Password").fill("a-long-enough-password");
+    await invitee.page.getByRole("button", { name: "Join" }).click();
+    expect(await invitee.page.getByRole("status").textContent()).toContain("You joined your team");
+    await signIn(invitee.page, { username, password: "a-long-enough-password" });
+    expect(await invitee.page.locator(".who").textContent()).toContain("(developer)");
+    await invitee.page.goto(link);
+    expect(await invitee.page.getByRole("alert").textContent()).toContain("(code 166)");
+    expect(problems).toEqual([]);
   });
 
   it("fits a 390 px wide screen", async () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { accessCertsUrl } from "../../src/modules/admin/access";
 import { publishTerms } from "../../src/modules/onboarding/terms";
-import { sha256Hex } from "../../src/modules/onboarding/terms-document";
+import { sha256Hex } from "../../src/platform/lib/ids";
 import { scheduled } from "../../src/scheduled";
 import { ADMIN_ENV, admin, adminCall } from "../support/admin";
 import { controllerAt, cronJob, runJob } from "../support/cron";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { publishTerms } from "../../src/modules/onboarding/terms";
-import { sha256Hex } from "../../src/modules/onboarding/terms-document";
 import { profileCache } from "../../src/modules/partners/profile";
+import { sha256Hex } from "../../src/platform/lib/ids";
 import { call, tokenFor } from "../support/http";
 import { db, provisionPartner } from "../support/partners";
 import { securitySuite } from "../support/security-suite";

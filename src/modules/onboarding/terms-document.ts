@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../platform/lib/ids";
 /** A terms document as published: pure, so the publishing script (Node) and the Worker share it. */
 export interface TermsDocumentInput {
   version: string;
@@ -9,11 +10,6 @@ export interface TermsDocumentInput {
 
 export const TERMS_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const DEFAULT_NOTICE_MS = 30 * 24 * 3600 * 1000;
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** The row to publish; throws a plain Error on a bad version, an empty text or a deadline before publication. */
 export async function buildTermsDocument(input: TermsDocumentInput, now = new Date()) {

@@ -1,8 +1,8 @@
 import type { Module } from "../../platform/http/module";
 import { registerRevokeCredential } from "./routes/credentials/delete";
-import { registerRotateCredential } from "./routes/credentials/rotate";
 import { registerListCredentials } from "./routes/credentials/get_all";
 import { registerCreateCredential } from "./routes/credentials/post";
+import { registerRotateCredential } from "./routes/credentials/rotate";
 import { registerGetPartner } from "./routes/partner/get";
 import { registerTokenRoute } from "./routes/token";
 import { registerWellKnownRoutes } from "./routes/well-known";

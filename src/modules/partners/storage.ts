@@ -223,12 +223,18 @@ export async function revokeCredential(
 }
 
 /** A credential's key is good: active, and not past the end of a rotation's overlap. */
-export const liveCredential = (row: Pick<CredentialRow, "status" | "expiresAt">, now = new Date().toISOString()) =>
-  row.status === "active" && (row.expiresAt === null || row.expiresAt > now);
+export const liveCredential = (
+  row: Pick<CredentialRow, "status" | "expiresAt">,
+  now = new Date().toISOString(),
+) => row.status === "active" && (row.expiresAt === null || row.expiresAt > now);
 
 export async function activeConsumerKeys(db: Db, partnerId: string): Promise<string[]> {
   const rows = await db
-    .select({ key: partnerCredentials.consumerKey, status: partnerCredentials.status, expiresAt: partnerCredentials.expiresAt })
+    .select({
+      key: partnerCredentials.consumerKey,
+      status: partnerCredentials.status,
+      expiresAt: partnerCredentials.expiresAt,
+    })
     .from(partnerCredentials)
     .where(and(eq(partnerCredentials.partnerId, partnerId), eq(partnerCredentials.status, "active")));
   return rows.filter((r) => liveCredential(r)).map((r) => r.key);

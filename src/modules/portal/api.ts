@@ -62,7 +62,9 @@ export async function callApi<T = unknown>(
   return {
     status: res.status,
     result: res.ok ? parsed.result : undefined,
-    error: res.ok ? undefined : (parsed.error ?? { code: 1, message: `HTTP ${res.status}`, reason: "unknown" }),
+    error: res.ok
+      ? undefined
+      : (parsed.error ?? { code: 1, message: `HTTP ${res.status}`, reason: "unknown" }),
     headers: res.headers,
     text,
   };

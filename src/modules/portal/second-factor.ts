@@ -26,7 +26,11 @@ const totpOf = (secret: string, label: string) =>
   });
 
 /** Enrolment: a new secret for the user, its otpauth:// URI and that URI as a QR code (SVG, drawn here). */
-export async function startEnrolment(db: Parameters<typeof setPendingTotp>[0], config: Config, user: UserRow) {
+export async function startEnrolment(
+  db: Parameters<typeof setPendingTotp>[0],
+  config: Config,
+  user: UserRow,
+) {
   const secret = new Secret({ size: 20 }).base32;
   const sealed = await sealSecret(secret, dataKey(config), context(user.id));
   if (!(await setPendingTotp(db, user.id, sealed))) return undefined;

@@ -1,16 +1,12 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
+import { sha256Hex } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
 import { constantTimeEqual, verifySecret } from "../../platform/lib/secret-hash";
 import { guardedPasswordCheck } from "../partners/lockout";
 import { findUser } from "../partners/storage";
-import {
-  type Role,
-  SECOND_FACTOR_MS,
-  SESSION_ABSOLUTE_MS,
-  SESSION_IDLE_MS,
-} from "./model";
+import { type Role, SECOND_FACTOR_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "./model";
 import { checkCode } from "./second-factor";
 import {
   findSession,
@@ -41,11 +37,6 @@ export interface LiveSession {
   row: UserRow;
 }
 
-const sha256 = async (text: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
-
 const asUser = (row: UserRow): PortalUser => ({
   id: row.id,
   partnerId: row.partnerId,
@@ -58,7 +49,7 @@ const asUser = (row: UserRow): PortalUser => ({
 async function newSession(user: UserRow, stage: SessionRow["stage"], now: number) {
   const cookie = randomToken(32);
   const row: SessionRow = {
-    idHash: await sha256(cookie),
+    idHash: await sha256Hex(cookie),
     userId: user.id,
     partnerId: user.partnerId,
     csrfToken: randomToken(24),
@@ -131,9 +122,13 @@ export async function completeSecondFactor(
  * The session a cookie names, if it is live: not revoked, within its absolute lifetime, and seen
  * within the idle timeout. Being found counts as activity.
  */
-export async function liveSession(db: Db, cookie: string | undefined, now = Date.now()): Promise<LiveSession | undefined> {
+export async function liveSession(
+  db: Db,
+  cookie: string | undefined,
+  now = Date.now(),
+): Promise<LiveSession | undefined> {
   if (!cookie || cookie.length > 100) return undefined;
-  const idHash = await sha256(cookie);
+  const idHash = await sha256Hex(cookie);
   const found = await findSession(db, idHash);
   if (!found) return undefined;
   const { session, user } = found;

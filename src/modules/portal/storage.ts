@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import { partnerUsers } from "../partners/storage";
 
@@ -89,7 +89,11 @@ export async function findUserById(db: Db, id: string) {
 }
 
 export function listUsers(db: Db, partnerId: string) {
-  return db.select().from(partnerUsers).where(eq(partnerUsers.partnerId, partnerId)).orderBy(partnerUsers.username);
+  return db
+    .select()
+    .from(partnerUsers)
+    .where(eq(partnerUsers.partnerId, partnerId))
+    .orderBy(partnerUsers.username);
 }
 
 /** The enrolment's secret, sealed; only before the second factor is on. */
@@ -107,7 +111,12 @@ export async function setPendingTotp(db: Db, userId: string, sealed: string) {
  * passes (a code replayed, or raced by two sign-ins, counts once). `enable` also turns the
  * second factor on (the enrolment's confirming code).
  */
-export async function acceptTotpStep(db: Db, userId: string, step: number, enable: boolean): Promise<boolean> {
+export async function acceptTotpStep(
+  db: Db,
+  userId: string,
+  step: number,
+  enable: boolean,
+): Promise<boolean> {
   const now = new Date().toISOString();
   const rows = await db
     .update(partnerUsers)
@@ -139,7 +148,11 @@ export async function insertInvitation(db: Db, row: InvitationRow) {
 }
 
 export async function findInvitation(db: Db, tokenHash: string) {
-  const [row] = await db.select().from(portalInvitations).where(eq(portalInvitations.tokenHash, tokenHash)).limit(1);
+  const [row] = await db
+    .select()
+    .from(portalInvitations)
+    .where(eq(portalInvitations.tokenHash, tokenHash))
+    .limit(1);
   return row;
 }
 

@@ -7,6 +7,11 @@ export function toHex(bytes: Uint8Array): string {
   return hex;
 }
 
+/** Lower-case hex of the SHA-256 of a text: how a token is found by its hash, never stored itself. */
+export async function sha256Hex(text: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))));
+}
+
 // Ids draw their randomness from a pool filled 4 KiB at a time: one call into the CSPRNG per
 // 256 ids instead of one per id (every byte is still used once).
 const POOL_BYTES = 4096;

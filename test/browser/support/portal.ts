@@ -21,7 +21,9 @@ export async function shot(page: Page, name: string) {
 
 /** axe-core's serious and critical findings on the page (WCAG 2.x A and AA rules). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
@@ -46,7 +48,11 @@ export async function newUser(
   return { username, password };
 }
 
-export async function signIn(page: Page, user: { username: string; password: string }, partnerId = DEMO_PARTNER_ID) {
+export async function signIn(
+  page: Page,
+  user: { username: string; password: string },
+  partnerId = DEMO_PARTNER_ID,
+) {
   await page.goto("/portal/sign-in");
   await page.getByLabel("Partner ID").fill(partnerId);
   await page.getByLabel("Username").fill(user.username);

@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { ActionForm, Layout, type PageFrame } from "./layout";
 
-export function AccountPage(props: PageFrame & { csrf: string; enrolment?: { secret: string; qrSvg: string } }) {
+export function AccountPage(
+  props: PageFrame & { csrf: string; enrolment?: { secret: string; qrSvg: string } },
+) {
   const user = props.user;
   return (
     <Layout {...props} active="account">
@@ -9,7 +11,8 @@ export function AccountPage(props: PageFrame & { csrf: string; enrolment?: { sec
         <h2 id="two-step">Two-step sign-in</h2>
         {user?.secondFactor ? (
           <p>
-            <span class="badge badge-enabled">on</span> Each sign-in asks for a code from your authenticator app.
+            <span class="badge badge-enabled">on</span> Each sign-in asks for a code from your authenticator
+            app.
           </p>
         ) : props.enrolment ? (
           <>
@@ -26,22 +29,40 @@ export function AccountPage(props: PageFrame & { csrf: string; enrolment?: { sec
             </p>
             <ActionForm action="/portal/account/second-factor/confirm" csrf={props.csrf} label="Turn on">
               <label for="code">Six-digit code</label>
-              <input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength={6} required autocomplete="one-time-code" />
+              <input
+                id="code"
+                name="code"
+                inputmode="numeric"
+                pattern="[0-9]{6}"
+                maxlength={6}
+                required
+                autocomplete="one-time-code"
+              />
             </ActionForm>
           </>
         ) : (
           <>
             <p>
-              <span class="badge badge-disabled">off</span> Production requires it; in the sandbox it is your choice.
+              <span class="badge badge-disabled">off</span> Production requires it; in the sandbox it is your
+              choice.
             </p>
-            <ActionForm action="/portal/account/second-factor" csrf={props.csrf} label="Set up two-step sign-in" />
+            <ActionForm
+              action="/portal/account/second-factor"
+              csrf={props.csrf}
+              label="Set up two-step sign-in"
+            />
           </>
         )}
       </section>
       <section class="card" aria-labelledby="sessions">
         <h2 id="sessions">Sessions</h2>
         <p>A session ends after 30 minutes without activity, and 12 hours after sign-in.</p>
-        <ActionForm action="/portal/account/sessions/revoke" csrf={props.csrf} label="Sign out everywhere" danger />
+        <ActionForm
+          action="/portal/account/sessions/revoke"
+          csrf={props.csrf}
+          label="Sign out everywhere"
+          danger
+        />
       </section>
     </Layout>
   );

@@ -9,12 +9,22 @@ export interface EventFilters {
   created_lte?: string;
 }
 
-export function EventsPage(props: PageFrame & { events: EventSummary[]; filters: EventFilters; next?: string }) {
+export function EventsPage(
+  props: PageFrame & { events: EventSummary[]; filters: EventFilters; next?: string },
+) {
   const f = props.filters;
-  const nextQuery = props.next ? new URLSearchParams({ ...(f as Record<string, string>), starting_after: props.next }).toString() : "";
+  const nextQuery = props.next
+    ? new URLSearchParams({ ...(f as Record<string, string>), starting_after: props.next }).toString()
+    : "";
   return (
     <Layout {...props} active="events">
-      <form method="get" action="/portal/events" class="filters card" role="search" aria-label="Filter events">
+      <form
+        method="get"
+        action="/portal/events"
+        class="filters card"
+        role="search"
+        aria-label="Filter events"
+      >
         <div>
           <label for="type">Type</label>
           <input id="type" name="type" value={f.type ?? ""} placeholder="payment.captured" />

@@ -14,7 +14,14 @@ export interface Credential {
 
 const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "never");
 
-export function KeysPage(props: PageFrame & { csrf: string; keys: Credential[]; writable: boolean; created?: { consumer_key: string; consumer_secret: string } }) {
+export function KeysPage(
+  props: PageFrame & {
+    csrf: string;
+    keys: Credential[];
+    writable: boolean;
+    created?: { consumer_key: string; consumer_secret: string };
+  },
+) {
   return (
     <Layout {...props} active="keys">
       {props.created ? (
@@ -26,8 +33,8 @@ export function KeysPage(props: PageFrame & { csrf: string; keys: Credential[]; 
         </section>
       ) : null}
       <p>
-        Consumer keys and secrets obtain tokens at <code>POST /oauth2/token</code>. Rotate with an overlap: the old key keeps working until the time you
-        choose, so the new one is deployed without downtime.
+        Consumer keys and secrets obtain tokens at <code>POST /oauth2/token</code>. Rotate with an overlap:
+        the old key keeps working until the time you choose, so the new one is deployed without downtime.
       </p>
       <div class="table-wrap">
         <table>
@@ -55,12 +62,19 @@ export function KeysPage(props: PageFrame & { csrf: string; keys: Credential[]; 
                 </td>
                 <td>{when(k.created_at)}</td>
                 <td>{when(k.last_used_at)}</td>
-                <td>{k.status === "revoked" ? when(k.revoked_at) : k.expires_at ? when(k.expires_at) : "—"}</td>
+                <td>
+                  {k.status === "revoked" ? when(k.revoked_at) : k.expires_at ? when(k.expires_at) : "—"}
+                </td>
                 {props.writable ? (
                   <td class="actions">
                     {k.status === "active" ? (
                       <>
-                        <ActionForm action={`/portal/keys/${k.id}/rotate`} csrf={props.csrf} label="Rotate" inline>
+                        <ActionForm
+                          action={`/portal/keys/${k.id}/rotate`}
+                          csrf={props.csrf}
+                          label="Rotate"
+                          inline
+                        >
                           <label class="sr-only" for={`overlap-${k.id}`}>
                             Old key keeps working for
                           </label>
@@ -73,7 +87,13 @@ export function KeysPage(props: PageFrame & { csrf: string; keys: Credential[]; 
                             <option value="0">no overlap</option>
                           </select>
                         </ActionForm>
-                        <ActionForm action={`/portal/keys/${k.id}/revoke`} csrf={props.csrf} label="Revoke" danger inline />
+                        <ActionForm
+                          action={`/portal/keys/${k.id}/revoke`}
+                          csrf={props.csrf}
+                          label="Revoke"
+                          danger
+                          inline
+                        />
                       </>
                     ) : null}
                   </td>

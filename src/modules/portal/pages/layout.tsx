@@ -51,7 +51,9 @@ export function Layout(props: PageFrame & { children?: Child }) {
             </span>
             <span>Portico</span>
           </a>
-          <span class={`env env-${environment === "production" ? "production" : "sandbox"}`}>{environment}</span>
+          <span class={`env env-${environment === "production" ? "production" : "sandbox"}`}>
+            {environment}
+          </span>
           <span class="spacer" />
           {user && props.csrf ? (
             <form method="post" action="/portal/sign-out" class="signout">
@@ -82,7 +84,10 @@ export function Layout(props: PageFrame & { children?: Child }) {
           <main id="main" tabindex={-1}>
             <h1>{props.title}</h1>
             {props.flash ? (
-              <p class={`flash flash-${props.flash.kind}`} role={props.flash.kind === "error" ? "alert" : "status"}>
+              <p
+                class={`flash flash-${props.flash.kind}`}
+                role={props.flash.kind === "error" ? "alert" : "status"}
+              >
                 {props.flash.text}
               </p>
             ) : null}
@@ -133,4 +138,5 @@ export function ShownOnce(props: { label: string; value: string; id: string }) {
 }
 
 /** An API refusal as the page shows it: the message and its documented code. */
-export const refusalText = (error: { code: number; message: string }) => `${error.message} (code ${error.code})`;
+export const refusalText = (error: { code: number; message: string }) =>
+  `${error.message} (code ${error.code})`;

@@ -60,7 +60,8 @@ export function OverviewPage(props: PageFrame & { partner: PartnerProfileView | 
           <a href="/portal/keys">API keys</a>: create, rotate and revoke your consumer keys.
         </li>
         <li>
-          <a href="/portal/webhooks">Webhooks</a>: endpoints, deliveries with every attempt, resend and recover.
+          <a href="/portal/webhooks">Webhooks</a>: endpoints, deliveries with every attempt, resend and
+          recover.
         </li>
         <li>
           <a href="/portal/events">Events</a>: everything that happened, with the API's filters.

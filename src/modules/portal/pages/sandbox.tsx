@@ -49,7 +49,8 @@ export function SandboxPage(props: PageFrame & { csrf: string; writable: boolean
   return (
     <Layout {...props} active="sandbox">
       <p class="hint">
-        The sandbox's bank systems answer at once or after a delay. These buttons make them answer now, with the outcome you choose: the same calls as
+        The sandbox's bank systems answer at once or after a delay. These buttons make them answer now, with
+        the outcome you choose: the same calls as
         <code>POST /v1/sandbox/…</code> in the API reference, and the same events and webhooks follow.
       </p>
       {props.result !== undefined ? (

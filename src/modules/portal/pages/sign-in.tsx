@@ -15,18 +15,41 @@ function ErrorLine(props: { error?: Refusal | undefined }) {
   );
 }
 
-export function SignInPage(props: { environment: string; error?: Refusal; ended?: boolean; partnerId?: string; username?: string }) {
+export function SignInPage(props: {
+  environment: string;
+  error?: Refusal;
+  ended?: boolean;
+  joined?: boolean;
+  partnerId?: string;
+  username?: string;
+}) {
   return (
     <Layout title="Sign in" environment={props.environment}>
+      {props.joined ? (
+        <p class="flash flash-ok" role="status">
+          You joined your team: sign in with your username and the password you chose.
+        </p>
+      ) : null}
       {props.ended ? (
         <p class="flash flash-error" role="alert">
           Your session ended; sign in again (code 163).
         </p>
       ) : null}
       <ErrorLine error={props.error} />
-      <form method="post" action="/portal/sign-in" class="stack card narrow" aria-describedby={props.error ? "form-error" : undefined}>
+      <form
+        method="post"
+        action="/portal/sign-in"
+        class="stack card narrow"
+        aria-describedby={props.error ? "form-error" : undefined}
+      >
         <label for="partner_id">Partner ID</label>
-        <input id="partner_id" name="partner_id" required autocomplete="organization" value={props.partnerId ?? ""} />
+        <input
+          id="partner_id"
+          name="partner_id"
+          required
+          autocomplete="organization"
+          value={props.partnerId ?? ""}
+        />
         <label for="username">Username</label>
         <input id="username" name="username" required autocomplete="username" value={props.username ?? ""} />
         <label for="password">Password</label>
@@ -36,8 +59,8 @@ export function SignInPage(props: { environment: string; error?: Refusal; ended?
         </button>
       </form>
       <p class="hint">
-        The users of the password grant sign in here. New to Portico? The onboarding starts with a registration in production; in the sandbox, the demo
-        partner of the README is ready.
+        The users of the password grant sign in here. New to Portico? The onboarding starts with a
+        registration in production; in the sandbox, the demo partner of the README is ready.
       </p>
     </Layout>
   );
@@ -52,7 +75,10 @@ export function SecondFactorPage(props: {
 }) {
   const { enrolment } = props;
   return (
-    <Layout title={enrolment ? "Set up two-step sign-in" : "Two-step sign-in"} environment={props.environment}>
+    <Layout
+      title={enrolment ? "Set up two-step sign-in" : "Two-step sign-in"}
+      environment={props.environment}
+    >
       <ErrorLine error={props.error} />
       {enrolment ? (
         <section class="card narrow" aria-labelledby="enrol-title">
@@ -72,7 +98,15 @@ export function SecondFactorPage(props: {
       <form method="post" action="/portal/sign-in/second-factor" class="stack card narrow">
         <input type="hidden" name="csrf" value={props.csrf} />
         <label for="code">Six-digit code from your authenticator app</label>
-        <input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength={6} required autocomplete="one-time-code" />
+        <input
+          id="code"
+          name="code"
+          inputmode="numeric"
+          pattern="[0-9]{6}"
+          maxlength={6}
+          required
+          autocomplete="one-time-code"
+        />
         <button type="submit" class="primary">
           {enrolment ? "Turn on and continue" : "Verify"}
         </button>

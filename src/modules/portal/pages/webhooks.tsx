@@ -12,12 +12,23 @@ export interface Endpoint {
   created_at: string;
 }
 
-export function EndpointsPage(props: PageFrame & { csrf: string; endpoints: Endpoint[]; writable: boolean; secret?: { endpoint: string; value: string } }) {
+export function EndpointsPage(
+  props: PageFrame & {
+    csrf: string;
+    endpoints: Endpoint[];
+    writable: boolean;
+    secret?: { endpoint: string; value: string };
+  },
+) {
   return (
     <Layout {...props} active="webhooks">
       {props.secret ? (
         <section class="card" aria-label="New endpoint">
-          <ShownOnce id="endpoint-secret" label={`Signing secret of ${props.secret.endpoint}`} value={props.secret.value} />
+          <ShownOnce
+            id="endpoint-secret"
+            label={`Signing secret of ${props.secret.endpoint}`}
+            value={props.secret.value}
+          />
         </section>
       ) : null}
       <div class="table-wrap">
@@ -55,7 +66,14 @@ export function EndpointsPage(props: PageFrame & { csrf: string; endpoints: Endp
           <h2 id="add-endpoint">Add an endpoint</h2>
           <ActionForm action="/portal/webhooks" csrf={props.csrf} label="Add endpoint">
             <label for="url">URL</label>
-            <input id="url" name="url" type="url" required maxlength={2048} placeholder="https://hooks.example.com/portico" />
+            <input
+              id="url"
+              name="url"
+              type="url"
+              required
+              maxlength={2048}
+              placeholder="https://hooks.example.com/portico"
+            />
             <label for="events">Event types (comma-separated; empty: all)</label>
             <input id="events" name="events" placeholder="payment.captured, payout.paid" />
             <label for="description">Description (optional)</label>
@@ -75,7 +93,13 @@ export interface EventSummary {
 }
 
 export function EndpointPage(
-  props: PageFrame & { csrf: string; endpoint: Endpoint; writable: boolean; events: EventSummary[]; secret?: string },
+  props: PageFrame & {
+    csrf: string;
+    endpoint: Endpoint;
+    writable: boolean;
+    events: EventSummary[];
+    secret?: string;
+  },
 ) {
   const e = props.endpoint;
   return (
@@ -105,8 +129,18 @@ export function EndpointPage(
       {props.writable ? (
         <section class="card" aria-labelledby="endpoint-actions">
           <h2 id="endpoint-actions">Actions</h2>
-          <ActionForm action={`/portal/webhooks/${e.id}/test`} csrf={props.csrf} label="Send test ping" inline />
-          <ActionForm action={`/portal/webhooks/${e.id}/rotate`} csrf={props.csrf} label="Rotate signing secret" inline />
+          <ActionForm
+            action={`/portal/webhooks/${e.id}/test`}
+            csrf={props.csrf}
+            label="Send test ping"
+            inline
+          />
+          <ActionForm
+            action={`/portal/webhooks/${e.id}/rotate`}
+            csrf={props.csrf}
+            label="Rotate signing secret"
+            inline
+          />
           <ActionForm
             action={`/portal/webhooks/${e.id}/status`}
             csrf={props.csrf}
@@ -116,7 +150,11 @@ export function EndpointPage(
           >
             <input type="hidden" name="status" value={e.status === "enabled" ? "disabled" : "enabled"} />
           </ActionForm>
-          <ActionForm action={`/portal/webhooks/${e.id}/recover`} csrf={props.csrf} label="Resend failed since">
+          <ActionForm
+            action={`/portal/webhooks/${e.id}/recover`}
+            csrf={props.csrf}
+            label="Resend failed since"
+          >
             <label for="since">Failed deliveries since (UTC)</label>
             <input id="since" name="since" type="datetime-local" required />
           </ActionForm>

@@ -6,7 +6,11 @@ import { checkCode, pendingEnrolment, startEnrolment } from "../second-factor";
 import { signOutEverywhere } from "../session";
 import { clearSessionCookie, formOf, type PortalContext, type PortalEnv, requireSession } from "./context";
 
-function render(c: PortalContext, extra: Partial<Parameters<typeof AccountPage>[0]> = {}, status: 200 | 401 = 200) {
+function render(
+  c: PortalContext,
+  extra: Partial<Parameters<typeof AccountPage>[0]> = {},
+  status: 200 | 401 = 200,
+) {
   const session = c.get("session");
   return c.html(
     <AccountPage
@@ -23,15 +27,19 @@ function render(c: PortalContext, extra: Partial<Parameters<typeof AccountPage>[
 export function registerAccount(portal: Hono<PortalEnv>) {
   portal.get("/account", requireSession(), async (c) => {
     const session = c.get("session");
-    const enrolment = session.user.secondFactor ? undefined : await pendingEnrolment(c.get("services").config, session.row);
+    const enrolment = session.user.secondFactor
+      ? undefined
+      : await pendingEnrolment(c.get("services").config, session.row);
     return render(c, { enrolment });
   });
 
   portal.post("/account/second-factor", requireSession(), async (c) => {
     const session = c.get("session");
     const { db, config } = c.get("services");
-    if (session.user.secondFactor) return render(c, { flash: { kind: "ok", text: "Two-step sign-in is on already." } });
-    const enrolment = (await pendingEnrolment(config, session.row)) ?? (await startEnrolment(db, config, session.row));
+    if (session.user.secondFactor)
+      return render(c, { flash: { kind: "ok", text: "Two-step sign-in is on already." } });
+    const enrolment =
+      (await pendingEnrolment(config, session.row)) ?? (await startEnrolment(db, config, session.row));
     return render(c, { enrolment });
   });
 
@@ -41,7 +49,10 @@ export function registerAccount(portal: Hono<PortalEnv>) {
     const form = await formOf(c);
     if (await checkCode(db, config, session.row, (form.code ?? "").trim(), true)) {
       const user = { ...session.user, secondFactor: true };
-      return render(c, { user, flash: { kind: "ok", text: "Two-step sign-in is on: each sign-in now asks for a code." } });
+      return render(c, {
+        user,
+        flash: { kind: "ok", text: "Two-step sign-in is on: each sign-in now asks for a code." },
+      });
     }
     const err = new ApiError("portal_second_factor_failed");
     const enrolment = await pendingEnrolment(config, session.row);

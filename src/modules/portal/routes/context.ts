@@ -34,7 +34,8 @@ export function setSessionCookie(c: Context, value: string) {
   });
 }
 
-export const clearSessionCookie = (c: Context) => deleteCookie(c, SESSION_COOKIE, { prefix: "host", secure: true, path: "/" });
+export const clearSessionCookie = (c: Context) =>
+  deleteCookie(c, SESSION_COOKIE, { prefix: "host", secure: true, path: "/" });
 
 export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE, "host");
 
@@ -98,7 +99,10 @@ export function frameOf(c: PortalContext, title: string) {
 }
 
 /** An API answer as the page's notice: what was done, or the refusal with its code. */
-export function flashOf(answer: { error?: { code: number; message: string } | undefined; status: number }, done: string) {
+export function flashOf(
+  answer: { error?: { code: number; message: string } | undefined; status: number },
+  done: string,
+) {
   return answer.error
     ? { kind: "error" as const, text: `${answer.error.message} (code ${answer.error.code})` }
     : { kind: "ok" as const, text: done };

@@ -4,7 +4,15 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { callApi } from "../api";
 import { type Attempt, type EventFilters, EventPage, EventsPage } from "../pages/events";
 import type { Endpoint, EventSummary } from "../pages/webhooks";
-import { flashOf, formOf, frameOf, isoOf, type PortalContext, type PortalEnv, requireSession } from "./context";
+import {
+  flashOf,
+  formOf,
+  frameOf,
+  isoOf,
+  type PortalContext,
+  type PortalEnv,
+  requireSession,
+} from "./context";
 
 type Flash = ReturnType<typeof flashOf>;
 
@@ -14,10 +22,15 @@ async function eventPage(c: PortalContext, id: string, flash?: Flash, code: Cont
   const [event, attempts, endpoints] = await Promise.all([
     callApi<EventSummary & { data: unknown }>(c, session, "GET", path),
     callApi<{ data: Attempt[] }>(c, session, "GET", `${path}/attempts`),
-    callApi<{ data: Endpoint[] }>(c, session, "GET", "/v1/webhook_endpoints", { query: new URLSearchParams({ limit: "100" }) }),
+    callApi<{ data: Endpoint[] }>(c, session, "GET", "/v1/webhook_endpoints", {
+      query: new URLSearchParams({ limit: "100" }),
+    }),
   ]);
   if (!event.result) {
-    return c.html(<EventsPage {...frameOf(c, "Events")} events={[]} filters={{}} flash={flashOf(event, "")} />, event.status as ContentfulStatusCode);
+    return c.html(
+      <EventsPage {...frameOf(c, "Events")} events={[]} filters={{}} flash={flashOf(event, "")} />,
+      event.status as ContentfulStatusCode,
+    );
   }
   return c.html(
     <EventPage
@@ -48,7 +61,13 @@ export function registerEvents(portal: Hono<PortalEnv>) {
     if (gte) query.set("created[gte]", gte);
     if (lte) query.set("created[lte]", lte);
     if (q.starting_after) query.set("starting_after", q.starting_after);
-    const answer = await callApi<{ data: EventSummary[]; has_more: boolean }>(c, c.get("session"), "GET", "/v1/events", { query });
+    const answer = await callApi<{ data: EventSummary[]; has_more: boolean }>(
+      c,
+      c.get("session"),
+      "GET",
+      "/v1/events",
+      { query },
+    );
     const events = answer.result?.data ?? [];
     const last = events.at(-1);
     return c.html(
@@ -72,6 +91,11 @@ export function registerEvents(portal: Hono<PortalEnv>) {
       params: { endpoint_id: form.endpoint_id ?? "" },
       idempotencyKey: form.idempotency_key,
     });
-    return eventPage(c, id, flashOf(answer, "Sent again: the new attempt appears below once the queue delivers it."), answer.status >= 400 ? (answer.status as ContentfulStatusCode) : 200);
+    return eventPage(
+      c,
+      id,
+      flashOf(answer, "Sent again: the new attempt appears below once the queue delivers it."),
+      answer.status >= 400 ? (answer.status as ContentfulStatusCode) : 200,
+    );
   });
 }

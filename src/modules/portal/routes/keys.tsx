@@ -9,7 +9,10 @@ import { formOf, type PortalContext, type PortalEnv, requireSession } from "./co
 
 async function render(
   c: PortalContext,
-  extra: { flash?: { kind: "ok" | "error"; text: string }; created?: { consumer_key: string; consumer_secret: string } } = {},
+  extra: {
+    flash?: { kind: "ok" | "error"; text: string };
+    created?: { consumer_key: string; consumer_secret: string };
+  } = {},
   status: ContentfulStatusCode = 200,
 ) {
   const session = c.get("session");
@@ -29,8 +32,15 @@ async function render(
 }
 
 /** The API's refusal on the page, with the status the API answered. */
-const refused = (c: PortalContext, answer: { status: number; error?: { code: number; message: string } | undefined }) =>
-  render(c, { flash: { kind: "error", text: answer.error ? refusalText(answer.error) : `HTTP ${answer.status}` } }, answer.status as ContentfulStatusCode);
+const refused = (
+  c: PortalContext,
+  answer: { status: number; error?: { code: number; message: string } | undefined },
+) =>
+  render(
+    c,
+    { flash: { kind: "error", text: answer.error ? refusalText(answer.error) : `HTTP ${answer.status}` } },
+    answer.status as ContentfulStatusCode,
+  );
 
 export function registerKeys(portal: Hono<PortalEnv>) {
   portal.get("/keys", requireSession(), (c) => render(c));
@@ -38,36 +48,67 @@ export function registerKeys(portal: Hono<PortalEnv>) {
   portal.post("/keys", requireSession(), async (c) => {
     const form = await formOf(c);
     const description = form.description?.trim();
-    const answer = await callApi<Credential & { consumer_secret: string | null }>(c, c.get("session"), "POST", "/v1/partner/credentials", {
-      params: description ? { description } : {},
-      idempotencyKey: form.idempotency_key,
-    });
+    const answer = await callApi<Credential & { consumer_secret: string | null }>(
+      c,
+      c.get("session"),
+      "POST",
+      "/v1/partner/credentials",
+      {
+        params: description ? { description } : {},
+        idempotencyKey: form.idempotency_key,
+      },
+    );
     if (!answer.result) return refused(c, answer);
     const { consumer_key, consumer_secret } = answer.result;
-    if (!consumer_secret) return render(c, { flash: { kind: "ok", text: `Key ${consumer_key} was created already; its secret was shown once.` } });
-    return render(c, { created: { consumer_key, consumer_secret }, flash: { kind: "ok", text: `Key ${consumer_key} created.` } }, 200);
+    if (!consumer_secret)
+      return render(c, {
+        flash: { kind: "ok", text: `Key ${consumer_key} was created already; its secret was shown once.` },
+      });
+    return render(
+      c,
+      {
+        created: { consumer_key, consumer_secret },
+        flash: { kind: "ok", text: `Key ${consumer_key} created.` },
+      },
+      200,
+    );
   });
 
   portal.post("/keys/:id/rotate", requireSession(), async (c) => {
     const form = await formOf(c);
     const overlap = Number(form.overlap_seconds ?? "86400");
-    const answer = await callApi<{ credential: Credential & { consumer_secret: string | null }; rotated: Credential }>(
+    const answer = await callApi<{
+      credential: Credential & { consumer_secret: string | null };
+      rotated: Credential;
+    }>(
       c,
       c.get("session"),
       "POST",
       `/v1/partner/credentials/${encodeURIComponent(c.req.param("id"))}/rotate`,
-      { params: { overlap_seconds: Number.isFinite(overlap) ? overlap : form.overlap_seconds }, idempotencyKey: form.idempotency_key },
+      {
+        params: { overlap_seconds: Number.isFinite(overlap) ? overlap : form.overlap_seconds },
+        idempotencyKey: form.idempotency_key,
+      },
     );
     if (!answer.result) return refused(c, answer);
     const { credential, rotated } = answer.result;
-    const ends = rotated.status === "revoked" ? "has stopped working" : `keeps working until ${rotated.expires_at}`;
+    const ends =
+      rotated.status === "revoked" ? "has stopped working" : `keeps working until ${rotated.expires_at}`;
     const flash = { kind: "ok" as const, text: `Key ${rotated.consumer_key} rotated: it ${ends}.` };
     if (!credential.consumer_secret) return render(c, { flash });
-    return render(c, { flash, created: { consumer_key: credential.consumer_key, consumer_secret: credential.consumer_secret } });
+    return render(c, {
+      flash,
+      created: { consumer_key: credential.consumer_key, consumer_secret: credential.consumer_secret },
+    });
   });
 
   portal.post("/keys/:id/revoke", requireSession(), async (c) => {
-    const answer = await callApi<Credential>(c, c.get("session"), "DELETE", `/v1/partner/credentials/${encodeURIComponent(c.req.param("id"))}`);
+    const answer = await callApi<Credential>(
+      c,
+      c.get("session"),
+      "DELETE",
+      `/v1/partner/credentials/${encodeURIComponent(c.req.param("id"))}`,
+    );
     if (!answer.result) return refused(c, answer);
     return render(c, { flash: { kind: "ok", text: `Key ${answer.result.consumer_key} revoked.` } });
   });

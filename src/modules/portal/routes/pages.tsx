@@ -5,12 +5,13 @@ import type { AppEnv } from "../../../platform/types";
 import { callApi } from "../api";
 import { Layout } from "../pages/layout";
 import { OverviewPage, type PartnerProfileView } from "../pages/overview";
-import { type PortalEnv, pageHeaders, requireSession } from "./context";
 import { registerAccount } from "./account";
+import { type PortalEnv, pageHeaders, requireSession } from "./context";
 import { registerEvents } from "./events";
 import { registerKeys } from "./keys";
 import { registerSandbox } from "./sandbox";
 import { registerSignIn } from "./sign-in";
+import { registerTeam } from "./team";
 import { registerWebhooks } from "./webhooks";
 
 /** A refusal the portal itself makes (CSRF, a role, a bad form), as a page with its code. */
@@ -60,5 +61,6 @@ export function portalApp() {
   registerWebhooks(portal);
   registerEvents(portal);
   registerSandbox(portal);
+  registerTeam(portal);
   return portal as unknown as Hono<AppEnv>;
 }

@@ -7,7 +7,11 @@ import { SandboxPage, SIMULATIONS } from "../pages/sandbox";
 import { flashOf, formOf, frameOf, type PortalContext, type PortalEnv, requireSession } from "./context";
 
 /** Each button's API call: its path and body for the chosen outcome. */
-function callFor(kind: string, id: string, outcome: string): { path: string; params?: Record<string, unknown> } | undefined {
+function callFor(
+  kind: string,
+  id: string,
+  outcome: string,
+): { path: string; params?: Record<string, unknown> } | undefined {
   const at = encodeURIComponent(id);
   switch (kind) {
     case "payment":
@@ -17,7 +21,9 @@ function callFor(kind: string, id: string, outcome: string): { path: string; par
     case "card_application":
       return { path: `/v1/sandbox/cards/applications/${at}/simulate` };
     case "consent":
-      return outcome === "reject" ? { path: `/v1/sandbox/consents/${at}/reject` } : { path: `/v1/sandbox/consents/${at}/authorise` };
+      return outcome === "reject"
+        ? { path: `/v1/sandbox/consents/${at}/reject` }
+        : { path: `/v1/sandbox/consents/${at}/authorise` };
     default:
       return undefined;
   }
@@ -40,14 +46,21 @@ export function registerSandbox(portal: Hono<PortalEnv>) {
     const form = await formOf(c);
     const simulation = SIMULATIONS.find((s) => s.key === kind);
     const outcome = form.outcome ?? "";
-    const call = simulation?.outcomes.some((o) => o.value === outcome) ? callFor(kind, (form.id ?? "").trim(), outcome) : undefined;
-    if (!call) throw new ApiError("validation", { field: "outcome", msg: "not one of this button's outcomes" });
+    const call = simulation?.outcomes.some((o) => o.value === outcome)
+      ? callFor(kind, (form.id ?? "").trim(), outcome)
+      : undefined;
+    if (!call)
+      throw new ApiError("validation", { field: "outcome", msg: "not one of this button's outcomes" });
     const answer = await callApi(c, c.get("session"), "POST", call.path, {
       ...(call.params ? { params: call.params } : {}),
       idempotencyKey: form.idempotency_key,
     });
     return c.html(
-      <SandboxPage {...frameOf(c, "Sandbox")} flash={flashOf(answer, `${simulation?.title ?? kind}: done.`)} result={answer.result ?? answer.error} />,
+      <SandboxPage
+        {...frameOf(c, "Sandbox")}
+        flash={flashOf(answer, `${simulation?.title ?? kind}: done.`)}
+        result={answer.result ?? answer.error}
+      />,
       answer.status >= 400 ? (answer.status as ContentfulStatusCode) : 200,
     );
   });

@@ -21,7 +21,13 @@ const refusal = (err: ApiError) => ({ code: err.code, message: err.message });
 
 export function registerSignIn(portal: Hono<PortalEnv>) {
   portal.get("/sign-in", (c) =>
-    c.html(<SignInPage environment={env(c)} ended={c.req.query("ended") === "1"} />),
+    c.html(
+      <SignInPage
+        environment={env(c)}
+        ended={c.req.query("ended") === "1"}
+        joined={c.req.query("joined") === "1"}
+      />,
+    ),
   );
 
   portal.post("/sign-in", async (c) => {
@@ -31,7 +37,10 @@ export function registerSignIn(portal: Hono<PortalEnv>) {
     const username = (form.username ?? "").trim();
     const password = form.password ?? "";
     const again = (err: ApiError) =>
-      c.html(<SignInPage environment={env(c)} error={refusal(err)} partnerId={partnerId} username={username} />, err.status);
+      c.html(
+        <SignInPage environment={env(c)} error={refusal(err)} partnerId={partnerId} username={username} />,
+        err.status,
+      );
     if (!isUuid(partnerId) || !username || username.length > 200 || !password || password.length > 1024)
       return again(new ApiError("portal_sign_in_failed"));
     try {
@@ -67,7 +76,12 @@ export function registerSignIn(portal: Hono<PortalEnv>) {
       if (!(err instanceof ApiError)) throw err;
       const enrolment = session.user.secondFactor ? undefined : await pendingEnrolment(config, session.row);
       return c.html(
-        <SecondFactorPage environment={env(c)} csrf={session.csrfToken} enrolment={enrolment} error={refusal(err)} />,
+        <SecondFactorPage
+          environment={env(c)}
+          csrf={session.csrfToken}
+          enrolment={enrolment}
+          error={refusal(err)}
+        />,
         err.status,
       );
     }

@@ -20,7 +20,11 @@ const route = v1Route(
       params: CredentialIdParam,
       body: { required: false, content: { "application/json": { schema: RotateCredentialRequest } } },
     },
-    responses: okResponse("The new credential with its secret, and the old one with its end", RotatedCredentialSchema, 201),
+    responses: okResponse(
+      "The new credential with its secret, and the old one with its end",
+      RotatedCredentialSchema,
+      201,
+    ),
   },
 );
 
