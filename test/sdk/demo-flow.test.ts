@@ -59,6 +59,30 @@ describe("the demo flow through @portico/sdk", () => {
     expect(sent.filter((s) => s.url.pathname === "/oauth2/token")).toHaveLength(1);
   });
 
+  it("a second consumer secret: 201 with the secret once, the replay without it, then revoked", async () => {
+    const key = crypto.randomUUID();
+    const body = { params: { description: "sdk test" } };
+    const created = await portico.send("POST", "/v1/partner/credentials", { body, idempotencyKey: key });
+    expect(created).toMatchObject({
+      status: 201,
+      replayed: false,
+      result: { status: "active", description: "sdk test" },
+    });
+    expect(created.result.consumer_secret).toMatch(/^cs_test_/);
+    const replay = await portico.send("POST", "/v1/partner/credentials", { body, idempotencyKey: key });
+    expect(replay).toMatchObject({
+      status: 201,
+      replayed: true,
+      result: { id: created.result.id, consumer_secret: null },
+    });
+    const revoked = await portico.request("DELETE", "/v1/partner/credentials/{id}", {
+      params: { path: { id: created.result.id } },
+    });
+    expect(revoked).toMatchObject({ id: created.result.id, status: "revoked" });
+    const listed = await portico.request("GET", "/v1/partner/credentials");
+    expect(listed.data.find((c) => c.id === created.result.id)?.status).toBe("revoked");
+  });
+
   it("3-D Secure, authorized only: confirm, capture part, refund part, then pay out and settle", async () => {
     const created = await portico.request("POST", "/v1/payments", {
       body: card("pm_card_3ds", { capture: false }),

@@ -4,7 +4,7 @@
 import { errorFromAnswer, PorticoError } from "./errors.js";
 import { type RetryOptions, type RetryPolicy, retryPolicy } from "./retry.js";
 import { TokenSource } from "./token.js";
-import { type FetchLike, Transport, withRetries } from "./transport.js";
+import { type FetchLike, type LooseParams, Transport, withRetries } from "./transport.js";
 import type {
   Answer,
   CallOptions,
@@ -14,7 +14,7 @@ import type {
   Operation,
   OptionsArg,
   PageOf,
-  ParamsOf,
+  PaginateArg,
   PathsWith,
   ResultOf,
 } from "./types.js";
@@ -35,21 +35,8 @@ export interface PorticoOptions {
   apiVersion?: string;
 }
 
-/** The options of paginate() and pages(): the list's own parameters (`query`, `path`, `header`) and CallOptions. */
-export type PaginateOptions<P extends ListPath> = ParamsOf<Operation<"GET", P>> &
-  Omit<CallOptions, "idempotencyKey">;
-
-type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
-export type PaginateArg<P extends ListPath> = [RequiredKeys<PaginateOptions<P>>] extends [never]
-  ? [options?: PaginateOptions<P>]
-  : [options: PaginateOptions<P>];
-
 interface LooseOptions extends CallOptions {
-  params?: {
-    path?: Record<string, unknown>;
-    query?: Record<string, unknown>;
-    header?: Record<string, unknown>;
-  };
+  params?: LooseParams;
   body?: unknown;
 }
 
@@ -112,12 +99,7 @@ export class Portico {
 
   /** Every page of a list, `{ data, has_more }`, until `has_more` is false. `query.limit` sets the page size. */
   async *pages<P extends ListPath>(path: P, ...options: PaginateArg<P>): AsyncGenerator<PageOf<P>, void> {
-    const {
-      query,
-      path: pathParams,
-      header,
-      ...call
-    } = (options[0] ?? {}) as LooseOptions["params"] & CallOptions;
+    const { query, path: pathParams, header, ...call } = (options[0] ?? {}) as LooseParams & CallOptions;
     let startingAfter = query?.starting_after;
     for (;;) {
       const params = {

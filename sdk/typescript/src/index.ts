@@ -1,5 +1,5 @@
 // @portico/sdk: the typed client of Portico's partner API (docs/sdk.md).
-export { type PaginateOptions, Portico, type PorticoOptions } from "./client.js";
+export { Portico, type PorticoOptions } from "./client.js";
 export {
   AuthenticationError,
   ConflictError,
@@ -26,6 +26,7 @@ export type {
   Method,
   Operation,
   PageOf,
+  PaginateOptions,
   ParamsOf,
   PathsWith,
   paths,

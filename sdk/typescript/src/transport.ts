@@ -7,12 +7,15 @@ import { type RetryPolicy, retryDelay, sleep } from "./retry.js";
 
 export type FetchLike = (request: Request) => Promise<Response>;
 
+/** Path, query and header parameters, as openapi-fetch takes them. */
+export interface LooseParams {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+}
+
 export interface AttemptInit {
-  params?: {
-    path?: Record<string, unknown>;
-    query?: Record<string, unknown>;
-    header?: Record<string, unknown>;
-  };
+  params?: LooseParams;
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;

@@ -107,6 +107,15 @@ export type ListPath = {
     : never;
 }[PathsWith<"GET">];
 
+/** The options of paginate() and pages(): the list's own parameters (`query`, `path`, `header`) and CallOptions. */
+export type PaginateOptions<P extends ListPath> = ParamsOf<Operation<"GET", P>> &
+  Omit<CallOptions, "idempotencyKey">;
+
+/** The options argument of paginate() and pages(): optional when nothing in it is required. */
+export type PaginateArg<P extends ListPath> = [RequiredKeys<PaginateOptions<P>>] extends [never]
+  ? [options?: PaginateOptions<P>]
+  : [options: PaginateOptions<P>];
+
 /** One page of a list. */
 export type PageOf<P extends ListPath> = ResultOf<Operation<"GET", P>>;
 
