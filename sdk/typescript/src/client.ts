@@ -138,7 +138,7 @@ export class Portico {
         });
         if (!response.ok) {
           const error = errorFromAnswer(response, answer);
-          if (error.code === TOKEN_EXPIRED && !refreshed) {
+          if (error.status === 401 && error.code === TOKEN_EXPIRED && !refreshed) {
             refreshed = true;
             this.tokens.expire(token);
             continue;
