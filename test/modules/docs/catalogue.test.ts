@@ -13,6 +13,7 @@ import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
+import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
 import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
@@ -38,6 +39,7 @@ const PAGES: Record<string, string> = {
   "docs/cron.md": cron,
   "docs/versions.md": versions,
   "docs/admin.md": adminPage,
+  "docs/sdk.md": sdk,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
