@@ -307,11 +307,6 @@ export const ERRORS = {
     message: "The password needs at least {min} characters",
   },
   portal_username_taken: { code: 168, status: 409, message: "Your team has a user of that name already" },
-  portal_second_factor_required: {
-    code: 169,
-    status: 403,
-    message: "Production needs a second factor: set up your authenticator app to go on",
-  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

@@ -9,6 +9,7 @@ import idempotency from "../../../docs/idempotency.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
 import payments from "../../../docs/payments.md?raw";
+import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
@@ -40,6 +41,7 @@ const PAGES: Record<string, string> = {
   "docs/versions.md": versions,
   "docs/admin.md": adminPage,
   "docs/sdk.md": sdk,
+  "docs/portal.md": portal,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

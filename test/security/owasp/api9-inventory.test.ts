@@ -30,6 +30,8 @@ const PAGES = [
   /^GET \/status(\/assets\/[\w.-]+)?$/,
   /^GET \/\.well-known\/(jwks\.json|oauth-authorization-server)$/,
   /^(GET|POST) \/sandbox\//,
+  // The developer portal's pages (docs/portal.md): HTML, each of them calls the documented API.
+  /^(GET|POST|ALL) \/portal(\/|$)/,
 ];
 
 /** Production's own operations (the control plane: onboarding, terms), in production's document only. */

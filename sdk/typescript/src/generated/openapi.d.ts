@@ -88,6 +88,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partner/credentials/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a consumer key, with overlap
+         * @description Issues the key's successor (its secret returned once) and ends the old key after `overlap_seconds` (default a day): both work meanwhile, so the new pair is deployed without downtime. From then on the old key reads as revoked and the token endpoint refuses it.
+         */
+        post: operations["rotateCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/status": {
         parameters: {
             query?: never;
@@ -1214,7 +1234,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -1233,6 +1253,16 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             revoked_at: string | null;
+            /**
+             * Format: date-time
+             * @description When a rotated key stops working (the end of its overlap); null: until revoked.
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last obtained a token (to the minute); null: never.
+             */
+            last_used_at: string | null;
         };
         NewCredential: components["schemas"]["Credential"] & {
             /** @description Shown once, stored only as a hash. Keep it secret. null when an idempotent retry replays the creation. */
@@ -1247,6 +1277,24 @@ export interface components {
             params: {
                 /** @example billing server */
                 description?: string | null;
+            };
+        };
+        RotatedCredential: {
+            credential: components["schemas"]["NewCredential"];
+            rotated: components["schemas"]["Credential"];
+        };
+        RotateCredentialRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                /**
+                 * @description How long the old key keeps working beside the new one; default 86400 (a day), at most 604800 (7 days), 0: it stops at once.
+                 * @example 3600
+                 */
+                overlap_seconds?: number;
             };
         };
         StatusReport: {
@@ -3033,6 +3081,237 @@ export interface operations {
             };
             /** @description 5 (method_not_allowed) */
             405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rotateCredential: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description The new credential with its secret, and the old one with its end */
+            201: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RotatedCredential"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
                     "Portico-Version"?: string;

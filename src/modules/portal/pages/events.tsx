@@ -18,13 +18,7 @@ export function EventsPage(
     : "";
   return (
     <Layout {...props} active="events">
-      <form
-        method="get"
-        action="/portal/events"
-        class="filters card"
-        role="search"
-        aria-label="Filter events"
-      >
+      <form method="get" action="/portal/events" class="filters card" aria-label="Filter events">
         <div>
           <label for="type">Type</label>
           <input id="type" name="type" value={f.type ?? ""} placeholder="payment.captured" />

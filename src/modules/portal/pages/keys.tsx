@@ -12,7 +12,7 @@ export interface Credential {
   last_used_at: string | null;
 }
 
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "never");
+const when = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "never");
 
 export function KeysPage(
   props: PageFrame & {

@@ -123,7 +123,7 @@ export function ActionForm(props: {
 /** A secret shown once: selectable text and a copy button (portal.js). */
 export function ShownOnce(props: { label: string; value: string; id: string }) {
   return (
-    <div class="secret" role="group" aria-labelledby={`${props.id}-label`}>
+    <div class="secret">
       <p id={`${props.id}-label`}>
         <strong>{props.label}</strong>: shown once. Copy it now; Portico keeps only a hash.
       </p>

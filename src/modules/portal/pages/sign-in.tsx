@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { ERRORS } from "../../../platform/errors";
 import { Layout } from "./layout";
 
 export interface Refusal {
@@ -32,7 +33,7 @@ export function SignInPage(props: {
       ) : null}
       {props.ended ? (
         <p class="flash flash-error" role="alert">
-          Your session ended; sign in again (code 163).
+          {ERRORS.portal_session_expired.message} (code {ERRORS.portal_session_expired.code})
         </p>
       ) : null}
       <ErrorLine error={props.error} />

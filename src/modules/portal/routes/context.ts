@@ -53,9 +53,15 @@ export function sameOrigin(c: Context): boolean {
   return Boolean(origin && origin !== "null");
 }
 
-/** The form's fields as strings (a file or a repeated field is not one of ours). */
+/** A portal form is a few fields: 16 KiB is far more than any of them needs. */
+const MAX_FORM_BYTES = 16 * 1024;
+
+/** The form's fields as strings (a file or a repeated field is not one of ours); 413 past the limit. */
 export async function formOf(c: Context): Promise<Record<string, string>> {
   const type = c.req.header("Content-Type") ?? "";
+  const length = Number(c.req.header("Content-Length") ?? "0");
+  if (!Number.isFinite(length) || length > MAX_FORM_BYTES)
+    throw new ApiError("payload_too_large", { limit: MAX_FORM_BYTES });
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
     return {};
   const body = await c.req.parseBody();
