@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
+import { handleError } from "../../../platform/error-handler";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
 import { callApi } from "../api";
@@ -33,6 +34,8 @@ export function portalApp() {
   const portal = new Hono<PortalEnv>();
   portal.use("*", pageHeaders);
   portal.onError((err, c) => {
+    // A path that does not exist here answers as any such path does: the envelope, not a page.
+    if (err instanceof ApiError && err.reason === "route_not_found") return handleError(err, c as never);
     const environment = c.get("services").config.ENVIRONMENT;
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
     c.header("Cache-Control", "no-store");

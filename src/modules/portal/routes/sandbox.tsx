@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../../../platform/errors";
 import { callApi } from "../api";
 import { SandboxPage, SIMULATIONS } from "../pages/sandbox";
-import { flashOf, formOf, frameOf, type PortalContext, type PortalEnv, requireSession } from "./context";
+import { flashOf, formOf, frameOf, type PortalEnv, requireSession } from "./context";
 
 /** Each button's API call: its path and body for the chosen outcome. */
 function callFor(
@@ -29,19 +29,19 @@ function callFor(
   }
 }
 
-const sandboxOnly = (c: PortalContext) => {
+/** The sandbox's buttons do not exist in production: 404 before anything else, as for /v1/sandbox. */
+const sandboxOnly: MiddlewareHandler<PortalEnv> = async (c, next) => {
   if (c.get("services").config.ENVIRONMENT === "production")
     throw new ApiError("route_not_found", { method: c.req.method, path: c.req.path });
+  await next();
 };
 
 export function registerSandbox(portal: Hono<PortalEnv>) {
-  portal.get("/sandbox", requireSession(), (c) => {
-    sandboxOnly(c);
-    return c.html(<SandboxPage {...frameOf(c, "Sandbox")} />);
-  });
+  portal.use("/sandbox", sandboxOnly);
+  portal.use("/sandbox/*", sandboxOnly);
+  portal.get("/sandbox", requireSession(), (c) => c.html(<SandboxPage {...frameOf(c, "Sandbox")} />));
 
   portal.post("/sandbox/:kind", requireSession(), async (c) => {
-    sandboxOnly(c);
     const kind = c.req.param("kind");
     const form = await formOf(c);
     const simulation = SIMULATIONS.find((s) => s.key === kind);
