@@ -1,8 +1,9 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame } from "./layout";
+import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
+import type { PortalUser } from "../session";
 
 export function AccountPage(
-  props: PageFrame & { csrf: string; enrolment?: { secret: string; qrSvg: string } },
+  props: PageFrame & { csrf: string; user: PortalUser; enrolment?: { secret: string; qrSvg: string } },
 ) {
   const user = props.user;
   return (

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame } from "./layout";
+import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
 import { type Endpoint, type EventSummary, EventsTable } from "./webhooks";
 
 export interface EventFilters {

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "./layout";
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
 
 export interface Credential {
   id: string;

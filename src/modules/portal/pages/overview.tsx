@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Layout, type PageFrame } from "./layout";
+import { Layout, type PageFrame } from "../../../platform/web/layout";
 
 export interface PartnerProfileView {
   id: string;

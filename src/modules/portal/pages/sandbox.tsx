@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame } from "./layout";
+import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
 
 /** One sandbox button: the simulate call it makes, and the outcomes it offers. */
 export interface Simulation {

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
+
 import { ERRORS } from "../../../platform/errors";
-import { Layout } from "./layout";
+import { Layout } from "../../../platform/web/layout";
+import { PORTAL } from "./site";
 
 export interface Refusal {
   code: number;
@@ -25,7 +27,7 @@ export function SignInPage(props: {
   username?: string;
 }) {
   return (
-    <Layout title="Sign in" environment={props.environment}>
+    <Layout site={PORTAL} title="Sign in" environment={props.environment}>
       {props.joined ? (
         <p class="flash flash-ok" role="status">
           You joined your team: sign in with your username and the password you chose.
@@ -77,6 +79,7 @@ export function SecondFactorPage(props: {
   const { enrolment } = props;
   return (
     <Layout
+      site={PORTAL}
       title={enrolment ? "Set up two-step sign-in" : "Two-step sign-in"}
       environment={props.environment}
     >

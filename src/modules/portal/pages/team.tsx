@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
+
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
 import { ROLE_LABELS, ROLES, type Role } from "../model";
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "./layout";
+import { PORTAL } from "./site";
 
 export interface TeamView {
   users: { username: string; role: Role; status: string; secondFactor: boolean }[];
@@ -101,7 +103,7 @@ export function AcceptInvitationPage(props: {
   error?: { code: number; message: string };
 }) {
   return (
-    <Layout title="Join your team" environment={props.environment}>
+    <Layout site={PORTAL} title="Join your team" environment={props.environment}>
       {props.error ? (
         <p class="flash flash-error" role="alert">
           {props.error.message} (code {props.error.code})

@@ -4,24 +4,22 @@ import { ApiError } from "../../../platform/errors";
 import { AccountPage } from "../pages/account";
 import { checkCode, pendingEnrolment, startEnrolment } from "../second-factor";
 import { signOutEverywhere } from "../session";
-import { clearSessionCookie, formOf, type PortalContext, type PortalEnv, requireSession } from "./context";
+import {
+  clearSessionCookie,
+  formOf,
+  frameOf,
+  type PortalContext,
+  type PortalEnv,
+  requireSession,
+} from "./context";
 
 function render(
   c: PortalContext,
-  extra: Partial<Parameters<typeof AccountPage>[0]> = {},
+  extra: Partial<Omit<Parameters<typeof AccountPage>[0], "site">> = {},
   status: 200 | 401 = 200,
 ) {
   const session = c.get("session");
-  return c.html(
-    <AccountPage
-      title="Account"
-      environment={c.get("services").config.ENVIRONMENT}
-      user={session.user}
-      csrf={session.csrfToken}
-      {...extra}
-    />,
-    status,
-  );
+  return c.html(<AccountPage {...frameOf(c, "Account")} user={session.user} {...extra} />, status);
 }
 
 export function registerAccount(portal: Hono<PortalEnv>) {

@@ -2,25 +2,15 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
+import { formOf, sameOrigin } from "../../../platform/web/forms";
 import { may, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from "../model";
+import { PORTAL } from "../pages/site";
 import { csrfMatches, type LiveSession, liveSession } from "../session";
+
+export { formOf, sameOrigin };
 
 export type PortalEnv = AppEnv & { Variables: AppEnv["Variables"] & { session: LiveSession } };
 export type PortalContext = Context<PortalEnv>;
-
-/**
- * The portal's pages: no inline script or style, nothing from another origin, forms only to the
- * portal itself, never framed, never cached.
- */
-export const PORTAL_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-export const pageHeaders: MiddlewareHandler<PortalEnv> = async (c, next) => {
-  await next();
-  c.res.headers.set("Content-Security-Policy", PORTAL_CSP);
-  c.res.headers.set("Cache-Control", "no-store");
-};
 
 /** The session cookie: `__Host-`, HttpOnly, Secure, SameSite=Strict, gone when the browser closes or at the absolute timeout. */
 export function setSessionCookie(c: Context, value: string) {
@@ -38,37 +28,6 @@ export const clearSessionCookie = (c: Context) =>
   deleteCookie(c, SESSION_COOKIE, { prefix: "host", secure: true, path: "/" });
 
 export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE, "host");
-
-/**
- * Every change comes from the portal's own pages: Fetch Metadata says same-origin, and an Origin
- * header, when the browser sends a real one, is this origin. (Under the pages' no-referrer
- * policy Chromium sends `Origin: null` with a form; Sec-Fetch-Site still tells.) The sign-in
- * form has no session yet: this is its CSRF defence.
- */
-export function sameOrigin(c: Context): boolean {
-  const origin = c.req.header("Origin");
-  const site = c.req.header("Sec-Fetch-Site");
-  if (origin && origin !== "null" && origin !== new URL(c.req.url).origin) return false;
-  if (site) return site === "same-origin";
-  return Boolean(origin && origin !== "null");
-}
-
-/** A portal form is a few fields: 16 KiB is far more than any of them needs. */
-const MAX_FORM_BYTES = 16 * 1024;
-
-/** The form's fields as strings (a file or a repeated field is not one of ours); 413 past the limit. */
-export async function formOf(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header("Content-Type") ?? "";
-  const length = Number(c.req.header("Content-Length") ?? "0");
-  if (!Number.isFinite(length) || length > MAX_FORM_BYTES)
-    throw new ApiError("payload_too_large", { limit: MAX_FORM_BYTES });
-  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data"))
-    return {};
-  const body = await c.req.parseBody();
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === "string") fields[name] = value;
-  return fields;
-}
 
 /**
  * A signed-in page: the session must be live and complete (both factors), and every POST must
@@ -96,6 +55,7 @@ export const requireSession =
 export function frameOf(c: PortalContext, title: string) {
   const session = c.get("session");
   return {
+    site: PORTAL,
     title,
     environment: c.get("services").config.ENVIRONMENT,
     user: session.user,

@@ -1,11 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { refusalText } from "../../../platform/web/layout";
 import { callApi } from "../api";
-import { may } from "../model";
 import { type Credential, KeysPage } from "../pages/keys";
-import { refusalText } from "../pages/layout";
-import { formOf, type PortalContext, type PortalEnv, requireSession } from "./context";
+import { formOf, frameOf, type PortalContext, type PortalEnv, requireSession } from "./context";
 
 async function render(
   c: PortalContext,
@@ -17,18 +16,7 @@ async function render(
 ) {
   const session = c.get("session");
   const listed = await callApi<{ data: Credential[] }>(c, session, "GET", "/v1/partner/credentials");
-  return c.html(
-    <KeysPage
-      title="API keys"
-      environment={c.get("services").config.ENVIRONMENT}
-      user={session.user}
-      csrf={session.csrfToken}
-      keys={listed.result?.data ?? []}
-      writable={may.write(session.user.role)}
-      {...extra}
-    />,
-    status,
-  );
+  return c.html(<KeysPage {...frameOf(c, "API keys")} keys={listed.result?.data ?? []} {...extra} />, status);
 }
 
 /** The API's refusal on the page, with the status the API answered. */

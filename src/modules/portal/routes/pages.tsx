@@ -1,13 +1,16 @@
 /** @jsxImportSource hono/jsx */
+
 import { Hono } from "hono";
 import { handleError } from "../../../platform/error-handler";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
+import { pageHeaders } from "../../../platform/web/forms";
+import { Layout } from "../../../platform/web/layout";
 import { callApi } from "../api";
-import { Layout } from "../pages/layout";
 import { OverviewPage, type PartnerProfileView } from "../pages/overview";
+import { PORTAL } from "../pages/site";
 import { registerAccount } from "./account";
-import { type PortalEnv, pageHeaders, requireSession } from "./context";
+import { frameOf, type PortalEnv, requireSession } from "./context";
 import { registerEvents } from "./events";
 import { registerKeys } from "./keys";
 import { registerSandbox } from "./sandbox";
@@ -18,7 +21,7 @@ import { registerWebhooks } from "./webhooks";
 /** A refusal the portal itself makes (CSRF, a role, a bad form), as a page with its code. */
 function errorPage(environment: string, err: ApiError) {
   return (
-    <Layout title="This did not work" environment={environment}>
+    <Layout site={PORTAL} title="This did not work" environment={environment}>
       <p class="flash flash-error" role="alert">
         {err.message} (code {err.code})
       </p>
@@ -50,10 +53,7 @@ export function portalApp() {
     const answer = await callApi<PartnerProfileView>(c, session, "GET", "/v1/partner");
     return c.html(
       <OverviewPage
-        title="Overview"
-        environment={c.get("services").config.ENVIRONMENT}
-        user={session.user}
-        csrf={session.csrfToken}
+        {...frameOf(c, "Overview")}
         partner={answer.result}
         error={answer.error ? `${answer.error.message} (code ${answer.error.code})` : undefined}
       />,

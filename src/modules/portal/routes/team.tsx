@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
+
 import type { Hono } from "hono";
 import { ApiError } from "../../../platform/errors";
+import { Layout } from "../../../platform/web/layout";
 import { may, ROLES, type Role } from "../model";
-import { Layout } from "../pages/layout";
+import { PORTAL } from "../pages/site";
 import { AcceptInvitationPage, TeamPage } from "../pages/team";
 import { acceptWithPassword, invite, openInvitation, team } from "../team";
 import {
@@ -30,7 +32,7 @@ async function render(c: PortalContext, extra: { link?: string; flash?: ReturnTy
 const invalidInvitation = (c: PortalContext) => {
   const err = new ApiError("portal_invitation_invalid");
   return c.html(
-    <Layout title="Invitation" environment={c.get("services").config.ENVIRONMENT}>
+    <Layout site={PORTAL} title="Invitation" environment={c.get("services").config.ENVIRONMENT}>
       <p class="flash flash-error" role="alert">
         {err.message} (code {err.code})
       </p>

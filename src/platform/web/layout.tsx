@@ -1,12 +1,33 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
-import type { PortalUser } from "../session";
+
+/** Who is signed in, as the header shows them. */
+export interface SignedIn {
+  username: string;
+  role: string;
+}
+
+export interface NavItem {
+  href: string;
+  key: string;
+  label: string;
+}
+
+/** The web interface a page belongs to: its name, home, stylesheet and script, its navigation, its sign-out. */
+export interface Site {
+  name: string;
+  home: string;
+  assets: string;
+  nav: readonly NavItem[];
+  signOut?: string;
+}
 
 export interface PageFrame {
   title: string;
   environment: string;
+  site: Site;
   /** The signed-in user and their session's CSRF token; absent on the sign-in pages. */
-  user?: PortalUser;
+  user?: SignedIn;
   csrf?: string;
   /** The nav entry this page belongs to. */
   active?: string;
@@ -14,20 +35,11 @@ export interface PageFrame {
   flash?: { kind: "ok" | "error"; text: string };
 }
 
-const NAV = [
-  { href: "/portal", key: "overview", label: "Overview" },
-  { href: "/portal/keys", key: "keys", label: "API keys" },
-  { href: "/portal/webhooks", key: "webhooks", label: "Webhooks" },
-  { href: "/portal/events", key: "events", label: "Events" },
-  { href: "/portal/sandbox", key: "sandbox", label: "Sandbox", sandboxOnly: true },
-  { href: "/portal/team", key: "team", label: "Team" },
-  { href: "/portal/account", key: "account", label: "Account" },
-  { href: "/docs", key: "docs", label: "API reference" },
-] as const;
-
-/** Every portal page: its own stylesheet and script only (same origin, no inline code), a skip link, landmarks. */
+/** Every page of the web interfaces: its own stylesheet and script only (same origin, no inline code), a skip link, landmarks. */
 export function Layout(props: PageFrame & { children?: Child }) {
   const { user, environment } = props;
+  const { site } = props;
+  const nav = site.nav.filter((n) => n.key !== "sandbox" || environment !== "production");
   return (
     <html lang="en">
       <head>
@@ -35,28 +47,28 @@ export function Layout(props: PageFrame & { children?: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
-        <title>{`${props.title} · Portico developer portal`}</title>
+        <title>{`${props.title} · ${site.name}`}</title>
         <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/portal/assets/portal.css" />
-        <script src="/portal/assets/portal.js" defer></script>
+        <link rel="stylesheet" href={`${site.assets}.css`} />
+        <script src={`${site.assets}.js`} defer></script>
       </head>
       <body>
         <a class="skip" href="#main">
           Skip to content
         </a>
         <header class="topbar">
-          <a class="brand" href="/portal">
+          <a class="brand" href={site.home}>
             <span class="logo" aria-hidden="true">
               P
             </span>
-            <span>Portico</span>
+            <span>{site.name}</span>
           </a>
           <span class={`env env-${environment === "production" ? "production" : "sandbox"}`}>
             {environment}
           </span>
           <span class="spacer" />
-          {user && props.csrf ? (
-            <form method="post" action="/portal/sign-out" class="signout">
+          {user && props.csrf && site.signOut ? (
+            <form method="post" action={site.signOut} class="signout">
               <input type="hidden" name="csrf" value={props.csrf} />
               <span class="who">
                 {user.username} <span class="role">({user.role})</span>
@@ -65,13 +77,17 @@ export function Layout(props: PageFrame & { children?: Child }) {
                 Sign out
               </button>
             </form>
+          ) : user ? (
+            <span class="who">
+              {user.username} <span class="role">({user.role})</span>
+            </span>
           ) : null}
         </header>
         <div class={user ? "layout" : "layout single"}>
           {user ? (
-            <nav class="sidebar" aria-label="Portal">
+            <nav class="sidebar" aria-label={site.name}>
               <ul>
-                {NAV.filter((n) => !("sandboxOnly" in n) || environment !== "production").map((n) => (
+                {nav.map((n) => (
                   <li>
                     <a href={n.href} aria-current={props.active === n.key ? "page" : undefined}>
                       {n.label}
