@@ -6,7 +6,7 @@
  * Type-only imports count (tsPreCompilationDeps): a cycle through types still ties modules together.
  */
 const entry = "^src/(app|index|queues|scheduled)[.]ts$";
-const http = "^src/modules/[^/]+/(routes|sandbox-pages|pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate|terms-gate)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/modules/portal/(api|csrf|cookies)[.]ts$|^src/platform/(http|middleware|web)/|^src/platform/(envelope|error-handler)[.]ts$";
+const http = "^src/modules/[^/]+/(routes|sandbox-pages|pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate|terms-gate)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/modules/portal/api[.]ts$|^src/modules/console/(admin-call|site)[.]ts$|^src/platform/(http|middleware|web)/|^src/platform/(envelope|error-handler)[.]ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -85,7 +85,7 @@ export default defineConfig(async () => {
             name: "sandbox",
             setupFiles: ["./test/setup.ts"],
             include: ["test/**/*.test.ts"],
-            exclude: ["test/browser/**", "test/control-plane/**"],
+            exclude: ["test/browser/**", "test/sdk/**", "test/control-plane/**"],
           },
         },
         // The production Worker (the control plane) with the real sandbox Worker beside it, as built

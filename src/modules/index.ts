@@ -2,6 +2,7 @@ import type { Module } from "../platform/http/module";
 import { accountsModule } from "./accounts";
 import { adminModule } from "./admin";
 import { cardsModule } from "./cards";
+import { consoleModule } from "./console";
 import { docsModule } from "./docs";
 import { fxModule } from "./fx";
 import { kycModule } from "./kyc";
@@ -32,6 +33,7 @@ export const MODULES: readonly Module[] = [
   adminModule,
   onboardingModule,
   portalModule,
+  consoleModule,
 ];
 
 /** Who is calling /admin: the admin module verifies the Cloudflare Access JWT and reads the role. */

@@ -1,5 +1,5 @@
 import type { Module } from "../../platform/http/module";
-import { useGateway } from "./api";
+import { useGateway } from "../../platform/web/self-call";
 import { portalApp } from "./routes/pages";
 
 /** The developer portal: web pages for the partner's team, every action a call to the partner API. */

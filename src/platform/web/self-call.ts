@@ -1,0 +1,73 @@
+import type { Context, Hono } from "hono";
+import type { AppEnv } from "../types";
+
+/** The API's answer as a page reads it: the envelope's result or its error. */
+export interface ApiAnswer<T> {
+  status: number;
+  result: T | undefined;
+  error: { code: number; message: string; reason: string; field?: string } | undefined;
+  headers: Headers;
+  /** The raw text, for answers that are not an envelope (CSV). */
+  text: string;
+}
+
+type Fetcher = Pick<Hono<AppEnv>, "fetch">;
+let gateway: Fetcher | undefined;
+
+/** The app the web interfaces call: a module's register() hands it over once. */
+export function useGateway(app: Fetcher) {
+  gateway = app;
+}
+
+export type PageContext = Pick<Context<AppEnv>, "env" | "executionCtx"> & { req: { url: string } };
+
+/**
+ * One API call from a page: the request is the one a client would send (built by the caller),
+ * answered by the app in this isolate through its whole middleware chain.
+ */
+export async function callSelf<T>(c: PageContext, request: Request): Promise<ApiAnswer<T>> {
+  if (!gateway) throw new Error("the web interfaces have no gateway");
+  const res = await gateway.fetch(request, c.env, c.executionCtx);
+  const text = await res.text();
+  let parsed: { result?: T; error?: ApiAnswer<T>["error"] | null } = {};
+  if (res.headers.get("Content-Type")?.includes("json")) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = {};
+    }
+  }
+  return {
+    status: res.status,
+    result: res.ok ? parsed.result : undefined,
+    error: res.ok
+      ? undefined
+      : (parsed.error ?? { code: 1, message: `HTTP ${res.status}`, reason: "unknown" }),
+    headers: res.headers,
+    text,
+  };
+}
+
+/** The request for `path` on this origin: JSON in the envelope's `params`, an Idempotency-Key on every POST. */
+export function apiRequest(
+  c: PageContext,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  path: string,
+  options: {
+    params?: Record<string, unknown>;
+    idempotencyKey?: string;
+    query?: URLSearchParams;
+    headers?: Record<string, string>;
+  } = {},
+): Request {
+  const url = new URL(path, c.req.url);
+  if (options.query) url.search = options.query.toString();
+  const headers = new Headers({ Accept: "application/json", ...options.headers });
+  let body: string | undefined;
+  if (options.params !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify({ params: options.params });
+  }
+  if (method === "POST") headers.set("Idempotency-Key", options.idempotencyKey ?? crypto.randomUUID());
+  return new Request(url, { method, headers, body });
+}
