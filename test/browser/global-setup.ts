@@ -8,6 +8,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const control = await startControl(gateway.db);
   project.provide("gatewayUrl", gateway.url);
   project.provide("gatewayControl", { url: control.url, token: control.token });
+  project.provide("gatewayAccess", gateway.access);
   return async () => {
     await control.stop();
     await gateway.stop();
@@ -19,5 +20,7 @@ declare module "vitest" {
     gatewayUrl: string;
     /** SQL against the gateway's D1 (support/control.ts). */
     gatewayControl: { url: string; token: string };
+    /** The local Access issuer's key (support/access.ts signs the console's assertions with it). */
+    gatewayAccess: { privateJwk: string; team: string; aud: string };
   }
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import { unstable_splitSqlQuery, unstable_startWorker } from "wrangler";
 import { demoPartner } from "../../../scripts/lib/demo";
-import { newSigningKey } from "../../../scripts/lib/dev-vars";
+import { newAccessKeyPair, newSigningKey } from "../../../scripts/lib/dev-vars";
 import { partnerSql } from "../../../scripts/lib/sql";
 import { freePort } from "../../node/ports";
 
@@ -15,10 +15,18 @@ export interface Gateway {
   url: string;
   /** The running Worker's D1, for a test to look at (or age) what the Worker stored. */
   db: D1Like;
+  /** The local issuer standing in for Cloudflare Access (docs/admin.md): its private key, team and AUD. */
+  access: LocalAccess;
   stop(): Promise<void>;
 }
 
 /** What the tests use of Miniflare's D1 proxy. */
+export interface LocalAccess {
+  privateJwk: string;
+  team: string;
+  aud: string;
+}
+
 export interface D1Like {
   prepare(query: string): { bind(...values: unknown[]): { all(): Promise<{ results: unknown[] }> } };
 }
@@ -42,6 +50,12 @@ export async function startGateway(): Promise<Gateway> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
 
+  const keys = await newAccessKeyPair();
+  const access: LocalAccess = {
+    privateJwk: keys.privateJwk,
+    team: "portico-local.cloudflareaccess.com",
+    aud: "0".repeat(64),
+  };
   let worker: StartedWorker | undefined;
   const stop = async () => {
     await worker?.dispose();
@@ -58,6 +72,10 @@ export async function startGateway(): Promise<Gateway> {
         LOG_LEVEL: text("warn"),
         // Webhooks reach the receivers the tests start on this machine, as in the workerd tests.
         WEBHOOK_ALLOW_LOOPBACK: text("true"),
+        // The console's people sign in through the local Access issuer (support/access.ts).
+        ACCESS_TEAM_DOMAIN: text(access.team),
+        ACCESS_AUD: text(access.aud),
+        ACCESS_JWKS: secret(keys.jwks),
         JWT_SIGNING_KEYS: secret(JSON.stringify([await newSigningKey()])),
         WEBHOOK_SECRETS_KEY: secret(randomBytes(32).toString("base64")),
       },
@@ -78,7 +96,7 @@ export async function startGateway(): Promise<Gateway> {
     const probe = await fetch(`${origin}/status`, { headers: { Accept: "application/json" } });
     await probe.arrayBuffer();
     const db = await seed(worker);
-    return { url: origin, db, stop };
+    return { url: origin, db, access, stop };
   } catch (error) {
     await stop();
     throw new Error(`the gateway did not start: ${String(error)}`, { cause: error });
