@@ -36,7 +36,9 @@ const statusOf = async (id: string) =>
   (await sql<{ status: string }>(control, "SELECT status FROM partners WHERE id = ?", id))[0]?.status;
 
 describe("the platform console in Chromium", () => {
-  it("finds a partner, suspends it (operator), and reactivates it with two approvers (maker-checker)", { timeout: 90_000 }, async () => {
+  it("finds a partner, suspends it (operator), and reactivates it with two approvers (maker-checker)", {
+    timeout: 90_000,
+  }, async () => {
     const name = `Console Partner ${Date.now()}`;
     const id = await newPartner(name);
     const operator = await consolePerson(browser, origin, control, access, "operator");

@@ -78,6 +78,11 @@ export const FIXTURES: Record<string, Fixture> = {
     prepare: async (ctx) => id((await made(ctx, "POST", "/v1/partner/credentials", {})).id),
     consumes: true,
   },
+  "POST /v1/partner/credentials/{id}/rotate": {
+    prepare: async (ctx) =>
+      idWith((await made(ctx, "POST", "/v1/partner/credentials", {})).id, { overlap_seconds: 60 }),
+    consumes: true,
+  },
   "GET /v1/balance": { prepare: none },
   "GET /v1/ledger/entries": { prepare: none },
 

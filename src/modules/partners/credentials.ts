@@ -85,7 +85,7 @@ export async function rotateCredential(
   );
   profileCache.invalidate(partnerId);
   credentialCache.invalidate(old.consumerKey);
-  return { credential: created, rotated: ended ? view(ended) : view(old) };
+  return { ...created, previous: ended ? view(ended) : view(old) };
 }
 
 export async function listPartnerCredentials(db: Db, partnerId: string): Promise<CredentialView[]> {

@@ -45,7 +45,7 @@ describe("POST /v1/partner/credentials/{id}/rotate", () => {
       json: { params: { overlap_seconds: 3600 } },
     });
     expect(rotated.res.status).toBe(201);
-    const { credential, rotated: old } = rotated.body.result;
+    const { previous: old, ...credential } = rotated.body.result;
     expect(credential.consumer_secret).toMatch(/^cs_test_/);
     expect(credential.status).toBe("active");
     expect(old).toMatchObject({ id, status: "active", consumer_key: p.consumerKey });
@@ -63,7 +63,7 @@ describe("POST /v1/partner/credentials/{id}/rotate", () => {
       headers: { "Idempotency-Key": key },
       json: { params: { overlap_seconds: 3600 } },
     });
-    expect(replay.body.result.credential).toMatchObject({ id: credential.id, consumer_secret: null });
+    expect(replay.body.result).toMatchObject({ id: credential.id, consumer_secret: null });
     const list = await call("GET", "/v1/partner/credentials", { token });
     expect(list.body.result.data).toHaveLength(2);
   });
@@ -74,7 +74,7 @@ describe("POST /v1/partner/credentials/{id}/rotate", () => {
     const id = await firstKeyId(p, token);
     const day = await call("POST", `/v1/partner/credentials/${id}/rotate`, { token });
     expect(day.res.status).toBe(201);
-    const ends = Date.parse(day.body.result.rotated.expires_at) - Date.now();
+    const ends = Date.parse(day.body.result.previous.expires_at) - Date.now();
     expect(ends).toBeGreaterThan(86_400_000 - 60_000);
     expect(ends).toBeLessThanOrEqual(86_400_000);
 
@@ -89,7 +89,7 @@ describe("POST /v1/partner/credentials/{id}/rotate", () => {
     const refused = await requestToken(q);
     expect(refused.res.status).toBe(401);
     expect(refused.body.error).toBe("invalid_client");
-    const successor = now.body.result.credential;
+    const successor = now.body.result;
     const fresh = await tokenFor({
       ...q,
       consumerKey: successor.consumer_key,

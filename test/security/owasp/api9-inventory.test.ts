@@ -32,6 +32,8 @@ const PAGES = [
   /^(GET|POST) \/sandbox\//,
   // The developer portal's pages (docs/portal.md): HTML, each of them calls the documented API.
   /^(GET|POST|ALL) \/portal(\/|$)/,
+  // The platform team's console (docs/admin.md): HTML, each of its actions an admin API call.
+  /^(GET|POST|ALL) \/console(\/|$)/,
 ];
 
 /** Production's own operations (the control plane: onboarding, terms), in production's document only. */

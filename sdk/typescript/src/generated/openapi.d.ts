@@ -1280,8 +1280,56 @@ export interface components {
             };
         };
         RotatedCredential: {
-            credential: components["schemas"]["NewCredential"];
-            rotated: components["schemas"]["Credential"];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "credential";
+            /** @example ck_test_9fK2… */
+            consumer_key: string;
+            description: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /**
+             * Format: date-time
+             * @description When a rotated key stops working (the end of its overlap); null: until revoked.
+             */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the key last obtained a token (to the minute); null: never.
+             */
+            last_used_at: string | null;
+            /** @description Shown once, stored only as a hash. Keep it secret. null when an idempotent retry replays the creation. */
+            consumer_secret: string | null;
+            previous: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                object: "credential";
+                /** @example ck_test_9fK2… */
+                consumer_key: string;
+                description: string | null;
+                /** @enum {string} */
+                status: "active" | "revoked";
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                revoked_at: string | null;
+                /**
+                 * Format: date-time
+                 * @description When a rotated key stops working (the end of its overlap); null: until revoked.
+                 */
+                expires_at: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the key last obtained a token (to the minute); null: never.
+                 */
+                last_used_at: string | null;
+            };
         };
         RotateCredentialRequest: {
             /**

@@ -65,10 +65,7 @@ export function registerKeys(portal: Hono<PortalEnv>) {
   portal.post("/keys/:id/rotate", requireSession(), async (c) => {
     const form = await formOf(c);
     const overlap = Number(form.overlap_seconds ?? "86400");
-    const answer = await callApi<{
-      credential: Credential & { consumer_secret: string | null };
-      rotated: Credential;
-    }>(
+    const answer = await callApi<Credential & { consumer_secret: string | null; previous: Credential }>(
       c,
       c.get("session"),
       "POST",
@@ -79,7 +76,7 @@ export function registerKeys(portal: Hono<PortalEnv>) {
       },
     );
     if (!answer.result) return refused(c, answer);
-    const { credential, rotated } = answer.result;
+    const { previous: rotated, ...credential } = answer.result;
     const ends =
       rotated.status === "revoked" ? "has stopped working" : `keeps working until ${rotated.expires_at}`;
     const flash = { kind: "ok" as const, text: `Key ${rotated.consumer_key} rotated: it ${ends}.` };

@@ -34,8 +34,7 @@ export function registerRotateCredential(app: OpenAPIHono<AppEnv>) {
     const overlap = optionalParams(c.req.valid("json")).overlap_seconds ?? ROTATION_OVERLAP.defaultSeconds;
     const { db, config } = c.get("services");
     const result = await rotateCredential(db, config, c.get("partner").id, id, overlap);
-    c.get("log").info("credential rotated", { credential_id: id, successor_id: result.credential.id });
-    const replay = { ...result, credential: { ...result.credential, consumer_secret: null } };
-    return okOnce(c, result, replay, 201);
+    c.get("log").info("credential rotated", { credential_id: id, successor_id: result.id });
+    return okOnce(c, result, { ...result, consumer_secret: null }, 201);
   });
 }

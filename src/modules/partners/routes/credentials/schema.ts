@@ -59,8 +59,9 @@ export const RotateCredentialRequest = envelopeRequest(
 
 export const RotatedCredentialSchema = z
   .object({
-    credential: NewCredentialSchema,
-    rotated: CredentialSchema,
+    ...NewCredentialSchema.shape,
+    // The key rotated, with its `expires_at`: the end of the overlap (inline: one schema per component name).
+    previous: z.object({ ...CredentialSchema.shape }),
   })
   .openapi("RotatedCredential");
 
