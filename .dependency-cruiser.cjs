@@ -6,7 +6,7 @@
  * Type-only imports count (tsPreCompilationDeps): a cycle through types still ties modules together.
  */
 const entry = "^src/(app|index|queues|scheduled)[.]ts$";
-const http = "^src/modules/[^/]+/(routes|sandbox-pages|pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate|terms-gate)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/modules/portal/api[.]ts$|^src/modules/console/(admin-call|site)[.]ts$|^src/platform/(http|middleware|web)/|^src/platform/(envelope|error-handler)[.]ts$";
+const http = "^src/modules/[^/]+/(routes|sandbox-pages|pages)/|^src/modules/[^/]+/(index|authenticate|consent-gate|terms-gate|record-requests)[.]ts$|^src/modules/index[.]ts$|^src/modules/(docs|status)/|^src/modules/portal/api[.]ts$|^src/modules/console/(admin-call|site)[.]ts$|^src/platform/(http|middleware|web)/|^src/platform/(envelope|error-handler)[.]ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -78,7 +78,7 @@ module.exports = {
       name: "middleware-not-routes",
       severity: "error",
       comment: "Middleware runs before a route and knows none of them.",
-      from: { path: "^src/platform/middleware/|^src/modules/[^/]+/(authenticate|consent-gate|terms-gate)[.]ts$" },
+      from: { path: "^src/platform/middleware/|^src/modules/[^/]+/(authenticate|consent-gate|terms-gate|record-requests)[.]ts$" },
       to: { path: "^src/modules/[^/]+/routes/|" + entry },
     },
     {

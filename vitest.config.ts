@@ -76,6 +76,9 @@ export default defineConfig(async () => {
                   WEBHOOK_ALLOW_LOOPBACK: "true",
                   WEBHOOK_RETRY_DELAYS: "1,1,1",
                   WEBHOOK_TIMEOUT_MS: "2000",
+                  // The request log writes each row at once, so a test waits for no batch window
+                  // (test/modules/usage/batching.test.ts sets one).
+                  REQUEST_LOG_BATCH_MS: "0",
                 },
               },
             })),

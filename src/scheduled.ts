@@ -5,6 +5,7 @@ import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
 import { remindTerms } from "./modules/onboarding/terms-reminders";
+import { pruneRequestLog } from "./modules/usage/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
 import { createDb } from "./platform/db/client";
@@ -33,6 +34,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   // and the registrations a dead Worker left in provisioning.
   { name: "terms.reminders", limit: 100, run: remindTerms },
   { name: "registrations.recover", limit: 20, run: recoverRegistrations },
+  // The partners' request log past its retention (sandbox 30 days, production 90), oldest first.
+  { name: "request_log.prune", limit: 10_000, run: pruneRequestLog },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

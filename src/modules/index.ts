@@ -14,6 +14,7 @@ import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
 import { portalModule } from "./portal";
 import { statusModule } from "./status";
+import { usageModule } from "./usage";
 import { webhooksModule } from "./webhooks";
 
 /** Every domain module, in the order its routes mount (and appear in the OpenAPI document). */
@@ -30,6 +31,7 @@ export const MODULES: readonly Module[] = [
   accountsModule,
   lendingModule,
   fxModule,
+  usageModule,
   adminModule,
   onboardingModule,
   portalModule,
@@ -46,3 +48,5 @@ export { termsGate } from "./onboarding/terms-gate";
 export { authenticate } from "./partners/authenticate";
 /** Whether any partner's contract lists a browser origin: what a CORS preflight is answered on. */
 export { originListedByAnyPartner } from "./partners/listed-origins";
+/** The partners' request log: every authenticated /v1 call recorded after its answer (docs/usage.md). */
+export { recordRequests } from "./usage/record-requests";

@@ -38,6 +38,16 @@ export interface Env extends WorkerBindings {
   /** How long a card-attach SMS code lives (default 300 s). */
   SMS_CODE_TTL_SECONDS?: string;
   /**
+   * The partners' request log (docs/usage.md): `on` (default) records every authenticated /v1 request
+   * after its answer; `off` records none, an operations switch (the bench measures with and without).
+   */
+  REQUEST_LOG?: string;
+  /**
+   * How long an isolate gathers request-log rows into one D1 batch (default 100 ms; 0: a write per
+   * request). One commit per window instead of one per request.
+   */
+  REQUEST_LOG_BATCH_MS?: string;
+  /**
    * The admin API (docs/admin.md): the Cloudflare Access team domain (`<team>.cloudflareaccess.com`)
    * whose JWTs it accepts, and the Access application's AUD tag. Without both, /admin answers code 90.
    */
@@ -175,6 +185,11 @@ const ConfigSchema = z
       )
       .pipe(z.array(z.enum(PRODUCTS))),
     SMS_CODE_TTL_SECONDS: intVar(300, 1, 3600),
+    REQUEST_LOG: z
+      .enum(["on", "off"])
+      .default("on")
+      .transform((v) => v === "on"),
+    REQUEST_LOG_BATCH_MS: intVar(100, 0, 5000),
     ACCESS_TEAM_DOMAIN: z
       .string()
       .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a host name such as portico.cloudflareaccess.com")

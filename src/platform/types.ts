@@ -40,6 +40,8 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** When the request arrived (ms): what the request log's latency is measured from. */
+    startedAt: number;
     log: Logger;
     services: Services;
     caller: Caller;
@@ -49,6 +51,8 @@ export interface AppEnv {
     adminAudit?: AdminAuditNote;
     /** The `id` of the request envelope, echoed in the response envelope. */
     envelopeId?: string;
+    /** The request body as it arrived (POST/PUT/PATCH, once the JSON body middleware read it): for the sandbox's request log. */
+    requestText?: string;
     /** The request's Idempotency-Key (every POST under /v1 has one, checked by the middleware). */
     idempotencyKey: string;
     /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */

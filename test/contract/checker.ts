@@ -115,7 +115,9 @@ export class ContractChecker {
     }
 
     if (op.path.startsWith("/v1/")) {
-      if (ok) this.checkSuccessEnvelope(ex.body, fail);
+      // A documented download (a CSV) is its own format; every JSON success is the envelope.
+      if (ok && (media === "application/json" || content === undefined))
+        this.checkSuccessEnvelope(ex.body, fail);
       else if (ex.status >= 400) this.checkErrorEnvelope(ex.body, ex.status, documented?.[ERROR_CODES], fail);
     }
     return failures;

@@ -27,6 +27,7 @@ import {
   payment,
   payout,
   quote,
+  requestLogEntry,
   VIRTUAL_CARD,
   VISA,
 } from "./prerequisites";
@@ -223,6 +224,13 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   "GET /v1/fx/conversions": { prepare: none },
   "GET /v1/fx/conversions/{id}": { prepare: async (ctx) => id(await conversion(ctx)) },
+
+  "GET /v1/requests": { prepare: none },
+  "GET /v1/requests/{id}": { prepare: async (ctx) => id(await requestLogEntry(ctx)) },
+  "GET /v1/usage": { prepare: none },
+  "GET /v1/usage.csv": {
+    prepare: async () => ({ query: { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10) } }),
+  },
 };
 
 /** The operation's valid request from a fixture's parts, with the bearer token. */

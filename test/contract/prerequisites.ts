@@ -1,6 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src";
 import { SANDBOX_SMS_CODE } from "../../src/modules/cards/connector/sandbox";
 import { freshPan, LOAN_ASK } from "../support/applicants";
-import { call } from "../support/http";
+import { BASE, call } from "../support/http";
 import type { TestPartner } from "../support/partners";
 import { receiver } from "../support/webhooks";
 
@@ -112,5 +115,23 @@ export async function event(ctx: FixtureContext): Promise<string> {
   const r = await call("GET", "/v1/events?limit=1", { token: ctx.token });
   const first = r.body?.result?.data?.[0] as { id: string } | undefined;
   if (!first) throw new Error(`no event: ${JSON.stringify(r.body)}`);
+  return first.id;
+}
+
+/**
+ * An entry of the partner's request log: a call whose row is written after its answer (its
+ * waitUntil awaited here), then found by its request id through the API.
+ */
+export async function requestLogEntry(ctx: FixtureContext): Promise<string> {
+  const requestId = `contract-${crypto.randomUUID()}`;
+  const run = createExecutionContext();
+  const req = new Request(`${BASE}/v1/partner`, {
+    headers: { Authorization: `Bearer ${ctx.token}`, "X-Request-Id": requestId },
+  });
+  await (await worker.fetch(req, env, run)).text();
+  await waitOnExecutionContext(run);
+  const r = await call("GET", `/v1/requests?request_id=${requestId}`, { token: ctx.token });
+  const first = r.body?.result?.data?.[0] as { id: string } | undefined;
+  if (!first) throw new Error(`no request log entry: ${JSON.stringify(r.body)}`);
   return first.id;
 }

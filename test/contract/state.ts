@@ -4,7 +4,8 @@ import type { Send } from "./request";
 
 /**
  * What a partner's requests can change in D1, by table, scoped to the partner. Left out:
- * the audit log (every request, refused or not, is audited by design) and the progress of
+ * the audit log and the request log (every request, refused or not, is audited and recorded
+ * by design) and the progress of
  * webhook deliveries and attempts, which the queue consumers make on their own time (a
  * delivery that a request creates is still seen: its id), and likewise an event's progress
  * through the outbox (sent, fanned out): the event itself is seen. A key's `last_used_at` is

@@ -154,6 +154,7 @@ describe("the cron's jobs", () => {
         "terms.reminders",
         "registrations.recover",
         "applications.live_partners",
+        "request_log.prune",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);

@@ -24,3 +24,45 @@ function select(node) {
     selection.addRange(range);
   }
 }
+
+// The usage page: calls and errors, and p50/p99 latency, per day, drawn by the bundled uPlot from
+// the page's JSON data block. Without uPlot (or without script) the table below says the same.
+function drawUsage() {
+  const block = document.getElementById("usage-data");
+  const uPlot = window.uPlot;
+  if (!block || typeof uPlot !== "function") return;
+  const days = JSON.parse(block.textContent || "[]");
+  const x = days.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000);
+  const width = (id) => Math.max(280, (document.getElementById(id)?.clientWidth || 600) - 8);
+  const opts = (id, title, series) => ({
+    title,
+    width: width(id),
+    height: 220,
+    scales: { x: { time: true } },
+    series: [{}, ...series],
+  });
+  const calls = document.getElementById("chart-calls");
+  if (calls) {
+    new uPlot(
+      opts("chart-calls", "Calls per day", [
+        { label: "calls", stroke: "#0a58ca", width: 2 },
+        { label: "errors", stroke: "#b42318", width: 2 },
+      ]),
+      [x, days.map((d) => d.calls), days.map((d) => d.errors)],
+      calls,
+    );
+  }
+  const latency = document.getElementById("chart-latency");
+  if (latency) {
+    new uPlot(
+      opts("chart-latency", "Latency per day (ms)", [
+        { label: "p50", stroke: "#116329", width: 2 },
+        { label: "p99", stroke: "#9a6700", width: 2 },
+      ]),
+      [x, days.map((d) => d.p50_latency_ms), days.map((d) => d.p99_latency_ms)],
+      latency,
+    );
+  }
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawUsage);
+else drawUsage();

@@ -75,6 +75,11 @@ export function buildOpenApi(
       },
       { name: "Events", description: "The event log behind webhooks, with every delivery attempt." },
       {
+        name: "Usage",
+        description:
+          "Your request log (bodies in the sandbox, redacted) and your usage per day and product against your plan's limits.",
+      },
+      {
         name: "Cards",
         description:
           "Order cards, attach existing ones by SMS code, block them. Only first 6 + last 4 digits ever.",

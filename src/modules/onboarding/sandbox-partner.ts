@@ -67,13 +67,14 @@ export async function createSandboxPartner(
 const Removal = z.object({ partnerId: z.uuid(), registrationId: z.uuid() });
 
 /**
- * The tables a partner's use leaves a row in: its calls (`api_version_usage`, the audit log), its
- * events, its money and its products' objects, its webhook endpoints and a failed password. A
- * partner with a row in any of them has been used and is never removed.
+ * The tables a partner's use leaves a row in: its calls (`api_version_usage`, the audit log, the
+ * request log), its events, its money and its products' objects, its webhook endpoints and a failed
+ * password. A partner with a row in any of them has been used and is never removed.
  */
 const ACTIVITY_TABLES = [
   "api_version_usage",
   "audit_log",
+  "request_log",
   "events",
   "password_failures",
   "webhook_endpoints",

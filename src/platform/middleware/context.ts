@@ -46,6 +46,8 @@ function limiterFor(env: Env, config: Config): LeasingLimiter {
  */
 export const requestContext = () =>
   createMiddleware<AppEnv>(async function requestContext(c, next) {
+    const started = Date.now();
+    c.set("startedAt", started);
     const incoming = c.req.header("X-Request-Id");
     const requestId = incoming && isWellFormedRequestId(incoming) ? incoming : uuidv7();
     c.set("requestId", requestId);
@@ -62,7 +64,6 @@ export const requestContext = () =>
     }
     c.set("log", createLogger(config.LOG_LEVEL, { request_id: requestId }));
     c.set("services", { config, db: createDb(c.env.DB), limiter: limiterFor(c.env, config) });
-    const started = Date.now();
     await next();
     // One access line per request. The path only: query strings may carry personal data.
     c.get("log").info("request", {

@@ -51,6 +51,7 @@ export const jsonBody = (limit = MAX_BODY_BYTES) =>
     ) {
       c.set("envelopeId", parsed.id);
     }
+    c.set("requestText", text);
     cacheBody(c, text);
     await next();
   });

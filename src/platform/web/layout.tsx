@@ -31,6 +31,9 @@ export interface PageFrame {
   csrf?: string;
   /** The nav entry this page belongs to. */
   active?: string;
+  /** More same-origin scripts and stylesheets (a page's chart library). */
+  scripts?: readonly string[];
+  styles?: readonly string[];
   /** A one-line notice above the content (after an action). */
   flash?: { kind: "ok" | "error"; text: string };
 }
@@ -49,7 +52,13 @@ export function Layout(props: PageFrame & { children?: Child }) {
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} · ${site.name}`}</title>
         <link rel="icon" href="data:," />
+        {(props.styles ?? []).map((href) => (
+          <link rel="stylesheet" href={href} />
+        ))}
         <link rel="stylesheet" href={`${site.assets}.css`} />
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer></script>
+        ))}
         <script src={`${site.assets}.js`} defer></script>
       </head>
       <body>

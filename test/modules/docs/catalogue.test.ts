@@ -16,6 +16,7 @@ import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
+import usage from "../../../docs/usage.md?raw";
 import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
 import { catalogue } from "../../../src/platform/errors";
@@ -42,6 +43,7 @@ const PAGES: Record<string, string> = {
   "docs/admin.md": adminPage,
   "docs/sdk.md": sdk,
   "docs/portal.md": portal,
+  "docs/usage.md": usage,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

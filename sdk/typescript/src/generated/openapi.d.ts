@@ -1144,6 +1144,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your request log
+         * @description Your requests to /v1, refusals included, newest first, within a few seconds of their answer. Filters combine: `status` or `outcome`, `method`, `route` or `product`, `from`/`to`, `request_id`, `idempotency_key`. Reads of the log and of your usage are left out unless a filter names them (`product=usage`, their `route`, a `request_id`). Kept 30 days in the sandbox, 90 in production.
+         */
+        get: operations["listRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One request of your log
+         * @description The request with, in the sandbox, what was kept of its request and response bodies (redacted, at most 16 KiB each). Production keeps no bodies.
+         */
+        get: operations["getRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your usage and your plan's limits
+         * @description Calls, errors (4xx and 5xx), error rate and p50/p99 latency per day and product, per day and in total, from your request log; and your plan's limits beside today's consumption. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90). A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your usage per day and product, as CSV
+         * @description The `data` rows of GET /v1/usage as a CSV attachment: `date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms`, a header line first, CRLF line ends. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90). A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank. Errors answer the JSON envelope.
+         */
+        get: operations["getUsageCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2402,6 +2482,147 @@ export interface components {
                  */
                 quote_id: string;
             };
+        };
+        RequestLogEntry: {
+            /**
+             * Format: uuid
+             * @description The log entry's id (UUID v7: it orders by time).
+             */
+            id: string;
+            /** @enum {string} */
+            object: "request_log_entry";
+            /** @description The request's `X-Request-Id`: yours when you sent a well-formed one. */
+            request_id: string;
+            /**
+             * Format: date-time
+             * @description When the request arrived.
+             */
+            time: string;
+            /** @example POST */
+            method: string;
+            /**
+             * @description The route that answered, as a template; null when none matched (404 code 31, 405).
+             * @example /v1/payments/:id/capture
+             */
+            route: string | null;
+            /** @description The path as sent, without the query string. */
+            path: string;
+            /**
+             * @description What the route is of (docs/usage.md).
+             * @enum {string}
+             */
+            product: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
+            /**
+             * @description The HTTP status answered.
+             * @example 200
+             */
+            status: number;
+            /** @description The error envelope's code when the answer was an error (/docs#errors). */
+            error_code: number | null;
+            /** @description From arrival to the answer, in the gateway. */
+            latency_ms: number;
+            idempotency_key: string | null;
+            /** @description The API version the request was served at. */
+            api_version: string;
+            /** @description The consumer key whose token made the call. */
+            client_id: string;
+            livemode: boolean;
+        };
+        RequestLogEntryDetail: components["schemas"]["RequestLogEntry"] & {
+            /** @description The request's. What the sandbox keeps of the body: its JSON with every secret, token, password, card number, CVV, one-time code and unlicensed personal field redacted, at most 16384 bytes. Null in production, for a body that was not JSON, for none, and for the request log's own reads. */
+            request_body: string | null;
+            /** @description The request body was cut at the cap. */
+            request_body_truncated: boolean;
+            /** @description The answer's, as it was sent (a secret shown once is not kept). What the sandbox keeps of the body: its JSON with every secret, token, password, card number, CVV, one-time code and unlicensed personal field redacted, at most 16384 bytes. Null in production, for a body that was not JSON, for none, and for the request log's own reads. */
+            response_body: string | null;
+            /** @description The response body was cut at the cap. */
+            response_body_truncated: boolean;
+        };
+        Usage: {
+            /** @enum {string} */
+            object: "usage";
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description Per UTC day and product with calls, days ascending (the CSV's rows). */
+            data: components["schemas"]["UsageRow"][];
+            /** @description Every day of the span, every product together; a day without calls as zeros. */
+            days: {
+                /** Format: date */
+                date: string;
+                calls: number;
+                /** @description Answers with status 400 and above. */
+                errors: number;
+                errors_4xx: number;
+                errors_5xx: number;
+                /** @description errors / calls, to four decimals; 0 without calls. */
+                error_rate: number;
+                /** @description Median latency, nearest rank; null without calls. */
+                p50_latency_ms: number | null;
+                /** @description 99th percentile, nearest rank. */
+                p99_latency_ms: number | null;
+            }[];
+            /** @description The whole span. */
+            totals: {
+                calls: number;
+                /** @description Answers with status 400 and above. */
+                errors: number;
+                errors_4xx: number;
+                errors_5xx: number;
+                /** @description errors / calls, to four decimals; 0 without calls. */
+                error_rate: number;
+                /** @description Median latency, nearest rank; null without calls. */
+                p50_latency_ms: number | null;
+                /** @description 99th percentile, nearest rank. */
+                p99_latency_ms: number | null;
+            };
+            /** @description Your plan's limits and what today's recorded requests show of them. */
+            limits: {
+                /** @enum {string} */
+                tier: "sandbox" | "standard" | "enterprise";
+                /** @description Requests recorded today (UTC), refusals included. */
+                calls_today: number;
+                requests_per_second: {
+                    /** @description Your contract's limit. */
+                    limit: number;
+                    /** @description The most requests recorded in one second today. */
+                    peak_today: number;
+                    /** @description Refused today with 429, code 40. */
+                    rate_limited_today: number;
+                };
+                daily_quota: {
+                    /** @description null: your contract has no daily quota. */
+                    limit: number | null;
+                    /** @description Today's recorded requests the limiter counted (all but its own refusals, codes 40–42). */
+                    used_today: number;
+                    remaining_today: number | null;
+                    /** @description Refused today with 429, code 41. */
+                    quota_exceeded_today: number;
+                    /**
+                     * Format: date-time
+                     * @description The next UTC midnight.
+                     */
+                    resets_at: string;
+                };
+            };
+        };
+        UsageRow: {
+            /** Format: date */
+            date: string;
+            /** @enum {string} */
+            product: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
+            calls: number;
+            /** @description Answers with status 400 and above. */
+            errors: number;
+            errors_4xx: number;
+            errors_5xx: number;
+            /** @description errors / calls, to four decimals; 0 without calls. */
+            error_rate: number;
+            /** @description Median latency, nearest rank; null without calls. */
+            p50_latency_ms: number | null;
+            /** @description 99th percentile, nearest rank. */
+            p99_latency_ms: number | null;
         };
     };
     responses: never;
@@ -14897,6 +15118,655 @@ export interface operations {
                 };
             };
             /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /** @description Exactly this HTTP status. */
+                status?: number;
+                /** @description success: status below 400; error: 400 and above. */
+                outcome?: "success" | "error";
+                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+                /** @description A route template, `/v1/payments/:id` or `/v1/payments/{id}`. */
+                route?: string;
+                product?: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
+                /** @description Requests that arrived at or after this time. */
+                from?: string;
+                /** @description Requests that arrived before this time. */
+                to?: string;
+                request_id?: string;
+                idempotency_key?: string;
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of requests */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["RequestLogEntry"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RequestLogEntryDetail"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description First UTC day (default: six days before `to`). */
+                from?: string;
+                /** @description Last UTC day, included (default: today). At most 90 days from `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your usage */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Usage"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getUsageCsv: {
+        parameters: {
+            query?: {
+                /** @description First UTC day (default: six days before `to`). */
+                from?: string;
+                /** @description Last UTC day, included (default: today). At most 90 days from `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows, one per day and product with calls */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    /** @description `attachment; filename="portico-usage-<from>-<to>.csv"` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
             503: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */

@@ -11,6 +11,8 @@ export const PORTAL: Site = {
     { href: "/portal/keys", key: "keys", label: "API keys" },
     { href: "/portal/webhooks", key: "webhooks", label: "Webhooks" },
     { href: "/portal/events", key: "events", label: "Events" },
+    { href: "/portal/usage", key: "usage", label: "Usage" },
+    { href: "/portal/requests", key: "requests", label: "Request log" },
     { href: "/portal/sandbox", key: "sandbox", label: "Sandbox" },
     { href: "/portal/team", key: "team", label: "Team" },
     { href: "/portal/account", key: "account", label: "Account" },

@@ -16,6 +16,7 @@ import { registerKeys } from "./keys";
 import { registerSandbox } from "./sandbox";
 import { registerSignIn } from "./sign-in";
 import { registerTeam } from "./team";
+import { registerUsage } from "./usage";
 import { registerWebhooks } from "./webhooks";
 
 /** A refusal the portal itself makes (CSRF, a role, a bad form), as a page with its code. */
@@ -63,6 +64,7 @@ export function portalApp() {
   registerAccount(portal);
   registerWebhooks(portal);
   registerEvents(portal);
+  registerUsage(portal);
   registerSandbox(portal);
   registerTeam(portal);
   return portal as unknown as Hono<AppEnv>;
