@@ -1,6 +1,6 @@
 import { ApiError } from "../../platform/errors";
 import { derivedHmacKey } from "../../platform/lib/derived-key";
-import { b64url, constantTimeEqual } from "../../platform/lib/secret-hash";
+import { b64url, constantTimeTextEqual } from "../../platform/lib/secret-hash";
 import { type ApiAnswer, apiRequest, callSelf, type PageContext } from "../../platform/web/self-call";
 
 /** Cloudflare Access's assertion, which Access adds to every request it lets through. */
@@ -34,8 +34,5 @@ export async function csrfToken(dataKey: string | undefined, subject: string): P
 
 export async function csrfValid(dataKey: string | undefined, subject: string, token: string | undefined) {
   if (!token) return false;
-  const enc = new TextEncoder();
-  const a = enc.encode(token);
-  const b = enc.encode(await csrfToken(dataKey, subject));
-  return a.length === b.length && constantTimeEqual(a, b);
+  return constantTimeTextEqual(token, await csrfToken(dataKey, subject));
 }

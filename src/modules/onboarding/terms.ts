@@ -1,7 +1,7 @@
 import type { Db } from "../../platform/db/client";
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
-import { constantTimeEqual } from "../../platform/lib/secret-hash";
+import { constantTimeTextEqual } from "../../platform/lib/secret-hash";
 import { profileCache } from "../partners/profile";
 import {
   currentTermsDocument,
@@ -94,8 +94,7 @@ export async function acceptTerms(
   const doc = await current(db, now);
   if (input.version !== doc.version)
     throw new ApiError("terms_version_mismatch", { version: input.version, current: doc.version });
-  const enc = new TextEncoder();
-  if (!constantTimeEqual(enc.encode(input.sha256.toLowerCase()), enc.encode(doc.sha256)))
+  if (!constantTimeTextEqual(input.sha256.toLowerCase(), doc.sha256))
     throw new ApiError("terms_hash_mismatch", { version: doc.version });
   const row: TermsAcceptanceRow = {
     id: uuidv7(),

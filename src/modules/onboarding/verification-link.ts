@@ -1,6 +1,6 @@
 import { derivedHmacKey } from "../../platform/lib/derived-key";
 import { randomToken } from "../../platform/lib/random";
-import { b64url, constantTimeEqual } from "../../platform/lib/secret-hash";
+import { b64url, constantTimeTextEqual } from "../../platform/lib/secret-hash";
 
 /**
  * The email verification link's token: `<registration id>.<expiry, unix seconds>.<nonce>.<mac>`,
@@ -49,5 +49,5 @@ export function parseVerificationToken(token: string): ParsedToken | undefined {
 /** Whether the token's MAC is the one for this registration's email, compared in constant time. */
 export async function tokenMacValid(dataKey: string, token: ParsedToken, email: string): Promise<boolean> {
   const expected = b64url(await mac(dataKey, token.registrationId, email, token.expires, token.nonce));
-  return constantTimeEqual(enc.encode(expected), enc.encode(token.tag));
+  return constantTimeTextEqual(token.tag, expected);
 }

@@ -3,7 +3,7 @@ import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { sha256Hex } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
-import { constantTimeEqual, verifySecret } from "../../platform/lib/secret-hash";
+import { constantTimeTextEqual, verifySecret } from "../../platform/lib/secret-hash";
 import { guardedPasswordCheck } from "../partners/lockout";
 import { findUser } from "../partners/storage";
 import { type Role, SECOND_FACTOR_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from "./model";
@@ -150,9 +150,5 @@ export async function signOutEverywhere(db: Db, session: LiveSession, now = Date
 
 /** The form's CSRF token matches its session's (constant time). */
 export function csrfMatches(session: LiveSession, token: string | undefined): boolean {
-  if (!token) return false;
-  const enc = new TextEncoder();
-  const a = enc.encode(token);
-  const b = enc.encode(session.csrfToken);
-  return a.length === b.length && constantTimeEqual(a, b);
+  return constantTimeTextEqual(token, session.csrfToken);
 }

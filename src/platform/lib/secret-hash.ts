@@ -46,6 +46,13 @@ export async function hashSecret(secret: string, kind: "password" | "key"): Prom
 }
 
 /** Compares in constant time with respect to the secret's content. */
+/** Two strings (tokens, MACs as text) compared in constant time; an absent one never matches. */
+export function constantTimeTextEqual(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const enc = new TextEncoder();
+  return constantTimeEqual(enc.encode(given), enc.encode(expected));
+}
+
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   const subtle = crypto.subtle as typeof crypto.subtle & {

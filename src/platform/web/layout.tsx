@@ -161,7 +161,3 @@ export function ShownOnce(props: { label: string; value: string; id: string }) {
     </div>
   );
 }
-
-/** An API refusal as the page shows it: the message and its documented code. */
-export const refusalText = (error: { code: number; message: string }) =>
-  `${error.message} (code ${error.code})`;

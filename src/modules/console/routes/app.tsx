@@ -1,11 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { handleError } from "../../../platform/error-handler";
 import { ApiError } from "../../../platform/errors";
 import type { AppEnv } from "../../../platform/types";
+import { type Flash, flashOf, statusOf } from "../../../platform/web/answer";
 import { formOf, pageHeaders, sameOrigin } from "../../../platform/web/forms";
 import { Layout } from "../../../platform/web/layout";
+import { pageErrors } from "../../../platform/web/page-errors";
 import { ACCESS_HEADER, callAdmin, csrfToken, csrfValid } from "../admin-call";
 import { ApprovalsPage, type ChangeRequest } from "../pages/approvals";
 import {
@@ -79,20 +80,7 @@ const frame = (c: ConsoleContext, title: string) => {
   };
 };
 
-const flashOf = (answer: { error?: { code: number; message: string } | undefined }, done: string) =>
-  answer.error
-    ? { kind: "error" as const, text: `${answer.error.message} (code ${answer.error.code})` }
-    : { kind: "ok" as const, text: done };
-
-const statusOf = (answer: { status: number }) =>
-  (answer.status >= 400 ? answer.status : 200) as ContentfulStatusCode;
-
-async function partnerPage(
-  c: ConsoleContext,
-  id: string,
-  flash?: ReturnType<typeof flashOf>,
-  code: ContentfulStatusCode = 200,
-) {
+async function partnerPage(c: ConsoleContext, id: string, flash?: Flash, code: ContentfulStatusCode = 200) {
   const admin = c.get("console");
   const [partner, audit] = await Promise.all([
     callAdmin<PartnerDetail>(c, admin.assertion, "GET", `/admin/v1/partners/${encodeURIComponent(id)}`),
@@ -113,11 +101,7 @@ async function partnerPage(
   );
 }
 
-async function approvalsPage(
-  c: ConsoleContext,
-  flash?: ReturnType<typeof flashOf>,
-  code: ContentfulStatusCode = 200,
-) {
+async function approvalsPage(c: ConsoleContext, flash?: Flash, code: ContentfulStatusCode = 200) {
   const admin = c.get("console");
   const listed = await callAdmin<{ data: ChangeRequest[] }>(
     c,
@@ -143,23 +127,7 @@ async function approvalsPage(
 export function consoleApp() {
   const app = new Hono<ConsoleEnv>();
   app.use("*", pageHeaders);
-  app.onError((err, c) => {
-    if (err instanceof ApiError && err.reason === "route_not_found") return handleError(err, c as never);
-    const code = err instanceof ApiError ? err : new ApiError("unknown");
-    if (!(err instanceof ApiError))
-      c.get("log").error("console page failed", { error: err instanceof Error ? err.name : "unknown" });
-    return c.html(
-      <Layout site={CONSOLE} title="This did not work" environment={env(c)}>
-        <p class="flash flash-error" role="alert">
-          {code.message} (code {code.code})
-        </p>
-        <p>
-          <a href="/console">Back to the console</a>
-        </p>
-      </Layout>,
-      code.status,
-    );
-  });
+  app.onError(pageErrors(CONSOLE));
   app.use("*", requireAdmin);
 
   app.get("/", async (c) => {

@@ -1,5 +1,5 @@
 import { derivedHmacKey } from "../../../platform/lib/derived-key";
-import { b64url, constantTimeEqual } from "../../../platform/lib/secret-hash";
+import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
 import type { CardDetails, DeclineReason } from "../model";
 import type { AuthorizeRequest, AuthorizeResult, OperationResult, PaymentProvider } from "./types";
 
@@ -50,8 +50,7 @@ export async function isRedirectSignature(
   paymentId: string,
   sig: string,
 ): Promise<boolean> {
-  const enc = new TextEncoder();
-  return constantTimeEqual(enc.encode(sig), enc.encode(await signRedirect(dataKey, kind, paymentId)));
+  return constantTimeTextEqual(sig, await signRedirect(dataKey, kind, paymentId));
 }
 
 export const declineOf = (reason: DeclineReason) => ({

@@ -64,16 +64,6 @@ export function frameOf(c: PortalContext, title: string) {
   };
 }
 
-/** An API answer as the page's notice: what was done, or the refusal with its code. */
-export function flashOf(
-  answer: { error?: { code: number; message: string } | undefined; status: number },
-  done: string,
-) {
-  return answer.error
-    ? { kind: "error" as const, text: `${answer.error.message} (code ${answer.error.code})` }
-    : { kind: "ok" as const, text: done };
-}
-
 /** A datetime-local field (UTC, as the form says) as an ISO time; undefined when empty or not one. */
 export function isoOf(local: string | undefined): string | undefined {
   if (!local) return undefined;

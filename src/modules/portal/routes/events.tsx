@@ -1,20 +1,12 @@
 /** @jsxImportSource hono/jsx */
+
 import type { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type Flash, flashOf } from "../../../platform/web/answer";
 import { callApi } from "../api";
 import { type Attempt, type EventFilters, EventPage, EventsPage } from "../pages/events";
 import type { Endpoint, EventSummary } from "../pages/webhooks";
-import {
-  flashOf,
-  formOf,
-  frameOf,
-  isoOf,
-  type PortalContext,
-  type PortalEnv,
-  requireSession,
-} from "./context";
-
-type Flash = ReturnType<typeof flashOf>;
+import { formOf, frameOf, isoOf, type PortalContext, type PortalEnv, requireSession } from "./context";
 
 async function eventPage(c: PortalContext, id: string, flash?: Flash, code: ContentfulStatusCode = 200) {
   const session = c.get("session");

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { refusalText } from "../../../platform/web/layout";
+import { flashOf } from "../../../platform/web/answer";
+import type { ApiAnswer } from "../../../platform/web/self-call";
 import { callApi } from "../api";
 import { type Credential, KeysPage } from "../pages/keys";
 import { formOf, frameOf, type PortalContext, type PortalEnv, requireSession } from "./context";
@@ -20,15 +21,8 @@ async function render(
 }
 
 /** The API's refusal on the page, with the status the API answered. */
-const refused = (
-  c: PortalContext,
-  answer: { status: number; error?: { code: number; message: string } | undefined },
-) =>
-  render(
-    c,
-    { flash: { kind: "error", text: answer.error ? refusalText(answer.error) : `HTTP ${answer.status}` } },
-    answer.status as ContentfulStatusCode,
-  );
+const refused = (c: PortalContext, answer: ApiAnswer<unknown>) =>
+  render(c, { flash: flashOf(answer, "") }, answer.status as ContentfulStatusCode);
 
 export function registerKeys(portal: Hono<PortalEnv>) {
   portal.get("/keys", requireSession(), (c) => render(c));

@@ -1,10 +1,12 @@
 /** @jsxImportSource hono/jsx */
+
 import type { Hono, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../../../platform/errors";
+import { flashOf } from "../../../platform/web/answer";
 import { callApi } from "../api";
 import { SandboxPage, SIMULATIONS } from "../pages/sandbox";
-import { flashOf, formOf, frameOf, type PortalEnv, requireSession } from "./context";
+import { formOf, frameOf, type PortalEnv, requireSession } from "./context";
 
 /** Each button's API call: its path and body for the chosen outcome. */
 function callFor(

@@ -2,22 +2,15 @@
 
 import type { Hono } from "hono";
 import { ApiError } from "../../../platform/errors";
+import type { Flash } from "../../../platform/web/answer";
 import { Layout } from "../../../platform/web/layout";
 import { may, ROLES, type Role } from "../model";
 import { PORTAL } from "../pages/site";
 import { AcceptInvitationPage, TeamPage } from "../pages/team";
 import { acceptWithPassword, invite, openInvitation, team } from "../team";
-import {
-  type flashOf,
-  formOf,
-  frameOf,
-  type PortalContext,
-  type PortalEnv,
-  requireSession,
-  sameOrigin,
-} from "./context";
+import { formOf, frameOf, type PortalContext, type PortalEnv, requireSession, sameOrigin } from "./context";
 
-async function render(c: PortalContext, extra: { link?: string; flash?: ReturnType<typeof flashOf> } = {}) {
+async function render(c: PortalContext, extra: { link?: string; flash?: Flash } = {}) {
   const session = c.get("session");
   return c.html(
     <TeamPage

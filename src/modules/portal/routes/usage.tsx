@@ -1,15 +1,13 @@
 /** @jsxImportSource hono/jsx */
+
 import type { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { flashOf, statusOf } from "../../../platform/web/answer";
 import { callApi } from "../api";
 import { type LoggedRequest, type RequestFilters, RequestPage, RequestsPage } from "../pages/requests";
 import { UsagePage, type UsageView } from "../pages/usage";
-import { flashOf, frameOf, type PortalEnv, requireSession } from "./context";
+import { frameOf, type PortalEnv, requireSession } from "./context";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const status = (answer: { status: number }) =>
-  (answer.status >= 400 ? answer.status : 200) as ContentfulStatusCode;
-
 /** The range asked for, as the API takes it (its defaults when absent: the last 7 days). */
 function range(q: Record<string, string>) {
   const to = DAY.test(q.to ?? "") ? (q.to as string) : new Date().toISOString().slice(0, 10);
@@ -33,7 +31,7 @@ export function registerUsage(portal: Hono<PortalEnv>) {
         to={to}
         {...(answer.error ? { flash: flashOf(answer, "") } : {})}
       />,
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -51,7 +49,7 @@ export function registerUsage(portal: Hono<PortalEnv>) {
           to={to}
           flash={flashOf(answer, "")}
         />,
-        status(answer),
+        statusOf(answer),
       );
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header(
@@ -87,7 +85,7 @@ export function registerUsage(portal: Hono<PortalEnv>) {
         {...(answer.result?.has_more && last ? { next: last.id } : {})}
         {...(answer.error ? { flash: flashOf(answer, "") } : {})}
       />,
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -106,7 +104,7 @@ export function registerUsage(portal: Hono<PortalEnv>) {
           filters={{}}
           flash={flashOf(answer, "")}
         />,
-        status(answer),
+        statusOf(answer),
       );
     return c.html(
       <RequestPage

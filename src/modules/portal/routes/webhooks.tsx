@@ -1,21 +1,11 @@
 /** @jsxImportSource hono/jsx */
+
 import type { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type Flash, flashOf, statusOf } from "../../../platform/web/answer";
 import { callApi } from "../api";
 import { type Endpoint, EndpointPage, EndpointsPage, type EventSummary } from "../pages/webhooks";
-import {
-  flashOf,
-  formOf,
-  frameOf,
-  isoOf,
-  type PortalContext,
-  type PortalEnv,
-  requireSession,
-} from "./context";
-
-type Flash = ReturnType<typeof flashOf>;
-const status = (answer: { status: number }) =>
-  (answer.status >= 400 ? answer.status : 200) as ContentfulStatusCode;
+import { formOf, frameOf, isoOf, type PortalContext, type PortalEnv, requireSession } from "./context";
 
 async function listPage(
   c: PortalContext,
@@ -44,7 +34,7 @@ async function endpointPage(
       query: new URLSearchParams({ limit: "20" }),
     }),
   ]);
-  if (!endpoint.result) return listPage(c, { flash: flashOf(endpoint, "") }, status(endpoint));
+  if (!endpoint.result) return listPage(c, { flash: flashOf(endpoint, "") }, statusOf(endpoint));
   return c.html(
     <EndpointPage
       {...frameOf(c, "Webhook endpoint")}
@@ -86,7 +76,7 @@ export function registerWebhooks(portal: Hono<PortalEnv>) {
         flash: flashOf(answer, `Endpoint ${created?.url} added.`),
         ...(created?.secret ? { secret: { endpoint: created.url, value: created.secret } } : {}),
       },
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -108,7 +98,7 @@ export function registerWebhooks(portal: Hono<PortalEnv>) {
       c,
       id,
       { flash: flashOf(answer, "Test ping sent: it appears below as a ping event.") },
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -129,7 +119,7 @@ export function registerWebhooks(portal: Hono<PortalEnv>) {
       c,
       id,
       { flash: flashOf(answer, "Signing secret rotated."), ...(secret ? { secret } : {}) },
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -149,7 +139,7 @@ export function registerWebhooks(portal: Hono<PortalEnv>) {
       c,
       id,
       { flash: flashOf(answer, `Endpoint ${answer.result?.status ?? ""}.`) },
-      status(answer),
+      statusOf(answer),
     );
   });
 
@@ -170,7 +160,7 @@ export function registerWebhooks(portal: Hono<PortalEnv>) {
       c,
       id,
       { flash: flashOf(answer, `Failed deliveries sent again: ${JSON.stringify(answer.result ?? {})}.`) },
-      status(answer),
+      statusOf(answer),
     );
   });
 }
