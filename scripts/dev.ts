@@ -33,7 +33,9 @@ const productionVars = {
     notifications: `${services}/notifications/`,
   }),
   UPSTREAM_TOKENS: JSON.stringify({ notifications: notifyToken }),
-  ONBOARDING_LINK_BASE: `http://127.0.0.1:${productionPort}/onboarding/verify`,
+  ONBOARDING_LINK_BASE: `http://127.0.0.1:${productionPort}/portal/verify`,
+  // Cloudflare's documented test site key: the widget always passes (its script comes from Cloudflare).
+  TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
 };
 writeFileSync(
   ".dev.vars.production",

@@ -11,12 +11,24 @@ const read = (req: IncomingMessage) =>
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
   });
 
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
 /**
- * What production's connectors call, on this machine (`npm run dev`): Turnstile's siteverify
- * (`/turnstile/siteverify`: passes the test token, refuses anything else) and the notification
- * service (`/notifications/messages`), the local mailbox: every message is printed to the terminal.
+ * What production's connectors call, on this machine (`npm run dev`, the browser tests):
+ * Turnstile's siteverify (`/turnstile/siteverify`: passes the test token, refuses anything else)
+ * and the notification service (`POST /notifications/messages`), the local mailbox: every message
+ * is printed to the terminal (unless `quiet`) and listed by `GET /notifications/messages`.
  */
-export function startDevServices(port: number, notifyToken: string): Promise<void> {
+export async function startDevServices(
+  port: number,
+  notifyToken: string,
+  options: { quiet?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const mailbox: Mail[] = [];
   const server = createServer(async (req, res) => {
     const text = await read(req);
     let body: Record<string, unknown> = {};
@@ -38,19 +50,29 @@ export function startDevServices(port: number, notifyToken: string): Promise<voi
           : { success: false, "error-codes": ["invalid-input-response"] },
       );
     }
+    if (req.url === "/notifications/messages" && req.headers.authorization !== `Bearer ${notifyToken}`)
+      return reply(401, { error: "unauthorized" });
+    if (req.method === "GET" && req.url === "/notifications/messages") return reply(200, { data: mailbox });
     if (req.method === "POST" && req.url === "/notifications/messages") {
-      if (req.headers.authorization !== `Bearer ${notifyToken}`) return reply(401, { error: "unauthorized" });
-      console.log(
-        `\n  ── local mailbox ─────────────────────────────────────────\n  To: ${String(body.to)}\n  Subject: ${String(body.subject)}\n\n${String(
-          body.text,
-        )
-          .split("\n")
-          .map((l) => `  ${l}`)
-          .join("\n")}\n  ──────────────────────────────────────────────────────────\n`,
-      );
+      mailbox.push({ to: String(body.to), subject: String(body.subject), text: String(body.text) });
+      if (!options.quiet)
+        console.log(
+          `\n  ── local mailbox ─────────────────────────────────────────\n  To: ${String(body.to)}\n  Subject: ${String(body.subject)}\n\n${String(
+            body.text,
+          )
+            .split("\n")
+            .map((l) => `  ${l}`)
+            .join("\n")}\n  ──────────────────────────────────────────────────────────\n`,
+        );
       return reply(200, { id: randomUUID() });
     }
     reply(404, { error: "unknown path" });
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

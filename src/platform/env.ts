@@ -68,7 +68,9 @@ export interface Env extends WorkerBindings {
   DOCUMENTS?: R2Bucket;
   /** Secret: Cloudflare Turnstile's secret key, for the registration's siteverify call. */
   TURNSTILE_SECRET_KEY?: string;
-  /** Where the email verification link points (default `<ISSUER>/onboarding/verify`). */
+  /** Turnstile's public site key, for the widget on the portal's register page (production). */
+  TURNSTILE_SITE_KEY?: string;
+  /** Where the email verification link points (default `<ISSUER>/portal/verify`, the portal page that calls `GET /onboarding/verify`). */
   ONBOARDING_LINK_BASE?: string;
   /** Registrations (attempts) per client IP per UTC day (default 10). */
   ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
@@ -202,6 +204,7 @@ const ConfigSchema = z
       .optional(),
     ADMIN_APPROVAL_TTL_HOURS: intVar(24, 1, 168),
     TURNSTILE_SECRET_KEY: z.string().min(1).optional(),
+    TURNSTILE_SITE_KEY: z.string().min(1).max(100).optional(),
     ONBOARDING_LINK_BASE: z.url().optional(),
     ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: intVar(10, 1, 10_000),
   })
@@ -263,6 +266,7 @@ export function loadConfig(env: Env): Config {
     ACCESS_JWKS: env.ACCESS_JWKS || undefined,
     ADMIN_BOOTSTRAP_EMAIL: env.ADMIN_BOOTSTRAP_EMAIL || undefined,
     TURNSTILE_SECRET_KEY: env.TURNSTILE_SECRET_KEY || undefined,
+    TURNSTILE_SITE_KEY: env.TURNSTILE_SITE_KEY || undefined,
     ONBOARDING_LINK_BASE: env.ONBOARDING_LINK_BASE || undefined,
   });
   if (!parsed.success) {

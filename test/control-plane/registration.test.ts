@@ -128,7 +128,7 @@ describe("POST /onboarding/register", () => {
     // The verification email left through the outbox and the HTTP connector, with its bearer token.
     const mail = await verificationEmail(params.contact_email);
     expect(mail.headers.authorization).toBe("Bearer test-notify-token");
-    expect(mail.body.text).toContain("https://portico.test/onboarding/verify?token=");
+    expect(mail.body.text).toContain("https://portico.test/portal/verify?token=");
     expect(mail.body.text).not.toContain(params.password);
   });
 

@@ -96,17 +96,23 @@ describe("verifyWebhook on deliveries signed with node:crypto", () => {
   });
 
   it("refuses a timestamp further from the clock than the tolerance (default 5 minutes)", async () => {
+    // The verifier's clock pinned to the signing time: a slow run must not move the boundary.
+    const clock = { now: now * 1000 };
     const stale = now - 301;
     const headers = delivery(hmac(key, "evt_1", stale, body), stale);
-    const e = await refusal(verifyWebhook(secret, headers, body));
+    const e = await refusal(verifyWebhook(secret, headers, body, clock));
     expect(e.reason).toBe("timestamp_out_of_tolerance");
-    await expect(verifyWebhook(secret, headers, body, { toleranceSeconds: 600 })).resolves.toBeTruthy();
+    await expect(
+      verifyWebhook(secret, headers, body, { ...clock, toleranceSeconds: 600 }),
+    ).resolves.toBeTruthy();
     const future = now + 301;
     const ahead = delivery(hmac(key, "evt_1", future, body), future);
-    expect((await refusal(verifyWebhook(secret, ahead, body))).reason).toBe("timestamp_out_of_tolerance");
+    expect((await refusal(verifyWebhook(secret, ahead, body, clock))).reason).toBe(
+      "timestamp_out_of_tolerance",
+    );
     // Milliseconds are not Unix seconds.
     const ms = delivery(hmac(key, "evt_1", now * 1000, body), now * 1000);
-    expect((await refusal(verifyWebhook(secret, ms, body))).reason).toBe("invalid_timestamp");
+    expect((await refusal(verifyWebhook(secret, ms, body, clock))).reason).toBe("invalid_timestamp");
   });
 
   it("refuses missing headers, a timestamp that is not seconds, a bad secret and a body that is not JSON", async () => {

@@ -58,7 +58,7 @@ export async function verificationLink(
     expiresAt: registration.verificationExpiresAt,
     nonce: registration.verificationNonce,
   });
-  const base = config.ONBOARDING_LINK_BASE ?? `${new URL(config.ISSUER).origin}/onboarding/verify`;
+  const base = config.ONBOARDING_LINK_BASE ?? `${new URL(config.ISSUER).origin}/portal/verify`;
   return `${base}?token=${encodeURIComponent(token)}`;
 }
 

@@ -11,7 +11,8 @@ export const PAGE_CSP =
 
 export const pageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.res.headers.set("Content-Security-Policy", PAGE_CSP);
+  // A page with a policy of its own (the register page, with Turnstile's widget) keeps it.
+  if (!c.res.headers.has("Content-Security-Policy")) c.res.headers.set("Content-Security-Policy", PAGE_CSP);
   c.res.headers.set("Cache-Control", "no-store");
 };
 
@@ -44,4 +45,26 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) if (typeof value === "string") fields[name] = value;
   return fields;
+}
+
+/**
+ * A form with a file (an upload): its fields and its files, refused (413) past `maxBytes` by the
+ * declared length before anything is read; a browser always declares it.
+ */
+export async function uploadOf(
+  c: Context,
+  maxBytes: number,
+): Promise<{ fields: Record<string, string>; files: Record<string, File> }> {
+  const length = Number(c.req.header("Content-Length") ?? Number.NaN);
+  if (!Number.isFinite(length) || length > maxBytes)
+    throw new ApiError("payload_too_large", { limit: maxBytes });
+  const fields: Record<string, string> = {};
+  const files: Record<string, File> = {};
+  if (!(c.req.header("Content-Type") ?? "").startsWith("multipart/form-data")) return { fields, files };
+  const body = await c.req.parseBody();
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string") fields[name] = value;
+    else if (value instanceof File) files[name] = value;
+  }
+  return { fields, files };
 }

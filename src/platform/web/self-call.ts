@@ -48,7 +48,10 @@ export async function callSelf<T>(c: PageContext, request: Request): Promise<Api
   };
 }
 
-/** The request for `path` on this origin: JSON in the envelope's `params`, an Idempotency-Key on every POST. */
+/**
+ * The request for `path` on this origin: JSON in the envelope's `params` (or `raw` bytes with
+ * their media type, for an upload), an Idempotency-Key on every POST.
+ */
 export function apiRequest(
   c: PageContext,
   method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -58,13 +61,17 @@ export function apiRequest(
     idempotencyKey?: string;
     query?: URLSearchParams;
     headers?: Record<string, string>;
+    raw?: { bytes: ArrayBuffer; type: string };
   } = {},
 ): Request {
   const url = new URL(path, c.req.url);
   if (options.query) url.search = options.query.toString();
   const headers = new Headers({ Accept: "application/json", ...options.headers });
-  let body: string | undefined;
-  if (options.params !== undefined) {
+  let body: string | ArrayBuffer | undefined;
+  if (options.raw) {
+    headers.set("Content-Type", options.raw.type);
+    body = options.raw.bytes;
+  } else if (options.params !== undefined) {
     headers.set("Content-Type", "application/json");
     body = JSON.stringify({ params: options.params });
   }

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../../platform/types";
 import { pageHeaders } from "../../../platform/web/forms";
 import { pageErrors } from "../../../platform/web/page-errors";
 import { callApi } from "../api";
+import { applyApp } from "../apply/routes/app";
 import { OverviewPage, type PartnerProfileView } from "../pages/overview";
 import { PORTAL } from "../pages/site";
 import { registerAccount } from "./account";
@@ -22,6 +23,7 @@ export function portalApp() {
   const portal = new Hono<PortalEnv>();
   portal.use("*", pageHeaders);
   portal.onError(pageErrors(PORTAL));
+  portal.route("/", applyApp() as unknown as Hono<PortalEnv>);
   registerSignIn(portal);
   portal.get("/", requireSession(), async (c) => {
     const session = c.get("session");
