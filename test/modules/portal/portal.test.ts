@@ -218,3 +218,20 @@ describe("portal forms (workerd)", () => {
     expect(after.res.headers.get("Location")).toBe("/portal/sign-in?ended=1");
   });
 });
+
+describe("portal onboarding pages outside production", () => {
+  it("do not exist in the sandbox: 404, code 31, like any unknown path", async () => {
+    for (const [method, path] of [
+      ["GET", "/portal/register"],
+      ["POST", "/portal/register"],
+      ["GET", "/portal/verify?token=x"],
+      ["GET", "/portal/apply"],
+      ["GET", "/portal/apply/sign-in"],
+      ["POST", "/portal/apply/application"],
+    ] as const) {
+      const { res, text } = await page(method, path, { headers: SAME });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(JSON.parse(text).error).toMatchObject({ code: 31, reason: "route_not_found" });
+    }
+  });
+});
