@@ -5,8 +5,13 @@ import { clearPasswordFailures, lockPasswordGrant, takePasswordAttempt } from ".
 /** Failed password attempts allowed per partner and username within the window… */
 export const PASSWORD_MAX_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
-/** …before the username is locked for this long, a correct password included. */
+/** …before the username is locked for this long, a correct password included; each further lock since the last success doubles it, up to a day. */
 export const PASSWORD_LOCK_MS = 15 * 60_000;
+export const PASSWORD_LOCK_MAX_MS = 24 * 3600_000;
+
+/** The lock after `lockouts` earlier ones: 15 min, 30 min, 1 h, … 24 h. */
+export const lockDurationMs = (lockouts: number) =>
+  Math.min(PASSWORD_LOCK_MS * 2 ** Math.min(lockouts, 16), PASSWORD_LOCK_MAX_MS);
 
 /** The token endpoint's refusal while locked; other callers pass their own. */
 const oauthLocked = (seconds: number): Error =>
@@ -16,7 +21,8 @@ const oauthLocked = (seconds: number): Error =>
  * The password grant's guard against guessing (OWASP API2): each attempt is counted before the
  * password is checked, so concurrent guesses cannot outrun the count; the fifth failure within
  * 15 minutes locks the username for 15 minutes, whether or not it exists (a lock says nothing
- * about which usernames do). While locked, no password is checked at all. A success clears it.
+ * about which usernames do); each further lock before a success lasts twice as long, up to a day.
+ * While locked, no password is checked at all. A success clears it all.
  * Also the onboarding sign-in's guard (its partner key `registrations`, its username the email).
  */
 export async function guardedPasswordCheck(
@@ -38,8 +44,8 @@ export async function guardedPasswordCheck(
   );
   if (taken.lockedUntil && Date.parse(taken.lockedUntil) > now) throw lockedError(taken.lockedUntil, now);
   const lockNow = async () => {
-    const until = new Date(now + PASSWORD_LOCK_MS).toISOString();
-    await lockPasswordGrant(db, partnerId, username, until);
+    const until = new Date(now + lockDurationMs(taken.lockouts)).toISOString();
+    await lockPasswordGrant(db, partnerId, username, until, new Date(now).toISOString());
     return until;
   };
   // Attempts beyond the allowance (concurrent guesses) are refused unchecked.

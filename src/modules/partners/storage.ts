@@ -109,6 +109,8 @@ export const passwordFailures = sqliteTable(
     attempts: integer("attempts").notNull(),
     windowStartedAt: text("window_started_at").notNull(),
     lockedUntil: text("locked_until"),
+    /** Locks since the last success: each lasts twice as long as the one before. */
+    lockouts: integer("lockouts").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.partnerId, t.username] })],
 );
@@ -324,7 +326,7 @@ export async function takePasswordAttempt(
   username: string,
   now: string,
   windowStart: string,
-): Promise<{ attempts: number; lockedUntil: string | null }> {
+): Promise<{ attempts: number; lockedUntil: string | null; lockouts: number }> {
   const locked = sql`${passwordFailures.lockedUntil} IS NOT NULL AND ${passwordFailures.lockedUntil} > ${now}`;
   const [row] = await db
     .insert(passwordFailures)
@@ -337,14 +339,32 @@ export async function takePasswordAttempt(
         lockedUntil: sql`CASE WHEN ${locked} THEN ${passwordFailures.lockedUntil} ELSE NULL END`,
       },
     })
-    .returning({ attempts: passwordFailures.attempts, lockedUntil: passwordFailures.lockedUntil });
-  return row ?? { attempts: 1, lockedUntil: null };
+    .returning({
+      attempts: passwordFailures.attempts,
+      lockedUntil: passwordFailures.lockedUntil,
+      lockouts: passwordFailures.lockouts,
+    });
+  return row ?? { attempts: 1, lockedUntil: null, lockouts: 0 };
 }
 
-export async function lockPasswordGrant(db: Db, partnerId: string, username: string, until: string) {
+/**
+ * Locks until `until`. A lock already in force (concurrent guesses past the allowance) is kept,
+ * not counted again: only a new lock lengthens the next one.
+ */
+export async function lockPasswordGrant(
+  db: Db,
+  partnerId: string,
+  username: string,
+  until: string,
+  now: string,
+) {
+  const inForce = sql`${passwordFailures.lockedUntil} IS NOT NULL AND ${passwordFailures.lockedUntil} > ${now}`;
   await db
     .update(passwordFailures)
-    .set({ lockedUntil: until })
+    .set({
+      lockedUntil: sql`CASE WHEN ${inForce} THEN ${passwordFailures.lockedUntil} ELSE ${until} END`,
+      lockouts: sql`CASE WHEN ${inForce} THEN ${passwordFailures.lockouts} ELSE ${passwordFailures.lockouts} + 1 END`,
+    })
     .where(and(eq(passwordFailures.partnerId, partnerId), eq(passwordFailures.username, username)));
 }
 

@@ -1,6 +1,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { guardedPasswordCheck, PASSWORD_MAX_FAILURES } from "../../../src/modules/partners/lockout";
+import {
+  guardedPasswordCheck,
+  lockDurationMs,
+  PASSWORD_MAX_FAILURES,
+} from "../../../src/modules/partners/lockout";
 import { createDb } from "../../../src/platform/db/client";
 import { requestToken } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
@@ -81,6 +85,40 @@ describe("the password grant locks a username after repeated failures (OWASP API
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(20 - checked);
     const locked = await attempt(p, p.username, p.password);
     expect(locked.body.error_description).toMatch(/^Too many failed attempts/);
+  });
+
+  it("backs off: each further lock lasts twice as long, up to a day; concurrent guesses do not lengthen it; a success resets it", async () => {
+    const p = await provisionPartner();
+    const db = createDb(env.DB);
+    const lockSeconds = async (at: number) => {
+      for (let i = 0; i < PASSWORD_MAX_FAILURES; i++)
+        await guardedPasswordCheck(db, p.id, p.username, async () => false, at);
+      const row = await env.DB.prepare(
+        "SELECT locked_until, lockouts FROM password_failures WHERE partner_id = ? AND username = ?",
+      )
+        .bind(p.id, p.username)
+        .first<{ locked_until: string; lockouts: number }>();
+      return {
+        seconds: Math.round((Date.parse(row?.locked_until ?? "") - at) / 1000),
+        lockouts: row?.lockouts,
+      };
+    };
+    let at = Date.now();
+    expect(await lockSeconds(at)).toEqual({ seconds: 900, lockouts: 1 });
+    // Guesses while locked are refused unchecked and do not count as a new lock.
+    await Promise.allSettled(
+      Array.from({ length: 5 }, () =>
+        guardedPasswordCheck(db, p.id, p.username, async () => false, at + 1000),
+      ),
+    );
+    at += 901_000;
+    expect(await lockSeconds(at)).toEqual({ seconds: 1800, lockouts: 2 });
+    at += 1_801_000;
+    expect(await lockSeconds(at)).toEqual({ seconds: 3600, lockouts: 3 });
+    expect(lockDurationMs(10)).toBe(24 * 3600_000);
+    at += 3_601_000;
+    expect(await guardedPasswordCheck(db, p.id, p.username, async () => true, at)).toBe(true);
+    expect(await lockSeconds(at + 1000)).toEqual({ seconds: 900, lockouts: 1 });
   });
 
   it("locks one username of one partner only", async () => {
