@@ -1,6 +1,12 @@
+import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, type Watched, watchedPage } from "./support/browser";
+import { SCREENSHOTS } from "./support/portal";
+
+// Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
+declare const document: { documentElement: { scrollWidth: number } };
+declare const navigator: { clipboard: { readText(): Promise<string> } };
 
 const origin = inject("gatewayUrl");
 const METHODS = ["get", "post", "put", "patch", "delete"];
@@ -132,6 +138,93 @@ describe("/docs in Chromium", () => {
     await remove.open();
     await remove.field("id (path, required)").fill(id);
     expect((await remove.send()).status).toBe("200 OK");
+
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+
+  // About 10 s alone; the page is large, and on a busy 2-core machine each look at it is slow.
+  it("shows each operation's code samples as tabs: arrow keys, Home and End, the choice carried to every block, Copy, 390 px", {
+    timeout: 90_000,
+  }, async () => {
+    const { page, problems, foreign } = docs;
+    const spec = (await (await fetch(`${origin}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { "x-codeSamples": { lang: string; source: string }[] }>>;
+    };
+    const sources = (spec.paths["/v1/payments"]?.post?.["x-codeSamples"] ?? []).map((s) => s.source);
+    expect(sources).toHaveLength(3);
+    expect(await page.locator("article.op section.samples").count()).toBe(
+      await page.locator("article.op").count(),
+    );
+
+    const block = page.locator("#op-createPayment section.samples");
+    const tabs = block.getByRole("tab");
+    expect(await block.getByRole("tablist", { name: "Code samples" }).count()).toBe(1);
+    expect(await tabs.allTextContents()).toEqual(["curl", "TypeScript", "Python"]);
+    // One round trip per look: on a page this size each locator query takes a while.
+    const selected = () =>
+      block.evaluate((el) => {
+        const tab = el.querySelector('[role="tab"][aria-selected="true"]');
+        const shown = [...el.querySelectorAll('[role="tabpanel"]')].filter((p) => !p.hasAttribute("hidden"));
+        return {
+          tab: tab?.textContent,
+          focused: el.ownerDocument.activeElement?.id,
+          panels: shown.length,
+          code: shown[0]?.querySelector("pre")?.textContent,
+          labelledBy: shown[0]?.getAttribute("aria-labelledby"),
+          // The code scrolls, so the keyboard must reach it (axe: scrollable-region-focusable).
+          codeTabindex: shown[0]?.querySelector("pre")?.getAttribute("tabindex"),
+        };
+      });
+    const ids = await tabs.evaluateAll((els) => els.map((el) => el.id));
+    const tabId = (i: number) => ids[i];
+    expect(await selected()).toMatchObject({
+      tab: "curl",
+      panels: 1,
+      code: sources[0],
+      labelledBy: tabId(0),
+      codeTabindex: "0",
+    });
+    // One tab stop: the selected tab; the others are reached with the arrow keys.
+    expect(await tabs.evaluateAll((els) => els.map((el) => el.getAttribute("tabindex")))).toEqual([
+      "0",
+      "-1",
+      "-1",
+    ]);
+
+    await tabs.nth(0).focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await selected()).toMatchObject({
+      tab: "TypeScript",
+      focused: tabId(1),
+      panels: 1,
+      code: sources[1],
+    });
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    expect(await selected()).toMatchObject({ tab: "Python", focused: tabId(2), code: sources[2] });
+    await page.keyboard.press("Home");
+    expect(await selected()).toMatchObject({ tab: "curl", focused: tabId(0) });
+    await page.keyboard.press("End");
+    expect(await selected()).toMatchObject({ tab: "Python", focused: tabId(2) });
+    // The language chosen is the one every other operation shows.
+    expect(await page.locator("#op-getPartner").getByRole("tab", { selected: true }).textContent()).toBe(
+      "Python",
+    );
+
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+    await block.getByRole("button", { name: "Copy", exact: true }).click();
+    await expect.poll(() => block.getByRole("status").textContent()).toBe("Copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(sources[2]);
+
+    // A phone: the block wraps and its code scrolls inside it, the page does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await block.scrollIntoViewIfNeeded();
+    const box = await block.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await block.screenshot({ path: join(SCREENSHOTS, "docs-code-samples-390px.png") });
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);

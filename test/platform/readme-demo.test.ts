@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import readme from "../../README.md?raw";
+import { type CurlCall, curlRequest } from "../support/curl";
 import { drain, type OutboxObject, paymentObject, payoutObject } from "../support/objects";
 import { provisionDemoPartner } from "../support/partners";
 import { type Line, logicalLines, shBlockUnder, type Token, tokenize, type Word } from "../support/shell";
@@ -12,58 +13,10 @@ import { until } from "../support/webhooks";
 // Between commands the payment and payout objects drain their outboxes, as they do at a person's
 // pace: ledger postings land a moment after each answer, and the payout spends what they credit.
 
-interface CurlCall {
-  url: string;
-  init: { method: string; headers: Record<string, string>; body?: string };
-}
-
 /** What a trailing comment says the call answers: a status now, or one it reaches later. */
 interface Claim {
   status: string;
   later: boolean;
-}
-
-/** curl's flags, as far as the block uses them; any other flag throws. */
-function curlRequest(args: string[]): CurlCall {
-  const headers: Record<string, string> = { "User-Agent": "curl/8.5.0", Accept: "*/*" };
-  const data: string[] = [];
-  let method: string | undefined;
-  let url: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] ?? "";
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`curl ${flag} needs a value`);
-      return v;
-    };
-    if (flag === "-u") headers.Authorization = `Basic ${btoa(value())}`;
-    else if (flag === "-H") {
-      const [name, ...rest] = value().split(":");
-      if (!name || rest.length === 0) throw new Error(`curl -H without a header: ${args.join(" ")}`);
-      headers[name.trim()] = rest.join(":").trim();
-    } else if (flag === "-d") {
-      const d = value();
-      if (d.startsWith("@")) throw new Error("curl -d @file is not supported");
-      data.push(d);
-    } else if (flag === "-X") method = value();
-    else if (/^-[si]+$/.test(flag)) {
-      // -s (silent) and -i (print the answer's headers) change the output, not the request.
-    } else if (flag.startsWith("-")) throw new Error(`unsupported curl flag ${flag}`);
-    else if (url !== undefined) throw new Error(`curl with two URLs: ${url} ${flag}`);
-    else url = flag;
-  }
-  if (url === undefined) throw new Error(`curl without a URL: ${args.join(" ")}`);
-  // As curl does: -d means POST, joined with &, form-encoded unless a Content-Type is given.
-  const typed = Object.keys(headers).some((h) => h.toLowerCase() === "content-type");
-  if (data.length > 0 && !typed) headers["Content-Type"] = "application/x-www-form-urlencoded";
-  return {
-    url,
-    init: {
-      method: method ?? (data.length > 0 ? "POST" : "GET"),
-      headers,
-      ...(data.length > 0 ? { body: data.join("&") } : {}),
-    },
-  };
 }
 
 function claimOf(comment: string | undefined, statuses: Set<string>): Claim | undefined {
@@ -257,8 +210,8 @@ describe("reading the block fails loudly on what it does not understand", () => 
   it.each([
     [
       "an unknown curl flag",
-      "curl -s --data-binary x $BASE/v1/balance",
-      /unsupported curl flag --data-binary/,
+      "curl -s --data-urlencode x $BASE/v1/balance",
+      /unsupported curl flag --data-urlencode/,
     ],
     ["-d from a file", "curl -s -d @body.json $BASE/v1/payouts", /-d @file/],
     ["an unset variable", "curl -s $BASE/v1/payouts/$PO", /\$PO is not set/],

@@ -3,6 +3,7 @@ import { ALL_SCOPES } from "../../platform/catalog";
 import { catalogue } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
 import { isProductionOnlyPath } from "../onboarding/model";
+import { addCodeSamples } from "./code-samples";
 import { SANDBOX_VALUES } from "./sandbox-values";
 
 export const OPENAPI_INFO = {
@@ -43,9 +44,9 @@ function securitySchemes(origin: string) {
   };
 }
 
-/** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
 /**
- * The document partners get. Production's lists only what production serves: the sandbox's
+ * The OpenAPI 3.1 document, generated from the zod schemas that validate requests: the document partners get,
+ * with code samples for each operation (`x-codeSamples`). Production's lists only what production serves: the sandbox's
  * own operations (`/v1/sandbox/…`, 404 there) and their tag are left out.
  */
 export function buildOpenApi(
@@ -120,6 +121,7 @@ export function buildOpenApi(
     doc.tags = doc.tags?.filter((tag) => tag.name !== "Onboarding" && tag.name !== "Terms");
   }
   pruneUnreferencedSchemas(doc);
+  addCodeSamples(doc, new Date());
   return { ...doc, "x-error-catalogue": catalogue(), "x-sandbox-values": SANDBOX_VALUES };
 }
 

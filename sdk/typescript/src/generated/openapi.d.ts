@@ -1242,6 +1242,11 @@ export interface components {
             /** @description The catalogue's code, where the refusal is one it names (23: the IP allow-list) */
             code?: number;
         };
+        /**
+         * @example {
+         *       "grant_type": "client_credentials"
+         *     }
+         */
         TokenRequest: {
             /** @enum {string} */
             grant_type: "password" | "client_credentials";
@@ -2418,6 +2423,13 @@ export interface components {
              * @description Request id (UUID); echoed in the response envelope.
              */
             id?: string;
+            /**
+             * @example {
+             *       "sell_currency": "UZS",
+             *       "buy_currency": "USD",
+             *       "sell_amount": 1260000
+             *     }
+             */
             params: {
                 /**
                  * @example UZS

@@ -115,6 +115,19 @@ pre {
   line-height: 1.5; margin: 8px 0; max-height: 520px;
 }
 
+/* Code samples: one tab list per operation */
+.samples { margin-top: 18px; border: 1px solid #263149; border-radius: var(--radius); background: #0f1524; }
+.samples-head { display: flex; align-items: center; flex-wrap: wrap; gap: 6px 10px; padding: 8px 10px; border-bottom: 1px solid #263149; }
+.samples-head h4 { margin: 0 4px 0 2px; color: #aab4c8; }
+.samples [role="tablist"] { display: flex; flex-wrap: wrap; gap: 4px; }
+.samples [role="tab"] { background: transparent; border-color: transparent; color: #cfd8ea; padding: 4px 10px; font-size: 13px; }
+.samples [role="tab"][aria-selected="true"] { background: #2a3a63; border-color: #5b7ccc; color: #fff; }
+.samples button.copy { margin-left: auto; padding: 4px 12px; font-size: 13px; }
+.samples .copy-status { color: #9fe0b8; font-size: 13px; }
+.samples .copy-status:empty { display: none; }
+.samples button:focus-visible, .samples pre:focus-visible { outline: 2px solid #8fb0ff; outline-offset: 2px; }
+.samples pre { margin: 0; border-radius: 0 0 var(--radius) var(--radius); max-height: 420px; }
+
 /* Forms and the try-it panels */
 label { display: block; font-size: 13px; font-weight: 600; color: var(--muted); margin-bottom: 4px; }
 input, select, textarea {
@@ -154,7 +167,7 @@ details.try > form { padding: 0 14px 14px; }
   .brand { white-space: nowrap; }
   .topbar .pill, .topbar a.raw { display: none; }
   td { overflow-wrap: anywhere; }
-  td.type, td .meta code { word-break: break-all; }
+  td.type, p code, .meta code { word-break: break-all; }
   td .req, td .opt { display: block; margin-left: 0; }
   .d1 td.name { padding-left: 18px; } .d2 td.name { padding-left: 26px; } .d3 td.name { padding-left: 34px; }
   .d4 td.name, .d5 td.name, .d6 td.name { padding-left: 42px; }

@@ -2,7 +2,8 @@
  * The script of /docs: served as /docs/assets/docs.js. Vanilla JS; it reads /openapi.json and
  * builds the page with DOM APIs only (API text goes in as text nodes, never as markup). The
  * bearer token lives in a variable of this closure, never in storage. No backticks or
- * dollar-brace in the source below: it is a String.raw template.
+ * dollar-brace in the source below: it is a String.raw template. Each operation shows its code
+ * samples (x-codeSamples, from code-samples.ts) in a tabbed block with a Copy button.
  */
 export const DOCS_JS = String.raw`(() => {
 "use strict";
@@ -299,6 +300,67 @@ function updateStatus() {
   el.title = auth.token ? auth.scope : "";
 }
 
+// ------------------------------------------------------------------------ code samples
+// The samples come with the document (x-codeSamples on each operation). The language last chosen
+// is shown in every block; each block is a tab list: arrow keys, Home and End move between tabs.
+let sampleLang = "";
+const sampleBlocks = [];
+async function copyText(text, pre) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No Clipboard API here (a plain-http origin): select the code and ask for a copy.
+    const range = document.createRange(), selection = getSelection();
+    range.selectNodeContents(pre);
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { return document.execCommand("copy"); } catch { return false; }
+  }
+}
+function codeSamplesView(op) {
+  const samples = (op["x-codeSamples"] || []).filter((s) => s && typeof s.source === "string");
+  if (!samples.length) return null;
+  const id = uid(), title = h("h4", { id: id + "-title" }, "Code samples");
+  const label = (s) => s.label || s.lang;
+  const status = h("span", { class: "copy-status", role: "status" });
+  let current = 0;
+  const tabs = samples.map((s, i) => h("button", { type: "button", role: "tab", id: id + "-tab" + i,
+    "aria-controls": id + "-panel" + i, onclick: () => choose(i, false) }, label(s)));
+  // The code scrolls: its pre is the panel's one stop for the keyboard.
+  const panels = samples.map((s, i) => h("div", { role: "tabpanel", id: id + "-panel" + i,
+    "aria-labelledby": id + "-tab" + i }, h("pre", { tabindex: "0" }, h("code", null, s.source))));
+  function show(i, focus) {
+    current = i;
+    tabs.forEach((t, j) => { t.setAttribute("aria-selected", String(i === j)); t.tabIndex = i === j ? 0 : -1; });
+    panels.forEach((p, j) => { p.hidden = i !== j; });
+    status.textContent = "";
+    if (focus) tabs[i].focus();
+  }
+  function choose(i, focus) {
+    show(i, focus);
+    sampleLang = samples[i].lang;
+    for (const block of sampleBlocks) if (block.show !== show) block.prefer(sampleLang);
+  }
+  const keys = { ArrowRight: 1, ArrowLeft: -1, Home: "first", End: "last" };
+  const tablist = h("div", { role: "tablist", "aria-labelledby": title.id, onkeydown: (e) => {
+    const move = Object.hasOwn(keys, e.key) ? keys[e.key] : null;
+    if (move === null) return;
+    e.preventDefault();
+    const n = tabs.length;
+    choose(move === "first" ? 0 : move === "last" ? n - 1 : (current + move + n) % n, true);
+  } }, tabs);
+  const copy = h("button", { type: "button", class: "secondary copy", onclick: async () => {
+    const ok = await copyText(samples[current].source, panels[current].querySelector("pre"));
+    status.textContent = ok ? "Copied" : "Copy failed: select the code and copy it";
+  } }, "Copy");
+  const prefer = (lang) => { const i = samples.findIndex((s) => s.lang === lang); if (i >= 0) show(i, false); };
+  sampleBlocks.push({ show, prefer });
+  show(Math.max(0, samples.findIndex((s) => s.lang === sampleLang)), false);
+  return h("section", { class: "samples", "aria-labelledby": title.id },
+    h("div", { class: "samples-head" }, title, tablist, copy, status), panels);
+}
+
 // ---------------------------------------------------------------------------- the page
 const environment = () => document.documentElement.getAttribute("data-environment") ||
   ((spec.servers || [])[0] || {}).description || "unknown";
@@ -364,7 +426,7 @@ function renderOp(o) {
     o.params.length ? [h("h4", null, "Parameters"), paramsTable(o.params)] : null,
     b ? [h("h4", null, "Request body"), h("div", { class: "chips" }, chip("Content-Type", b.types)),
       rich(deref(op.requestBody).description), schemaView(b.schema)] : null,
-    h("h4", null, "Responses"), responsesView(op.responses || {}), tryPanel(o));
+    h("h4", null, "Responses"), responsesView(op.responses || {}), codeSamplesView(op), tryPanel(o));
 }
 function intro() {
   const info = spec.info || {};
@@ -377,7 +439,7 @@ function intro() {
 function authSection() {
   const curl = ["curl -s -X POST " + baseUrl() + "/oauth2/token", "-u \"$CONSUMER_KEY:$CONSUMER_SECRET\"",
     "-d grant_type=client_credentials"].join(" \\\n  ");
-  const call = ["curl -s " + baseUrl() + "/v1/partner", "-H \"Authorization: Bearer $ACCESS_TOKEN\""].join(" \\\n  ");
+  const call = ["curl -s " + baseUrl() + "/v1/partner", "-H \"Authorization: Bearer $TOKEN\""].join(" \\\n  ");
   const header = (name, text) => h("tr", null, h("td", { class: "name" }, name), h("td", null, text));
   return h("section", { class: "card", id: "authentication" }, h("h2", null, "Authentication"),
     h("p", null, "Every ", code("/v1"), " call carries a bearer token: ", code("Authorization: Bearer <access_token>"),

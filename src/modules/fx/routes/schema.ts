@@ -13,7 +13,10 @@ const RateText = z.string().openapi({
 
 export const RatesQuery = z.object({
   sell_currency: CurrencyCode.optional().openapi({ param: { name: "sell_currency", in: "query" } }),
-  buy_currency: CurrencyCode.optional().openapi({ param: { name: "buy_currency", in: "query" } }),
+  buy_currency: CurrencyCode.optional().openapi({
+    param: { name: "buy_currency", in: "query" },
+    example: "USD",
+  }),
 });
 
 export const RatesSchema = z
@@ -26,16 +29,18 @@ export const RatesSchema = z
   .openapi("FxRates");
 
 export const CreateQuoteRequest = envelopeRequest(
-  z.object({
-    sell_currency: CurrencyCode,
-    buy_currency: CurrencyCode.openapi({ example: "USD" }),
-    sell_amount: Amount.optional().openapi({
-      description: "What you sell, in minor units; or give buy_amount.",
-    }),
-    buy_amount: Amount.optional().openapi({
-      description: "What you buy, in minor units; or give sell_amount.",
-    }),
-  }),
+  z
+    .object({
+      sell_currency: CurrencyCode,
+      buy_currency: CurrencyCode.openapi({ example: "USD" }),
+      sell_amount: Amount.optional().openapi({
+        description: "What you sell, in minor units; or give buy_amount.",
+      }),
+      buy_amount: Amount.optional().openapi({
+        description: "What you buy, in minor units; or give sell_amount.",
+      }),
+    })
+    .openapi({ example: { sell_currency: "UZS", buy_currency: "USD", sell_amount: 1_260_000 } }),
 ).openapi("CreateFxQuoteRequest");
 
 export const QuoteSchema = z

@@ -5,6 +5,7 @@ import { envelopeRequest } from "../../../platform/envelope";
 const Password = z.string().min(12).max(128).openapi({
   description:
     "12–128 characters with at least one letter and one digit, not containing the email's name part.",
+  example: "correct-horse-battery-42",
 });
 
 export const RegisterRequest = envelopeRequest(
@@ -94,8 +95,11 @@ export const TermsSchema = z
 
 export const AcceptTermsRequest = envelopeRequest(
   z.object({
-    version: z.string().min(1).max(64),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex digits"),
+    version: z.string().min(1).max(64).openapi({ example: "2026-11-01" }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits")
+      .openapi({ example: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" }),
   }),
 ).openapi("AcceptTermsRequest");
 

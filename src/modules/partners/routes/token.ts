@@ -20,7 +20,7 @@ const TokenRequestSchema = z
       .optional()
       .openapi({ description: "Space-separated scopes; default: all the contract grants" }),
   })
-  .openapi("TokenRequest");
+  .openapi("TokenRequest", { example: { grant_type: "client_credentials" } });
 
 const TokenResponseSchema = z
   .object({

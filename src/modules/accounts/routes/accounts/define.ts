@@ -7,6 +7,7 @@ export const ConsentHeader = z.object({
   "Consent-Id": z.string().openapi({
     param: { name: "Consent-Id", in: "header" },
     description: "One of your consents: Authorised, unexpired, covering this call's scope.",
+    example: "0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10",
   }),
 });
 
