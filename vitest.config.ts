@@ -128,7 +128,8 @@ export default defineConfig(async () => {
                     }),
                     UPSTREAM_TOKENS: JSON.stringify({ notifications: "test-notify-token" }),
                     UPSTREAM_TIMEOUT_MS: "2000",
-                    ONBOARDING_LINK_BASE: "https://portico.test/onboarding/verify",
+                    ONBOARDING_LINK_BASE: "https://portico.test/portal/verify",
+                    TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
                     ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: "3",
                     // A developer's .dev.vars (npm run dev) allows loopback webhooks: production never does.
                     WEBHOOK_ALLOW_LOOPBACK: "false",
