@@ -161,3 +161,26 @@ export function ShownOnce(props: { label: string; value: string; id: string }) {
     </div>
   );
 }
+
+/** A table of records: its caption, its column heads (a falsy one is left out) and its rows, scrolling sideways on a narrow screen. */
+export function DataTable(props: {
+  caption: string;
+  columns: readonly (string | false | null | undefined)[];
+  children?: Child;
+}) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.filter(Boolean).map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

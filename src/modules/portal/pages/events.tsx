@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
+import { ActionForm, DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
 import { type Endpoint, type EventSummary, EventsTable } from "./webhooks";
 
 export interface EventFilters {
@@ -92,39 +92,27 @@ export function EventPage(
       <pre>
         <code>{JSON.stringify(ev.data, null, 2)}</code>
       </pre>
-      <div class="table-wrap">
-        <table>
-          <caption>Delivery attempts</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Endpoint</th>
-              <th scope="col">HTTP status</th>
-              <th scope="col">Latency</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Next retry</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.attempts.map((a) => (
-              <tr data-attempt={a.id}>
-                <td>{a.attempted_at.replace("T", " ").slice(0, 19)}</td>
-                <td>
-                  <a href={`/portal/webhooks/${a.endpoint_id}`}>
-                    <code>{a.endpoint_id.slice(-12)}</code>
-                  </a>
-                </td>
-                <td>{a.status_code ?? a.error ?? "—"}</td>
-                <td>{a.latency_ms} ms</td>
-                <td>
-                  <span class={`badge badge-${a.outcome}`}>{a.outcome}</span>
-                </td>
-                <td>{a.next_retry_at ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Delivery attempts"
+        columns={["When", "Endpoint", "HTTP status", "Latency", "Outcome", "Next retry"]}
+      >
+        {props.attempts.map((a) => (
+          <tr data-attempt={a.id}>
+            <td>{a.attempted_at.replace("T", " ").slice(0, 19)}</td>
+            <td>
+              <a href={`/portal/webhooks/${a.endpoint_id}`}>
+                <code>{a.endpoint_id.slice(-12)}</code>
+              </a>
+            </td>
+            <td>{a.status_code ?? a.error ?? "—"}</td>
+            <td>{a.latency_ms} ms</td>
+            <td>
+              <span class={`badge badge-${a.outcome}`}>{a.outcome}</span>
+            </td>
+            <td>{a.next_retry_at ?? "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.attempts.length === 0 ? <p>No delivery attempt yet.</p> : null}
       {props.writable && props.endpoints.length > 0 ? (
         <section class="card" aria-labelledby="resend">

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { timeOf } from "../../../platform/web/format";
+import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
 
 export interface Credential {
   id: string;
@@ -11,8 +12,6 @@ export interface Credential {
   expires_at: string | null;
   last_used_at: string | null;
 }
-
-const when = (iso: string | null) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "never");
 
 export function KeysPage(
   props: PageFrame & {
@@ -36,73 +35,72 @@ export function KeysPage(
         Consumer keys and secrets obtain tokens at <code>POST /oauth2/token</code>. Rotate with an overlap:
         the old key keeps working until the time you choose, so the new one is deployed without downtime.
       </p>
-      <div class="table-wrap">
-        <table>
-          <caption>Your API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Consumer key</th>
-              <th scope="col">Description</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Ends</th>
-              {props.writable ? <th scope="col">Actions</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {props.keys.map((k) => (
-              <tr data-key={k.consumer_key}>
-                <td>
-                  <code>{k.consumer_key}</code>
-                </td>
-                <td>{k.description ?? "—"}</td>
-                <td>
-                  <span class={`badge badge-${k.status}`}>{k.status}</span>
-                </td>
-                <td>{when(k.created_at)}</td>
-                <td>{when(k.last_used_at)}</td>
-                <td>
-                  {k.status === "revoked" ? when(k.revoked_at) : k.expires_at ? when(k.expires_at) : "—"}
-                </td>
-                {props.writable ? (
-                  <td class="actions">
-                    {k.status === "active" ? (
-                      <>
-                        <ActionForm
-                          action={`/portal/keys/${k.id}/rotate`}
-                          csrf={props.csrf}
-                          label="Rotate"
-                          inline
-                        >
-                          <label class="sr-only" for={`overlap-${k.id}`}>
-                            Old key keeps working for
-                          </label>
-                          <select id={`overlap-${k.id}`} name="overlap_seconds">
-                            <option value="3600">1 hour</option>
-                            <option value="86400" selected>
-                              1 day
-                            </option>
-                            <option value="604800">7 days</option>
-                            <option value="0">no overlap</option>
-                          </select>
-                        </ActionForm>
-                        <ActionForm
-                          action={`/portal/keys/${k.id}/revoke`}
-                          csrf={props.csrf}
-                          label="Revoke"
-                          danger
-                          inline
-                        />
-                      </>
-                    ) : null}
-                  </td>
+      <DataTable
+        caption="Your API keys"
+        columns={[
+          "Consumer key",
+          "Description",
+          "Status",
+          "Created",
+          "Last used",
+          "Ends",
+          props.writable && "Actions",
+        ]}
+      >
+        {props.keys.map((k) => (
+          <tr data-key={k.consumer_key}>
+            <td>
+              <code>{k.consumer_key}</code>
+            </td>
+            <td>{k.description ?? "—"}</td>
+            <td>
+              <span class={`badge badge-${k.status}`}>{k.status}</span>
+            </td>
+            <td>{timeOf(k.created_at, "never")}</td>
+            <td>{timeOf(k.last_used_at, "never")}</td>
+            <td>
+              {k.status === "revoked"
+                ? timeOf(k.revoked_at, "never")
+                : k.expires_at
+                  ? timeOf(k.expires_at, "never")
+                  : "—"}
+            </td>
+            {props.writable ? (
+              <td class="actions">
+                {k.status === "active" ? (
+                  <>
+                    <ActionForm
+                      action={`/portal/keys/${k.id}/rotate`}
+                      csrf={props.csrf}
+                      label="Rotate"
+                      inline
+                    >
+                      <label class="sr-only" for={`overlap-${k.id}`}>
+                        Old key keeps working for
+                      </label>
+                      <select id={`overlap-${k.id}`} name="overlap_seconds">
+                        <option value="3600">1 hour</option>
+                        <option value="86400" selected>
+                          1 day
+                        </option>
+                        <option value="604800">7 days</option>
+                        <option value="0">no overlap</option>
+                      </select>
+                    </ActionForm>
+                    <ActionForm
+                      action={`/portal/keys/${k.id}/revoke`}
+                      csrf={props.csrf}
+                      label="Revoke"
+                      danger
+                      inline
+                    />
+                  </>
                 ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+              </td>
+            ) : null}
+          </tr>
+        ))}
+      </DataTable>
       {props.writable ? (
         <section class="card" aria-labelledby="create-key">
           <h2 id="create-key">Create a key</h2>

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { Layout, type PageFrame } from "../../../platform/web/layout";
+import { DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
 
 export interface LoggedRequest {
   id: string;
@@ -55,39 +55,26 @@ export function RequestsPage(
           Filter
         </button>
       </form>
-      <div class="table-wrap">
-        <table>
-          <caption>Recent requests, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Method</th>
-              <th scope="col">Path</th>
-              <th scope="col">Status</th>
-              <th scope="col">Code</th>
-              <th scope="col">Latency</th>
-              <th scope="col">Idempotency key</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.requests.map((r) => (
-              <tr data-request={r.id}>
-                <td>
-                  <a href={`/portal/requests/${r.id}`}>{r.time.replace("T", " ").slice(0, 19)}</a>
-                </td>
-                <td>{r.method}</td>
-                <td>
-                  <code>{r.path}</code>
-                </td>
-                <td>{r.status}</td>
-                <td>{r.error_code ?? "—"}</td>
-                <td>{r.latency_ms} ms</td>
-                <td>{r.idempotency_key ? <code>{r.idempotency_key}</code> : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Recent requests, newest first"
+        columns={["Time", "Method", "Path", "Status", "Code", "Latency", "Idempotency key"]}
+      >
+        {props.requests.map((r) => (
+          <tr data-request={r.id}>
+            <td>
+              <a href={`/portal/requests/${r.id}`}>{r.time.replace("T", " ").slice(0, 19)}</a>
+            </td>
+            <td>{r.method}</td>
+            <td>
+              <code>{r.path}</code>
+            </td>
+            <td>{r.status}</td>
+            <td>{r.error_code ?? "—"}</td>
+            <td>{r.latency_ms} ms</td>
+            <td>{r.idempotency_key ? <code>{r.idempotency_key}</code> : "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.next ? (
         <p>
           <a

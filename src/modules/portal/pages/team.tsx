@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
 import { ROLE_LABELS, ROLES, type Role } from "../model";
 import { PORTAL } from "./site";
 
@@ -21,57 +21,29 @@ export function TeamPage(props: PageFrame & { csrf: string; team: TeamView; owne
           />
         </section>
       ) : null}
-      <div class="table-wrap">
-        <table>
-          <caption>Your team</caption>
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Role</th>
-              <th scope="col">Two-step sign-in</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.team.users.map((u) => (
-              <tr data-user={u.username}>
-                <td>{u.username}</td>
-                <td>{u.role}</td>
-                <td>{u.secondFactor ? "on" : "off"}</td>
-                <td>
-                  <span class={`badge badge-${u.status === "active" ? "active" : "disabled"}`}>
-                    {u.status}
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Your team" columns={["Username", "Role", "Two-step sign-in", "Status"]}>
+        {props.team.users.map((u) => (
+          <tr data-user={u.username}>
+            <td>{u.username}</td>
+            <td>{u.role}</td>
+            <td>{u.secondFactor ? "on" : "off"}</td>
+            <td>
+              <span class={`badge badge-${u.status === "active" ? "active" : "disabled"}`}>{u.status}</span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {props.team.invitations.length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <caption>Open invitations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-                <th scope="col">Invited by</th>
-                <th scope="col">Good until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.team.invitations.map((i) => (
-                <tr>
-                  <td>{i.username}</td>
-                  <td>{i.role}</td>
-                  <td>{i.invitedBy}</td>
-                  <td>{i.expiresAt.slice(0, 16).replace("T", " ")} UTC</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Open invitations" columns={["Username", "Role", "Invited by", "Good until"]}>
+          {props.team.invitations.map((i) => (
+            <tr>
+              <td>{i.username}</td>
+              <td>{i.role}</td>
+              <td>{i.invitedBy}</td>
+              <td>{i.expiresAt.slice(0, 16).replace("T", " ")} UTC</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {props.owner ? (
         <section class="card" aria-labelledby="invite">

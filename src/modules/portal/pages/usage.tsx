@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
-import { Layout, type PageFrame } from "../../../platform/web/layout";
+import { DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
 
 interface Metrics {
   calls: number;
@@ -89,39 +89,24 @@ export function UsagePage(props: PageFrame & { usage: UsageView | undefined; fro
               {dataBlock(u.days)}
             </script>
           </section>
-          <div class="table-wrap">
-            <table>
-              <caption>
-                Totals {u.from} to {u.to}: {u.totals.calls} calls, {percent(u.totals.error_rate)} errors
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Product</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">Errors (4xx / 5xx)</th>
-                  <th scope="col">Error rate</th>
-                  <th scope="col">p50</th>
-                  <th scope="col">p99</th>
-                </tr>
-              </thead>
-              <tbody>
-                {u.data.map((r) => (
-                  <tr data-usage={`${r.date} ${r.product}`}>
-                    <td>{r.date}</td>
-                    <td>{r.product}</td>
-                    <td>{r.calls}</td>
-                    <td>
-                      {r.errors} ({r.errors_4xx} / {r.errors_5xx})
-                    </td>
-                    <td>{percent(r.error_rate)}</td>
-                    <td>{ms(r.p50_latency_ms)}</td>
-                    <td>{ms(r.p99_latency_ms)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Totals ${u.from} to ${u.to}: ${u.totals.calls} calls, ${percent(u.totals.error_rate)} errors`}
+            columns={["Day", "Product", "Calls", "Errors (4xx / 5xx)", "Error rate", "p50", "p99"]}
+          >
+            {u.data.map((r) => (
+              <tr data-usage={`${r.date} ${r.product}`}>
+                <td>{r.date}</td>
+                <td>{r.product}</td>
+                <td>{r.calls}</td>
+                <td>
+                  {r.errors} ({r.errors_4xx} / {r.errors_5xx})
+                </td>
+                <td>{percent(r.error_rate)}</td>
+                <td>{ms(r.p50_latency_ms)}</td>
+                <td>{ms(r.p99_latency_ms)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       ) : null}
     </Layout>

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
 
 export interface Endpoint {
   id: string;
@@ -31,35 +31,22 @@ export function EndpointsPage(
           />
         </section>
       ) : null}
-      <div class="table-wrap">
-        <table>
-          <caption>Webhook endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.endpoints.map((e) => (
-              <tr data-endpoint={e.id}>
-                <td>
-                  <a href={`/portal/webhooks/${e.id}`}>{e.url}</a>
-                  {e.description ? <div class="hint">{e.description}</div> : null}
-                </td>
-                <td>{e.events.length ? e.events.join(", ") : "all"}</td>
-                <td>
-                  <span class={`badge badge-${e.status}`}>{e.status}</span>
-                  {e.disabled_reason ? <div class="hint">{e.disabled_reason}</div> : null}
-                </td>
-                <td>{e.created_at.slice(0, 16).replace("T", " ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Webhook endpoints" columns={["URL", "Events", "Status", "Created"]}>
+        {props.endpoints.map((e) => (
+          <tr data-endpoint={e.id}>
+            <td>
+              <a href={`/portal/webhooks/${e.id}`}>{e.url}</a>
+              {e.description ? <div class="hint">{e.description}</div> : null}
+            </td>
+            <td>{e.events.length ? e.events.join(", ") : "all"}</td>
+            <td>
+              <span class={`badge badge-${e.status}`}>{e.status}</span>
+              {e.disabled_reason ? <div class="hint">{e.disabled_reason}</div> : null}
+            </td>
+            <td>{e.created_at.slice(0, 16).replace("T", " ")}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.endpoints.length === 0 ? <p>No endpoint yet: add one below to receive events.</p> : null}
       {props.writable ? (
         <section class="card" aria-labelledby="add-endpoint">
@@ -167,34 +154,21 @@ export function EndpointPage(
 
 export function EventsTable(props: { events: EventSummary[]; caption: string }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Type</th>
-            <th scope="col">Delivery</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.events.map((ev) => (
-            <tr data-event={ev.id}>
-              <td>
-                <a href={`/portal/events/${ev.id}`}>
-                  <code>{ev.id}</code>
-                </a>
-              </td>
-              <td>{ev.type}</td>
-              <td>
-                <span class={`badge badge-${ev.delivery_status}`}>{ev.delivery_status}</span>
-              </td>
-              <td>{ev.created_at.replace("T", " ").slice(0, 19)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={`${props.caption}`} columns={["Event", "Type", "Delivery", "Created"]}>
+      {props.events.map((ev) => (
+        <tr data-event={ev.id}>
+          <td>
+            <a href={`/portal/events/${ev.id}`}>
+              <code>{ev.id}</code>
+            </a>
+          </td>
+          <td>{ev.type}</td>
+          <td>
+            <span class={`badge badge-${ev.delivery_status}`}>{ev.delivery_status}</span>
+          </td>
+          <td>{ev.created_at.replace("T", " ").slice(0, 19)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
+
 import { PRODUCTS } from "../../../../platform/catalog";
-import { ActionForm, Layout, type PageFrame } from "../../../../platform/web/layout";
+import { timeOf } from "../../../../platform/web/format";
+import { ActionForm, DataTable, Layout, type PageFrame } from "../../../../platform/web/layout";
 import {
   DOCUMENT_KINDS,
   DOCUMENT_TYPES,
@@ -48,7 +50,6 @@ export interface ApplicationView {
   partner_id: string | null;
 }
 
-const when = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 const label = (s: string) => s.replaceAll("_", " ");
 
 function Field(props: {
@@ -156,7 +157,7 @@ export function ApplicationPage(props: PageFrame & { csrf: string; application: 
           <ul class="comments">
             {comments.map((h) => (
               <li>
-                <strong>{label(h.action)}</strong> · {when(h.created_at)}
+                <strong>{label(h.action)}</strong> · {timeOf(h.created_at)}
                 <blockquote>{h.comment}</blockquote>
               </li>
             ))}
@@ -244,41 +245,30 @@ export function ApplicationPage(props: PageFrame & { csrf: string; application: 
       </form>
       <section aria-label="Documents">
         <h2>Documents</h2>
-        <div class="table-wrap">
-          <table>
-            <caption>Uploaded documents</caption>
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">File</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                {editable ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {a.documents.map((d) => (
-                <tr>
-                  <td>{label(d.kind)}</td>
-                  <td>{d.filename}</td>
-                  <td>{Math.ceil(d.size / 1024)} KiB</td>
-                  <td>{when(d.created_at)}</td>
-                  {editable ? (
-                    <td>
-                      <ActionForm
-                        action={`/portal/apply/application/${a.id}/documents/${d.id}/remove`}
-                        csrf={props.csrf}
-                        label="Remove"
-                        danger
-                        inline
-                      />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Uploaded documents"
+          columns={["Kind", "File", "Size", "Uploaded", editable && "Actions"]}
+        >
+          {a.documents.map((d) => (
+            <tr>
+              <td>{label(d.kind)}</td>
+              <td>{d.filename}</td>
+              <td>{Math.ceil(d.size / 1024)} KiB</td>
+              <td>{timeOf(d.created_at)}</td>
+              {editable ? (
+                <td>
+                  <ActionForm
+                    action={`/portal/apply/application/${a.id}/documents/${d.id}/remove`}
+                    csrf={props.csrf}
+                    label="Remove"
+                    danger
+                    inline
+                  />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </DataTable>
         {editable ? (
           <form
             method="post"

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../../platform/web/layout";
+import { timeOf } from "../../../../platform/web/format";
+import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../../platform/web/layout";
 
 export interface RegistrationState {
   id: string;
@@ -26,8 +27,6 @@ export interface ApplicationSummary {
   missing: string[];
   partner_id: string | null;
 }
-
-const when = (iso: string | null | undefined) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "—");
 
 /** Where the registrant stands: email, terms, the application, going live. */
 export function StatusPage(
@@ -101,7 +100,7 @@ export function TermsPage(props: PageFrame & { csrf: string; terms: TermsState |
     <Layout {...props}>
       <p>
         Version <code>{terms.version}</code>, SHA-256 <code class="wrap">{terms.sha256}</code>, to accept by{" "}
-        {when(terms.accept_by)}.
+        {timeOf(terms.accept_by)}.
       </p>
       <section class="terms-box" aria-label="The terms of service">
         <pre class="terms" tabindex={0}>
@@ -110,7 +109,7 @@ export function TermsPage(props: PageFrame & { csrf: string; terms: TermsState |
       </section>
       {terms.accepted_at ? (
         <p class="flash flash-ok" role="status">
-          You accepted this version on {when(terms.accepted_at)}.
+          You accepted this version on {timeOf(terms.accepted_at)}.
         </p>
       ) : (
         <ActionForm action="/portal/apply/terms" csrf={props.csrf} label="Accept these terms">
@@ -154,29 +153,17 @@ export function CredentialsPage(
         Live keys call production from the addresses in your approved IP allow-list. Nobody at the bank sees
         their secrets: you make them here, and Portico keeps only a hash.
       </p>
-      <div class="table-wrap">
-        <table>
-          <caption>Your live keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Consumer key</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.credentials.map((k) => (
-              <tr>
-                <td>
-                  <code>{k.consumer_key}</code>
-                </td>
-                <td>{k.status}</td>
-                <td>{when(k.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Your live keys" columns={["Consumer key", "Status", "Created"]}>
+        {props.credentials.map((k) => (
+          <tr>
+            <td>
+              <code>{k.consumer_key}</code>
+            </td>
+            <td>{k.status}</td>
+            <td>{timeOf(k.created_at)}</td>
+          </tr>
+        ))}
+      </DataTable>
       <ActionForm action="/portal/apply/credentials" csrf={props.csrf} label="Make a live key" />
     </Layout>
   );
