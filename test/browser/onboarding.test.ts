@@ -112,7 +112,7 @@ describe("onboarding in the portal, production", () => {
     const link = /https?:\/\/\S+\/portal\/verify\?token=\S+/.exec((await mailTo(email))[0] ?? "")?.[0];
     expect(link).toBeTruthy();
     await page.goto(link ?? "");
-    await expect.poll(() => page.locator(".flash-ok").first().innerText()).toBe("Your email is verified.");
+    await expect.poll(() => page.locator(".flash-ok").first().textContent()).toBe("Your email is verified.");
     await shot(page, "onboarding-verified");
   });
 
@@ -128,7 +128,7 @@ describe("onboarding in the portal, production", () => {
     await page.getByRole("link", { name: "Accept the terms" }).click();
     await page.getByLabel(/I have read these terms/).check();
     await page.getByRole("button", { name: "Accept these terms" }).click();
-    await expect.poll(() => page.locator("main").innerText()).toContain("You accepted this version");
+    await expect.poll(() => page.locator("main").textContent()).toContain("You accepted this version");
     await shot(page, "onboarding-terms");
   });
 
@@ -136,9 +136,9 @@ describe("onboarding in the portal, production", () => {
     // The application: start, fill the checklist, upload the PCI DSS attestation, submit.
     await page.goto("/portal/apply/application");
     await page.getByRole("button", { name: "Start the application" }).click();
-    await expect.poll(() => page.locator("#application-status").first().innerText()).toBe("draft");
+    await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("draft");
     await expect
-      .poll(() => page.locator("#missing").first().innerText())
+      .poll(() => page.locator("#missing").first().textContent())
       .toContain("documents.pci_dss_attestation");
     await page.getByLabel("Registered name").fill("Acme Telecom LLC");
     await page.getByLabel("Registration number").fill("UZ-123456");
@@ -153,18 +153,18 @@ describe("onboarding in the portal, production", () => {
     await page.getByLabel(/Production webhook URLs/).fill("https://hooks.acme.example/portico");
     await page.getByLabel(/Addresses you call production from/).fill("127.0.0.1/32");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.locator(".flash-ok").first().innerText()).toBe("Saved.");
+    await expect.poll(() => page.locator(".flash-ok").first().textContent()).toBe("Saved.");
     await page.getByLabel("Kind").selectOption("pci_dss_attestation");
     await page
       .getByLabel(/^File/)
       .setInputFiles({ name: "aoc.pdf", mimeType: "application/pdf", buffer: PDF });
     await page.getByRole("button", { name: "Upload" }).click();
-    await expect.poll(() => page.locator(".flash-ok").first().innerText()).toBe("aoc.pdf uploaded.");
+    await expect.poll(() => page.locator(".flash-ok").first().textContent()).toBe("aoc.pdf uploaded.");
     await expect.poll(() => page.locator("#missing").count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, "onboarding-application");
     await page.getByRole("button", { name: "Submit for review" }).click();
-    await expect.poll(() => page.locator("#application-status").first().innerText()).toBe("submitted");
+    await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("submitted");
 
     const [row] = await sql<{ id: string }>(
       production.control,
@@ -187,15 +187,17 @@ describe("onboarding in the portal, production", () => {
     ).toBe(200);
     await page.goto("/portal/apply/application");
     await expect
-      .poll(() => page.locator("#application-status").first().innerText())
+      .poll(() => page.locator("#application-status").first().textContent())
       .toBe("changes requested");
-    await expect.poll(() => page.locator(".comments").first().innerText()).toContain("Please add your LEI.");
+    await expect
+      .poll(() => page.locator(".comments").first().textContent())
+      .toContain("Please add your LEI.");
     await shot(page, "onboarding-changes-requested");
     await page.getByLabel(/LEI/).fill("5493001KJTIIGC8Y1R12");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.locator(".flash-ok").first().innerText()).toBe("Saved.");
+    await expect.poll(() => page.locator(".flash-ok").first().textContent()).toBe("Saved.");
     await page.getByRole("button", { name: "Submit for review" }).click();
-    await expect.poll(() => page.locator("#application-status").first().innerText()).toBe("submitted");
+    await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("submitted");
   });
 
   it("is approved by two different approvers", async () => {
@@ -210,7 +212,7 @@ describe("onboarding in the portal, production", () => {
         .status,
     ).toBe(200);
     await page.goto("/portal/apply/application");
-    await expect.poll(() => page.locator("#application-status").first().innerText()).toBe("approved");
+    await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("approved");
   });
 
   it("makes live keys in the portal, shown once, that work against production", async () => {
