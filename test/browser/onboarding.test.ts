@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { accessAssertion } from "./support/access";
 import { launchChromium } from "./support/browser";
 import { sql } from "./support/control";
-import { seriousViolations, shot } from "./support/portal";
+import { seriousViolations, shot, totpCode } from "./support/portal";
 
 const production = inject("production");
 const access = inject("gatewayAccess");
@@ -236,5 +236,28 @@ describe("onboarding in the portal, production", () => {
     const me = await fetch(`${origin}/v1/partner`, { headers: { Authorization: `Bearer ${access_token}` } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { result: { environment: string } }).result.environment).toBe("production");
+  });
+
+  it("signs in to the production portal as its owner, enrolling the second factor production requires", async () => {
+    const [row] = await sql<{ partner_id: string }>(
+      production.control,
+      "SELECT partner_id FROM applications WHERE id = ?",
+      applicationId,
+    );
+    await page.goto("/portal/sign-in");
+    await page.getByLabel("Partner ID").fill(row?.partner_id ?? "");
+    await page.getByLabel("Username").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/portal\/sign-in\/second-factor$/);
+    const secret = (await page.locator("#totp-secret").textContent()) ?? "";
+    await shot(page, "onboarding-production-second-factor");
+    await page.getByLabel(/Six-digit code/).fill(totpCode(secret));
+    await page.getByRole("button", { name: "Turn on and continue" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Overview");
+    await page.getByRole("navigation").getByRole("link", { name: "API keys" }).click();
+    expect(await page.locator("main").textContent()).toContain("ck_live_");
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, "onboarding-production-keys");
   });
 });

@@ -3,6 +3,7 @@ import { eachItem } from "../../platform/cron";
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
+import { uuidv7 } from "../../platform/lib/ids";
 import { findChangeRequest } from "../admin/storage";
 import { createCredential, listPartnerCredentials } from "../partners/credentials";
 import { buildPartner } from "../partners/provisioning";
@@ -22,7 +23,9 @@ import { findRegistration } from "./storage";
 /**
  * The live partner an approved application becomes (docs/onboarding.md): written in production's
  * D1 with the registration's reserved id, the approved products only, the `standard` tier, the IP
- * allow-list and webhook domains of the checklist, pinned to the current API version. It has no
+ * allow-list and webhook domains of the checklist, pinned to the current API version. Its first
+ * portal user, an owner, is the contact email with the registration's password (the production
+ * portal then asks for the second factor's enrolment). It has no
  * credential until the partner makes one (`POST /onboarding/credentials`): its secrets are shown
  * to the partner alone, never to the platform team that approved it.
  */
@@ -57,7 +60,18 @@ export async function provisionLivePartner(db: Db, config: Config, applicationId
       comment: request?.decisionReason ?? null,
       createdAt: app.decidedAt ?? now,
     }),
-    ...partnerOnceWrites(db, { partner: rows.partner, contract: rows.contract }),
+    ...partnerOnceWrites(db, {
+      partner: rows.partner,
+      contract: rows.contract,
+      // The portal's first owner: the contact email with the registration's own password hash.
+      user: {
+        id: uuidv7(),
+        partnerId: app.partnerId,
+        username: registration.contactEmail,
+        passwordHash: registration.passwordHash,
+        role: "owner",
+      },
+    }),
     markLivePartnerCreated(db, app.id, now),
     insertHistory(db, {
       id: `${app.id}.live`,

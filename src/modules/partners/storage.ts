@@ -309,11 +309,16 @@ export async function insertPartner(
  */
 export const partnerOnceWrites = (
   db: Db,
-  rows: { partner: typeof partners.$inferInsert; contract: typeof partnerContracts.$inferInsert },
+  rows: {
+    partner: typeof partners.$inferInsert;
+    contract: typeof partnerContracts.$inferInsert;
+    user?: typeof partnerUsers.$inferInsert;
+  },
 ) =>
   [
     db.insert(partners).values(rows.partner).onConflictDoNothing(),
     db.insert(partnerContracts).values(rows.contract).onConflictDoNothing(),
+    ...(rows.user ? [db.insert(partnerUsers).values(rows.user).onConflictDoNothing()] : []),
   ] as const;
 
 /**
