@@ -11,6 +11,8 @@ export interface NavItem {
   href: string;
   key: string;
   label: string;
+  /** Shown in this environment only (the portal's sandbox buttons, the console's application queue). */
+  only?: "sandbox" | "production";
 }
 
 /** The web interface a page belongs to: its name, home, stylesheet and script, its navigation, its sign-out. */
@@ -42,7 +44,8 @@ export interface PageFrame {
 export function Layout(props: PageFrame & { children?: Child }) {
   const { user, environment } = props;
   const { site } = props;
-  const nav = site.nav.filter((n) => n.key !== "sandbox" || environment !== "production");
+  const here = environment === "production" ? "production" : "sandbox";
+  const nav = site.nav.filter((n) => n.only === undefined || n.only === here);
   return (
     <html lang="en">
       <head>

@@ -1,0 +1,68 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+
+/** A table of the web interfaces: scrolls sideways on a small screen, a caption, column headers, a line when empty. */
+export function Table<T>(props: {
+  caption: Child;
+  columns: readonly string[];
+  rows: readonly T[];
+  row: (item: T) => Child;
+  empty?: string;
+  id?: string;
+}) {
+  return (
+    <div class="table-wrap">
+      <table {...(props.id ? { id: props.id } : {})}>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.length === 0 && props.empty ? (
+            <tr>
+              <td colspan={props.columns.length}>{props.empty}</td>
+            </tr>
+          ) : null}
+          {props.rows.map(props.row)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A GET form that narrows a list: its fields, and one button. */
+export function Filters(props: { action: string; label: string; button: string; children: Child }) {
+  return (
+    <form method="get" action={props.action} class="filters card" aria-label={props.label}>
+      {props.children}
+      <button type="submit" class="primary">
+        {props.button}
+      </button>
+    </form>
+  );
+}
+
+/** A labelled choice of a filter form; `options` are `[value, text]`. */
+export function Select(props: {
+  id: string;
+  label: string;
+  options: readonly (readonly [string, string])[];
+  selected: string;
+}) {
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.id}>
+        {props.options.map(([value, text]) => (
+          <option value={value} selected={props.selected === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
