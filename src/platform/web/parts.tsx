@@ -1,9 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 
-/** A table of the web interfaces: scrolls sideways on a small screen, a caption, column headers, a line when empty. */
+/**
+ * A table of the web interfaces: a caption, column headers, a line when empty. On a small screen it
+ * scrolls sideways in its own region, which the keyboard can reach and scroll (named by the caption).
+ */
 export function Table<T>(props: {
-  caption: Child;
+  caption: string;
   columns: readonly string[];
   rows: readonly T[];
   row: (item: T) => Child;
@@ -11,7 +14,7 @@ export function Table<T>(props: {
   id?: string;
 }) {
   return (
-    <div class="table-wrap">
+    <section class="table-wrap" aria-label={props.caption} tabindex={0}>
       <table {...(props.id ? { id: props.id } : {})}>
         <caption>{props.caption}</caption>
         <thead>
@@ -30,7 +33,7 @@ export function Table<T>(props: {
           {props.rows.map(props.row)}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -23,7 +23,7 @@ function SwitchAction(props: { k: KillSwitch; csrf: string }) {
         <input type="hidden" name="disabled" value="true" />
         <label for={`off-reason-${k.product}`}>Reason (recorded in the audit log)</label>
         <input id={`off-reason-${k.product}`} name="reason" required minlength={3} maxlength={500} />
-        <span>
+        <span class="confirm">
           <input id={`off-confirm-${k.product}`} type="checkbox" name="confirm" value="yes" required />{" "}
           <label for={`off-confirm-${k.product}`}>
             Refuse every partner's {k.product} calls (503, code 22)

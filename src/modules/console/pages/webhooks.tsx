@@ -33,7 +33,7 @@ export interface WebhookHealth {
 }
 
 const STATES = [
-  ["", "failing, disabled or with failed deliveries"],
+  ["", "all worth a look"],
   ["failing", "failing now"],
   ["disabled", "disabled"],
 ] as const;
@@ -85,7 +85,7 @@ export function WebhooksPage(props: PageFrame & { health: WebhookHealth | undefi
         </section>
       ) : null}
       <Filters action="/console/webhooks" label="Filter endpoints" button="Show">
-        <Select id="state" label="Show" options={STATES} selected={props.state} />
+        <Select id="state" label="Endpoints" options={STATES} selected={props.state} />
       </Filters>
       <Table
         caption="Endpoints worth a look, newest first (URL hosts only; never a secret)"
