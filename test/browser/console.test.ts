@@ -1,24 +1,51 @@
+import { randomUUID } from "node:crypto";
+import type { Client } from "openapi-fetch";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { unstable_splitSqlQuery } from "wrangler";
 import { partnerSql } from "../../scripts/lib/sql";
 import { buildPartner } from "../../src/modules/partners/provisioning";
+import { VERSIONS } from "../../src/platform/versions/registry";
+import type { paths } from "../generated/portico-api";
+import { startWebhookReceiver } from "../node/webhook-receiver";
 import { consolePerson } from "./support/access";
-import { launchChromium } from "./support/browser";
+import { launchChromium, until } from "./support/browser";
 import { sql } from "./support/control";
-import { seriousViolations, shot } from "./support/portal";
+import { demoClient, once } from "./support/partner";
+import { DEMO_PARTNER_ID, seriousViolations, shot } from "./support/portal";
+
+// Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
+declare const document: { documentElement: { scrollWidth: number } };
 
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
 const access = inject("gatewayAccess");
 let browser: Browser;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let client: Client<paths>;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  [browser, receiver, client] = await Promise.all([
+    launchChromium(),
+    startWebhookReceiver(),
+    demoClient(origin),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
+  await receiver?.close();
 });
+
+/** The demo partner's fx rates call, as a partner makes it: its status and error code. */
+async function fxRates() {
+  const r = await client.GET("/v1/fx/rates", {
+    params: { query: { sell_currency: "USD", buy_currency: "UZS" } },
+  });
+  return {
+    status: r.response.status,
+    code: (r.error as { error?: { code: number } } | undefined)?.error?.code,
+  };
+}
 
 /** A partner of its own for this file, written to D1 as provisioning writes one. */
 async function newPartner(name: string) {
@@ -123,5 +150,137 @@ describe("the platform console in Chromium", () => {
     expect(forged.text).toContain("(code 164)");
     expect(await statusOf(id)).toBe("active");
     await operator.context.close();
+  });
+});
+
+describe("the console's operations pages in Chromium", () => {
+  it("switches a product off (confirmed) and the API refuses it (22); switched on, it answers again", {
+    timeout: 60_000,
+  }, async () => {
+    expect((await fxRates()).status).toBe(200);
+    const operator = await consolePerson(browser, origin, control, access, "operator");
+    const page = await operator.context.newPage();
+    try {
+      await page.goto("/console");
+      await page.getByRole("navigation").getByRole("link", { name: "Kill switches" }).click();
+      expect(await page.locator("tr[data-kill-switch]").count()).toBe(7);
+      await shot(page, "console-kill-switches");
+      expect(await seriousViolations(page)).toEqual([]);
+      const fx = page.locator('tr[data-kill-switch="fx"]');
+      await fx.getByLabel("Reason (recorded in the audit log)").fill("rate feed incident");
+      // Without the confirmation the browser does not send the form.
+      await fx.getByRole("button", { name: "Switch fx off" }).click();
+      expect(await page.locator(".flash").count()).toBe(0);
+      await fx.getByLabel("Refuse every partner's fx calls (503, code 22)").check();
+      await fx.getByRole("button", { name: "Switch fx off" }).click();
+      expect(await page.locator(".flash-ok").textContent()).toBe(
+        "fx switched off: its routes answer 503, code 22.",
+      );
+      expect(await fx.locator(".badge").textContent()).toBe("off");
+      expect(await fx.textContent()).toContain(operator.email);
+      await shot(page, "console-kill-switch-off");
+      expect(await fxRates()).toEqual({ status: 503, code: 22 });
+
+      await fx.getByLabel("Reason (recorded in the audit log)").fill("feed restored");
+      await fx.getByRole("button", { name: "Switch fx on" }).click();
+      expect(await page.locator(".flash-ok").textContent()).toBe("fx switched on.");
+      expect(await fx.locator(".badge").textContent()).toBe("on");
+      expect((await fxRates()).status).toBe(200);
+    } finally {
+      await sql(control, "DELETE FROM kill_switches");
+      await operator.context.close();
+    }
+  });
+
+  it("shows an endpoint that answers 500 in webhook health, by its host only", {
+    timeout: 60_000,
+  }, async () => {
+    const hook = randomUUID();
+    await fetch(`${receiver.url}/control/${hook}`, {
+      method: "PUT",
+      body: JSON.stringify({ fail: 1000, status: 500 }),
+    });
+    const created = await client.POST("/v1/webhook_endpoints", {
+      params: { header: once() },
+      body: { params: { url: `${receiver.url}/hook/${hook}`, description: "console health test" } },
+    });
+    const id = created.data?.result?.id ?? "";
+    expect(id).not.toBe("");
+    try {
+      await client.POST("/v1/webhook_endpoints/{id}/test", { params: { path: { id }, header: once() } });
+      await until(
+        async () =>
+          (
+            await sql<{ failing_since: string | null }>(
+              control,
+              "SELECT failing_since FROM webhook_endpoints WHERE id = ?",
+              id,
+            )
+          )[0]?.failing_since ?? null,
+        (since) => since !== null,
+        "the endpoint to fail",
+      );
+      const viewer = await consolePerson(browser, origin, control, access, "viewer");
+      const page = await viewer.context.newPage();
+      await page.goto("/console");
+      await page.getByRole("navigation").getByRole("link", { name: "Webhook health" }).click();
+      await page.getByLabel("Endpoints", { exact: true }).selectOption("failing");
+      await page.getByRole("button", { name: "Show" }).click();
+      const row = page.locator(`tr[data-endpoint="${id}"]`);
+      expect(await row.count()).toBe(1);
+      const text = (await row.textContent()) ?? "";
+      expect(text).toContain(new URL(receiver.url).host);
+      expect(text).toContain("failing");
+      expect(text).toContain("500 (retry)");
+      expect(text).not.toContain(hook);
+      expect(Number(await page.locator('[data-total="failing"]').textContent())).toBeGreaterThanOrEqual(1);
+      await shot(page, "console-webhooks");
+      expect(await seriousViolations(page)).toEqual([]);
+      await row.getByRole("link").click();
+      expect(page.url()).toContain(`/console/partners/${DEMO_PARTNER_ID}`);
+      await viewer.context.close();
+    } finally {
+      await client.DELETE("/v1/webhook_endpoints/{id}", { params: { path: { id } } });
+    }
+  });
+
+  it("lists the API versions and who calls them; the pages fit a 390 px wide screen", async () => {
+    const version = VERSIONS[0]?.date as string;
+    const at = new Date().toISOString();
+    await sql(
+      control,
+      "INSERT INTO api_version_usage (partner_id, version, calls, first_seen_at, last_seen_at) VALUES (?, ?, 12, ?, ?) ON CONFLICT DO UPDATE SET calls = 12",
+      DEMO_PARTNER_ID,
+      version,
+      at,
+      at,
+    );
+    const viewer = await consolePerson(browser, origin, control, access, "viewer");
+    const page = await viewer.context.newPage();
+    await page.goto("/console/versions");
+    expect(await page.locator("tr[data-version]").count()).toBe(VERSIONS.length);
+    const line = page.locator(`tr[data-version-partner="${version} ${DEMO_PARTNER_ID}"]`);
+    expect(await line.locator("td").nth(2).textContent()).toBe("12");
+    await shot(page, "console-versions");
+    expect(await seriousViolations(page)).toEqual([]);
+    await viewer.context.close();
+
+    const narrow = await consolePerson(browser, origin, control, access, "viewer", {
+      viewport: { width: 390, height: 844 },
+    });
+    const small = await narrow.context.newPage();
+    for (const path of [
+      "/console/webhooks",
+      "/console/kill-switches",
+      `/console/partners/${DEMO_PARTNER_ID}`,
+    ]) {
+      await small.goto(path);
+      expect(await small.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+    }
+    await shot(small, "console-partner-390px");
+    expect(await seriousViolations(small)).toEqual([]);
+    await small.goto("/console/kill-switches");
+    await shot(small, "console-kill-switches-390px");
+    await narrow.context.close();
   });
 });

@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { paths } from "../generated/portico-api";
 import { startWebhookReceiver } from "../node/webhook-receiver";
-import { launchChromium, watchedPage } from "./support/browser";
+import { launchChromium, until, watchedPage } from "./support/browser";
 import { sql } from "./support/control";
 import { demoClient, once } from "./support/partner";
 import { newUser, seriousViolations, shot, signIn } from "./support/portal";
@@ -33,15 +33,6 @@ async function received(id: string): Promise<{ body: string }[]> {
     received: { body: string }[];
   };
   return answer.received;
-}
-
-async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, label: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await what();
-    if (ok(value)) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${label}`);
 }
 
 describe("webhook debugging and the sandbox buttons in the portal", () => {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { expect } from "vitest";
 import { createApp } from "../../src/app";
 import { accessCertsUrl } from "../../src/modules/admin/access";
 import { adminIdentities } from "../../src/modules/admin/storage";
@@ -106,4 +107,40 @@ export function adminCall(
     headers["Idempotency-Key"] = crypto.randomUUID();
   const access = env.ENVIRONMENT === "production" ? PRODUCTION_ADMIN_ENV : ADMIN_ENV;
   return fetchWithEnv(adminApp, { ...access, ...opts.env }, path, { method, headers, body: body ?? null });
+}
+
+/**
+ * What the admin document says `operationId` answers: each status with the catalogue codes it
+ * carries (`x-portico-error-codes`), so a test can check every answer it saw is documented.
+ */
+export async function documentedAnswers(operationId: string): Promise<Record<string, number[]>> {
+  const doc = (await adminCall("GET", "/admin/openapi.json", { token: (await admin("viewer")).token }))
+    .body as {
+    paths: Record<
+      string,
+      Record<string, { operationId?: string; responses: Record<string, Record<string, unknown>> }>
+    >;
+  };
+  for (const item of Object.values(doc.paths))
+    for (const op of Object.values(item))
+      if (op.operationId === operationId)
+        return Object.fromEntries(
+          Object.entries(op.responses).map(([status, res]) => [
+            status,
+            (res["x-portico-error-codes"] as number[] | undefined) ?? [],
+          ]),
+        );
+  throw new Error(`no operation ${operationId} in the admin document`);
+}
+
+/** Fails unless every `[status, code]` answered is one the operation documents. */
+export async function expectDocumented(
+  operationId: string,
+  answers: readonly (readonly [number, number?])[],
+) {
+  const documented = await documentedAnswers(operationId);
+  for (const [status, code] of answers) {
+    expect(Object.keys(documented), `${operationId} ${status}`).toContain(String(status));
+    if (code !== undefined) expect(documented[String(status)], `${operationId} ${status}`).toContain(code);
+  }
 }

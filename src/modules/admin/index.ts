@@ -14,11 +14,12 @@ import { registerPartnerReads } from "./routes/partners";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
 import { registerVersions } from "./routes/versions";
+import { registerWebhookHealth } from "./routes/webhooks";
 
 /**
  * The platform team's admin API under /admin (docs/admin.md): Cloudflare Access authentication,
- * roles in D1, partners and their contracts, maker-checker approvals, kill switches, the audit
- * log. Its routes are served by the app but documented only in its own document.
+ * roles in D1, partners and their contracts, maker-checker approvals, kill switches, webhook
+ * health, the audit log. Its routes are served by the app but documented only in its own document.
  */
 export const adminModule: Module = {
   name: "admin",
@@ -36,6 +37,7 @@ export const adminModule: Module = {
     registerIdentities(target);
     registerAudit(target);
     registerVersions(target);
+    registerWebhookHealth(target);
     registerAdminTerms(target);
   },
 };

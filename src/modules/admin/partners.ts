@@ -5,6 +5,7 @@ import { createCredential, revokePartnerCredential } from "../partners/credentia
 import { forgetListedOrigins } from "../partners/listed-origins";
 import { credentialCache, profileCache, TIER_RATE_LIMITS } from "../partners/profile";
 import { type ContractRow, findPartnerWithContract, type PartnerRow } from "../partners/storage";
+import { usageReport, usageSpan } from "../usage/usage-report";
 import {
   credentialsOf,
   movePartnerStatus,
@@ -103,6 +104,37 @@ export async function partnerDetail(db: Db, partnerId: string) {
   };
 }
 export type PartnerDetail = Awaited<ReturnType<typeof partnerDetail>>;
+
+/** Days the platform team's usage report covers unless told: the last 30. */
+export const ADMIN_USAGE_DAYS = 30;
+
+/**
+ * The partner's usage as it reads it itself (GET /v1/usage, docs/usage.md), per day and product,
+ * per day and in total, over the last 30 days unless told; its contract holds its limits.
+ */
+export async function partnerUsage(
+  db: Db,
+  partnerId: string,
+  q: { from?: string | undefined; to?: string | undefined },
+  now = Date.now(),
+) {
+  const { contract } = await requirePartner(db, partnerId);
+  const span = usageSpan(q, now, ADMIN_USAGE_DAYS);
+  const { data, days, totals } = await usageReport(
+    db,
+    {
+      id: partnerId,
+      tier: contract.tier,
+      limits: {
+        requestsPerSecond: contract.rateLimitPerSecond ?? TIER_RATE_LIMITS[contract.tier],
+        dailyQuota: contract.dailyQuota,
+      },
+    },
+    span,
+    now,
+  );
+  return { object: "partner_usage" as const, partner_id: partnerId, ...span, data, days, totals };
+}
 
 const statusOnly = (p: PartnerRow) => ({ id: p.id, status: p.status });
 

@@ -1,7 +1,14 @@
 import { ApiError } from "../../platform/errors";
 import { derivedHmacKey } from "../../platform/lib/derived-key";
 import { b64url, constantTimeTextEqual } from "../../platform/lib/secret-hash";
-import { type ApiAnswer, apiRequest, callSelf, type PageContext } from "../../platform/web/self-call";
+import {
+  type ApiAnswer,
+  type ApiMethod,
+  apiRequest,
+  callSelf,
+  fetchSelf,
+  type PageContext,
+} from "../../platform/web/self-call";
 
 /** Cloudflare Access's assertion, which Access adds to every request it lets through. */
 export const ACCESS_HEADER = "Cf-Access-Jwt-Assertion";
@@ -13,11 +20,16 @@ export const ACCESS_HEADER = "Cf-Access-Jwt-Assertion";
 export function callAdmin<T = unknown>(
   c: PageContext,
   assertion: string,
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: ApiMethod,
   path: string,
   options: { params?: Record<string, unknown>; idempotencyKey?: string; query?: URLSearchParams } = {},
 ): Promise<ApiAnswer<T>> {
   return callSelf<T>(c, apiRequest(c, method, path, { ...options, headers: { [ACCESS_HEADER]: assertion } }));
+}
+
+/** A GET of the admin API answered as it came, unread: a download the console passes on. */
+export function fetchAdmin(c: PageContext, assertion: string, path: string): Promise<Response> {
+  return fetchSelf(c, apiRequest(c, "GET", path, { headers: { [ACCESS_HEADER]: assertion } }));
 }
 
 const INFO = "portico/console/csrf/v1";

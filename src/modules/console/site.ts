@@ -8,6 +8,10 @@ export const CONSOLE: Site = {
   nav: [
     { href: "/console", key: "partners", label: "Partners" },
     { href: "/console/approvals", key: "approvals", label: "Approvals" },
+    { href: "/console/applications", key: "applications", label: "Applications", only: "production" },
+    { href: "/console/kill-switches", key: "kill-switches", label: "Kill switches" },
+    { href: "/console/webhooks", key: "webhooks", label: "Webhook health" },
+    { href: "/console/versions", key: "versions", label: "API versions" },
     { href: "/console/audit", key: "audit", label: "Audit log" },
   ],
 };

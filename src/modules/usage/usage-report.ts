@@ -15,22 +15,26 @@ export interface UsageSpan {
 }
 
 /**
- * The days asked for: `to` defaults to today (UTC), `from` to six days before `to` (a week). `from`
- * after `to`, or more than MAX_USAGE_DAYS days, is refused (code 4).
+ * The days asked for: `to` defaults to today (UTC), `from` to `days - 1` days before `to` (a week
+ * unless told). `from` after `to`, or more than MAX_USAGE_DAYS days, is refused (code 4).
  */
-export function usageSpan(q: { from?: string | undefined; to?: string | undefined }, now: number): UsageSpan {
+export function usageSpan(
+  q: { from?: string | undefined; to?: string | undefined },
+  now: number,
+  days = DEFAULT_USAGE_DAYS,
+): UsageSpan {
   const to = q.to ?? dayOf(now);
-  const from = q.from ?? dayOf(startOf(to) - (DEFAULT_USAGE_DAYS - 1) * DAY_MS);
+  const from = q.from ?? dayOf(startOf(to) - (days - 1) * DAY_MS);
   for (const [field, date] of [
     ["from", from],
     ["to", to],
   ] as const)
     if (Number.isNaN(startOf(date)))
       throw new ApiError("validation", { field, msg: "not a calendar date" }, { field });
-  const days = (startOf(to) - startOf(from)) / DAY_MS + 1;
-  if (days < 1)
+  const span = (startOf(to) - startOf(from)) / DAY_MS + 1;
+  if (span < 1)
     throw new ApiError("validation", { field: "from", msg: "must not be after to" }, { field: "from" });
-  if (days > MAX_USAGE_DAYS)
+  if (span > MAX_USAGE_DAYS)
     throw new ApiError(
       "validation",
       { field: "to", msg: `from and to span at most ${MAX_USAGE_DAYS} days` },

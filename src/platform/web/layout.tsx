@@ -11,6 +11,8 @@ export interface NavItem {
   href: string;
   key: string;
   label: string;
+  /** Shown in this environment only (the portal's sandbox buttons, the console's application queue). */
+  only?: "sandbox" | "production";
 }
 
 /** The web interface a page belongs to: its name, home, stylesheet and script, its navigation, its sign-out. */
@@ -42,7 +44,8 @@ export interface PageFrame {
 export function Layout(props: PageFrame & { children?: Child }) {
   const { user, environment } = props;
   const { site } = props;
-  const nav = site.nav.filter((n) => n.key !== "sandbox" || environment !== "production");
+  const here = environment === "production" ? "production" : "sandbox";
+  const nav = site.nav.filter((n) => n.only === undefined || n.only === here);
   return (
     <html lang="en">
       <head>
@@ -158,29 +161,6 @@ export function ShownOnce(props: { label: string; value: string; id: string }) {
       <button type="button" class="copy" data-copy={props.id}>
         Copy
       </button>
-    </div>
-  );
-}
-
-/** A table of records: its caption, its column heads (a falsy one is left out) and its rows, scrolling sideways on a narrow screen. */
-export function DataTable(props: {
-  caption: string;
-  columns: readonly (string | false | null | undefined)[];
-  children?: Child;
-}) {
-  return (
-    <div class="table-wrap">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.filter(Boolean).map((c) => (
-              <th scope="col">{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{props.children}</tbody>
-      </table>
     </div>
   );
 }

@@ -26,8 +26,7 @@ export type PageContext = Pick<Context<AppEnv>, "env" | "executionCtx"> & { req:
  * answered by the app in this isolate through its whole middleware chain.
  */
 export async function callSelf<T>(c: PageContext, request: Request): Promise<ApiAnswer<T>> {
-  if (!gateway) throw new Error("the web interfaces have no gateway");
-  const res = await gateway.fetch(request, c.env, c.executionCtx);
+  const res = await fetchSelf(c, request);
   const text = await res.text();
   let parsed: { result?: T; error?: ApiAnswer<T>["error"] | null } = {};
   if (res.headers.get("Content-Type")?.includes("json")) {
@@ -48,13 +47,21 @@ export async function callSelf<T>(c: PageContext, request: Request): Promise<Api
   };
 }
 
+/** The app's own answer to `request`, unread: for a download a page passes on as it came. */
+export async function fetchSelf(c: PageContext, request: Request): Promise<Response> {
+  if (!gateway) throw new Error("the web interfaces have no gateway");
+  return gateway.fetch(request, c.env, c.executionCtx);
+}
+
+export type ApiMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
 /**
  * The request for `path` on this origin: JSON in the envelope's `params` (or `raw` bytes with
  * their media type, for an upload), an Idempotency-Key on every POST.
  */
 export function apiRequest(
   c: PageContext,
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: ApiMethod,
   path: string,
   options: {
     params?: Record<string, unknown>;

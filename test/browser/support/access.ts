@@ -3,7 +3,7 @@
 // way `npm run admin-token` signs it (docs/admin.md). Playwright sends it as Access's edge would.
 import { createHash, randomUUID } from "node:crypto";
 import { importJWK, SignJWT } from "jose";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 import { sql } from "./control";
 
 export interface LocalAccess {
@@ -34,6 +34,7 @@ export async function consolePerson(
   control: { url: string; token: string },
   access: LocalAccess,
   role: "viewer" | "operator" | "approver" | "admin",
+  options: BrowserContextOptions = {},
 ): Promise<{ email: string; context: BrowserContext }> {
   const email = `${role}-${randomUUID().slice(0, 8)}@bank.example`;
   await sql(
@@ -43,6 +44,7 @@ export async function consolePerson(
     role,
   );
   const context = await browser.newContext({
+    ...options,
     baseURL: origin,
     extraHTTPHeaders: { "Cf-Access-Jwt-Assertion": await accessAssertion(access, email) },
   });

@@ -79,3 +79,13 @@ declare const getComputedStyle: (element: unknown) => { getPropertyValue(propert
 export function computedStyle(locator: Locator, property: string): Promise<string> {
   return locator.evaluate((element, name) => getComputedStyle(element).getPropertyValue(name), property);
 }
+
+/** Polls `what` every 200 ms until `ok` holds (at most 20 s): a bound, never a timing assertion. */
+export async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean, label: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await what();
+    if (ok(value)) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${label}`);
+}

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ok, okResponse } from "../../../platform/envelope";
 import { pageOptions, pageQuery, pageResponse } from "../../../platform/http/pagination";
-import { listPartners, partnerDetail } from "../partners";
+import { ADMIN_USAGE_DAYS, listPartners, partnerDetail, partnerUsage } from "../partners";
 import { type AdminTarget, adminRoute, serve } from "./define";
 import { AdminPartnerDetailSchema, AdminPartnerSchema, PartnerIdParam } from "./schema";
 
@@ -53,6 +53,61 @@ const get = adminRoute(
   },
 );
 
+const day = z.string().openapi({ format: "date" });
+const count = z.number().int();
+/** One group's figures, as GET /v1/usage defines them (docs/usage.md). */
+const metrics = {
+  calls: count,
+  errors: count.openapi({ description: "Answers of 400 and above." }),
+  errors_4xx: count,
+  errors_5xx: count,
+  error_rate: z.number().openapi({ description: "errors / calls, to four decimals; 0 without calls." }),
+  p50_latency_ms: count.nullable().openapi({ description: "Nearest rank; null without calls." }),
+  p99_latency_ms: count.nullable(),
+};
+
+const PartnerUsageSchema = z
+  .object({
+    object: z.literal("partner_usage"),
+    partner_id: z.string().openapi({ format: "uuid" }),
+    from: day,
+    to: day,
+    data: z
+      .array(z.object({ date: day, product: z.string(), ...metrics }))
+      .openapi({ description: "Per UTC day and product with calls, days ascending." }),
+    days: z
+      .array(z.object({ date: day, ...metrics }))
+      .openapi({ description: "Every day of the span; a day without calls as zeros." }),
+    totals: z.object(metrics),
+  })
+  .openapi("AdminPartnerUsage");
+
+const usage = adminRoute(
+  { role: "viewer", action: "partner.usage" },
+  {
+    method: "get",
+    path: "/admin/v1/partners/{id}/usage",
+    operationId: "adminGetPartnerUsage",
+    tags: ["Partners"],
+    summary: "A partner's usage per day",
+    description: `What the partner reads with GET /v1/usage, from its request log: calls, errors (4xx and 5xx), error rate and p50/p99 latency per UTC day and product, per day and in total. \`from\` and \`to\` are included (default: the last ${ADMIN_USAGE_DAYS} days, at most 90). Its limits are in its contract (GET /admin/v1/partners/{id}).`,
+    request: {
+      params: PartnerIdParam,
+      query: z.object({
+        from: z.iso
+          .date()
+          .optional()
+          .openapi({ param: { name: "from", in: "query" } }),
+        to: z.iso
+          .date()
+          .optional()
+          .openapi({ param: { name: "to", in: "query" } }),
+      }),
+    },
+    responses: okResponse("The partner's usage", PartnerUsageSchema),
+  },
+);
+
 export function registerPartnerReads(t: AdminTarget) {
   serve(t, list, async (c) => {
     const q = c.req.valid("query");
@@ -70,5 +125,10 @@ export function registerPartnerReads(t: AdminTarget) {
     const { id } = c.req.valid("param");
     c.set("adminAudit", { partnerId: id });
     return ok(c, await partnerDetail(c.get("services").db, id));
+  });
+  serve(t, usage, async (c) => {
+    const { id } = c.req.valid("param");
+    c.set("adminAudit", { partnerId: id });
+    return ok(c, await partnerUsage(c.get("services").db, id, c.req.valid("query")));
   });
 }

@@ -1,5 +1,19 @@
 /** @jsxImportSource hono/jsx */
+import { CHART_ASSETS, DayCharts } from "../../../platform/web/charts";
 import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
+import { Filters, Select, Table } from "../../../platform/web/parts";
+import { type AuditEntry, AuditTable } from "./audit";
+import { minute } from "./format";
+import {
+  type Contract,
+  ContractFacts,
+  type Credential,
+  CredentialsTable,
+  type PartnerUsage,
+  UsageTable,
+} from "./partner-parts";
+
+export type { AuditEntry, PartnerUsage };
 
 export interface PartnerSummary {
   id: string;
@@ -12,15 +26,8 @@ export interface PartnerSummary {
 }
 
 export interface PartnerDetail extends PartnerSummary {
-  contract: Record<string, unknown>;
-  credentials: {
-    id: string;
-    consumer_key: string;
-    description: string | null;
-    status: string;
-    created_at: string;
-    revoked_at: string | null;
-  }[];
+  contract: Contract;
+  credentials: Credential[];
   usage: {
     audited_requests_today: number;
     audited_requests_last_30_days: number;
@@ -30,112 +37,46 @@ export interface PartnerDetail extends PartnerSummary {
   pending_change_requests: number;
 }
 
-export interface AuditEntry {
-  id: string;
-  identity: string;
-  role: string | null;
-  action: string;
-  target: string | null;
-  partner_id: string | null;
-  outcome: number;
-  reason: string | null;
-  created_at: string;
-}
-
-const day = (iso: string) => iso.slice(0, 16).replace("T", " ");
+const statusBadge = (status: string, id?: string) => (
+  <span class={`badge badge-${status === "active" ? "active" : "disabled"}`} {...(id ? { id } : {})}>
+    {status}
+  </span>
+);
 
 export function PartnersPage(
   props: PageFrame & { partners: PartnerSummary[]; query: string; status: string },
 ) {
   return (
     <Layout {...props} active="partners">
-      <form method="get" action="/console" class="filters card" aria-label="Search partners">
+      <Filters action="/console" label="Search partners" button="Search">
         <div>
           <label for="query">Name or partner ID</label>
           <input id="query" name="query" value={props.query} />
         </div>
-        <div>
-          <label for="status">Status</label>
-          <select id="status" name="status">
-            {["", "active", "suspended", "offboarded"].map((s) => (
-              <option value={s} selected={props.status === s}>
-                {s || "any"}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" class="primary">
-          Search
-        </button>
-      </form>
-      <div class="table-wrap">
-        <table>
-          <caption>Partners, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Status</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.partners.map((p) => (
-              <tr data-partner={p.id}>
-                <td>
-                  <a href={`/console/partners/${p.id}`}>{p.name}</a>
-                </td>
-                <td>{p.environment}</td>
-                <td>
-                  <span class={`badge badge-${p.status === "active" ? "active" : "disabled"}`}>
-                    {p.status}
-                  </span>
-                </td>
-                <td>{p.tier}</td>
-                <td>{day(p.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </Layout>
-  );
-}
-
-export function AuditTable(props: { entries: AuditEntry[]; caption: string }) {
-  return (
-    <div class="table-wrap">
-      <table>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Reason</th>
+        <Select
+          id="status"
+          label="Status"
+          options={["", "active", "suspended", "offboarded"].map((s) => [s, s || "any"] as const)}
+          selected={props.status}
+        />
+      </Filters>
+      <Table
+        caption="Partners, newest first"
+        columns={["Name", "Environment", "Status", "Plan", "Created"]}
+        rows={props.partners}
+        row={(p) => (
+          <tr data-partner={p.id}>
+            <td>
+              <a href={`/console/partners/${p.id}`}>{p.name}</a>
+            </td>
+            <td>{p.environment}</td>
+            <td>{statusBadge(p.status)}</td>
+            <td>{p.tier}</td>
+            <td>{minute(p.created_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.entries.map((e) => (
-            <tr data-audit={e.id}>
-              <td>{e.created_at.replace("T", " ").slice(0, 19)}</td>
-              <td>
-                {e.identity} {e.role ? `(${e.role})` : ""}
-              </td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>{e.target ?? "—"}</td>
-              <td>{e.outcome}</td>
-              <td>{e.reason ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        )}
+      />
+    </Layout>
   );
 }
 
@@ -149,11 +90,16 @@ function ReasonForm(props: { action: string; csrf: string; label: string; danger
 }
 
 export function PartnerPage(
-  props: PageFrame & { csrf: string; partner: PartnerDetail; audit: AuditEntry[] },
+  props: PageFrame & {
+    csrf: string;
+    partner: PartnerDetail;
+    usage: PartnerUsage | undefined;
+    audit: AuditEntry[];
+  },
 ) {
   const p = props.partner;
   return (
-    <Layout {...props} active="partners">
+    <Layout {...props} active="partners" {...CHART_ASSETS}>
       <section class="card" aria-labelledby="partner-facts">
         <h2 id="partner-facts">{p.name}</h2>
         <dl class="facts">
@@ -162,17 +108,11 @@ export function PartnerPage(
             <code>{p.id}</code>
           </dd>
           <dt>Status</dt>
-          <dd>
-            <span class={`badge badge-${p.status === "active" ? "active" : "disabled"}`} id="partner-status">
-              {p.status}
-            </span>
-          </dd>
+          <dd>{statusBadge(p.status, "partner-status")}</dd>
           <dt>Environment</dt>
           <dd>{p.environment}</dd>
           <dt>Plan</dt>
           <dd>{p.tier}</dd>
-          <dt>Products</dt>
-          <dd>{p.products.join(", ") || "none"}</dd>
           <dt>Audited requests</dt>
           <dd>
             {p.usage.audited_requests_today} today, {p.usage.audited_requests_last_30_days} in 30 days
@@ -214,44 +154,17 @@ export function PartnerPage(
           />
         ) : null}
       </section>
-      <div class="table-wrap">
-        <table>
-          <caption>Credentials (metadata only)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Consumer key</th>
-              <th scope="col">Description</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.credentials.map((k) => (
-              <tr>
-                <td>
-                  <code>{k.consumer_key}</code>
-                </td>
-                <td>{k.description ?? "—"}</td>
-                <td>{k.status}</td>
-                <td>{day(k.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <h2>Contract</h2>
-      <pre>
-        <code>{JSON.stringify(p.contract, null, 2)}</code>
-      </pre>
+      <ContractFacts contract={p.contract} />
+      <CredentialsTable credentials={p.credentials} />
+      {props.usage ? (
+        <>
+          <DayCharts days={props.usage.days} title="Calls and latency per day, last 30 days" />
+          <UsageTable usage={props.usage} />
+        </>
+      ) : (
+        <p class="hint">Its usage cannot be read now.</p>
+      )}
       <AuditTable entries={props.audit} caption="This partner's admin audit trail" />
-    </Layout>
-  );
-}
-
-export function AuditPage(props: PageFrame & { entries: AuditEntry[] }) {
-  return (
-    <Layout {...props} active="audit">
-      <AuditTable entries={props.entries} caption="Admin audit log, newest first" />
     </Layout>
   );
 }

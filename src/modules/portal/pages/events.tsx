@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 import { type Endpoint, type EventSummary, EventsTable } from "./webhooks";
 
 export interface EventFilters {
@@ -92,7 +93,7 @@ export function EventPage(
       <pre>
         <code>{JSON.stringify(ev.data, null, 2)}</code>
       </pre>
-      <DataTable
+      <Table
         caption="Delivery attempts"
         columns={["When", "Endpoint", "HTTP status", "Latency", "Outcome", "Next retry"]}
       >
@@ -112,7 +113,7 @@ export function EventPage(
             <td>{a.next_retry_at ?? "—"}</td>
           </tr>
         ))}
-      </DataTable>
+      </Table>
       {props.attempts.length === 0 ? <p>No delivery attempt yet.</p> : null}
       {props.writable && props.endpoints.length > 0 ? (
         <section class="card" aria-labelledby="resend">

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { timeOf } from "../../../platform/web/format";
-import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 
 export interface Credential {
   id: string;
@@ -35,7 +36,7 @@ export function KeysPage(
         Consumer keys and secrets obtain tokens at <code>POST /oauth2/token</code>. Rotate with an overlap:
         the old key keeps working until the time you choose, so the new one is deployed without downtime.
       </p>
-      <DataTable
+      <Table
         caption="Your API keys"
         columns={[
           "Consumer key",
@@ -100,7 +101,7 @@ export function KeysPage(
             ) : null}
           </tr>
         ))}
-      </DataTable>
+      </Table>
       {props.writable ? (
         <section class="card" aria-labelledby="create-key">
           <h2 id="create-key">Create a key</h2>

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
+import { Layout, type PageFrame } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 
 export interface LoggedRequest {
   id: string;
@@ -55,7 +56,7 @@ export function RequestsPage(
           Filter
         </button>
       </form>
-      <DataTable
+      <Table
         caption="Recent requests, newest first"
         columns={["Time", "Method", "Path", "Status", "Code", "Latency", "Idempotency key"]}
       >
@@ -74,7 +75,7 @@ export function RequestsPage(
             <td>{r.idempotency_key ? <code>{r.idempotency_key}</code> : "—"}</td>
           </tr>
         ))}
-      </DataTable>
+      </Table>
       {props.next ? (
         <p>
           <a

@@ -13,7 +13,7 @@ export const PORTAL: Site = {
     { href: "/portal/events", key: "events", label: "Events" },
     { href: "/portal/usage", key: "usage", label: "Usage" },
     { href: "/portal/requests", key: "requests", label: "Request log" },
-    { href: "/portal/sandbox", key: "sandbox", label: "Sandbox" },
+    { href: "/portal/sandbox", key: "sandbox", label: "Sandbox", only: "sandbox" },
     { href: "/portal/team", key: "team", label: "Team" },
     { href: "/portal/account", key: "account", label: "Account" },
     { href: "/docs", key: "docs", label: "API reference" },

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 
-import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 import { ROLE_LABELS, ROLES, type Role } from "../model";
 import { PORTAL } from "./site";
 
@@ -21,7 +22,7 @@ export function TeamPage(props: PageFrame & { csrf: string; team: TeamView; owne
           />
         </section>
       ) : null}
-      <DataTable caption="Your team" columns={["Username", "Role", "Two-step sign-in", "Status"]}>
+      <Table caption="Your team" columns={["Username", "Role", "Two-step sign-in", "Status"]}>
         {props.team.users.map((u) => (
           <tr data-user={u.username}>
             <td>{u.username}</td>
@@ -32,9 +33,9 @@ export function TeamPage(props: PageFrame & { csrf: string; team: TeamView; owne
             </td>
           </tr>
         ))}
-      </DataTable>
+      </Table>
       {props.team.invitations.length > 0 ? (
-        <DataTable caption="Open invitations" columns={["Username", "Role", "Invited by", "Good until"]}>
+        <Table caption="Open invitations" columns={["Username", "Role", "Invited by", "Good until"]}>
           {props.team.invitations.map((i) => (
             <tr>
               <td>{i.username}</td>
@@ -43,7 +44,7 @@ export function TeamPage(props: PageFrame & { csrf: string; team: TeamView; owne
               <td>{i.expiresAt.slice(0, 16).replace("T", " ")} UTC</td>
             </tr>
           ))}
-        </DataTable>
+        </Table>
       ) : null}
       {props.owner ? (
         <section class="card" aria-labelledby="invite">

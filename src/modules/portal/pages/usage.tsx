@@ -1,16 +1,14 @@
 /** @jsxImportSource hono/jsx */
-import { raw } from "hono/html";
-import { DataTable, Layout, type PageFrame } from "../../../platform/web/layout";
-
-interface Metrics {
-  calls: number;
-  errors: number;
-  errors_4xx: number;
-  errors_5xx: number;
-  error_rate: number;
-  p50_latency_ms: number | null;
-  p99_latency_ms: number | null;
-}
+import {
+  CHART_ASSETS,
+  DayCharts,
+  type UsageFigures as Metrics,
+  percent,
+  USAGE_COLUMNS,
+  UsageCells,
+} from "../../../platform/web/charts";
+import { Layout, type PageFrame } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 
 export interface UsageView {
   from: string;
@@ -32,18 +30,11 @@ export interface UsageView {
   };
 }
 
-const VENDOR = "/portal/assets/vendor/uPlot";
-const percent = (rate: number) => `${(rate * 100).toFixed(2)} %`;
-const ms = (v: number | null) => (v === null ? "—" : `${v} ms`);
-
-/** The chart data as a JSON data block (never executed; `<` escaped so no text can close the element). */
-const dataBlock = (value: unknown) => raw(JSON.stringify(value).replace(/</g, "\\u003c"));
-
 export function UsagePage(props: PageFrame & { usage: UsageView | undefined; from: string; to: string }) {
   const u = props.usage;
   const csv = `/portal/usage.csv?${new URLSearchParams({ from: props.from, to: props.to })}`;
   return (
-    <Layout {...props} active="usage" scripts={[`${VENDOR}.iife.min.js`]} styles={[`${VENDOR}.min.css`]}>
+    <Layout {...props} active="usage" {...CHART_ASSETS}>
       <form method="get" action="/portal/usage" class="filters card" aria-label="Choose the range">
         <div>
           <label for="from">From (UTC day)</label>
@@ -81,32 +72,19 @@ export function UsagePage(props: PageFrame & { usage: UsageView | undefined; fro
               </dd>
             </dl>
           </section>
-          <section class="card" aria-labelledby="charts">
-            <h2 id="charts">Calls and latency per day</h2>
-            <div class="chart" id="chart-calls" role="img" aria-label="Calls and errors per day" />
-            <div class="chart" id="chart-latency" role="img" aria-label="p50 and p99 latency per day" />
-            <script type="application/json" id="usage-data">
-              {dataBlock(u.days)}
-            </script>
-          </section>
-          <DataTable
+          <DayCharts days={u.days} title="Calls and latency per day" />
+          <Table
             caption={`Totals ${u.from} to ${u.to}: ${u.totals.calls} calls, ${percent(u.totals.error_rate)} errors`}
-            columns={["Day", "Product", "Calls", "Errors (4xx / 5xx)", "Error rate", "p50", "p99"]}
-          >
-            {u.data.map((r) => (
+            columns={["Day", "Product", ...USAGE_COLUMNS]}
+            rows={u.data}
+            row={(r) => (
               <tr data-usage={`${r.date} ${r.product}`}>
                 <td>{r.date}</td>
                 <td>{r.product}</td>
-                <td>{r.calls}</td>
-                <td>
-                  {r.errors} ({r.errors_4xx} / {r.errors_5xx})
-                </td>
-                <td>{percent(r.error_rate)}</td>
-                <td>{ms(r.p50_latency_ms)}</td>
-                <td>{ms(r.p99_latency_ms)}</td>
+                <UsageCells figures={r} />
               </tr>
-            ))}
-          </DataTable>
+            )}
+          />
         </>
       ) : null}
     </Layout>

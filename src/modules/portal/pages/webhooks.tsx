@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../platform/web/layout";
+import { Table } from "../../../platform/web/parts";
 
 export interface Endpoint {
   id: string;
@@ -31,7 +32,7 @@ export function EndpointsPage(
           />
         </section>
       ) : null}
-      <DataTable caption="Webhook endpoints" columns={["URL", "Events", "Status", "Created"]}>
+      <Table caption="Webhook endpoints" columns={["URL", "Events", "Status", "Created"]}>
         {props.endpoints.map((e) => (
           <tr data-endpoint={e.id}>
             <td>
@@ -46,7 +47,7 @@ export function EndpointsPage(
             <td>{e.created_at.slice(0, 16).replace("T", " ")}</td>
           </tr>
         ))}
-      </DataTable>
+      </Table>
       {props.endpoints.length === 0 ? <p>No endpoint yet: add one below to receive events.</p> : null}
       {props.writable ? (
         <section class="card" aria-labelledby="add-endpoint">
@@ -154,7 +155,7 @@ export function EndpointPage(
 
 export function EventsTable(props: { events: EventSummary[]; caption: string }) {
   return (
-    <DataTable caption={`${props.caption}`} columns={["Event", "Type", "Delivery", "Created"]}>
+    <Table caption={`${props.caption}`} columns={["Event", "Type", "Delivery", "Created"]}>
       {props.events.map((ev) => (
         <tr data-event={ev.id}>
           <td>
@@ -169,6 +170,6 @@ export function EventsTable(props: { events: EventSummary[]; caption: string }) 
           <td>{ev.created_at.replace("T", " ").slice(0, 19)}</td>
         </tr>
       ))}
-    </DataTable>
+    </Table>
   );
 }

@@ -2,7 +2,8 @@
 
 import { PRODUCTS } from "../../../../platform/catalog";
 import { timeOf } from "../../../../platform/web/format";
-import { ActionForm, DataTable, Layout, type PageFrame } from "../../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame } from "../../../../platform/web/layout";
+import { Table } from "../../../../platform/web/parts";
 import {
   DOCUMENT_KINDS,
   DOCUMENT_TYPES,
@@ -245,7 +246,7 @@ export function ApplicationPage(props: PageFrame & { csrf: string; application: 
       </form>
       <section aria-label="Documents">
         <h2>Documents</h2>
-        <DataTable
+        <Table
           caption="Uploaded documents"
           columns={["Kind", "File", "Size", "Uploaded", editable && "Actions"]}
         >
@@ -268,7 +269,7 @@ export function ApplicationPage(props: PageFrame & { csrf: string; application: 
               ) : null}
             </tr>
           ))}
-        </DataTable>
+        </Table>
         {editable ? (
           <form
             method="post"

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { timeOf } from "../../../../platform/web/format";
-import { ActionForm, DataTable, Layout, type PageFrame, ShownOnce } from "../../../../platform/web/layout";
+import { ActionForm, Layout, type PageFrame, ShownOnce } from "../../../../platform/web/layout";
+import { Table } from "../../../../platform/web/parts";
 
 export interface RegistrationState {
   id: string;
@@ -153,7 +154,7 @@ export function CredentialsPage(
         Live keys call production from the addresses in your approved IP allow-list. Nobody at the bank sees
         their secrets: you make them here, and Portico keeps only a hash.
       </p>
-      <DataTable caption="Your live keys" columns={["Consumer key", "Status", "Created"]}>
+      <Table caption="Your live keys" columns={["Consumer key", "Status", "Created"]}>
         {props.credentials.map((k) => (
           <tr>
             <td>
@@ -163,7 +164,7 @@ export function CredentialsPage(
             <td>{timeOf(k.created_at)}</td>
           </tr>
         ))}
-      </DataTable>
+      </Table>
       <ActionForm action="/portal/apply/credentials" csrf={props.csrf} label="Make a live key" />
     </Layout>
   );
