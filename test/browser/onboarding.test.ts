@@ -48,8 +48,8 @@ async function mailTo(email: string): Promise<string[]> {
   return data.filter((m) => m.to === email).map((m) => m.text);
 }
 
-/** A platform-team member of production with `role`, and their admin API calls with Access's assertion. */
-async function admin(role: "approver" | "operator" | "admin") {
+/** A platform-team member of production with `role`, and the assertion Cloudflare Access adds to their requests. */
+async function person(role: "admin" | "operator" | "approver") {
   const email = `${role}-${randomUUID().slice(0, 8)}@bank.example`;
   await sql(
     production.control,
@@ -57,7 +57,12 @@ async function admin(role: "approver" | "operator" | "admin") {
     email,
     role,
   );
-  const assertion = await accessAssertion(access, email);
+  return accessAssertion(access, email);
+}
+
+/** Their admin API calls (the console has no terms page: terms are published through the API). */
+async function adminApi(role: "admin") {
+  const assertion = await person(role);
   return async (method: string, path: string, params?: unknown) => {
     const res = await fetch(`${origin}${path}`, {
       method,
@@ -66,6 +71,15 @@ async function admin(role: "approver" | "operator" | "admin") {
     });
     return { status: res.status, body: (await res.json()) as { result: Record<string, unknown> | null } };
   };
+}
+
+/** Their console, in a browser context of their own. */
+async function consolePage(role: "operator" | "approver") {
+  const context = await browser.newContext({
+    baseURL: origin,
+    extraHTTPHeaders: { "Cf-Access-Jwt-Assertion": await person(role) },
+  });
+  return context.newPage();
 }
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
@@ -78,7 +92,7 @@ describe("onboarding in the portal, production", () => {
   let applicationId = "";
 
   it("registers with the bot check and verifies the emailed link", async () => {
-    const owner = await admin("admin");
+    const owner = await adminApi("admin");
     const published = await owner("POST", "/admin/v1/terms", {
       version: `browser-${randomUUID().slice(0, 8)}`,
       text: "1. Portico moves your money exactly once.\n2. You keep your keys secret.",
@@ -176,15 +190,15 @@ describe("onboarding in the portal, production", () => {
   });
 
   it("reads the reviewers' change request, answers it and submits again", async () => {
-    // The reviewers ask for a change; the registrant reads the comment, answers and submits again.
-    const operator = await admin("operator");
-    expect(
-      (
-        await operator("POST", `/admin/v1/applications/${applicationId}/request-changes`, {
-          reason: "Please add your LEI.",
-        })
-      ).status,
-    ).toBe(200);
+    // The reviewers ask for a change in the console; the registrant reads the comment, answers and submits again.
+    const operator = await consolePage("operator");
+    await operator.goto("/console/applications");
+    await operator.getByRole("link", { name: "Acme Telecom LLC" }).first().click();
+    expect(await seriousViolations(operator)).toEqual([]);
+    await shot(operator, "onboarding-console-application");
+    await operator.getByLabel(/What to change/).fill("Please add your LEI.");
+    await operator.getByRole("button", { name: "Request changes" }).click();
+    await expect.poll(() => operator.locator("main").textContent()).toContain("changes_requested");
     await page.goto("/portal/apply/application");
     await expect
       .poll(() => page.locator("#application-status").first().textContent())
@@ -201,16 +215,22 @@ describe("onboarding in the portal, production", () => {
   });
 
   it("is approved by two different approvers", async () => {
-    const maker = await admin("approver");
-    const checker = await admin("approver");
-    expect(
-      (await maker("POST", `/admin/v1/applications/${applicationId}/approve`, { reason: "Complete." }))
-        .status,
-    ).toBe(202);
-    expect(
-      (await checker("POST", `/admin/v1/applications/${applicationId}/approve`, { reason: "Agreed." }))
-        .status,
-    ).toBe(200);
+    // In the console: the maker proposes, a different approver approves; the maker cannot do both.
+    const maker = await consolePage("approver");
+    await maker.goto(`/console/applications/${applicationId}`);
+    await maker.getByLabel(/Reason/).fill("Complete: licences and PCI DSS attestation checked.");
+    await maker.getByRole("button", { name: "Propose approval" }).click();
+    await expect
+      .poll(() => maker.locator("#approval-proposed").textContent())
+      .toContain("A different approver approves it.");
+    expect(await maker.getByRole("button", { name: /Approve/ }).count()).toBe(0);
+    await shot(maker, "onboarding-console-proposed");
+    const checker = await consolePage("approver");
+    await checker.goto(`/console/applications/${applicationId}`);
+    await checker.getByLabel(/Reason/).fill("Agreed.");
+    await checker.getByRole("button", { name: "Approve: make the live partner" }).click();
+    await expect.poll(() => checker.locator("main").textContent()).toContain("approved");
+    await shot(checker, "onboarding-console-approved");
     await page.goto("/portal/apply/application");
     await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("approved");
   });
