@@ -142,7 +142,7 @@ export function ApplicationPage(props: PageFrame & { csrf: string; application: 
   const a = props.application;
   const editable = (EDITABLE as readonly string[]).includes(a.status);
   const c = a.checklist;
-  const comments = a.history.filter((h) => h.comment);
+  const comments = a.history.filter((h) => h.actor.kind === "admin" && h.comment);
   return (
     <Layout {...props}>
       <p>
