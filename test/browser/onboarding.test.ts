@@ -107,6 +107,11 @@ describe("onboarding in the portal, production", () => {
     await page.goto("/portal/register");
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, "onboarding-register");
+    // A phone's width: nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, "onboarding-register-390px");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByLabel("Company name").fill("Acme Telecom LLC");
     await page.getByLabel(/Country/).fill("UZ");
     await page.getByLabel("Contact email").fill(email);
@@ -177,6 +182,10 @@ describe("onboarding in the portal, production", () => {
     await expect.poll(() => page.locator("#missing").count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, "onboarding-application");
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, "onboarding-application-390px");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole("button", { name: "Submit for review" }).click();
     await expect.poll(() => page.locator("#application-status").first().textContent()).toBe("submitted");
 
