@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
+import billing from "../../../docs/billing.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
 import cron from "../../../docs/cron.md?raw";
@@ -44,6 +45,7 @@ const PAGES: Record<string, string> = {
   "docs/sdk.md": sdk,
   "docs/portal.md": portal,
   "docs/usage.md": usage,
+  "docs/billing.md": billing,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
