@@ -9,13 +9,12 @@ import { VERSIONS } from "../../src/platform/versions/registry";
 import type { paths } from "../generated/portico-api";
 import { startWebhookReceiver } from "../node/webhook-receiver";
 import { consolePerson } from "./support/access";
-import { launchChromium, until } from "./support/browser";
+import { launchChromium, pageWidth, until } from "./support/browser";
 import { sql } from "./support/control";
 import { demoClient, once } from "./support/partner";
 import { DEMO_PARTNER_ID, seriousViolations, shot } from "./support/portal";
 
 // Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
-declare const document: { documentElement: { scrollWidth: number } };
 
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
@@ -275,7 +274,7 @@ describe("the console's operations pages in Chromium", () => {
       `/console/partners/${DEMO_PARTNER_ID}`,
     ]) {
       await small.goto(path);
-      expect(await small.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      expect(await pageWidth(small), path).toBeLessThanOrEqual(390);
     }
     await shot(small, "console-partner-390px");
     expect(await seriousViolations(small)).toEqual([]);

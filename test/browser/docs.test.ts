@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, type Watched, watchedPage } from "./support/browser";
+import { launchChromium, pageWidth, type Watched, watchedPage } from "./support/browser";
 import { SCREENSHOTS } from "./support/portal";
 
 // Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
-declare const document: { documentElement: { scrollWidth: number } };
 declare const navigator: { clipboard: { readText(): Promise<string> } };
 
 const origin = inject("gatewayUrl");
@@ -222,7 +221,7 @@ describe("/docs in Chromium", () => {
     await block.scrollIntoViewIfNeeded();
     const box = await block.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     await block.screenshot({ path: join(SCREENSHOTS, "docs-code-samples-390px.png") });
     await page.setViewportSize({ width: 1280, height: 720 });
 

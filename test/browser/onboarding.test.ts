@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { accessAssertion } from "./support/access";
-import { launchChromium } from "./support/browser";
+import { launchChromium, pageWidth } from "./support/browser";
 import { sql } from "./support/control";
 import { seriousViolations, shot, totpCode } from "./support/portal";
 
@@ -109,7 +109,7 @@ describe("onboarding in the portal, production", () => {
     await shot(page, "onboarding-register");
     // A phone's width: nothing scrolls sideways.
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     await shot(page, "onboarding-register-390px");
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByLabel("Company name").fill("Acme Telecom LLC");
@@ -183,7 +183,7 @@ describe("onboarding in the portal, production", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, "onboarding-application");
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     await shot(page, "onboarding-application-390px");
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole("button", { name: "Submit for review" }).click();

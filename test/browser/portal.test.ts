@@ -1,11 +1,10 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, watchedPage } from "./support/browser";
+import { launchChromium, pageWidth, watchedPage } from "./support/browser";
 import { sql } from "./support/control";
 import { newUser, seriousViolations, shot, signIn, totpCode } from "./support/portal";
 
 // Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
-declare const document: { documentElement: { scrollWidth: number } };
 
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
@@ -262,7 +261,7 @@ describe("the developer portal in Chromium", () => {
     const page = await context.newPage();
     await signIn(page, user);
     await page.goto("/portal/keys");
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     await shot(page, "portal-keys-390px");
     await context.close();
   });

@@ -89,3 +89,12 @@ export async function until<T>(what: () => Promise<T>, ok: (value: T) => boolean
   }
   throw new Error(`timed out waiting for ${label}`);
 }
+
+/** The page's full width in CSS pixels: more than the viewport means something scrolls sideways. */
+export function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+}
