@@ -14,8 +14,6 @@ import { sql } from "./support/control";
 import { demoClient, once } from "./support/partner";
 import { DEMO_PARTNER_ID, seriousViolations, shot } from "./support/portal";
 
-// Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
-
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
 const access = inject("gatewayAccess");

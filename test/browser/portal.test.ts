@@ -4,8 +4,6 @@ import { launchChromium, pageWidth, watchedPage } from "./support/browser";
 import { sql } from "./support/control";
 import { newUser, seriousViolations, shot, signIn, totpCode } from "./support/portal";
 
-// Only inside page callbacks, which run in Chromium (tsconfig.node.json has no DOM lib).
-
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
 let browser: Browser;
