@@ -1,0 +1,54 @@
+import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Product } from "../../../platform/catalog";
+import type { Db } from "../../../platform/db/client";
+
+// ---------------------------------------------------------------------------- tables
+/** A partner's calls per UTC hour × product × operation × outcome (migration 0034, docs/billing.md). */
+export const meteredUsage = sqliteTable(
+  "metered_usage",
+  {
+    partnerId: text("partner_id").notNull(),
+    /** The hour's start, `YYYY-MM-DDTHH:00:00Z`. */
+    hour: text("hour").notNull(),
+    product: text("product").notNull(),
+    /** The route's operation id (`createPayment`). */
+    operation: text("operation").notNull(),
+    outcome: text("outcome").$type<Outcome>().notNull(),
+    calls: integer("calls").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.hour, t.product, t.operation, t.outcome] })],
+);
+
+export const OUTCOMES = ["success", "client_error", "server_error", "refused"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** What is billed: every call answered, whatever its answer; never a refusal by a limiter or quota. */
+export const BILLABLE_OUTCOMES: readonly Outcome[] = ["success", "client_error", "server_error"];
+
+/** The hour a time falls in, as `metered_usage.hour` keeps it. */
+export const hourOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00:00Z`;
+
+/**
+ * A partner's billable calls per product in `[from, to)`: bounds are hours (`hourOf`) or days
+ * (`YYYY-MM-DD`, the day's first hour), compared as text.
+ */
+export async function billableCalls(
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+): Promise<Partial<Record<Product, number>>> {
+  const rows = await db
+    .select({ product: meteredUsage.product, calls: sql<number>`sum(${meteredUsage.calls})` })
+    .from(meteredUsage)
+    .where(
+      and(
+        eq(meteredUsage.partnerId, partnerId),
+        gte(meteredUsage.hour, from),
+        lt(meteredUsage.hour, to),
+        inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
+      ),
+    )
+    .groupBy(meteredUsage.product);
+  return Object.fromEntries(rows.map((r) => [r.product, Number(r.calls)]));
+}
