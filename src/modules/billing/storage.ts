@@ -3,7 +3,7 @@ import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
 import type { Db } from "../../platform/db/client";
 import { timestamps } from "../../platform/db/schema";
 import { partners } from "../partners/storage";
-import type { RatePlan } from "./plan";
+import type { RatePlan } from "./model";
 
 // ---------------------------------------------------------------------------- tables
 /** A partner's billing account (migration 0035): when billing starts, the anchor, tax, settlement. */

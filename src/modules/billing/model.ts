@@ -1,0 +1,2 @@
+/** The billing module's vocabulary that its storage keeps: the rate plan as stored (plan.ts validates it). */
+export type { RatePlan } from "./plan";
