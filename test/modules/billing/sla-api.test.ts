@@ -20,8 +20,14 @@ afterEach(() => {
 
 /** November: 1000 calls, 6 of them 500 (99.40 %), p95 (the 950th) 801 ms; 20 refusals (429). */
 async function breachedNovember(partnerId: string) {
-  await logCalls(partnerId, dayOfCalls("2026-11-15", 1000, (i) => (i < 940 ? 100 : 801), { errors: 6 }));
-  await logCalls(partnerId, dayOfCalls("2026-11-16", 20, () => 9000, { refused: 20 }));
+  await logCalls(
+    partnerId,
+    dayOfCalls("2026-11-15", 1000, (i) => (i < 940 ? 100 : 801), { errors: 6 }),
+  );
+  await logCalls(
+    partnerId,
+    dayOfCalls("2026-11-16", 20, () => 9000, { refused: 20 }),
+  );
 }
 
 const notMeasured = {
@@ -55,7 +61,10 @@ describe("GET /v1/sla", () => {
     const { partner, token } = await partnerWithToken({ tier: "enterprise" });
     // Latencies 1…300 ms: 1–100 four times (400 calls), 101–300 three times; the 950th is the
     // 550th after the first 400, ⌈550 / 3⌉ = 184 values on: 284 ms. One 500 in 1000: 99.90 %.
-    await logCalls(partner.id, dayOfCalls("2026-12-02", 1000, (i) => 1 + (i % 300), { errors: 1 }));
+    await logCalls(
+      partner.id,
+      dayOfCalls("2026-12-02", 1000, (i) => 1 + (i % 300), { errors: 1 }),
+    );
     const r = await send("GET", "/v1/sla", { token });
     expect(r.res.status).toBe(200);
     expect(r.body.result).toMatchObject({
@@ -98,7 +107,12 @@ describe("GET /v1/sla", () => {
     const { token } = await partnerWithToken();
     for (const month of ["2026-13", "2026-1", "26-11", "2026-11-01", "", "2027-01", "2026-12x"]) {
       const r = await send("GET", `/v1/sla?month=${encodeURIComponent(month)}`, { token });
-      expect([month, r.res.status, r.body.error?.code, r.body.error?.field]).toEqual([month, 400, 4, "month"]);
+      expect([month, r.res.status, r.body.error?.code, r.body.error?.field]).toEqual([
+        month,
+        400,
+        4,
+        "month",
+      ]);
     }
     const post = await send("POST", "/v1/sla", { token, json: {} });
     expect(post.res.status).toBe(405);
@@ -139,7 +153,9 @@ describe("GET /admin/v1/partners/{id}/sla", () => {
       const bad = await adminCall("GET", path, { token });
       expect([path, bad.res.status, bad.body.error.code]).toEqual([path, 400, 4]);
     }
-    const noRole = await adminCall("GET", `/admin/v1/partners/${p.id}/sla`, { token: (await admin(null)).token });
+    const noRole = await adminCall("GET", `/admin/v1/partners/${p.id}/sla`, {
+      token: (await admin(null)).token,
+    });
     expect(noRole.body.error.code).toBe(103);
     const anonymous = await adminCall("GET", `/admin/v1/partners/${p.id}/sla`);
     expect([anonymous.res.status, anonymous.body.error.code]).toEqual([401, 100]);

@@ -48,7 +48,10 @@ describe("measuring a month from the request log", () => {
     const order = [7, 3, 19, 0, 12, 5, 16, 1, 9, 14, 2, 18, 6, 11, 4, 17, 8, 13, 10, 15];
     await logCalls(
       p.id,
-      order.map((k, i) => ({ at: Date.parse("2026-11-10T00:00:00.000Z") + i * 60_000, latencyMs: (k + 1) * 10 })),
+      order.map((k, i) => ({
+        at: Date.parse("2026-11-10T00:00:00.000Z") + i * 60_000,
+        latencyMs: (k + 1) * 10,
+      })),
     );
     // Either side of November: not counted.
     await logCalls(p.id, [
@@ -77,10 +80,20 @@ describe("measuring a month from the request log", () => {
     calls.push({ at: Date.parse("2026-11-04T00:00:00.000Z"), latencyMs: 1, status: 503, errorCode: 42 });
     // Refusals of the partner's own limit and quota: not measured, however slow or many.
     for (let i = 0; i < 300; i++)
-      calls.push({ at: Date.parse("2026-11-05T00:00:00.000Z") + i, latencyMs: 5000, status: 429, errorCode: i % 2 ? 40 : 41 });
+      calls.push({
+        at: Date.parse("2026-11-05T00:00:00.000Z") + i,
+        latencyMs: 5000,
+        status: 429,
+        errorCode: i % 2 ? 40 : 41,
+      });
     // Client errors are answers: available.
     for (let i = 0; i < 99; i++)
-      calls.push({ at: Date.parse("2026-11-06T00:00:00.000Z") + i, latencyMs: 150, status: 404, errorCode: 30 });
+      calls.push({
+        at: Date.parse("2026-11-06T00:00:00.000Z") + i,
+        latencyMs: 150,
+        status: 404,
+        errorCode: 30,
+      });
     await logCalls(p.id, calls);
     const m = await measureNov(p.id);
     expect(m).toMatchObject({ calls: 2400, refused: 300, counted: 2100, server_errors: 10 });
@@ -91,7 +104,9 @@ describe("measuring a month from the request log", () => {
 
   it("measures nothing in a month without calls, and nothing breaches", async () => {
     const p = await provisionPartner();
-    await logCalls(p.id, [{ at: Date.parse("2026-11-05T00:00:00.000Z"), latencyMs: 9000, status: 429, errorCode: 40 }]);
+    await logCalls(p.id, [
+      { at: Date.parse("2026-11-05T00:00:00.000Z"), latencyMs: 9000, status: 429, errorCode: 40 },
+    ]);
     const m = await measureNov(p.id);
     expect(m).toEqual({
       calls: 1,
@@ -107,9 +122,9 @@ describe("measuring a month from the request log", () => {
       p95_latency: { status: "not_measured", credit_bps: 0 },
       credit_bps: 0,
     });
-    expect(await serviceCredits(db, p.id, "standard", { start: "2026-11-01", end: "2026-12-01" }, 100_000)).toEqual(
-      [],
-    );
+    expect(
+      await serviceCredits(db, p.id, "standard", { start: "2026-11-01", end: "2026-12-01" }, 100_000),
+    ).toEqual([]);
   });
 });
 
@@ -117,7 +132,9 @@ describe("met and missed", () => {
   const base = { calls: 0, refused: 0, counted: 0, server_errors: 0, p95_rank: 1 };
   const standard = TIER_SLAS.standard;
   it("meets a target at its exact value and misses one just past it", () => {
-    expect(evaluateSla(standard, { ...base, availability_bps: 9950, p95_latency_ms: 800 }).credit_bps).toBe(0);
+    expect(evaluateSla(standard, { ...base, availability_bps: 9950, p95_latency_ms: 800 }).credit_bps).toBe(
+      0,
+    );
     expect(evaluateSla(standard, { ...base, availability_bps: 9949, p95_latency_ms: 801 })).toEqual({
       availability: { status: "missed", credit_bps: 1000 },
       p95_latency: { status: "missed", credit_bps: 500 },
@@ -125,11 +142,15 @@ describe("met and missed", () => {
     });
   });
   it("earns the larger availability credit below the lower bound, not both", () => {
-    expect(evaluateSla(standard, { ...base, availability_bps: 9900, p95_latency_ms: 1 }).availability).toEqual({
+    expect(
+      evaluateSla(standard, { ...base, availability_bps: 9900, p95_latency_ms: 1 }).availability,
+    ).toEqual({
       status: "missed",
       credit_bps: 1000,
     });
-    expect(evaluateSla(standard, { ...base, availability_bps: 9899, p95_latency_ms: 1 }).availability).toEqual({
+    expect(
+      evaluateSla(standard, { ...base, availability_bps: 9899, p95_latency_ms: 1 }).availability,
+    ).toEqual({
       status: "missed",
       credit_bps: 2500,
     });
@@ -149,7 +170,10 @@ describe("service credits for an invoice", () => {
   async function november(errors: number, slow: number) {
     const p = await provisionPartner({ tier: "standard" });
     // Latencies: 950 calls of 100 ms, then 50 of `slow`: the 950th (p95) is 100 ms unless more are slow.
-    await logCalls(p.id, dayOfCalls("2026-11-15", 1000, (i) => (i < 940 ? 100 : slow), { errors }));
+    await logCalls(
+      p.id,
+      dayOfCalls("2026-11-15", 1000, (i) => (i < 940 ? 100 : slow), { errors }),
+    );
     return p.id;
   }
   const NOVEMBER = { start: "2026-11-01", end: "2026-12-01" };
@@ -170,7 +194,8 @@ describe("service credits for an invoice", () => {
         amount_minor: 1234,
       },
       {
-        description: "Service credit 5.00 %: p95 latency 801 ms above the 800 ms target, 2026-11-01 to 2026-11-30",
+        description:
+          "Service credit 5.00 %: p95 latency 801 ms above the 800 ms target, 2026-11-01 to 2026-11-30",
         amount_minor: 617,
       },
     ]);
@@ -198,8 +223,14 @@ describe("service credits for an invoice", () => {
   it("measures a billing period over its own days, not the calendar month", async () => {
     const p = await provisionPartner({ tier: "enterprise" });
     // 15 Nov – 14 Dec: the errors of 10 Nov are outside it; 100 calls on 20 Nov, one 500.
-    await logCalls(p.id, dayOfCalls("2026-11-10", 100, () => 10, { errors: 50 }));
-    await logCalls(p.id, dayOfCalls("2026-11-20", 1000, () => 10, { errors: 1 }));
+    await logCalls(
+      p.id,
+      dayOfCalls("2026-11-10", 100, () => 10, { errors: 50 }),
+    );
+    await logCalls(
+      p.id,
+      dayOfCalls("2026-11-20", 1000, () => 10, { errors: 1 }),
+    );
     const period = { start: "2026-11-15", end: "2026-12-15" };
     // 999/1000 = 9990 bps: the enterprise target exactly, met.
     expect(await serviceCredits(db, p.id, "enterprise", period, 50_000)).toEqual([]);

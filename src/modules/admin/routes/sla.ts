@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ok, okResponse } from "../../../platform/envelope";
+import { slaMonth, slaReport } from "../../billing/sla/report";
+import { SlaMonthQuery, SlaSchema } from "../../billing/sla/schema";
 import { requirePartner } from "../partners";
 import { type AdminTarget, adminRoute, serve } from "./define";
 import { PartnerIdParam } from "./schema";
-import { slaMonth, slaReport } from "../../billing/sla/report";
-import { SlaMonthQuery, SlaSchema } from "../../billing/sla/schema";
 
 const AdminSlaSchema = SlaSchema.extend({ partner_id: z.string().openapi({ format: "uuid" }) }).openapi(
   "AdminPartnerSla",

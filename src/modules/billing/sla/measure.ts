@@ -40,7 +40,12 @@ export const p95Rank = (n: number) => Math.floor((n * 95 + 99) / 100);
 export const bpsFloor = (part: number, whole: number) => Number((BigInt(part) * 10_000n) / BigInt(whole));
 
 /** The measurement over [from, to): a span without a counted call has no figures (not a breach). */
-export async function measureSla(db: Db, partnerId: string, from: string, to: string): Promise<SlaMeasurement> {
+export async function measureSla(
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+): Promise<SlaMeasurement> {
   const [totals] = await db.all<{ calls: number; refused: number; server_errors: number }>(sql`
     SELECT COUNT(*) AS calls,
       COALESCE(SUM(status = 429), 0) AS refused,
@@ -51,7 +56,15 @@ export async function measureSla(db: Db, partnerId: string, from: string, to: st
   const counted = calls - refused;
   const server_errors = totals?.server_errors ?? 0;
   if (counted <= 0)
-    return { calls, refused, counted: 0, server_errors: 0, availability_bps: null, p95_latency_ms: null, p95_rank: null };
+    return {
+      calls,
+      refused,
+      counted: 0,
+      server_errors: 0,
+      availability_bps: null,
+      p95_latency_ms: null,
+      p95_rank: null,
+    };
   const rank = p95Rank(counted);
   const [p95] = await db.all<{ latency_ms: number }>(sql`
     SELECT latency_ms FROM request_log

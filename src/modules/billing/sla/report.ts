@@ -49,7 +49,8 @@ export function slaMonth(asked: string | undefined, now: number): SlaMonth {
 
 const instant = (day: string) => `${day}T00:00:00.000Z`;
 /** The day before `day` (the last day of a span that ends, exclusive, at `day`). */
-export const dayBefore = (day: string) => new Date(Date.parse(instant(day)) - 86_400_000).toISOString().slice(0, 10);
+export const dayBefore = (day: string) =>
+  new Date(Date.parse(instant(day)) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The month's service levels for a partner of `tier` (docs/sla.md): its tier's targets, what the

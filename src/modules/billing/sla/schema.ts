@@ -8,7 +8,9 @@ const status = z.enum(STATUSES).openapi({
 const credit = z
   .number()
   .int()
-  .openapi({ description: "The service credit this target earned, in basis points of the period's recurring fee." });
+  .openapi({
+    description: "The service credit this target earned, in basis points of the period's recurring fee.",
+  });
 
 export const SlaMonthQuery = z.object({
   month: z
@@ -16,7 +18,8 @@ export const SlaMonthQuery = z.object({
     .optional()
     .openapi({
       param: { name: "month", in: "query" },
-      description: "A calendar month (UTC), `YYYY-MM`; default this month. A later month is refused (code 4).",
+      description:
+        "A calendar month (UTC), `YYYY-MM`; default this month. A later month is refused (code 4).",
       example: "2026-11",
     }),
 });
@@ -44,17 +47,27 @@ export const SlaSchema = z
       }),
     }),
     availability: z.object({
-      target_bps: z.number().int().nullable().openapi({ description: "Your tier's target, of 10 000 (9950 = 99.50 %)." }),
+      target_bps: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: "Your tier's target, of 10 000 (9950 = 99.50 %)." }),
       measured_bps: z.number().int().nullable().openapi({
-        description: "(counted − server_errors) × 10 000 / counted, rounded down; null without counted calls.",
+        description:
+          "(counted − server_errors) × 10 000 / counted, rounded down; null without counted calls.",
       }),
       status,
       credit_bps: credit,
     }),
     p95_latency: z.object({
-      target_ms: z.number().int().nullable().openapi({ description: "Your tier's p95 target, in ms at the edge." }),
+      target_ms: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: "Your tier's p95 target, in ms at the edge." }),
       measured_ms: z.number().int().nullable().openapi({
-        description: "The counted calls' latency at the nearest rank ⌈0.95 × counted⌉; null without counted calls.",
+        description:
+          "The counted calls' latency at the nearest rank ⌈0.95 × counted⌉; null without counted calls.",
       }),
       rank: z.number().int().nullable().openapi({ description: "⌈0.95 × counted⌉ (1-based, ascending)." }),
       status,
