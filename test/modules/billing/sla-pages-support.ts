@@ -16,7 +16,13 @@ export function months(now = new Date()) {
  */
 export async function seedTwoMonths(partnerId: string) {
   const m = months();
-  await logCalls(partnerId, dayOfCalls(m.previous.day, 1000, (i) => (i < 940 ? 100 : 801), { errors: 6 }));
-  await logCalls(partnerId, dayOfCalls(m.current.day, 200, (i) => (i < 180 ? 100 : 120)));
+  await logCalls(
+    partnerId,
+    dayOfCalls(m.previous.day, 1000, (i) => (i < 940 ? 100 : 801), { errors: 6 }),
+  );
+  await logCalls(
+    partnerId,
+    dayOfCalls(m.current.day, 200, (i) => (i < 180 ? 100 : 120)),
+  );
   return m;
 }

@@ -4,7 +4,11 @@ import { BASE } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 import { seedTwoMonths } from "../billing/sla-pages-support";
 
-const SAME = { "Sec-Fetch-Site": "same-origin", Origin: BASE, "Content-Type": "application/x-www-form-urlencoded" };
+const SAME = {
+  "Sec-Fetch-Site": "same-origin",
+  Origin: BASE,
+  "Content-Type": "application/x-www-form-urlencoded",
+};
 
 async function page(path: string, cookie?: string) {
   const res = await SELF.fetch(`${BASE}${path}`, {

@@ -5,12 +5,9 @@ const status = z.enum(STATUSES).openapi({
   description:
     "met or missed; no_target for a tier without an SLA (the sandbox); not_measured for a month without counted calls (never a breach).",
 });
-const credit = z
-  .number()
-  .int()
-  .openapi({
-    description: "The service credit this target earned, in basis points of the period's recurring fee.",
-  });
+const credit = z.number().int().openapi({
+  description: "The service credit this target earned, in basis points of the period's recurring fee.",
+});
 
 export const SlaMonthQuery = z.object({
   month: z
