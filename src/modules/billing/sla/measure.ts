@@ -39,6 +39,19 @@ export const p95Rank = (n: number) => Math.floor((n * 95 + 99) / 100);
 /** Basis points of `part / whole`, rounded down, exactly (BigInt); `whole` is positive. */
 export const bpsFloor = (part: number, whole: number) => Number((BigInt(part) * 10_000n) / BigInt(whole));
 
+/** Every call of the span, its 429s and its server errors: one pass over the index. */
+export const countsQuery = (partnerId: string, from: string, to: string) => sql`
+  SELECT COUNT(*) AS calls,
+    COALESCE(SUM(status = 429), 0) AS refused,
+    COALESCE(SUM(status >= 500), 0) AS server_errors
+  FROM request_log WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to}`;
+
+/** The counted calls' latency at `rank` (1-based, ascending): one row out of D1. */
+export const p95Query = (partnerId: string, from: string, to: string, rank: number) => sql`
+  SELECT latency_ms FROM request_log
+  WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to} AND status <> 429
+  ORDER BY latency_ms LIMIT 1 OFFSET ${rank - 1}`;
+
 /** The measurement over [from, to): a span without a counted call has no figures (not a breach). */
 export async function measureSla(
   db: Db,
@@ -46,11 +59,9 @@ export async function measureSla(
   from: string,
   to: string,
 ): Promise<SlaMeasurement> {
-  const [totals] = await db.all<{ calls: number; refused: number; server_errors: number }>(sql`
-    SELECT COUNT(*) AS calls,
-      COALESCE(SUM(status = 429), 0) AS refused,
-      COALESCE(SUM(status >= 500), 0) AS server_errors
-    FROM request_log WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to}`);
+  const [totals] = await db.all<{ calls: number; refused: number; server_errors: number }>(
+    countsQuery(partnerId, from, to),
+  );
   const calls = totals?.calls ?? 0;
   const refused = totals?.refused ?? 0;
   const counted = calls - refused;
@@ -66,10 +77,7 @@ export async function measureSla(
       p95_rank: null,
     };
   const rank = p95Rank(counted);
-  const [p95] = await db.all<{ latency_ms: number }>(sql`
-    SELECT latency_ms FROM request_log
-    WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to} AND status <> 429
-    ORDER BY latency_ms LIMIT 1 OFFSET ${rank - 1}`);
+  const [p95] = await db.all<{ latency_ms: number }>(p95Query(partnerId, from, to, rank));
   return {
     calls,
     refused,
