@@ -59,7 +59,7 @@ describe("the portal's Service level page (workerd)", () => {
     const r = await page("/portal/sla", cookie);
     expect(r.res.status).toBe(200);
     expect(r.text).toContain("has no service-level targets");
-    expect(r.text).toContain("—, no target: no target");
+    expect(r.text).toContain("— (no target)");
     expect(r.text).not.toContain(": missed");
   });
 

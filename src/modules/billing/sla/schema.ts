@@ -12,6 +12,7 @@ const credit = z.number().int().openapi({
 export const SlaMonthQuery = z.object({
   month: z
     .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month YYYY-MM")
     .optional()
     .openapi({
       param: { name: "month", in: "query" },

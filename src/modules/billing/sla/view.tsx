@@ -11,7 +11,11 @@ const STATUS_TEXT = {
   not_measured: "not measured",
 } as const;
 
-const target = (value: string | null) => (value === null ? "no target" : `target ${value}`);
+/** A measured figure against its target: `99.40 %, target 99.50 %: missed`, or `(no target)`. */
+const against = (measured: string | null, target: string | null, status: keyof typeof STATUS_TEXT) =>
+  target === null
+    ? `${measured ?? "—"} (no target)`
+    : `${measured ?? "—"}, target ${target}: ${STATUS_TEXT[status]}`;
 
 /**
  * Months of service levels as the portal's "Service level" page and the console's partner page
@@ -37,14 +41,18 @@ export function SlaTable(props: { months: readonly SlaReport[]; caption: string 
           </td>
           <td>{m.calls.server_errors}</td>
           <td data-sla-availability={m.availability.status}>
-            {m.availability.measured_bps === null ? "—" : bpsText(m.availability.measured_bps)},{" "}
-            {target(m.availability.target_bps === null ? null : bpsText(m.availability.target_bps))}:{" "}
-            {STATUS_TEXT[m.availability.status]}
+            {against(
+              m.availability.measured_bps === null ? null : bpsText(m.availability.measured_bps),
+              m.availability.target_bps === null ? null : bpsText(m.availability.target_bps),
+              m.availability.status,
+            )}
           </td>
           <td data-sla-p95={m.p95_latency.status}>
-            {m.p95_latency.measured_ms === null ? "—" : `${m.p95_latency.measured_ms} ms`},{" "}
-            {target(m.p95_latency.target_ms === null ? null : `${m.p95_latency.target_ms} ms`)}:{" "}
-            {STATUS_TEXT[m.p95_latency.status]}
+            {against(
+              m.p95_latency.measured_ms === null ? null : `${m.p95_latency.measured_ms} ms`,
+              m.p95_latency.target_ms === null ? null : `${m.p95_latency.target_ms} ms`,
+              m.p95_latency.status,
+            )}
           </td>
           <td data-sla-credit={m.credit_bps}>
             {m.credit_bps === 0 ? "none" : `${bpsText(m.credit_bps)} of the recurring fee`}
