@@ -231,6 +231,7 @@ export const FIXTURES: Record<string, Fixture> = {
   "GET /v1/usage.csv": {
     prepare: async () => ({ query: { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10) } }),
   },
+  "GET /v1/sla": { prepare: async () => ({ query: { month: new Date().toISOString().slice(0, 7) } }) },
 };
 
 /** The operation's valid request from a fixture's parts, with the bearer token. */

@@ -11,6 +11,7 @@ import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
+import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
 import { registerVersions } from "./routes/versions";
@@ -28,6 +29,7 @@ export const adminModule: Module = {
     registerAdminOpenApi(target);
     registerMe(target);
     registerPartnerReads(target);
+    registerAdminSla(target);
     registerContractChange(target);
     registerStatusChanges(target);
     registerCredentials(target);

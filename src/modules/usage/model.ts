@@ -36,6 +36,7 @@ const PRODUCT_OF_SEGMENT: Readonly<Record<string, LogProduct>> = {
   refunds: "payments",
   payouts: "payouts",
   requests: "usage",
+  sla: "usage",
   usage: "usage",
   "usage.csv": "usage",
   webhook_endpoints: "webhooks",

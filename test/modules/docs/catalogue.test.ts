@@ -17,6 +17,7 @@ import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
+import sla from "../../../docs/sla.md?raw";
 import usage from "../../../docs/usage.md?raw";
 import versions from "../../../docs/versions.md?raw";
 import webhooks from "../../../docs/webhooks.md?raw";
@@ -46,6 +47,7 @@ const PAGES: Record<string, string> = {
   "docs/portal.md": portal,
   "docs/usage.md": usage,
   "docs/billing.md": billing,
+  "docs/sla.md": sla,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -1224,6 +1224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your service levels for a month
+         * @description Your tier's availability and p95 latency targets, what your request log measured over the calendar month (UTC), met or missed per target and the service credit earned (docs/sla.md). Availability is the share of calls answered without a server-side error (5xx, the limiter's own 503 included); answers of 429 are left out. p95 is by nearest rank. A month without calls is not measured and breaches nothing.
+         */
+        get: operations["getSla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2635,6 +2655,66 @@ export interface components {
             p50_latency_ms: number | null;
             /** @description 99th percentile, nearest rank. */
             p99_latency_ms: number | null;
+        };
+        ServiceLevels: {
+            /** @enum {string} */
+            object: "sla";
+            /** @example 2026-11 */
+            month: string;
+            /**
+             * Format: date
+             * @description The month's first day (UTC).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The month's last day (UTC), included.
+             */
+            to: string;
+            /** @description false for the current month: measured so far, the figures can still move. */
+            complete: boolean;
+            /** @enum {string} */
+            tier: "sandbox" | "standard" | "enterprise";
+            calls: {
+                /** @description Every call recorded in the request log this month. */
+                total: number;
+                /** @description Answers of 429 (your rate limit or quota): not measured. */
+                refused: number;
+                /** @description total − refused: the calls both figures are over. */
+                counted: number;
+                /** @description Counted calls answered 500 and above, the limiter's own 503 (code 42) included. */
+                server_errors: number;
+            };
+            availability: {
+                /** @description Your tier's target, of 10 000 (9950 = 99.50 %). */
+                target_bps: number | null;
+                /** @description (counted − server_errors) × 10 000 / counted, rounded down; null without counted calls. */
+                measured_bps: number | null;
+                /**
+                 * @description met or missed; no_target for a tier without an SLA (the sandbox); not_measured for a month without counted calls (never a breach).
+                 * @enum {string}
+                 */
+                status: "met" | "missed" | "no_target" | "not_measured";
+                /** @description The service credit this target earned, in basis points of the period's recurring fee. */
+                credit_bps: number;
+            };
+            p95_latency: {
+                /** @description Your tier's p95 target, in ms at the edge. */
+                target_ms: number | null;
+                /** @description The counted calls' latency at the nearest rank ⌈0.95 × counted⌉; null without counted calls. */
+                measured_ms: number | null;
+                /** @description ⌈0.95 × counted⌉ (1-based, ascending). */
+                rank: number | null;
+                /**
+                 * @description met or missed; no_target for a tier without an SLA (the sandbox); not_measured for a month without counted calls (never a breach).
+                 * @enum {string}
+                 */
+                status: "met" | "missed" | "no_target" | "not_measured";
+                /** @description The service credit this target earned, in basis points of the period's recurring fee. */
+                credit_bps: number;
+            };
+            /** @description Both credits together, in basis points of the period's recurring fee. */
+            credit_bps: number;
         };
     };
     responses: never;
@@ -15674,6 +15754,164 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getSla: {
+        parameters: {
+            query?: {
+                /** @description A calendar month (UTC), `YYYY-MM`; default this month. A later month is refused (code 4). */
+                month?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The month's service levels */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["ServiceLevels"];
+                        error: null;
+                    };
                 };
             };
             /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */

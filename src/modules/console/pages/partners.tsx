@@ -2,6 +2,8 @@
 import { CHART_ASSETS, DayCharts } from "../../../platform/web/charts";
 import { ActionForm, Layout, type PageFrame } from "../../../platform/web/layout";
 import { Filters, Select, Table } from "../../../platform/web/parts";
+import type { SlaReport } from "../../billing/sla/report";
+import { SlaTable } from "../../billing/sla/view";
 import { type AuditEntry, AuditTable } from "./audit";
 import { minute } from "./format";
 import {
@@ -94,6 +96,8 @@ export function PartnerPage(
     csrf: string;
     partner: PartnerDetail;
     usage: PartnerUsage | undefined;
+    /** This month's and last month's service levels (GET /admin/v1/partners/{id}/sla). */
+    sla: SlaReport[];
     audit: AuditEntry[];
   },
 ) {
@@ -163,6 +167,11 @@ export function PartnerPage(
         </>
       ) : (
         <p class="hint">Its usage cannot be read now.</p>
+      )}
+      {props.sla.length > 0 ? (
+        <SlaTable months={props.sla} caption="Service levels: this month and last month" />
+      ) : (
+        <p class="hint">Its service levels cannot be read now.</p>
       )}
       <AuditTable entries={props.audit} caption="This partner's admin audit trail" />
     </Layout>

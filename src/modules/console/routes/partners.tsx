@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../../../platform/errors";
 import { type Flash, flashOf, statusOf } from "../../../platform/web/answer";
+import type { SlaReport } from "../../billing/sla/report";
 import { type AuditEntry, AuditPage } from "../pages/audit";
 import {
   type PartnerDetail,
@@ -13,12 +14,23 @@ import {
 } from "../pages/partners";
 import { asAdmin, type ConsoleContext, type ConsoleEnv, formOf, frameOf } from "./context";
 
-/** The partner's page: its detail, its last 30 days of usage and its audit trail, three admin API reads. */
+/** The month before this one (UTC), `YYYY-MM`. */
+const lastMonth = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+
+/**
+ * The partner's page: its detail, its last 30 days of usage, this month's and last month's
+ * service levels and its audit trail, five admin API reads.
+ */
 async function partnerPage(c: ConsoleContext, id: string, flash?: Flash, code: ContentfulStatusCode = 200) {
   const at = `/admin/v1/partners/${encodeURIComponent(id)}`;
-  const [partner, usage, audit] = await Promise.all([
+  const [partner, usage, slaNow, slaBefore, audit] = await Promise.all([
     asAdmin<PartnerDetail>(c, "GET", at),
     asAdmin<PartnerUsage>(c, "GET", `${at}/usage`),
+    asAdmin<SlaReport>(c, "GET", `${at}/sla`),
+    asAdmin<SlaReport>(c, "GET", `${at}/sla`, {
+      query: new URLSearchParams({ month: lastMonth(new Date()) }),
+    }),
     asAdmin<{ data: AuditEntry[] }>(c, "GET", "/admin/v1/audit", {
       query: new URLSearchParams({ partner_id: id, limit: "50" }),
     }),
@@ -30,6 +42,7 @@ async function partnerPage(c: ConsoleContext, id: string, flash?: Flash, code: C
       {...frameOf(c, partner.result.name)}
       partner={partner.result}
       usage={usage.result}
+      sla={[slaNow.result, slaBefore.result].filter((m): m is SlaReport => m !== undefined)}
       audit={audit.result?.data ?? []}
       {...(flash ? { flash } : {})}
     />,

@@ -12,6 +12,7 @@ export const PORTAL: Site = {
     { href: "/portal/webhooks", key: "webhooks", label: "Webhooks" },
     { href: "/portal/events", key: "events", label: "Events" },
     { href: "/portal/usage", key: "usage", label: "Usage" },
+    { href: "/portal/sla", key: "sla", label: "Service level" },
     { href: "/portal/requests", key: "requests", label: "Request log" },
     { href: "/portal/sandbox", key: "sandbox", label: "Sandbox", only: "sandbox" },
     { href: "/portal/team", key: "team", label: "Team" },

@@ -14,6 +14,7 @@ import { registerEvents } from "./events";
 import { registerKeys } from "./keys";
 import { registerSandbox } from "./sandbox";
 import { registerSignIn } from "./sign-in";
+import { registerSla } from "./sla";
 import { registerTeam } from "./team";
 import { registerUsage } from "./usage";
 import { registerWebhooks } from "./webhooks";
@@ -41,6 +42,7 @@ export function portalApp() {
   registerWebhooks(portal);
   registerEvents(portal);
   registerUsage(portal);
+  registerSla(portal);
   registerSandbox(portal);
   registerTeam(portal);
   return portal as unknown as Hono<AppEnv>;
