@@ -1,34 +1,13 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { matchedRoutes } from "hono/route";
-import { renderedText } from "../../platform/envelope";
-import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import { redactText } from "../../platform/lib/logger";
 import { VERSION_HEADER } from "../../platform/middleware/api-version";
 import type { AppEnv } from "../../platform/types";
 import { CURRENT_VERSION, findVersion, isKnownVersion } from "../../platform/versions/registry";
-import { isLogRead, MAX_PATH_CHARS, productOf } from "./model";
+import { answeredCall, sentText } from "./answered";
+import { isLogRead, MAX_PATH_CHARS } from "./model";
 import { type CapturedRequest, recordRequest } from "./recording";
-
-/** The template of the route that answered (`/v1/payments/:id`): the last matched endpoint, never middleware. */
-function routeTemplate(c: Context<AppEnv>): string | null {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i];
-    if (route && route.method !== "ALL" && !route.path.includes("*")) return route.path;
-  }
-  return null;
-}
-
-/** The answer's text, read from a copy (the original goes to the caller); only JSON and text answers. */
-function sentText(c: Context<AppEnv>): Promise<string | undefined> | string | undefined {
-  const rendered = renderedText(c.res);
-  if (rendered !== undefined) return rendered;
-  const type = c.res.headers.get("Content-Type") ?? "";
-  if (!type.includes("json") && !type.startsWith("text/")) return undefined;
-  return c.res.clone().text();
-}
 
 /** The version the request was served at: set by the version layer, else what it would have been. */
 function versionOf(c: Context<AppEnv>): string {
@@ -42,10 +21,7 @@ function versionOf(c: Context<AppEnv>): string {
 /** Everything the row needs from the context, taken now: the work after the answer reads no context. */
 function capture(c: Context<AppEnv>, environment: "sandbox" | "production"): CapturedRequest {
   const startedAt = c.get("startedAt");
-  const route = routeTemplate(c);
-  const product = productOf(route ?? c.req.path);
-  const status = c.res.status;
-  const thrown = c.error instanceof ApiError ? c.error.code : undefined;
+  const { route, product, status, thrown, sent } = answeredCall(c);
   // The sandbox keeps bodies, except of the log's own reads (a log of logs).
   const keepBodies = environment === "sandbox" && !isLogRead(product);
   const key = c.get("idempotencyKey") as string | undefined;
@@ -66,7 +42,7 @@ function capture(c: Context<AppEnv>, environment: "sandbox" | "production"): Cap
       clientId: c.get("caller").clientId,
     },
     ...(thrown !== undefined ? { errorCode: thrown } : {}),
-    ...(keepBodies || (status >= 400 && thrown === undefined) ? { sent: sentText(c) } : {}),
+    ...(sent !== undefined ? { sent } : keepBodies ? { sent: sentText(c) } : {}),
     ...(keepBodies
       ? {
           bodies: {

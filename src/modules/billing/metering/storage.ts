@@ -52,3 +52,34 @@ export async function billableCalls(
     .groupBy(meteredUsage.product);
   return Object.fromEntries(rows.map((r) => [r.product, Number(r.calls)]));
 }
+
+/** The windows counted (migration 0034): a message's id, claimed by the delivery that applied it. */
+export const meteredWindows = sqliteTable("metered_windows", {
+  id: text("id").primaryKey(),
+  token: text("token").notNull(),
+  appliedAt: integer("applied_at").notNull(),
+});
+
+/** The keyed calls counted: the SHA-256 of an idempotency scope, claimed by the delivery that counted it. */
+export const meteredCalls = sqliteTable("metered_calls", {
+  scope: text("scope").primaryKey(),
+  token: text("token").notNull(),
+  countedAt: integer("counted_at").notNull(),
+});
+
+/** Deletes up to `limit` rows of `table` older than `before` (ms), oldest first; answers how many. */
+export async function pruneDedupeRows(
+  db: Db,
+  table: "metered_windows" | "metered_calls",
+  before: number,
+  limit: number,
+): Promise<number> {
+  const [key, at] = table === "metered_windows" ? ["id", "applied_at"] : ["scope", "counted_at"];
+  const result = await db.$client
+    .prepare(
+      `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${at} < ?1 ORDER BY ${at} LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes ?? 0;
+}
