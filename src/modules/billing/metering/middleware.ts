@@ -4,7 +4,8 @@ import { operationOf } from "../../../platform/http/define";
 import { idempotencyScope, sha256Hex } from "../../../platform/lib/ids";
 import type { Logger } from "../../../platform/lib/logger";
 import type { AppEnv } from "../../../platform/types";
-import { type AnsweredCall, answeredCall, errorCodeOfCall } from "../../usage/answered";
+import { type AnsweredCall, errorCodeOfCall } from "../../usage/answered";
+import { answeredCall } from "../../usage/record-requests";
 import { type MeteredCall, outcomeOf, UNMATCHED } from "./model";
 import { hourOf } from "./storage";
 import { meterCall } from "./window";
@@ -55,7 +56,7 @@ async function count(queue: Queue, t: Taken, delayMs: number, log: Logger): Prom
 
 /**
  * Metering (docs/metering.md): every authenticated /v1 call counted for billing by product,
- * operation and outcome, from the same capture as the request log's row (src/modules/usage/answered.ts).
+ * operation and outcome, from the same capture as the request log's row (`answeredCall`, src/modules/usage/record-requests.ts).
  * Nothing is written on the request path: the count joins the isolate's window (METERING_BATCH_MS),
  * sent as one METERING_QUEUE message held in `waitUntil`, and added to metered_usage by the queue
  * consumer, once. A keyed POST whose answer was stored, and its replays, carry the key's scope: the
