@@ -53,6 +53,49 @@ export async function billableCalls(
   return Object.fromEntries(rows.map((r) => [r.product, Number(r.calls)]));
 }
 
+/** Billable calls of one UTC hour (or day) and product. */
+export interface BillableRow {
+  /** `YYYY-MM-DDTHH:00:00Z`, or `YYYY-MM-DD` per day. */
+  period: string;
+  product: string;
+  billable: number;
+}
+
+/**
+ * A partner's billable calls in `[from, to)` (bounds as `billableCalls` takes them) per hour or
+ * UTC day and product, of one product or all, periods ascending: the usage report's `billable`.
+ */
+export async function billableByPeriod(
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+  granularity: "hour" | "day",
+  product?: string,
+): Promise<BillableRow[]> {
+  const period =
+    granularity === "hour" ? meteredUsage.hour : sql<string>`substr(${meteredUsage.hour}, 1, 10)`;
+  const rows = await db
+    .select({
+      period: sql<string>`${period}`,
+      product: meteredUsage.product,
+      billable: sql<number>`sum(${meteredUsage.calls})`,
+    })
+    .from(meteredUsage)
+    .where(
+      and(
+        eq(meteredUsage.partnerId, partnerId),
+        gte(meteredUsage.hour, from),
+        lt(meteredUsage.hour, to),
+        inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
+        product === undefined ? undefined : eq(meteredUsage.product, product),
+      ),
+    )
+    .groupBy(sql`1`, meteredUsage.product)
+    .orderBy(sql`1`, meteredUsage.product);
+  return rows.map((r) => ({ period: r.period, product: r.product, billable: Number(r.billable) }));
+}
+
 /** The windows counted (migration 0034): a message's id, claimed by the delivery that applied it. */
 export const meteredWindows = sqliteTable("metered_windows", {
   id: text("id").primaryKey(),
