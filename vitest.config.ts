@@ -79,6 +79,8 @@ export default defineConfig(async () => {
                   // The request log writes each row at once, so a test waits for no batch window
                   // (test/modules/usage/batching.test.ts sets one).
                   REQUEST_LOG_BATCH_MS: "0",
+                  // Metering sends a message per call, for the same reason (metering tests set a window).
+                  METERING_BATCH_MS: "0",
                 },
               },
             })),
@@ -133,6 +135,7 @@ export default defineConfig(async () => {
                     ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: "3",
                     // A developer's .dev.vars (npm run dev) allows loopback webhooks: production never does.
                     WEBHOOK_ALLOW_LOOPBACK: "false",
+                    METERING_BATCH_MS: "0",
                   },
                   workers: [
                     {

@@ -8,6 +8,7 @@ import {
   authenticateAdmin,
   isProductionOnlyPath,
   MODULES,
+  meterCalls,
   originListedByAnyPartner,
   recordRequests,
   termsGate,
@@ -30,7 +31,7 @@ import type { AppEnv } from "./platform/types";
 /**
  * The request path: safe headers → context (request id, logger, services) → CORS (/v1 and the token
  * endpoint: preflights answered, the listed origin allowed on the way out) → for /v1: the version echo →
- * authentication → the request log (written after the answer, refusals from here on included) → rate limit → overdue terms (production, code 24) → route guard (404/405) → JSON body (413/415/2) → the API version
+ * authentication → the request log (written after the answer, refusals from here on included) → metering (counted after the answer, off the request path) → rate limit → overdue terms (production, code 24) → route guard (404/405) → JSON body (413/415/2) → the API version
  * (80; older versions upgraded on the way in, downgraded on the way out) → idempotency (POST) →
  * data minimisation → the route's audit trail, entitlement and schema validation → handler → service.
  * For /admin: the Access JWT → production-only paths (404 in the sandbox) → route guard → JSON body →
@@ -81,6 +82,7 @@ export function createApp() {
     "/v1/*",
     authenticate(),
     recordRequests(),
+    meterCalls(),
     rateLimit(),
     termsGate(),
     guard,

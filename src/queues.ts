@@ -1,3 +1,5 @@
+import { applyWindow } from "./modules/billing/metering/consumer";
+import type { MeteringMessage } from "./modules/billing/metering/model";
 import { notificationConnectorFor } from "./modules/onboarding/connector";
 import { isNotificationEvent } from "./modules/onboarding/model";
 import { sendNotification } from "./modules/onboarding/notify";
@@ -18,7 +20,7 @@ const CONSUMER_ERROR_DELAY_SECONDS = 10;
 
 /**
  * The queue consumers, by queue: events fan out to deliveries, deliveries are attempted,
- * dead letters are recorded. Every message is acked or retried on its own, never the
+ * metering windows are added to metered_usage, dead letters are recorded. Every message is acked or retried on its own, never the
  * whole batch for one failure; a batch's messages run concurrently.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -51,6 +53,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
             msg.retry({ delaySeconds: decision.delaySeconds });
             return;
           }
+        } else if (kind === "metering") {
+          // Counted once by the window's id, whatever the delivery (docs/metering.md).
+          await applyWindow(env.DB, msg.body as MeteringMessage, Date.now());
         } else if (kind === "letters") {
           await recordDeadLetter(db, msg.body as DeliveryMessage | EventMessage, msg.timestamp);
         } else {

@@ -1,5 +1,6 @@
 import { expireConsents } from "./modules/accounts/cron";
 import { expireChangeRequests } from "./modules/admin/cron";
+import { pruneMetering } from "./modules/billing/metering/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
@@ -36,6 +37,7 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "registrations.recover", limit: 20, run: recoverRegistrations },
   // The partners' request log past its retention (sandbox 30 days, production 90), oldest first.
   { name: "request_log.prune", limit: 10_000, run: pruneRequestLog },
+  { name: "metering.prune", limit: 10_000, run: pruneMetering },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

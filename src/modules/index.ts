@@ -42,7 +42,8 @@ export const MODULES: readonly Module[] = [
 
 /** Who is calling /admin: the admin module verifies the Cloudflare Access JWT and reads the role. */
 export { authenticateAdmin } from "./admin/authenticate";
-
+/** The partners' request log: every authenticated /v1 call recorded after its answer (docs/usage.md). */
+export { meterCalls } from "./billing/metering/middleware";
 /** Production only: the control plane's paths (404 in the sandbox), and the overdue-terms check (code 24). */
 export { isProductionOnlyPath } from "./onboarding/model";
 export { termsGate } from "./onboarding/terms-gate";
@@ -50,5 +51,4 @@ export { termsGate } from "./onboarding/terms-gate";
 export { authenticate } from "./partners/authenticate";
 /** Whether any partner's contract lists a browser origin: what a CORS preflight is answered on. */
 export { originListedByAnyPartner } from "./partners/listed-origins";
-/** The partners' request log: every authenticated /v1 call recorded after its answer (docs/usage.md). */
 export { recordRequests } from "./usage/record-requests";

@@ -48,6 +48,16 @@ export interface Env extends WorkerBindings {
    */
   REQUEST_LOG_BATCH_MS?: string;
   /**
+   * Metering (docs/metering.md): `on` (default) counts every authenticated /v1 call for billing;
+   * `off` counts none, an operations switch (the metering bench measures with and without).
+   */
+  METERING?: string;
+  /**
+   * How long an isolate gathers its counts into one METERING_QUEUE message (default 500 ms; 0: a
+   * message per call). An un-keyed call is lost only if its isolate dies inside this window.
+   */
+  METERING_BATCH_MS?: string;
+  /**
    * The admin API (docs/admin.md): the Cloudflare Access team domain (`<team>.cloudflareaccess.com`)
    * whose JWTs it accepts, and the Access application's AUD tag. Without both, /admin answers code 90.
    */
@@ -192,6 +202,11 @@ const ConfigSchema = z
       .default("on")
       .transform((v) => v === "on"),
     REQUEST_LOG_BATCH_MS: intVar(100, 0, 5000),
+    METERING: z
+      .enum(["on", "off"])
+      .default("on")
+      .transform((v) => v === "on"),
+    METERING_BATCH_MS: intVar(500, 0, 5000),
     ACCESS_TEAM_DOMAIN: z
       .string()
       .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "a host name such as portico.cloudflareaccess.com")

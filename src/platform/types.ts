@@ -55,6 +55,8 @@ export interface AppEnv {
     requestText?: string;
     /** The request's Idempotency-Key (every POST under /v1 has one, checked by the middleware). */
     idempotencyKey: string;
+    /** Set by the idempotency layer once it stored this call's answer for replays (metering counts it by its key). */
+    idempotencyStored?: boolean;
     /** What an idempotent replay answers, when it must differ from the first answer (a secret shown once). */
     replayBody?: string;
     /**

@@ -5,6 +5,7 @@ import { createCredential, revokePartnerCredential } from "../partners/credentia
 import { forgetListedOrigins } from "../partners/listed-origins";
 import { credentialCache, profileCache, TIER_RATE_LIMITS } from "../partners/profile";
 import { type ContractRow, findPartnerWithContract, type PartnerRow } from "../partners/storage";
+import type { Granularity, LogProduct } from "../usage/model";
 import { usageReport, usageSpan } from "../usage/usage-report";
 import {
   credentialsOf,
@@ -115,11 +116,17 @@ export const ADMIN_USAGE_DAYS = 30;
 export async function partnerUsage(
   db: Db,
   partnerId: string,
-  q: { from?: string | undefined; to?: string | undefined },
+  q: {
+    from?: string | undefined;
+    to?: string | undefined;
+    granularity?: Granularity | undefined;
+    product?: LogProduct | undefined;
+  },
   now = Date.now(),
 ) {
   const { contract } = await requirePartner(db, partnerId);
   const span = usageSpan(q, now, ADMIN_USAGE_DAYS);
+  const granularity = q.granularity ?? "day";
   const { data, days, totals } = await usageReport(
     db,
     {
@@ -132,8 +139,18 @@ export async function partnerUsage(
     },
     span,
     now,
+    { granularity, product: q.product },
   );
-  return { object: "partner_usage" as const, partner_id: partnerId, ...span, data, days, totals };
+  return {
+    object: "partner_usage" as const,
+    partner_id: partnerId,
+    ...span,
+    granularity,
+    product: q.product ?? null,
+    data,
+    days,
+    totals,
+  };
 }
 
 const statusOnly = (p: PartnerRow) => ({ id: p.id, status: p.status });

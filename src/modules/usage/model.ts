@@ -67,6 +67,10 @@ export const RETENTION_DAYS = { sandbox: 30, production: 90 } as const;
 /** The usage report: its default span and its longest, in UTC days. */
 export const DEFAULT_USAGE_DAYS = 7;
 export const MAX_USAGE_DAYS = 90;
+/** The longest span read per hour (`granularity=hour`), in UTC days: 744 hours per product at most. */
+export const MAX_HOURLY_USAGE_DAYS = 31;
+export const GRANULARITIES = ["day", "hour"] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
 
 /** What the limiter itself refused (40 rate, 41 quota, 42 backend unavailable): not counted against the quota. */
 export const LIMITER_REFUSALS = [40, 41, 42] as const;

@@ -8,10 +8,11 @@ import { redactText } from "../../platform/lib/logger";
 import { VERSION_HEADER } from "../../platform/middleware/api-version";
 import type { AppEnv } from "../../platform/types";
 import { CURRENT_VERSION, findVersion, isKnownVersion } from "../../platform/versions/registry";
+import type { AnsweredCall } from "./answered";
 import { isLogRead, MAX_PATH_CHARS, productOf } from "./model";
 import { type CapturedRequest, recordRequest } from "./recording";
 
-/** The template of the route that answered (`/v1/payments/:id`): the last matched endpoint, never middleware. */
+/** The template of the route that answered: the last matched endpoint, never middleware. */
 function routeTemplate(c: Context<AppEnv>): string | null {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
@@ -22,12 +23,34 @@ function routeTemplate(c: Context<AppEnv>): string | null {
 }
 
 /** The answer's text, read from a copy (the original goes to the caller); only JSON and text answers. */
-function sentText(c: Context<AppEnv>): Promise<string | undefined> | string | undefined {
+export function sentText(c: Context<AppEnv>): Promise<string | undefined> | string | undefined {
   const rendered = renderedText(c.res);
   if (rendered !== undefined) return rendered;
   const type = c.res.headers.get("Content-Type") ?? "";
   if (!type.includes("json") && !type.startsWith("text/")) return undefined;
   return c.res.clone().text();
+}
+
+// One capture per request context, whoever asks first: the request log's row or the metering's count.
+const captured = new WeakMap<Context<AppEnv>, AnsweredCall>();
+
+/** The call as answered (after `next()`): captured once per request. */
+export function answeredCall(c: Context<AppEnv>): AnsweredCall {
+  let call = captured.get(c);
+  if (call) return call;
+  const route = routeTemplate(c);
+  const status = c.res.status;
+  const thrown = c.error instanceof ApiError ? c.error.code : undefined;
+  call = {
+    route,
+    product: productOf(route ?? c.req.path),
+    status,
+    ...(thrown !== undefined ? { thrown } : {}),
+    ...(status >= 400 && thrown === undefined ? { sent: sentText(c) } : {}),
+    replayed: c.res.headers.get("Idempotent-Replayed") === "true",
+  };
+  captured.set(c, call);
+  return call;
 }
 
 /** The version the request was served at: set by the version layer, else what it would have been. */
@@ -42,10 +65,7 @@ function versionOf(c: Context<AppEnv>): string {
 /** Everything the row needs from the context, taken now: the work after the answer reads no context. */
 function capture(c: Context<AppEnv>, environment: "sandbox" | "production"): CapturedRequest {
   const startedAt = c.get("startedAt");
-  const route = routeTemplate(c);
-  const product = productOf(route ?? c.req.path);
-  const status = c.res.status;
-  const thrown = c.error instanceof ApiError ? c.error.code : undefined;
+  const { route, product, status, thrown, sent } = answeredCall(c);
   // The sandbox keeps bodies, except of the log's own reads (a log of logs).
   const keepBodies = environment === "sandbox" && !isLogRead(product);
   const key = c.get("idempotencyKey") as string | undefined;
@@ -66,7 +86,7 @@ function capture(c: Context<AppEnv>, environment: "sandbox" | "production"): Cap
       clientId: c.get("caller").clientId,
     },
     ...(thrown !== undefined ? { errorCode: thrown } : {}),
-    ...(keepBodies || (status >= 400 && thrown === undefined) ? { sent: sentText(c) } : {}),
+    ...(sent !== undefined ? { sent } : keepBodies ? { sent: sentText(c) } : {}),
     ...(keepBodies
       ? {
           bodies: {

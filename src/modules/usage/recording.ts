@@ -1,5 +1,6 @@
 import type { Db } from "../../platform/db/client";
 import type { Logger } from "../../platform/lib/logger";
+import { errorCodeOf } from "./answered";
 import type { RequestRecord } from "./model";
 import { type KeptBody, keptBody } from "./redaction";
 import { writeRow } from "./writer";
@@ -25,17 +26,6 @@ export interface CapturedRequest {
 }
 
 const NONE: KeptBody = { body: null, truncated: false };
-
-/** The envelope's `error.code`, when the text is one. */
-function errorCodeOf(text: string | undefined): number | null {
-  if (!text) return null;
-  try {
-    const code = (JSON.parse(text) as { error?: { code?: unknown } | null }).error?.code;
-    return typeof code === "number" && Number.isInteger(code) ? code : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Makes one row of the request log after the answer left (the caller hands this to `waitUntil`)

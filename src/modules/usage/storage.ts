@@ -149,18 +149,20 @@ export interface UsageFigures {
 }
 
 /**
- * Calls, errors and nearest-rank p50/p99 of the latencies per group of `keys` (`day`, `product`;
- * none: the whole span), over [from, to). A group's latencies are ranked (ROW_NUMBER) and the
+ * Calls, errors and nearest-rank p50/p99 of the latencies per group of `keys` (`day`, `hour`,
+ * `product`; none: the whole span), over [from, to), of one product or all. A group's latencies are ranked (ROW_NUMBER) and the
  * percentile p is the value at rank ⌈p·n/100⌉, in integer SQL: (n·p + 99) / 100.
  */
-function figures<T>(db: Db, partnerId: string, from: string, to: string, keys?: SQL) {
+function figures<T>(db: Db, partnerId: string, from: string, to: string, keys?: SQL, product?: LogProduct) {
+  const ofProduct = product === undefined ? sql`` : sql` AND product = ${product}`;
   const partition = keys ? sql`PARTITION BY ${keys} ` : sql``;
   return db.all<T & UsageFigures>(sql`
     WITH span AS (
-      SELECT substr(time, 1, 10) AS day, product, status, latency_ms FROM request_log
-      WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to}
+      SELECT substr(time, 1, 10) AS day, substr(time, 1, 13) || ':00:00Z' AS hour, product, status, latency_ms
+      FROM request_log
+      WHERE partner_id = ${partnerId} AND time >= ${from} AND time < ${to}${ofProduct}
     ), ranked AS (
-      SELECT day, product, status, latency_ms,
+      SELECT day, hour, product, status, latency_ms,
         ROW_NUMBER() OVER (${partition}ORDER BY latency_ms) AS rn,
         COUNT(*) OVER (${partition}) AS n
       FROM span
@@ -175,16 +177,38 @@ function figures<T>(db: Db, partnerId: string, from: string, to: string, keys?: 
 }
 
 /** Per UTC day and product, days ascending. */
-export const usageByDayAndProduct = (db: Db, partnerId: string, from: string, to: string) =>
-  figures<{ day: string; product: LogProduct }>(db, partnerId, from, to, sql`day, product`);
+export const usageByDayAndProduct = (
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+  product?: LogProduct,
+) => figures<{ day: string; product: LogProduct }>(db, partnerId, from, to, sql`day, product`, product);
 
-/** Per UTC day, every product together. */
-export const usageByDay = (db: Db, partnerId: string, from: string, to: string) =>
-  figures<{ day: string }>(db, partnerId, from, to, sql`day`);
+/** Per UTC hour and product, hours ascending (`hour` is the hour's start, `YYYY-MM-DDTHH:00:00Z`). */
+export const usageByHourAndProduct = (
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+  product?: LogProduct,
+) =>
+  figures<{ day: string; hour: string; product: LogProduct }>(
+    db,
+    partnerId,
+    from,
+    to,
+    sql`day, hour, product`,
+    product,
+  );
+
+/** Per UTC day, every product (or the one asked for) together. */
+export const usageByDay = (db: Db, partnerId: string, from: string, to: string, product?: LogProduct) =>
+  figures<{ day: string }>(db, partnerId, from, to, sql`day`, product);
 
 /** The whole span (one row, with zero calls when there were none). */
-export async function usageTotals(db: Db, partnerId: string, from: string, to: string) {
-  const [row] = await figures<object>(db, partnerId, from, to);
+export async function usageTotals(db: Db, partnerId: string, from: string, to: string, product?: LogProduct) {
+  const [row] = await figures<object>(db, partnerId, from, to, undefined, product);
   return row ?? { calls: 0, errors: 0, errors_4xx: 0, errors_5xx: 0, p50: null, p99: null };
 }
 

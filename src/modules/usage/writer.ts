@@ -1,20 +1,11 @@
 import type { Db } from "../../platform/db/client";
+import { batchWindows } from "../../platform/lib/batch-window";
 import type { Logger } from "../../platform/lib/logger";
 import type { RequestRecord } from "./model";
 import { insertRequests } from "./storage";
 
 /** The most rows one write holds: one D1 batch of 20 statements of 5 rows. */
 export const MAX_ROWS_PER_WRITE = 100;
-
-/** The rows of one window of an isolate, and their write (settled once they are stored or dropped). */
-interface Window {
-  rows: RequestRecord[];
-  written: Promise<void>;
-  close: () => void;
-}
-
-// The open window per database binding (a test's other D1 has its own), for the isolate's life.
-const open = new WeakMap<Db, Window>();
 
 async function write(db: Db, rows: readonly RequestRecord[], log: Logger): Promise<void> {
   try {
@@ -28,41 +19,26 @@ async function write(db: Db, rows: readonly RequestRecord[], log: Logger): Promi
   }
 }
 
-function openWindow(db: Db, delayMs: number, log: Logger): Window {
-  let release = () => {};
-  const closed = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const window: Window = {
-    rows: [],
-    close: () => {
-      // Closed windows take no more rows: the next row opens a new one.
-      if (open.get(db) === window) open.delete(db);
-      release();
-    },
-    written: closed.then(() => write(db, window.rows, log)),
-  };
-  setTimeout(() => window.close(), delayMs);
-  return window;
-}
+// The open window per database binding (a test's other D1 has its own), for the isolate's life.
+// A window's rows carry the logger of the request that brought them; the first one reports.
+const addRow = batchWindows<Db, { row: RequestRecord; log: Logger }>(async (db, items) => {
+  const log = items[0]?.log;
+  if (log)
+    await write(
+      db,
+      items.map((i) => i.row),
+      log,
+    );
+}, MAX_ROWS_PER_WRITE);
 
 /**
  * Hands a row to this isolate's next write and answers that write, for the caller's `waitUntil`.
  * With `delayMs` 0 every row is its own write. Otherwise the first row of a window opens it for
  * `delayMs`, and the rows that arrive meanwhile go with it in one D1 batch: a commit per window,
- * not per request. A window is written at once when it holds MAX_ROWS_PER_WRITE rows. Every
- * request of a window holds the window's write in its `waitUntil`, so the runtime keeps it alive
- * until the rows are stored. Never rejects: a failed write is logged by its error's name and its
+ * not per request (src/platform/lib/batch-window.ts). A window is written at once when it holds
+ * MAX_ROWS_PER_WRITE rows. Never rejects: a failed write is logged by its error's name and its
  * rows dropped.
  */
 export function writeRow(db: Db, row: RequestRecord, delayMs: number, log: Logger): Promise<void> {
-  if (delayMs === 0) return write(db, [row], log);
-  let window = open.get(db);
-  if (!window) {
-    window = openWindow(db, delayMs, log);
-    open.set(db, window);
-  }
-  window.rows.push(row);
-  if (window.rows.length >= MAX_ROWS_PER_WRITE) window.close();
-  return window.written;
+  return addRow(db, { row, log }, delayMs);
 }

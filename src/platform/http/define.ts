@@ -141,6 +141,13 @@ export function routeErrors(
   ];
 }
 
+// The operation id of every /v1 route, by `METHOD /hono/:template`: what metering counts a call under.
+const OPERATIONS = new Map<string, string>();
+
+/** The operation id of the /v1 route `method` + `template` (Hono's `:param` form), if it was defined. */
+export const operationOf = (method: string, template: string): string | undefined =>
+  OPERATIONS.get(`${method} ${template}`);
+
 /**
  * A /v1 route: the OpenAPI description, the bearer scheme with its scope, the audit trail
  * (every write; reads too where `personalData`), and the entitlement middleware that
@@ -159,6 +166,10 @@ export function v1Route<R extends RouteConfig & { operationId: string }>(
   },
   config: R,
 ) {
+  OPERATIONS.set(
+    `${config.method.toUpperCase()} ${config.path.replace(/\{(\w+)\}/g, ":$1")}`,
+    config.operationId,
+  );
   return createRoute({
     ...config,
     parameters: [

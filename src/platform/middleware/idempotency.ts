@@ -110,4 +110,5 @@ export const idempotency = (ownKeys: readonly OwnKeyStore[] = []) =>
     // Stored before the answer leaves: a retry must never find the key still "in flight" and run twice.
     const body = c.get("replayBody") ?? renderedText(c.res) ?? (await c.res.clone().text());
     await store.complete(begin.lockToken, c.res.status, body);
+    c.set("idempotencyStored", true);
   });

@@ -45,6 +45,7 @@ describe("admin: a partner's usage per day", () => {
       error_rate: 0.4,
       p50_latency_ms: 20,
       p99_latency_ms: 40,
+      billable: 0,
     });
     expect(usage.days.at(-1)).toMatchObject({ date: today, calls: 0, p50_latency_ms: null });
     expect(usage.totals).toMatchObject({ calls: 5, errors: 2 });

@@ -8,6 +8,7 @@ import cron from "../../../docs/cron.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
+import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
@@ -46,6 +47,7 @@ const PAGES: Record<string, string> = {
   "docs/sdk.md": sdk,
   "docs/portal.md": portal,
   "docs/usage.md": usage,
+  "docs/metering.md": metering,
   "docs/billing.md": billing,
   "docs/sla.md": sla,
 };

@@ -58,6 +58,7 @@ const zero = {
   error_rate: 0,
   p50_latency_ms: null,
   p99_latency_ms: null,
+  billable: 0,
 };
 
 describe("GET /v1/usage", () => {
@@ -80,6 +81,7 @@ describe("GET /v1/usage", () => {
         error_rate: 0.3333,
         p50_latency_ms: 20, // rank ⌈1.5⌉ = 2
         p99_latency_ms: 30, // rank ⌈2.97⌉ = 3
+        billable: 0,
       },
       {
         date: "2026-12-08",
@@ -91,6 +93,7 @@ describe("GET /v1/usage", () => {
         error_rate: 0.1,
         p50_latency_ms: 50,
         p99_latency_ms: 99,
+        billable: 0,
       },
       {
         date: "2026-12-09",
@@ -102,6 +105,7 @@ describe("GET /v1/usage", () => {
         error_rate: 1,
         p50_latency_ms: 7,
         p99_latency_ms: 7,
+        billable: 0,
       },
     ]);
     // The 8th together: 1…100 and 10, 20, 30 (103 values): rank 52 is 49, rank 102 is 99.
@@ -116,6 +120,7 @@ describe("GET /v1/usage", () => {
         error_rate: 0.1068,
         p50_latency_ms: 49,
         p99_latency_ms: 99,
+        billable: 0,
       },
       {
         date: "2026-12-09",
@@ -126,6 +131,7 @@ describe("GET /v1/usage", () => {
         error_rate: 1,
         p50_latency_ms: 7,
         p99_latency_ms: 7,
+        billable: 0,
       },
     ]);
     // The span: those and 7 ms (104 values): rank 52 is 48, rank 103 is 99.
@@ -137,6 +143,7 @@ describe("GET /v1/usage", () => {
       error_rate: 0.1154,
       p50_latency_ms: 48,
       p99_latency_ms: 99,
+      billable: 0,
     });
   });
 
@@ -232,16 +239,16 @@ describe("GET /v1/usage.csv", () => {
     expect(r.res.headers.get("Cache-Control")).toBe("no-store");
     expect(r.body).toBe(
       [
-        "date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms",
-        "2026-12-08,cards,3,1,0,1,0.3333,20,30",
-        "2026-12-08,payments,100,10,7,3,0.1,50,99",
-        "2026-12-09,payments,1,1,1,0,1,7,7",
+        "date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms,billable",
+        "2026-12-08,cards,3,1,0,1,0.3333,20,30,0",
+        "2026-12-08,payments,100,10,7,3,0.1,50,99,0",
+        "2026-12-09,payments,1,1,1,0,1,7,7,0",
         "",
       ].join("\r\n"),
     );
     const empty = await send("GET", "/v1/usage.csv?from=2026-11-01&to=2026-11-02", { token });
     expect(empty.body).toBe(
-      "date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms\r\n",
+      "date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms,billable\r\n",
     );
   });
 });

@@ -1193,7 +1193,7 @@ export interface paths {
         };
         /**
          * Your usage and your plan's limits
-         * @description Calls, errors (4xx and 5xx), error rate and p50/p99 latency per day and product, per day and in total, from your request log; and your plan's limits beside today's consumption. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90). A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank.
+         * @description Calls, errors (4xx and 5xx), error rate, p50/p99 latency and billable calls per day (or hour) and product, per day and in total, from your request log; and your plan's limits beside today's consumption. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90; at most 31 with `granularity=hour`). `product` keeps one product's calls. A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank. `billable` is what metering counted for billing (docs/metering.md): answered calls, never refusals or idempotent replays.
          */
         get: operations["getUsage"];
         put?: never;
@@ -1213,7 +1213,7 @@ export interface paths {
         };
         /**
          * Your usage per day and product, as CSV
-         * @description The `data` rows of GET /v1/usage as a CSV attachment: `date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms`, a header line first, CRLF line ends. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90). A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank. Errors answer the JSON envelope.
+         * @description The `data` rows of GET /v1/usage as a CSV attachment: `date,product,calls,errors,errors_4xx,errors_5xx,error_rate,p50_latency_ms,p99_latency_ms,billable` (per hour, `hour` after `date`), a header line first, CRLF line ends. Days are UTC; `from` and `to` are included (default: the last 7 days, at most 90; at most 31 with `granularity=hour`). `product` keeps one product's calls. A call is a recorded /v1 request, refusals included; an error is an answer of 400 and above; latencies are the gateway's, p50 and p99 by nearest rank. `billable` is what metering counted for billing (docs/metering.md): answered calls, never refusals or idempotent replays. Errors answer the JSON envelope.
          */
         get: operations["getUsageCsv"];
         put?: never;
@@ -2577,9 +2577,19 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
-            /** @description Per UTC day and product with calls, days ascending (the CSV's rows). */
+            /**
+             * @description What a `data` row covers: a UTC day or hour.
+             * @enum {string}
+             */
+            granularity: "day" | "hour";
+            /**
+             * @description The one product reported; null: every product.
+             * @enum {string|null}
+             */
+            product: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other" | null;
+            /** @description Per UTC day (or hour) and product with calls, ascending (the CSV's rows). */
             data: components["schemas"]["UsageRow"][];
-            /** @description Every day of the span, every product together; a day without calls as zeros. */
+            /** @description Every day of the span, every product (or the one asked for) together; a day without calls as zeros. */
             days: {
                 /** Format: date */
                 date: string;
@@ -2594,6 +2604,8 @@ export interface components {
                 p50_latency_ms: number | null;
                 /** @description 99th percentile, nearest rank. */
                 p99_latency_ms: number | null;
+                /** @description Calls metered for billing (docs/metering.md): every answered call, success, client or server error; never a refusal (rate limit, quota, limiter unavailable, a key still in flight, no route) nor an idempotent replay. Counted off the request path: the last seconds may not be in yet. */
+                billable: number;
             }[];
             /** @description The whole span. */
             totals: {
@@ -2608,6 +2620,8 @@ export interface components {
                 p50_latency_ms: number | null;
                 /** @description 99th percentile, nearest rank. */
                 p99_latency_ms: number | null;
+                /** @description Calls metered for billing (docs/metering.md): every answered call, success, client or server error; never a refusal (rate limit, quota, limiter unavailable, a key still in flight, no route) nor an idempotent replay. Counted off the request path: the last seconds may not be in yet. */
+                billable: number;
             };
             /** @description Your plan's limits and what today's recorded requests show of them. */
             limits: {
@@ -2642,6 +2656,11 @@ export interface components {
         UsageRow: {
             /** Format: date */
             date: string;
+            /**
+             * Format: date-time
+             * @description With `granularity=hour`: the UTC hour's start.
+             */
+            hour?: string;
             /** @enum {string} */
             product: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
             calls: number;
@@ -2655,6 +2674,8 @@ export interface components {
             p50_latency_ms: number | null;
             /** @description 99th percentile, nearest rank. */
             p99_latency_ms: number | null;
+            /** @description Calls metered for billing (docs/metering.md): every answered call, success, client or server error; never a refusal (rate limit, quota, limiter unavailable, a key still in flight, no route) nor an idempotent replay. Counted off the request path: the last seconds may not be in yet. */
+            billable: number;
         };
         ServiceLevels: {
             /** @enum {string} */
@@ -15565,8 +15586,12 @@ export interface operations {
             query?: {
                 /** @description First UTC day (default: six days before `to`). */
                 from?: string;
-                /** @description Last UTC day, included (default: today). At most 90 days from `from`. */
+                /** @description Last UTC day, included (default: today). At most 90 days from `from` (31 per hour). */
                 to?: string;
+                /** @description A `data` row per UTC day (default) or hour. */
+                granularity?: "day" | "hour";
+                /** @description Only this product's calls (default: every product). */
+                product?: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
             };
             header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
@@ -15725,8 +15750,12 @@ export interface operations {
             query?: {
                 /** @description First UTC day (default: six days before `to`). */
                 from?: string;
-                /** @description Last UTC day, included (default: today). At most 90 days from `from`. */
+                /** @description Last UTC day, included (default: today). At most 90 days from `from` (31 per hour). */
                 to?: string;
+                /** @description A `data` row per UTC day (default) or hour. */
+                granularity?: "day" | "hour";
+                /** @description Only this product's calls (default: every product). */
+                product?: "accounts" | "cards" | "fx" | "kyc" | "ledger" | "lending" | "partner" | "payments" | "payouts" | "usage" | "webhooks" | "other";
             };
             header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ok, okResponse } from "../../../platform/envelope";
 import { pageOptions, pageQuery, pageResponse } from "../../../platform/http/pagination";
+import { GRANULARITIES, LOG_PRODUCTS } from "../../usage/model";
 import { ADMIN_USAGE_DAYS, listPartners, partnerDetail, partnerUsage } from "../partners";
 import { type AdminTarget, adminRoute, serve } from "./define";
 import { AdminPartnerDetailSchema, AdminPartnerSchema, PartnerIdParam } from "./schema";
@@ -64,6 +65,10 @@ const metrics = {
   error_rate: z.number().openapi({ description: "errors / calls, to four decimals; 0 without calls." }),
   p50_latency_ms: count.nullable().openapi({ description: "Nearest rank; null without calls." }),
   p99_latency_ms: count.nullable(),
+  billable: count.openapi({
+    description:
+      "Calls metered for billing (docs/metering.md): answered calls, never refusals or idempotent replays.",
+  }),
 };
 
 const PartnerUsageSchema = z
@@ -72,9 +77,21 @@ const PartnerUsageSchema = z
     partner_id: z.string().openapi({ format: "uuid" }),
     from: day,
     to: day,
+    granularity: z.enum(GRANULARITIES),
+    product: z.string().nullable().openapi({ description: "The one product reported; null: every product." }),
     data: z
-      .array(z.object({ date: day, product: z.string(), ...metrics }))
-      .openapi({ description: "Per UTC day and product with calls, days ascending." }),
+      .array(
+        z.object({
+          date: day,
+          hour: z
+            .string()
+            .optional()
+            .openapi({ format: "date-time", description: "Per hour: the hour's start." }),
+          product: z.string(),
+          ...metrics,
+        }),
+      )
+      .openapi({ description: "Per UTC day (or hour) and product with calls, ascending." }),
     days: z
       .array(z.object({ date: day, ...metrics }))
       .openapi({ description: "Every day of the span; a day without calls as zeros." }),
@@ -89,8 +106,8 @@ const usage = adminRoute(
     path: "/admin/v1/partners/{id}/usage",
     operationId: "adminGetPartnerUsage",
     tags: ["Partners"],
-    summary: "A partner's usage per day",
-    description: `What the partner reads with GET /v1/usage, from its request log: calls, errors (4xx and 5xx), error rate and p50/p99 latency per UTC day and product, per day and in total. \`from\` and \`to\` are included (default: the last ${ADMIN_USAGE_DAYS} days, at most 90). Its limits are in its contract (GET /admin/v1/partners/{id}).`,
+    summary: "A partner's usage per day or hour",
+    description: `What the partner reads with GET /v1/usage, from its request log and its metering: calls, errors (4xx and 5xx), error rate, p50/p99 latency and billable calls per UTC day (or hour, \`granularity=hour\`) and product, per day and in total; \`product\` keeps one product. \`from\` and \`to\` are included (default: the last ${ADMIN_USAGE_DAYS} days, at most 90; 31 per hour). Its limits are in its contract (GET /admin/v1/partners/{id}).`,
     request: {
       params: PartnerIdParam,
       query: z.object({
@@ -102,6 +119,14 @@ const usage = adminRoute(
           .date()
           .optional()
           .openapi({ param: { name: "to", in: "query" } }),
+        granularity: z
+          .enum(GRANULARITIES)
+          .default("day")
+          .openapi({ param: { name: "granularity", in: "query" } }),
+        product: z
+          .enum(LOG_PRODUCTS)
+          .optional()
+          .openapi({ param: { name: "product", in: "query" } }),
       }),
     },
     responses: okResponse("The partner's usage", PartnerUsageSchema),

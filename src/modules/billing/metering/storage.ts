@@ -52,3 +52,77 @@ export async function billableCalls(
     .groupBy(meteredUsage.product);
   return Object.fromEntries(rows.map((r) => [r.product, Number(r.calls)]));
 }
+
+/** Billable calls of one UTC hour (or day) and product. */
+export interface BillableRow {
+  /** `YYYY-MM-DDTHH:00:00Z`, or `YYYY-MM-DD` per day. */
+  period: string;
+  product: string;
+  billable: number;
+}
+
+/**
+ * A partner's billable calls in `[from, to)` (bounds as `billableCalls` takes them) per hour or
+ * UTC day and product, of one product or all, periods ascending: the usage report's `billable`.
+ */
+export async function billableByPeriod(
+  db: Db,
+  partnerId: string,
+  from: string,
+  to: string,
+  granularity: "hour" | "day",
+  product?: string,
+): Promise<BillableRow[]> {
+  const period =
+    granularity === "hour" ? meteredUsage.hour : sql<string>`substr(${meteredUsage.hour}, 1, 10)`;
+  const rows = await db
+    .select({
+      period: sql<string>`${period}`,
+      product: meteredUsage.product,
+      billable: sql<number>`sum(${meteredUsage.calls})`,
+    })
+    .from(meteredUsage)
+    .where(
+      and(
+        eq(meteredUsage.partnerId, partnerId),
+        gte(meteredUsage.hour, from),
+        lt(meteredUsage.hour, to),
+        inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
+        product === undefined ? undefined : eq(meteredUsage.product, product),
+      ),
+    )
+    .groupBy(sql`1`, meteredUsage.product)
+    .orderBy(sql`1`, meteredUsage.product);
+  return rows.map((r) => ({ period: r.period, product: r.product, billable: Number(r.billable) }));
+}
+
+/** The windows counted (migration 0034): a message's id, claimed by the delivery that applied it. */
+export const meteredWindows = sqliteTable("metered_windows", {
+  id: text("id").primaryKey(),
+  token: text("token").notNull(),
+  appliedAt: integer("applied_at").notNull(),
+});
+
+/** The keyed calls counted: the SHA-256 of an idempotency scope, claimed by the delivery that counted it. */
+export const meteredCalls = sqliteTable("metered_calls", {
+  scope: text("scope").primaryKey(),
+  token: text("token").notNull(),
+  countedAt: integer("counted_at").notNull(),
+});
+
+/** Deletes up to `limit` rows of `table` older than `before` (ms), oldest first; answers how many. */
+export async function pruneDedupeRows(
+  db: Db,
+  table: "metered_windows" | "metered_calls",
+  before: number,
+  limit: number,
+): Promise<number> {
+  const [key, at] = table === "metered_windows" ? ["id", "applied_at"] : ["scope", "counted_at"];
+  const result = await db.$client
+    .prepare(
+      `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${at} < ?1 ORDER BY ${at} LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes ?? 0;
+}

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { pageQuery } from "../../../platform/http/pagination";
-import { LOG_PRODUCTS, MAX_BODY_BYTES, MAX_USAGE_DAYS } from "../model";
+import { GRANULARITIES, LOG_PRODUCTS, MAX_BODY_BYTES, MAX_HOURLY_USAGE_DAYS, MAX_USAGE_DAYS } from "../model";
 
 const query = (name: string) => ({ param: { name, in: "query" as const } });
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
@@ -114,8 +114,24 @@ const Metrics = {
   p99_latency_ms: z.number().int().nullable().openapi({ description: "99th percentile, nearest rank." }),
 };
 
+const Billable = {
+  billable: z.number().int().openapi({
+    description:
+      "Calls metered for billing (docs/metering.md): every answered call, success, client or server error; never a refusal (rate limit, quota, limiter unavailable, a key still in flight, no route) nor an idempotent replay. Counted off the request path: the last seconds may not be in yet.",
+  }),
+};
+
 export const UsageRowSchema = z
-  .object({ date: z.string().openapi({ format: "date" }), product: z.enum(LOG_PRODUCTS), ...Metrics })
+  .object({
+    date: z.string().openapi({ format: "date" }),
+    hour: z
+      .string()
+      .optional()
+      .openapi({ format: "date-time", description: "With `granularity=hour`: the UTC hour's start." }),
+    product: z.enum(LOG_PRODUCTS),
+    ...Metrics,
+    ...Billable,
+  })
   .openapi("UsageRow");
 
 export const UsageSchema = z
@@ -123,13 +139,23 @@ export const UsageSchema = z
     object: z.literal("usage"),
     from: z.string().openapi({ format: "date" }),
     to: z.string().openapi({ format: "date" }),
-    data: z
-      .array(UsageRowSchema)
-      .openapi({ description: "Per UTC day and product with calls, days ascending (the CSV's rows)." }),
-    days: z.array(z.object({ date: z.string().openapi({ format: "date" }), ...Metrics })).openapi({
-      description: "Every day of the span, every product together; a day without calls as zeros.",
+    granularity: z
+      .enum(GRANULARITIES)
+      .openapi({ description: "What a `data` row covers: a UTC day or hour." }),
+    product: z
+      .enum(LOG_PRODUCTS)
+      .nullable()
+      .openapi({ description: "The one product reported; null: every product." }),
+    data: z.array(UsageRowSchema).openapi({
+      description: "Per UTC day (or hour) and product with calls, ascending (the CSV's rows).",
     }),
-    totals: z.object(Metrics).openapi({ description: "The whole span." }),
+    days: z
+      .array(z.object({ date: z.string().openapi({ format: "date" }), ...Metrics, ...Billable }))
+      .openapi({
+        description:
+          "Every day of the span, every product (or the one asked for) together; a day without calls as zeros.",
+      }),
+    totals: z.object({ ...Metrics, ...Billable }).openapi({ description: "The whole span." }),
     limits: z
       .object({
         tier: z.enum(["sandbox", "standard", "enterprise"]),
@@ -174,6 +200,14 @@ export const UsageQuery = z.object({
     .optional()
     .openapi({
       ...query("to"),
-      description: `Last UTC day, included (default: today). At most ${MAX_USAGE_DAYS} days from \`from\`.`,
+      description: `Last UTC day, included (default: today). At most ${MAX_USAGE_DAYS} days from \`from\` (${MAX_HOURLY_USAGE_DAYS} per hour).`,
     }),
+  granularity: z
+    .enum(GRANULARITIES)
+    .default("day")
+    .openapi({ ...query("granularity"), description: "A `data` row per UTC day (default) or hour." }),
+  product: z
+    .enum(LOG_PRODUCTS)
+    .optional()
+    .openapi({ ...query("product"), description: "Only this product's calls (default: every product)." }),
 });
