@@ -28,6 +28,15 @@ export const BILLABLE_OUTCOMES: readonly Outcome[] = ["success", "client_error",
 /** The hour a time falls in, as `metered_usage.hour` keeps it. */
 export const hourOf = (ms: number) => `${new Date(ms).toISOString().slice(0, 13)}:00:00Z`;
 
+/** A partner's billable rows in `[from, to)`: what every billable count reads. */
+const billableIn = (partnerId: string, from: string, to: string) =>
+  and(
+    eq(meteredUsage.partnerId, partnerId),
+    gte(meteredUsage.hour, from),
+    lt(meteredUsage.hour, to),
+    inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
+  );
+
 /**
  * A partner's billable calls per product in `[from, to)`: bounds are hours (`hourOf`) or days
  * (`YYYY-MM-DD`, the day's first hour), compared as text.
@@ -41,14 +50,7 @@ export async function billableCalls(
   const rows = await db
     .select({ product: meteredUsage.product, calls: sql<number>`sum(${meteredUsage.calls})` })
     .from(meteredUsage)
-    .where(
-      and(
-        eq(meteredUsage.partnerId, partnerId),
-        gte(meteredUsage.hour, from),
-        lt(meteredUsage.hour, to),
-        inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
-      ),
-    )
+    .where(billableIn(partnerId, from, to))
     .groupBy(meteredUsage.product);
   return Object.fromEntries(rows.map((r) => [r.product, Number(r.calls)]));
 }
@@ -84,10 +86,7 @@ export async function billableByPeriod(
     .from(meteredUsage)
     .where(
       and(
-        eq(meteredUsage.partnerId, partnerId),
-        gte(meteredUsage.hour, from),
-        lt(meteredUsage.hour, to),
-        inArray(meteredUsage.outcome, [...BILLABLE_OUTCOMES]),
+        billableIn(partnerId, from, to),
         product === undefined ? undefined : eq(meteredUsage.product, product),
       ),
     )
