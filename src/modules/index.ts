@@ -1,6 +1,7 @@
 import type { Module } from "../platform/http/module";
 import { accountsModule } from "./accounts";
 import { adminModule } from "./admin";
+import { plansModule } from "./billing/plans-module";
 import { cardsModule } from "./cards";
 import { consoleModule } from "./console";
 import { docsModule } from "./docs";
@@ -32,6 +33,7 @@ export const MODULES: readonly Module[] = [
   lendingModule,
   fxModule,
   usageModule,
+  plansModule,
   adminModule,
   onboardingModule,
   portalModule,

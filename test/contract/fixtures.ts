@@ -1,6 +1,7 @@
 import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
 import { freshPan } from "../support/applicants";
 import { basic } from "../support/http";
+import { seedPlan } from "../support/plans";
 import { receiver } from "../support/webhooks";
 import type { Operation } from "./openapi";
 import {
@@ -228,6 +229,12 @@ export const FIXTURES: Record<string, Fixture> = {
   "GET /v1/requests": { prepare: none },
   "GET /v1/requests/{id}": { prepare: async (ctx) => id(await requestLogEntry(ctx)) },
   "GET /v1/usage": { prepare: none },
+  "GET /v1/plan": {
+    prepare: async ({ partner }) => {
+      await seedPlan(partner.id, { products: { payments: { included_calls: 1000 } } });
+      return {};
+    },
+  },
   "GET /v1/usage.csv": {
     prepare: async () => ({ query: { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10) } }),
   },

@@ -11,6 +11,7 @@ import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
+import { registerPlan } from "./routes/plan";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
 import { registerVersions } from "./routes/versions";
@@ -29,6 +30,7 @@ export const adminModule: Module = {
     registerMe(target);
     registerPartnerReads(target);
     registerContractChange(target);
+    registerPlan(target);
     registerStatusChanges(target);
     registerCredentials(target);
     registerApprovals(target);
