@@ -127,19 +127,19 @@ export function effectiveFrom(schedule: BillingSchedule, change: PlanChange, tod
 /**
  * The approval's writes, gated on the request being decidable: the account if the change opens
  * one (never over an existing one), then the version, only while it is still the next one and
- * the partner is active. The version's insert is the last statement, so `changes()` of the
+ * the partner is active. `stored` is the account as read before the batch. The version's insert is the last statement, so `changes()` of the
  * approval reads it: a stale version applies nothing and the request stays pending.
  */
-export async function planWritesWhen(
+export function planWritesWhen(
   db: Db,
   partnerId: string,
   requestId: string,
   change: PlanChange,
+  stored: BillingAccountRow | undefined,
   gate: SQL,
   at: string,
 ) {
   const today = at.slice(0, 10);
-  const stored = await findBillingAccount(db, partnerId);
   const account = stored ?? {
     startsOn: change.account?.starts_on ?? today,
     anchor: change.account?.anchor ?? null,
