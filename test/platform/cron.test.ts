@@ -155,6 +155,7 @@ describe("the cron's jobs", () => {
         "registrations.recover",
         "applications.live_partners",
         "request_log.prune",
+        "usage.alerts",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);
