@@ -9,6 +9,17 @@ import { admin, adminCall } from "../../support/admin";
 import { call, tokenFor } from "../../support/http";
 import { db, provisionPartner, suspendPartner } from "../../support/partners";
 import { seedPlan } from "../../support/plans";
+import { securitySuite } from "../../support/security-suite";
+
+securitySuite({
+  method: "GET",
+  path: "/v1/plan",
+  product: null,
+  scope: "usage:read",
+  prepare: async (partner) => {
+    await seedPlan(partner.id);
+  },
+});
 
 const PLAN = {
   version: 1,

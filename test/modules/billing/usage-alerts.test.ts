@@ -8,6 +8,16 @@ import { createLogger } from "../../../src/platform/lib/logger";
 import { call, tokenFor } from "../../support/http";
 import { db, provisionPartner } from "../../support/partners";
 import { seedPlan } from "../../support/plans";
+import { securitySuite } from "../../support/security-suite";
+
+securitySuite({ method: "GET", path: "/v1/usage/alerts", product: null, scope: "usage:read" });
+securitySuite({
+  method: "POST",
+  path: "/v1/usage/alerts",
+  product: null,
+  scope: "partner:write",
+  json: { params: { product: "payments", threshold_percent: 80 } },
+});
 
 const SCHEDULE = { interval: "month" as const, starts_on: "2026-01-01" };
 
