@@ -1,7 +1,7 @@
 import type { Module } from "../platform/http/module";
 import { accountsModule } from "./accounts";
 import { adminModule } from "./admin";
-import { plansModule } from "./billing/plans-module";
+import { plansModule } from "./billing";
 import { cardsModule } from "./cards";
 import { consoleModule } from "./console";
 import { docsModule } from "./docs";
