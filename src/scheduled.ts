@@ -1,5 +1,6 @@
 import { expireConsents } from "./modules/accounts/cron";
 import { expireChangeRequests } from "./modules/admin/cron";
+import { checkUsageAlerts } from "./modules/billing/alerts";
 import { pruneMetering } from "./modules/billing/metering/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
@@ -38,6 +39,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   // The partners' request log past its retention (sandbox 30 days, production 90), oldest first.
   { name: "request_log.prune", limit: 10_000, run: pruneRequestLog },
   { name: "metering.prune", limit: 10_000, run: pruneMetering },
+  // Usage alerts against the plan's included calls: usage.threshold_reached once per alert and period.
+  { name: "usage.alerts", limit: 200, run: checkUsageAlerts },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

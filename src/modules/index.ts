@@ -1,7 +1,7 @@
 import type { Module } from "../platform/http/module";
 import { accountsModule } from "./accounts";
 import { adminModule } from "./admin";
-import { slaModule } from "./billing/sla";
+import { billingModule } from "./billing";
 import { cardsModule } from "./cards";
 import { consoleModule } from "./console";
 import { docsModule } from "./docs";
@@ -33,7 +33,7 @@ export const MODULES: readonly Module[] = [
   lendingModule,
   fxModule,
   usageModule,
-  slaModule,
+  billingModule,
   adminModule,
   onboardingModule,
   portalModule,

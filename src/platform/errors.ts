@@ -265,7 +265,7 @@ export const ERRORS = {
       "At most {limit} active live credentials; revoke one with DELETE /v1/partner/credentials/{id} first",
   },
   email_already_verified: { code: 147, status: 409, message: "The contact email is verified already" },
-  // The developer portal 160–179 (docs/portal.md): shown on its pages, never a JSON answer
+  // The developer portal 160–169 (docs/portal.md): shown on its pages, never a JSON answer
   portal_sign_in_failed: {
     code: 160,
     status: 401,
@@ -307,6 +307,19 @@ export const ERRORS = {
     message: "The password needs at least {min} characters",
   },
   portal_username_taken: { code: 168, status: 409, message: "Your team has a user of that name already" },
+  // Metering and monetization 170–179 (docs/billing.md); 170–171 are the rate plans'
+  plan_quota_exhausted: {
+    code: 170,
+    status: 429,
+    message:
+      "The plan's {included} included {product} calls for this period are used; the next period starts {period_end}",
+  },
+  plan_version_stale: {
+    code: 171,
+    status: 409,
+    message:
+      "The plan's version {version} is not the next one: the next version is {expected}; read the plan again",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

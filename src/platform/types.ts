@@ -3,6 +3,7 @@ import type { Db } from "./db/client";
 import type { Config, Env } from "./env";
 import type { Logger } from "./lib/logger";
 import type { LeasingLimiter } from "./ratelimit/leasing";
+import type { PlanQuota } from "./ratelimit/plan-quota";
 import type { Deprecation } from "./versions/registry";
 
 /** Built once per request by the context middleware and read from `c.get("services")`. */
@@ -82,7 +83,10 @@ export interface PartnerProfile {
   scopes: string[];
   dataAccess: string[];
   limits: { requestsPerSecond: number; dailyQuota: number | null };
+  /** What a capture takes (docs/ledger.md): the contract's fee, or nothing when a rate plan invoices it. */
   fees: { bps: number; fixedMinor: number };
+  /** A plan that blocks overage, per period window (src/platform/ratelimit/plan-quota.ts); null: nothing blocks. */
+  planQuota: PlanQuota | null;
   /** Browser origins the contract lets call the API with this partner's tokens (CORS); often none. */
   corsOrigins: string[];
   /** CIDR blocks the contract lets call from (`CF-Connecting-IP`); empty: any address. */

@@ -1,6 +1,7 @@
 import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
 import { freshPan } from "../support/applicants";
 import { basic } from "../support/http";
+import { seedPlan } from "../support/plans";
 import { receiver } from "../support/webhooks";
 import type { Operation } from "./openapi";
 import {
@@ -228,6 +229,19 @@ export const FIXTURES: Record<string, Fixture> = {
   "GET /v1/requests": { prepare: none },
   "GET /v1/requests/{id}": { prepare: async (ctx) => id(await requestLogEntry(ctx)) },
   "GET /v1/usage": { prepare: none },
+  "GET /v1/usage/alerts": { prepare: none },
+  "POST /v1/usage/alerts": { prepare: async () => params({ product: "payments", threshold_percent: 80 }) },
+  "DELETE /v1/usage/alerts/{id}": {
+    prepare: async (ctx) =>
+      id((await made(ctx, "POST", "/v1/usage/alerts", { product: "payments", threshold_percent: 90 })).id),
+    consumes: true,
+  },
+  "GET /v1/plan": {
+    prepare: async ({ partner }) => {
+      await seedPlan(partner.id, { products: { payments: { included_calls: 1000 } } });
+      return {};
+    },
+  },
   "GET /v1/usage.csv": {
     prepare: async () => ({ query: { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10) } }),
   },

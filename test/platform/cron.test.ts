@@ -156,6 +156,7 @@ describe("the cron's jobs", () => {
         "applications.live_partners",
         "request_log.prune",
         "metering.prune",
+        "usage.alerts",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);

@@ -3,6 +3,8 @@ import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
+import { type PlanChange, planWritesWhen, staleVersion } from "../billing/plan-changes";
+import { type BillingAccountRow, findBillingAccount, planVersions } from "../billing/storage";
 import { approvalWhen, findApplication } from "../onboarding/application-storage";
 import { provisionLivePartner } from "../onboarding/live-partner";
 import { type ContractPatch, changedMembers, currentMembers, nextContract, sensitiveParts } from "./contract";
@@ -21,6 +23,8 @@ import {
   reactivationWhen,
   updateContract,
 } from "./storage";
+
+type BatchItem = Parameters<Db["batch"]>[0][number];
 
 export interface ApprovalDeps {
   db: Db;
@@ -49,7 +53,10 @@ export const apiMembers = (members: Record<string, unknown>) =>
 const KINDS: Record<
   ChangeKind,
   {
-    apply(db: Db, row: ChangeRequestRow, gate: SQL, at: string): Parameters<Db["batch"]>[0][number];
+    /** What `apply` needs read first (a plan's billing account), outside the batch. */
+    prepare?(db: Db, row: ChangeRequestRow): Promise<unknown>;
+    /** One write, or several whose last is the one `changes()` judges. Never awaited: a query is a thenable. */
+    apply(db: Db, row: ChangeRequestRow, gate: SQL, at: string, prepared: unknown): BatchItem | BatchItem[];
     /** Why the change could not apply (the partner moved on since the proposal). */
     refusal(db: Db, row: ChangeRequestRow): Promise<ApiError>;
     /** What follows the committed approval (and is recovered by the cron if the Worker dies first). */
@@ -88,6 +95,33 @@ const KINDS: Record<
     },
     after: (deps, row) =>
       provisionLivePartner(deps.db, deps.config, (row.change as { application_id: string }).application_id),
+  },
+  // A plan version (src/modules/billing/plan-changes.ts): the account with the first plan, then the
+  // version, only while it is still the next one and the partner active.
+  rate_plan: {
+    prepare: (db, row) => findBillingAccount(db, row.partnerId),
+    apply: (db, row, gate, at, account) =>
+      planWritesWhen(
+        db,
+        row.partnerId,
+        row.id,
+        row.change as unknown as PlanChange,
+        account as BillingAccountRow | undefined,
+        gate,
+        at,
+      ),
+    refusal: async (db, row) => {
+      const { partner } = await requirePartner(db, row.partnerId);
+      if (partner.status !== "active")
+        return new ApiError("invalid_state_transition", {
+          operation: "change the plan of",
+          object: "partner",
+          status: partner.status,
+        });
+      const versions = await planVersions(db, row.partnerId);
+      const sent = (row.change as unknown as PlanChange).plan.version;
+      return staleVersion(sent, (versions[versions.length - 1]?.version ?? 0) + 1);
+    },
   },
   reactivation: {
     apply: (db, row, gate, at) => reactivationWhen(db, row.partnerId, gate, at),
@@ -260,11 +294,12 @@ export async function approve(deps: ApprovalDeps, checker: Actor, id: string, re
   const at = new Date().toISOString();
   const row = await decidableRequest(deps, checker, id, "approve", at);
   const kind = KINDS[row.kind];
+  const prepared = await kind.prepare?.(deps.db, row);
   const decided = await decideChangeRequest(
     deps.db,
     id,
     { status: "applied", checker: checker.identity, checkerRole: checker.role, reason, at },
-    kind.apply(deps.db, row, decidable(id, checker.identity, at), at),
+    kind.apply(deps.db, row, decidable(id, checker.identity, at), at, prepared),
   );
   if (!decided) {
     const now = await findChangeRequest(deps.db, id);

@@ -11,6 +11,7 @@ import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
+import { registerPlan } from "./routes/plan";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -31,6 +32,7 @@ export const adminModule: Module = {
     registerPartnerReads(target);
     registerAdminSla(target);
     registerContractChange(target);
+    registerPlan(target);
     registerStatusChanges(target);
     registerCredentials(target);
     registerApprovals(target);

@@ -11,7 +11,7 @@ const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2, admin:
 export const roleAtLeast = (held: Role, required: Role) => RANK[held] >= RANK[required];
 
 /** What a change request changes when it is approved; each kind has its rules in approvals.ts. */
-export const CHANGE_KINDS = ["contract_change", "reactivation", "production_access"] as const;
+export const CHANGE_KINDS = ["contract_change", "reactivation", "production_access", "rate_plan"] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export const CHANGE_STATUSES = ["pending", "applied", "rejected", "expired"] as const;

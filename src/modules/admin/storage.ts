@@ -365,7 +365,7 @@ export async function decideChangeRequest(
     reason: string | null;
     at: string;
   },
-  apply?: BatchItem,
+  apply?: BatchItem | BatchItem[],
 ) {
   const decide = db
     .update(adminChangeRequests)
@@ -390,8 +390,10 @@ export async function decideChangeRequest(
     const [row] = await decide;
     return row;
   }
-  const [, rows] = await db.batch([apply, decide]);
-  return rows[0];
+  // Several writes: `changes()` reads the last, which the others must precede.
+  const writes = Array.isArray(apply) ? apply : [apply];
+  const results = await db.batch([...writes, decide] as unknown as Parameters<Db["batch"]>[0]);
+  return (results[results.length - 1] as (typeof adminChangeRequests.$inferSelect)[])[0];
 }
 
 /** Pending requests past their expiry, the longest expired first (the cron, through the partial index). */

@@ -1,6 +1,9 @@
 import type { Db } from "../../platform/db/client";
 import { TtlCache } from "../../platform/lib/ttl-cache";
 import type { PartnerProfile } from "../../platform/types";
+import { captureFees } from "../billing/capture-fee";
+import { planQuotaOf } from "../billing/plan-quota";
+import { billingTermsOf } from "../billing/terms";
 import { termsDueFor } from "../onboarding/storage";
 import { activeConsumerKeys, type findCredential, findPartnerWithContract } from "./storage";
 
@@ -8,10 +11,12 @@ import { activeConsumerKeys, type findCredential, findPartnerWithContract } from
 export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 } as const;
 
 export async function loadProfile(db: Db, partnerId: string): Promise<PartnerProfile | undefined> {
-  const [row, clientIds, termsDue] = await Promise.all([
+  const now = new Date().toISOString();
+  const [row, clientIds, termsDue, billing] = await Promise.all([
     findPartnerWithContract(db, partnerId),
     activeConsumerKeys(db, partnerId),
-    termsDueFor(db, partnerId, new Date().toISOString()),
+    termsDueFor(db, partnerId, now),
+    billingTermsOf(db, partnerId),
   ]);
   if (!row) return undefined;
   const { partner, contract } = row;
@@ -28,7 +33,8 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
       requestsPerSecond: contract.rateLimitPerSecond ?? TIER_RATE_LIMITS[contract.tier],
       dailyQuota: contract.dailyQuota,
     },
-    fees: { bps: contract.feeBps, fixedMinor: contract.feeFixedMinor },
+    fees: captureFees(contract, billing),
+    planQuota: planQuotaOf(billing, now.slice(0, 10)),
     corsOrigins: contract.corsOrigins,
     ipAllowlist: contract.ipAllowlist,
     webhookDomains: contract.webhookDomains,

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   "consent.expired",
   "fx_conversion.completed",
   "endpoint.disabled",
+  /** A usage alert's threshold reached in a billing period (docs/billing.md, usage alerts). */
+  "usage.threshold_reached",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;

@@ -5,6 +5,7 @@ import { ERRORS, type ErrorName } from "../errors";
 import { auditTrail } from "../middleware/audit";
 import { deprecatedRoute, routeAnchor } from "../middleware/deprecation";
 import { requireEntitlement } from "../middleware/entitlement";
+import { planQuota } from "../middleware/plan-quota";
 import { CURRENT_VERSION, type Deprecation, VERSION_DATES } from "../versions/registry";
 
 /** Every /v1 route can refuse with these: authentication, limits, routing, validation. */
@@ -28,7 +29,11 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "service_unavailable",
 ];
 /** A route of a product: the contract must license it and it can be switched off. */
-const PRODUCT_ROUTE: readonly ErrorName[] = ["product_not_licensed", "product_disabled"];
+const PRODUCT_ROUTE: readonly ErrorName[] = [
+  "product_not_licensed",
+  "product_disabled",
+  "plan_quota_exhausted",
+];
 /** A route with a body: the JSON body middleware's refusals. */
 const BODY_ROUTE: readonly ErrorName[] = ["invalid_json", "payload_too_large", "unsupported_media_type"];
 /** A POST: the idempotency layer's refusals. */
@@ -184,6 +189,7 @@ export function v1Route<R extends RouteConfig & { operationId: string }>(
         : []),
       auditTrail(config.method, config.path, access.personalData ?? false),
       requireEntitlement(access.product, access.scope),
+      planQuota(access.product),
     ],
     ...(access.deprecated ? { deprecated: true } : {}),
     responses: withVersionHeaders({

@@ -3,10 +3,11 @@ import type { Outcome } from "./storage";
 /**
  * The refusals counted as `refused`, never billed (docs/metering.md): the call did no work for
  * the partner. 40 rate limited and 41 daily quota (429), 42 the limiter unavailable (503): the
- * limiter's own answers. 52 (409) the same Idempotency-Key still running: the call that holds it
- * is the one counted. 31 (404) no route and 5 (405) no such method: no operation exists to bill.
+ * limiter's own answers; 170 (429) the plan's included calls used up under blocking overage.
+ * 52 (409) the same Idempotency-Key still running: the call that holds it is the one counted.
+ * 31 (404) no route and 5 (405) no such method: no operation exists to bill.
  */
-export const REFUSED_CODES: ReadonlySet<number> = new Set([5, 31, 40, 41, 42, 52]);
+export const REFUSED_CODES: ReadonlySet<number> = new Set([5, 31, 40, 41, 42, 52, 170]);
 
 /** What a call with this status and error code counts as. */
 export function outcomeOf(status: number, code: number | null): Outcome {

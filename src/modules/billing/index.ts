@@ -1,0 +1,18 @@
+import type { Module } from "../../platform/http/module";
+import { registerAlertRoutes } from "./routes/alerts";
+import { registerPlanRoutes } from "./routes/plan";
+import { registerSlaRoutes } from "./sla/routes";
+
+/**
+ * Billing as the partner sees it (docs/billing.md): the rate plan in force (`GET /v1/plan`),
+ * usage alerts and the service levels (`GET /v1/sla`). The platform team's billing routes live
+ * in the admin module.
+ */
+export const billingModule: Module = {
+  name: "billing",
+  register(app) {
+    registerPlanRoutes(app);
+    registerAlertRoutes(app);
+    registerSlaRoutes(app);
+  },
+};
