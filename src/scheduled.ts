@@ -1,6 +1,7 @@
 import { expireConsents } from "./modules/accounts/cron";
 import { expireChangeRequests } from "./modules/admin/cron";
 import { checkUsageAlerts } from "./modules/billing/alerts";
+import { closeBillingPeriods } from "./modules/billing/invoicing/cron";
 import { pruneMetering } from "./modules/billing/metering/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
@@ -41,6 +42,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "metering.prune", limit: 10_000, run: pruneMetering },
   // Usage alerts against the plan's included calls: usage.threshold_reached once per alert and period.
   { name: "usage.alerts", limit: 200, run: checkUsageAlerts },
+  // Billing periods ended two hours ago and more on the partner's billing clock: invoices, then missing PDFs.
+  { name: "billing.close", limit: 200, run: closeBillingPeriods },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

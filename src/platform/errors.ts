@@ -307,7 +307,7 @@ export const ERRORS = {
     message: "The password needs at least {min} characters",
   },
   portal_username_taken: { code: 168, status: 409, message: "Your team has a user of that name already" },
-  // Metering and monetization 170–179 (docs/billing.md); 170–171 are the rate plans'
+  // Metering and monetization 170–179 (docs/billing.md); 170–171 are the rate plans', 172–174 the invoices' (docs/invoices.md)
   plan_quota_exhausted: {
     code: 170,
     status: 429,
@@ -319,6 +319,22 @@ export const ERRORS = {
     status: 409,
     message:
       "The plan's version {version} is not the next one: the next version is {expected}; read the plan again",
+  },
+  credit_note_exceeds: {
+    code: 172,
+    status: 409,
+    message: "A credit note of {amount} exceeds what invoice {number} still has uncredited: {remaining}",
+  },
+  invoice_pdf_unavailable: {
+    code: 173,
+    status: 503,
+    message: "The invoice's PDF could not be made just now; try again shortly",
+  },
+  revenue_range_invalid: {
+    code: 174,
+    status: 400,
+    message:
+      "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },

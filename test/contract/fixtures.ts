@@ -18,6 +18,7 @@ import {
   event,
   type FixtureContext,
   inDays,
+  invoice,
   KYC_HOLDER,
   LOAN_ASK,
   loan,
@@ -242,6 +243,11 @@ export const FIXTURES: Record<string, Fixture> = {
       return {};
     },
   },
+  "GET /v1/invoices": { prepare: none },
+  "GET /v1/invoices/{id}": { prepare: async (ctx) => id(await invoice(ctx)) },
+  "GET /v1/invoices/{id}/pdf": { prepare: async (ctx) => id(await invoice(ctx)) },
+  "GET /v1/sandbox/clock": { prepare: none },
+  "POST /v1/sandbox/clock/advance": { prepare: async () => params({ days: 1 }) },
   "GET /v1/usage.csv": {
     prepare: async () => ({ query: { from: new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10) } }),
   },

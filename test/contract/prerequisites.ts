@@ -1,10 +1,14 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src";
+import { closeDuePeriods } from "../../src/modules/billing/invoicing/close";
+import { latestInvoice } from "../../src/modules/billing/invoicing/storage";
+import { billingAccounts, ratePlans } from "../../src/modules/billing/storage";
 import { SANDBOX_SMS_CODE } from "../../src/modules/cards/connector/sandbox";
+import { createLogger } from "../../src/platform/lib/logger";
 import { freshPan, LOAN_ASK } from "../support/applicants";
 import { BASE, call } from "../support/http";
-import type { TestPartner } from "../support/partners";
+import { db, type TestPartner } from "../support/partners";
 import { receiver } from "../support/webhooks";
 
 /** Whose fixtures these are: a partner of its own per operation, and its token. */
@@ -134,4 +138,37 @@ export async function requestLogEntry(ctx: FixtureContext): Promise<string> {
   const first = r.body?.result?.data?.[0] as { id: string } | undefined;
   if (!first) throw new Error(`no request log entry: ${JSON.stringify(r.body)}`);
   return first.id;
+}
+
+/**
+ * An invoice of the partner: a billing account whose first month ended (rows as the plans part's
+ * admin API writes them), closed as the cron closes it.
+ */
+export async function invoice(ctx: FixtureContext): Promise<string> {
+  const startsOn = new Date(Date.now() - 40 * DAY_MS).toISOString().slice(0, 10);
+  await db
+    .insert(billingAccounts)
+    .values({ partnerId: ctx.partner.id, startsOn, taxBps: 1200, settlement: "invoice" })
+    .onConflictDoNothing();
+  await db
+    .insert(ratePlans)
+    .values({
+      partnerId: ctx.partner.id,
+      version: 1,
+      plan: {
+        version: 1,
+        currency: "USD",
+        period: "month",
+        recurring_fee_minor: 31_000,
+        products: {},
+        overage: "bill",
+      },
+      effectiveFrom: startsOn,
+    })
+    .onConflictDoNothing();
+  const deps = { db, environment: "sandbox" as const, bucket: env.INVOICES, log: createLogger("error") };
+  await closeDuePeriods(deps, ctx.partner.id, { realNow: Date.now(), graceMs: 0 });
+  const latest = await latestInvoice(db, ctx.partner.id);
+  if (!latest) throw new Error("no invoice");
+  return latest.id;
 }

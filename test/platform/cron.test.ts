@@ -157,6 +157,7 @@ describe("the cron's jobs", () => {
         "request_log.prune",
         "metering.prune",
         "usage.alerts",
+        "billing.close",
       ]),
     );
     for (const job of CRON_JOBS) expect(Number.isInteger(job.limit) && job.limit > 0).toBe(true);

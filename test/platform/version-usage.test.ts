@@ -136,7 +136,13 @@ describe("a single deprecated route", () => {
       },
     );
     expect(route.deprecated).toBe(true);
-    expect(route.middleware).toHaveLength(3);
+    const current = v1Route(
+      { product: null, scope: "partner:read" },
+      { method: "get", path: "/v1/old", operationId: "old", responses: okResponse("old", z.object({})) },
+    );
+    expect(current.deprecated).toBeUndefined();
+    // The deprecated route runs the same chain with the deprecation headers in front.
+    expect(route.middleware).toHaveLength((current.middleware as unknown[]).length + 1);
   });
 
   it("a deprecated route at a deprecated version announces the earlier dates and links to both", async () => {

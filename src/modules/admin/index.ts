@@ -7,6 +7,7 @@ import { registerAudit } from "./routes/audit";
 import { registerContractChange } from "./routes/contract";
 import { registerCredentials } from "./routes/credentials";
 import { registerIdentities } from "./routes/identities";
+import { registerInvoiceAdmin } from "./routes/invoices";
 import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
@@ -43,5 +44,6 @@ export const adminModule: Module = {
     registerVersions(target);
     registerWebhookHealth(target);
     registerAdminTerms(target);
+    registerInvoiceAdmin(target);
   },
 };

@@ -81,6 +81,11 @@ export function buildOpenApi(
           "Your request log (bodies in the sandbox, redacted) and your usage per day and product against your plan's limits.",
       },
       {
+        name: "Invoices",
+        description:
+          "The invoices a billing period's close issues, the credit notes that correct them, their PDFs, and the sandbox's test clock.",
+      },
+      {
         name: "Cards",
         description:
           "Order cards, attach existing ones by SMS code, block them. Only first 6 + last 4 digits ever.",

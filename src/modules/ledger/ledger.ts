@@ -27,6 +27,10 @@ export const ACCOUNT_CODES = {
   loans_receivable: "debit",
   /** The bank's position in each currency from partners' conversions (FX). */
   fx_position: "debit",
+  /** What partners owe the bank on issued invoices (docs/invoices.md); owner = the partner. */
+  partner_receivable: "debit",
+  /** Tax invoiced and owed onwards (docs/invoices.md). */
+  tax_payable: "credit",
 } as const satisfies Record<string, "debit" | "credit">;
 
 export type AccountCode = keyof typeof ACCOUNT_CODES;
@@ -77,8 +81,11 @@ export function validateEntry(input: EntryInput): number {
   return debits;
 }
 
-/** The rows of an entry: its accounts (created on first use), the entry and its postings. */
-function rowsOf(input: EntryInput) {
+/**
+ * The rows of an entry: its accounts (created on first use), the entry and its postings. Exported
+ * for a module that writes an entry inside its own batch (invoicing), with its own statements.
+ */
+export function rowsOf(input: EntryInput) {
   const amount = validateEntry(input);
   const entryId = uuidv7();
   const accounts = new Map(

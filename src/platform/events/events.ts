@@ -35,6 +35,9 @@ export const EVENT_TYPES = [
   "endpoint.disabled",
   /** A usage alert's threshold reached in a billing period (docs/billing.md, usage alerts). */
   "usage.threshold_reached",
+  // Billing (docs/invoices.md)
+  "invoice.issued",
+  "invoice.paid",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;

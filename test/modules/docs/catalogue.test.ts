@@ -7,6 +7,7 @@ import contract from "../../../docs/contract.md?raw";
 import cron from "../../../docs/cron.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
+import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
@@ -50,6 +51,7 @@ const PAGES: Record<string, string> = {
   "docs/metering.md": metering,
   "docs/billing.md": billing,
   "docs/sla.md": sla,
+  "docs/invoices.md": invoices,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -24,6 +24,11 @@ export function buildAdminOpenApi(t: AdminTarget, origin: string) {
       { name: "Identities", description: "Who may call, with which role." },
       { name: "Audit", description: "Every admin action, searchable." },
       {
+        name: "Invoices",
+        description:
+          "Partners' invoices and credit notes, payments received, and revenue with its collection.",
+      },
+      {
         name: "Terms",
         description:
           "The terms of service: publish a version, see who accepted which. Production only (`x-portico-environments`).",
