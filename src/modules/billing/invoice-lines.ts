@@ -51,10 +51,17 @@ export interface InvoiceDraft {
 }
 
 /** The fee of a period: whole, or `days / days_in_period` of it when the period is a part. */
-function periodFee(fee: number, period: BillingPeriod): { quantity: number; unit_price: Price } {
+export function periodFee(fee: number, period: BillingPeriod): { quantity: number; unit_price: Price } {
   return !isProrated(period)
     ? { quantity: 1, unit_price: { minor: fee, per: 1 } }
     : { quantity: period.days, unit_price: { minor: fee, per: period.days_in_period } };
+}
+
+/** The recurring fee a period's invoice charges, prorated on a part period: what SLA credits are a share of. */
+export function recurringFeeOf(plan: RatePlan, period: BillingPeriod): number {
+  if (!plan.recurring_fee_minor) return 0;
+  const { quantity, unit_price } = periodFee(plan.recurring_fee_minor, period);
+  return amountOf(quantity, unit_price);
 }
 
 /** The setup fee (first period only) and the recurring fee, prorated on a part period. */

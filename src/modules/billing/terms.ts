@@ -1,6 +1,9 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "../../platform/db/client";
+import { partnerContracts } from "../partners/storage";
 import type { BillingPeriod, BillingSchedule } from "./period";
 import type { RatePlan } from "./plan";
+import type { Tier } from "./sla/targets";
 import { findBillingAccount, planVersions } from "./storage";
 
 /**
@@ -12,6 +15,8 @@ export interface BillingTerms {
   schedule: BillingSchedule;
   taxBps: number;
   settlement: "invoice" | "balance";
+  /** The contract's tier, whose SLA targets earn service credits (docs/sla.md). */
+  tier: Tier;
   /** Oldest first; never empty. */
   versions: PlanVersion[];
 }
@@ -25,8 +30,15 @@ export interface PlanVersion {
 
 /** The partner's billing terms; undefined when it has no billing account or no plan. */
 export async function billingTermsOf(db: Db, partnerId: string): Promise<BillingTerms | undefined> {
-  const [account, rows] = await Promise.all([findBillingAccount(db, partnerId), planVersions(db, partnerId)]);
-  if (!account || rows.length === 0) return undefined;
+  const [account, rows, [contract]] = await Promise.all([
+    findBillingAccount(db, partnerId),
+    planVersions(db, partnerId),
+    db
+      .select({ tier: partnerContracts.tier })
+      .from(partnerContracts)
+      .where(eq(partnerContracts.partnerId, partnerId)),
+  ]);
+  if (!account || rows.length === 0 || !contract) return undefined;
   const versions = rows.map((r) => ({ version: r.version, plan: r.plan, effectiveFrom: r.effectiveFrom }));
   const latest = versions[versions.length - 1] as PlanVersion;
   return {
@@ -38,6 +50,7 @@ export async function billingTermsOf(db: Db, partnerId: string): Promise<Billing
     },
     taxBps: account.taxBps,
     settlement: account.settlement,
+    tier: contract.tier,
     versions,
   };
 }

@@ -63,7 +63,14 @@ export async function draftFor(
   const [calls, volume, credits] = await Promise.all([
     billableCalls(db, terms.partnerId, window.from, window.to),
     paymentVolume(db, terms.partnerId, plan.currency, window),
-    periodCredits({ partnerId: terms.partnerId, period, previous }),
+    periodCredits(db, {
+      partnerId: terms.partnerId,
+      tier: terms.tier,
+      plan,
+      period,
+      previous,
+      measured: { from: instant(window.from), to: instant(window.to) },
+    }),
   ]);
   const usage: PeriodUsage = { calls, ...volume };
   return invoiceLines({ plan, period, usage, credits, tax_bps: terms.taxBps });

@@ -12,7 +12,9 @@ export const bpsText = (bps: number) => `${Math.floor(bps / 100)}.${String(bps %
 /**
  * The service credits a billing period earns (docs/sla.md, credits), for the invoice close to
  * apply as credit lines: the period's own days [start, end) (`YYYY-MM-DD`, end exclusive, as
- * BillingPeriod has them) are measured from the request log and held against the tier's targets.
+ * BillingPeriod has them) are measured from the request log and held against the tier's targets;
+ * `measured` (ISO instants, `to` exclusive) replaces those days when the invoice counts other real
+ * time, as a sandbox whose test clock moved does (docs/invoices.md).
  * Each missed target earns its basis points of `recurringFeeMinor` (the period's recurring fee as
  * invoiced, prorated or not), exact and rounded half to even once (price.ts). A credit that
  * rounds to nothing, a tier without an SLA and a period without calls earn none.
@@ -23,11 +25,12 @@ export async function serviceCredits(
   tier: Tier,
   period: { start: string; end: string },
   recurringFeeMinor: number,
+  measured = { from: `${period.start}T00:00:00.000Z`, to: `${period.end}T00:00:00.000Z` },
 ): Promise<Credit[]> {
   count(recurringFeeMinor, "the recurring fee");
   const targets = slaOf(tier);
   if (targets === null || recurringFeeMinor === 0) return [];
-  const m = await measureSla(db, partnerId, `${period.start}T00:00:00.000Z`, `${period.end}T00:00:00.000Z`);
+  const m = await measureSla(db, partnerId, measured.from, measured.to);
   const verdict = evaluateSla(targets, m);
   const span = `${period.start} to ${dayBefore(period.end)}`;
   const credits: Credit[] = [];

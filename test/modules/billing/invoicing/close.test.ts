@@ -5,7 +5,8 @@ import { balancesOf, ledgerImbalance } from "../../../../src/modules/ledger/stor
 import { runJob } from "../../../support/cron";
 import { eventRows } from "../../../support/outbox";
 import { db, fund } from "../../../support/partners";
-import { billedPartner, close, invoicesOfPartner, meter, numberOf } from "./support";
+import { dayOfCalls, logCalls } from "../sla-support";
+import { billedPartner, close, dayOf, invoicesOfPartner, meter, numberOf } from "./support";
 
 const DAY = 86_400_000;
 
@@ -158,5 +159,48 @@ describe("closing a billing period", () => {
       env.DB.prepare("UPDATE invoice_lines SET amount = 0 WHERE invoice_id = ?").bind(id).run(),
     ).rejects.toThrow(/immutable/);
     expect((await invoicesOfPartner(p.id))[0]?.total).toBe(inv?.total);
+  });
+
+  it("a missed SLA target credits the period's invoice automatically, and a met one credits nothing", async () => {
+    const missed = await billedPartner();
+    const met = await billedPartner();
+    const day = dayOf(Date.parse(missed.startsOn) + 2 * DAY);
+    // Enterprise: 99.90 % availability, p95 300 ms. 2 of 1000 calls failed: 99.80 %, missed, above
+    // the 99.50 % floor, so 10 % of the fee. The p95 (40 ms) is met.
+    await logCalls(
+      missed.id,
+      dayOfCalls(day, 1000, () => 40, { errors: 2 }),
+    );
+    await logCalls(
+      met.id,
+      dayOfCalls(day, 1000, () => 40, { errors: 1 }),
+    );
+    // Outside the period: not measured.
+    await logCalls(
+      missed.id,
+      dayOfCalls(dayOf(Date.parse(missed.startsOn) - DAY), 10, () => 40, { errors: 10 }),
+    );
+    await close(missed.id);
+    await close(met.id);
+    const [inv] = await invoicesOfPartner(missed.id);
+    const lines = await linesOf(inv?.id ?? "");
+    expect(lines.map((l) => [l.kind, l.amount])).toEqual([
+      ["recurring_fee", 31_000],
+      ["credit", -3_100],
+    ]);
+    const stored = await env.DB.prepare(
+      "SELECT description FROM invoice_lines WHERE invoice_id = ? AND kind = 'credit'",
+    )
+      .bind(inv?.id)
+      .first<{ description: string }>();
+    expect(stored?.description).toMatch(
+      /^Service credit 10\.00 %: availability 99\.80 % below the 99\.90 % target, /,
+    );
+    // 31,000 − 3,100 = 27,900 taxable; 12 % = 3,348.
+    expect(inv).toMatchObject({ subtotal: 31_000, tax: 3_348, total: 31_248 });
+    const [clean] = await invoicesOfPartner(met.id);
+    expect(clean).toMatchObject({ subtotal: 31_000, total: 34_720 });
+    expect((await linesOf(clean?.id ?? "")).map((l) => l.kind)).toEqual(["recurring_fee"]);
+    await expectBalanced();
   });
 });
