@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Product } from "../../platform/catalog";
 import type { CronContext, CronResult } from "../../platform/cron";
+import { nextSlice } from "../../platform/cron-cursor";
 import type { Db } from "../../platform/db/client";
 import { events } from "../../platform/db/schema";
 import { ApiError } from "../../platform/errors";
@@ -139,13 +140,14 @@ async function checkPartner(ctx: CronContext, partnerId: string, today: string) 
 }
 
 /**
- * The `usage.alerts` job (docs/cron.md): every partner with alerts (at most `limit` a run, by id),
- * its billable calls this period against the plan in force's included calls. A send that fails
+ * The `usage.alerts` job (docs/cron.md): the partners with alerts in turns, `limit` a run by id
+ * from where the last run stopped (nextSlice), each one's billable calls this period against the
+ * plan in force's included calls. A send that fails
  * leaves the event to `events.drain`.
  */
 export async function checkUsageAlerts(ctx: CronContext, limit: number): Promise<CronResult> {
   const today = new Date(ctx.now).toISOString().slice(0, 10);
-  const ids = await partnersWithAlertsAfter(ctx.db, "", limit);
+  const ids = await nextSlice(ctx.db, "usage.alerts", limit, partnersWithAlertsAfter, ctx.now);
   let emitted = 0;
   for (const id of ids) emitted += await checkPartner(ctx, id, today);
   return { partners: ids.length, emitted };

@@ -97,3 +97,12 @@ export const killSwitches = sqliteTable("kill_switches", {
   updatedBy: text("updated_by").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+// ------------------------------------------------------------------------- cron cursors
+/** Where a cron job that walks a list a slice a run left off (src/platform/cron-cursor.ts). */
+export const cronCursors = sqliteTable("cron_cursors", {
+  job: text("job").primaryKey(),
+  /** The last key the job handled; the next run starts after it. */
+  after: text("after").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
