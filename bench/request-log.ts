@@ -1,234 +1,62 @@
-// `npm run bench:request-log`: what the partners' request log costs (docs/usage.md). Three gateways
-// (sandbox env, each with its own bench-owned state), the same code: the request log off
-// (REQUEST_LOG=off), on with one D1 write per request (REQUEST_LOG_BATCH_MS=0), and on as shipped
-// (rows batched per isolate for 100 ms). All three run under `wrangler dev` at once and are loaded
-// in turn, round after round with the order rotating, with the same autocannon settings, so drift
-// on a shared machine falls on all alike. Prints req/s, p50 and p99 per round and side by side,
-// then each gateway's request_log row count (none without the log). Exits non-zero only on a
-// broken run (failed requests, rows where there should be none or none where there should be).
+// `npm run bench:request-log`: what the partners' request log costs (docs/usage.md). Three gateways,
+// the same code: the request log off (REQUEST_LOG=off), on with one D1 write per request
+// (REQUEST_LOG_BATCH_MS=0), and on as shipped (rows batched per isolate for 100 ms), side by side
+// (lib/side-by-side.ts). Then each gateway's request_log row count: none without the log.
 //
 //   BENCH_DURATION=10 BENCH_WARMUP=3 BENCH_ROUNDS=3 npm run bench:request-log
 //   POST /v1/payments runs on BENCH_PAYMENTS_CONNECTIONS (default 1, as in `npm run bench`),
-//   GET /v1/partner on BENCH_CONNECTIONS (32). BENCH_SCENARIOS="payments" runs only matching ones.
-//   BENCH_PROFILE=1 samples each gateway's isolate over its measured runs (bench/lib/profile.ts) and
-//   prints where its JavaScript spends its time per request; compare figures from runs without it.
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+//   GET /v1/partner on BENCH_CONNECTIONS (32).
 import { querySql } from "../scripts/lib/wrangler";
-import { prepareGatewayState } from "./lib/gateway-state";
-import { type LoadResult, loadSettingsFromEnv, positiveInt, type RequestSpec, runLoad } from "./lib/load";
-import { printProfile, startProfile } from "./lib/profile";
-import { installCleanup, stopAll, WorkerProcess } from "./lib/worker-process";
+import { positiveInt } from "./lib/load";
+import { runSideBySide } from "./lib/side-by-side";
 import { CARD_PAYMENT } from "./scenarios";
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const root = join(benchDir, "..");
-const stateDir = join(benchDir, ".state", "request-log");
-const verbose = process.env.BENCH_VERBOSE === "1";
-const profiling = process.env.BENCH_PROFILE === "1";
-
-/** Each gateway by its label, with the lines its env file adds. */
-const SIDES = {
-  "without the log": ["REQUEST_LOG=off"],
-  "a write per request": ["REQUEST_LOG_BATCH_MS=0"],
-  "batched (default)": [],
-} as const satisfies Record<string, readonly string[]>;
-type Label = keyof typeof SIDES;
-const LABELS = Object.keys(SIDES) as Label[];
-
-type GatewayState = Awaited<ReturnType<typeof prepareGatewayState>>;
-
-interface Side {
-  label: Label;
-  worker: WorkerProcess;
-  persistTo: string;
-  token: string;
-}
-
-const base = (w: WorkerProcess) => w.directUrl ?? w.url;
-
-async function tokenOf(url: string, state: GatewayState): Promise<string> {
-  const basic = Buffer.from(`${state.partner.consumerKey}:${state.partner.consumerSecret}`).toString(
-    "base64",
-  );
-  const res = await fetch(`${url}/oauth2/token`, {
-    method: "POST",
-    headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
-    body: "grant_type=client_credentials",
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no token: HTTP ${res.status}`);
-  return body.access_token;
-}
-
-async function start(label: Label, state: GatewayState): Promise<Side> {
-  const worker = await WorkerProcess.start({
-    label,
-    cwd: root,
-    args: [
-      "--env",
-      "sandbox",
-      "--persist-to",
-      state.persistTo,
-      "--env-file",
-      state.envFile,
-      "--var",
-      "LOG_LEVEL:warn",
-      "--log-level",
-      "warn",
-    ],
-    readyPath: "/status",
-    verbose,
-  });
-  return { label, worker, persistTo: state.persistTo, token: await tokenOf(base(worker), state) };
-}
-
-interface Scenario {
-  name: string;
-  connections: number;
-  spec: (token: string) => RequestSpec;
-}
-
-const SCENARIOS: Scenario[] = [
-  {
-    name: "POST /v1/payments",
-    connections: Math.round(positiveInt("BENCH_PAYMENTS_CONNECTIONS", 1)),
-    spec: (token) => ({
-      method: "POST",
-      path: "/v1/payments",
-      headers: {
-        Authorization: `Bearer ${token}`,
-        "Content-Type": "application/json",
-        "Idempotency-Key": "bench-[<id>]",
-      },
-      body: JSON.stringify({ params: CARD_PAYMENT }),
-      idReplacement: true,
-    }),
+runSideBySide({
+  title: "Request log bench",
+  state: "request-log",
+  sides: {
+    "without the log": ["REQUEST_LOG=off"],
+    "a write per request": ["REQUEST_LOG_BATCH_MS=0"],
+    "batched (default)": [],
   },
-  {
-    name: "GET /v1/partner",
-    connections: Math.round(positiveInt("BENCH_CONNECTIONS", 32)),
-    spec: (token) => ({ method: "GET", path: "/v1/partner", headers: { Authorization: `Bearer ${token}` } }),
-  },
-];
-
-const failedRequests = (r: LoadResult) => r.non2xx + r.errors + r.timeouts + r.warmupFailures;
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-
-async function main(): Promise<number> {
-  installCleanup();
-  const settings = loadSettingsFromEnv();
-  const rounds = Math.round(positiveInt("BENCH_ROUNDS", 3));
-  const only = process.env.BENCH_SCENARIOS?.split(",").map((s) => s.trim().toLowerCase());
-  const scenarios = only
-    ? SCENARIOS.filter((s) => only.some((o) => s.name.toLowerCase().includes(o)))
-    : SCENARIOS;
-  if (scenarios.length === 0)
-    throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} matches no scenario`);
-  console.log(
-    `Request log bench: ${settings.warmupSec} s warm-up + ${settings.durationSec} s per run, ${rounds} rounds; ` +
-      `gateways: ${LABELS.join(", ")}`,
-  );
-  // A state each (two wrangler dev processes on one state directory lock each other out), made in turn.
-  const states: GatewayState[] = [];
-  for (const [i, label] of LABELS.entries())
-    states.push(await prepareGatewayState(join(stateDir, `gateway-${i}`), { vars: [...SIDES[label]] }));
-  const sides = await Promise.all(LABELS.map((label, i) => start(label, states[i] as GatewayState)));
-
-  let failed = false;
-  const table: string[][] = [];
-  for (const scenario of scenarios) {
-    console.log(
-      `\n== ${scenario.name} [${scenario.connections} connection${scenario.connections === 1 ? "" : "s"}]`,
-    );
-    const results = new Map<Label, LoadResult[]>(LABELS.map((l) => [l, []]));
-    const cpuPerRequest = new Map<Label, number[]>(LABELS.map((l) => [l, []]));
-    for (let round = 0; round < rounds; round++) {
-      // The order rotates, so no side always runs right after another warmed the machine.
-      const order = [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)];
-      for (const side of order) {
-        const cpu: { start?: number; end?: number } = {};
-        const workerCpu = () => side.worker.cpu()?.byProcess["workerd (worker)"];
-        const label = `${scenario.name} ${side.label} round ${round + 1}`;
-        let profile: Awaited<ReturnType<typeof startProfile>> | undefined;
-        const r = await runLoad(
-          base(side.worker),
-          scenario.spec(side.token),
-          { ...settings, connections: scenario.connections },
-          {
-            onMeasureStart: async () => {
-              if (profiling)
-                profile = await startProfile(side.worker.inspectorPort, label, join(stateDir, "profiles"));
-              cpu.start = workerCpu();
-            },
-            onMeasureEnd: () => {
-              cpu.end = workerCpu();
-            },
-          },
-        );
-        if (profile) printProfile(label, await profile.stop(r.requests), r.requests);
-        const cpuMs =
-          cpu.start !== undefined && cpu.end !== undefined && r.requests > 0
-            ? ((cpu.end - cpu.start) * 1000) / r.requests
-            : Number.NaN;
-        cpuPerRequest.get(side.label)?.push(cpuMs);
-        results.get(side.label)?.push(r);
-        console.log(
-          `  round ${round + 1}  ${side.label.padEnd(20)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  Worker CPU ${cpuMs.toFixed(2)} ms/request`,
-        );
-        if (failedRequests(r) > 0) {
-          failed = true;
-          console.error(
-            `!!!!!!!! ${side.label}: ${failedRequests(r)} failed requests (${JSON.stringify(r.statusCodes)})`,
-          );
-        }
-      }
+  baseline: "the gateway without the log",
+  scenarios: [
+    {
+      name: "POST /v1/payments",
+      connections: Math.round(positiveInt("BENCH_PAYMENTS_CONNECTIONS", 1)),
+      spec: (token) => ({
+        method: "POST",
+        path: "/v1/payments",
+        headers: {
+          Authorization: `Bearer ${token}`,
+          "Content-Type": "application/json",
+          "Idempotency-Key": "bench-[<id>]",
+        },
+        body: JSON.stringify({ params: CARD_PAYMENT }),
+        idReplacement: true,
+      }),
+    },
+    {
+      name: "GET /v1/partner",
+      connections: Math.round(positiveInt("BENCH_CONNECTIONS", 32)),
+      spec: (token) => ({
+        method: "GET",
+        path: "/v1/partner",
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    },
+  ],
+  check: async (sides) => {
+    let broken = false;
+    for (const side of sides) {
+      const [count] = await querySql(
+        { env: "sandbox", persistTo: side.persistTo },
+        "SELECT COUNT(*) AS n FROM request_log",
+      );
+      const rows = Number(count?.n);
+      console.log(`  ${side.label}: request_log holds ${rows} rows`);
+      if (side.label === "without the log" ? rows !== 0 : !(rows > 0)) broken = true;
     }
-    const figures = LABELS.map((label) => {
-      const runs = results.get(label) ?? [];
-      return {
-        rps: mean(runs.map((r) => r.rps)),
-        p50: mean(runs.map((r) => r.p50)),
-        p99: mean(runs.map((r) => r.p99)),
-        cpu: mean(cpuPerRequest.get(label) ?? []),
-      };
-    });
-    const baseline = figures[0]?.rps ?? 0;
-    table.push([
-      scenario.name,
-      String(scenario.connections),
-      ...figures.map(
-        (f, i) =>
-          `${f.rps.toFixed(0)} / ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)} / ${f.cpu.toFixed(2)}${i === 0 ? "" : ` (${(f.rps / baseline).toFixed(2)})`}`,
-      ),
-    ]);
-  }
-
-  console.log(
-    "\nreq/s / p50 ms / p99 ms / Worker workerd CPU ms per request (its local D1 included), the mean of the rounds; in brackets: req/s against the gateway without the log",
-  );
-  console.log(`| scenario | conns | ${LABELS.join(" | ")} |`);
-  console.log(`|---|---|${LABELS.map(() => "---|").join("")}`);
-  for (const row of table) console.log(`| ${row.join(" | ")} |`);
-
-  for (const side of sides) {
-    const [count] = await querySql(
-      { env: "sandbox", persistTo: side.persistTo },
-      "SELECT COUNT(*) AS n FROM request_log",
-    );
-    const rows = Number(count?.n);
-    console.log(`  ${side.label}: request_log holds ${rows} rows`);
-    if (side.label === "without the log" ? rows !== 0 : !(rows > 0)) failed = true;
-  }
-  await stopAll();
-  return failed ? 1 : 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  async (err: unknown) => {
-    console.error(err);
-    await stopAll();
-    process.exit(1);
+    return broken;
   },
-);
+});
