@@ -42,21 +42,40 @@ export interface MeteringMessage {
   keyed: KeyedTuple[];
 }
 
+/** A window's calls as they are gathered: un-keyed ones summed per row, keyed ones each once. */
+export interface MessageDraft {
+  counts: Map<string, CountTuple>;
+  keyed: Map<string, KeyedTuple>;
+  /** Every call added, summed or not. */
+  calls: number;
+}
+
+export const emptyDraft = (): MessageDraft => ({ counts: new Map(), keyed: new Map(), calls: 0 });
+
+/** Adds a call to the draft: a keyed call seen twice (answered, then replayed) is one call. */
+export function addToDraft(draft: MessageDraft, c: MeteredCall): void {
+  draft.calls += 1;
+  if (c.scope !== undefined) {
+    if (!draft.keyed.has(c.scope))
+      draft.keyed.set(c.scope, [c.scope, c.partnerId, c.hour, c.product, c.operation, c.outcome]);
+    return;
+  }
+  const k = `${c.partnerId}\n${c.hour}\n${c.product}\n${c.operation}\n${c.outcome}`;
+  const row = draft.counts.get(k);
+  if (row) row[5] += 1;
+  else draft.counts.set(k, [c.partnerId, c.hour, c.product, c.operation, c.outcome, 1]);
+}
+
+/** The draft as the message sent, under a fresh window `id`. */
+export const messageOfDraft = (id: string, draft: MessageDraft): MeteringMessage => ({
+  id,
+  counts: [...draft.counts.values()],
+  keyed: [...draft.keyed.values()],
+});
+
 /** The window's calls as one message: un-keyed calls summed per row, keyed ones each on their own. */
 export function messageOf(id: string, calls: readonly MeteredCall[]): MeteringMessage {
-  const sums = new Map<string, CountTuple>();
-  const keyed = new Map<string, KeyedTuple>();
-  for (const c of calls) {
-    if (c.scope !== undefined) {
-      // The same keyed call twice in one window (answered, then replayed) is one call.
-      if (!keyed.has(c.scope))
-        keyed.set(c.scope, [c.scope, c.partnerId, c.hour, c.product, c.operation, c.outcome]);
-      continue;
-    }
-    const k = `${c.partnerId}\n${c.hour}\n${c.product}\n${c.operation}\n${c.outcome}`;
-    const row = sums.get(k);
-    if (row) row[5] += 1;
-    else sums.set(k, [c.partnerId, c.hour, c.product, c.operation, c.outcome, 1]);
-  }
-  return { id, counts: [...sums.values()], keyed: [...keyed.values()] };
+  const draft = emptyDraft();
+  for (const c of calls) addToDraft(draft, c);
+  return messageOfDraft(id, draft);
 }
