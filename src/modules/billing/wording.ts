@@ -1,10 +1,14 @@
-import { type Currency, formatMinor } from "../../platform/lib/money";
+import { type Currency, formatMinor, isCurrency } from "../../platform/lib/money";
 import { dayNumber, formatDate, fromDayNumber, parseDate } from "./calendar";
 import type { Price } from "./price";
 
 /** How invoice lines say what they charge: for people, never parsed back. */
 
 export const money = (minor: number, currency: Currency) => formatMinor(minor, currency);
+
+/** An amount in a currency read back from a document (a string): `403.20 USD`, or the minor units when unknown. */
+export const moneyOf = (minor: number, currency: string) =>
+  isCurrency(currency) ? money(minor, currency) : `${minor} ${currency}`;
 
 /** `0.50 UZS a call`, `0.15 UZS per 1000 calls`. */
 export const perCall = (price: Price, currency: Currency) =>

@@ -1,7 +1,7 @@
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Db } from "../../../platform/db/client";
 import type { Logger } from "../../../platform/lib/logger";
-import { formatMinor, isCurrency } from "../../../platform/lib/money";
+import { moneyOf } from "../wording";
 import { type InvoiceRow, linesOf, setPdfKey } from "./storage";
 
 /**
@@ -15,9 +15,6 @@ export const pdfKeyOf = (row: Pick<InvoiceRow, "partnerId" | "id">) =>
 
 /** The standard fonts speak WinAnsi only: anything else is shown as `?`, never a failed PDF. */
 const plain = (text: string) => text.replace(/[^\x20-\x7e]/g, "?");
-
-const amount = (minor: number, currency: string) =>
-  isCurrency(currency) ? formatMinor(minor, currency) : `${minor} ${currency}`;
 
 /** The document as a PDF: header, period, one row per line, subtotal, credits, tax, total. */
 export async function renderPdf(db: Db, row: InvoiceRow): Promise<Uint8Array> {
@@ -53,7 +50,7 @@ export async function renderPdf(db: Db, row: InvoiceRow): Promise<Uint8Array> {
   for (const l of lines) {
     write(l.description.slice(0, 70), 50, 9);
     write(`${l.quantity} x ${l.unitPriceMinor}/${l.unitPricePer}`, 380, 9);
-    write(amount(l.amount, row.currency), 470, 9);
+    write(moneyOf(l.amount, row.currency), 470, 9);
     down(14);
   }
   down(14);
@@ -64,7 +61,7 @@ export async function renderPdf(db: Db, row: InvoiceRow): Promise<Uint8Array> {
     ["Total", row.total],
   ] as const) {
     write(label, 380, 10, label === "Total" ? bold : font);
-    write(amount(value, row.currency), 470, 10, label === "Total" ? bold : font);
+    write(moneyOf(value, row.currency), 470, 10, label === "Total" ? bold : font);
     down();
   }
   return pdf.save();

@@ -13,6 +13,8 @@ export const PORTAL: Site = {
     { href: "/portal/events", key: "events", label: "Events" },
     { href: "/portal/usage", key: "usage", label: "Usage" },
     { href: "/portal/sla", key: "sla", label: "Service level" },
+    { href: "/portal/plan", key: "plan", label: "Plan & usage" },
+    { href: "/portal/invoices", key: "invoices", label: "Invoices" },
     { href: "/portal/requests", key: "requests", label: "Request log" },
     { href: "/portal/sandbox", key: "sandbox", label: "Sandbox", only: "sandbox" },
     { href: "/portal/team", key: "team", label: "Team" },

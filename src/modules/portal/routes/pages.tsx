@@ -11,7 +11,9 @@ import { PORTAL } from "../pages/site";
 import { registerAccount } from "./account";
 import { frameOf, type PortalEnv, requireSession } from "./context";
 import { registerEvents } from "./events";
+import { registerInvoices } from "./invoices";
 import { registerKeys } from "./keys";
+import { registerPlan } from "./plan";
 import { registerSandbox } from "./sandbox";
 import { registerSignIn } from "./sign-in";
 import { registerSla } from "./sla";
@@ -43,6 +45,8 @@ export function portalApp() {
   registerEvents(portal);
   registerUsage(portal);
   registerSla(portal);
+  registerPlan(portal);
+  registerInvoices(portal);
   registerSandbox(portal);
   registerTeam(portal);
   return portal as unknown as Hono<AppEnv>;
