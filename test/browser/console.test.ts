@@ -160,6 +160,7 @@ describe("the console's operations pages in Chromium", () => {
     try {
       await page.goto("/console");
       await page.getByRole("navigation").getByRole("link", { name: "Kill switches" }).click();
+      await page.waitForURL("**/console/kill-switches");
       expect(await page.locator("tr[data-kill-switch]").count()).toBe(7);
       await shot(page, "console-kill-switches");
       expect(await seriousViolations(page)).toEqual([]);

@@ -12,6 +12,7 @@ export const CONSOLE: Site = {
     { href: "/console/kill-switches", key: "kill-switches", label: "Kill switches" },
     { href: "/console/webhooks", key: "webhooks", label: "Webhook health" },
     { href: "/console/versions", key: "versions", label: "API versions" },
+    { href: "/console/revenue", key: "revenue", label: "Revenue" },
     { href: "/console/audit", key: "audit", label: "Audit log" },
   ],
 };

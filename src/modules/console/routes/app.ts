@@ -8,6 +8,7 @@ import { registerApprovals } from "./approvals";
 import { type ConsoleEnv, requireAdmin } from "./context";
 import { registerKillSwitches } from "./kill-switches";
 import { registerPartners } from "./partners";
+import { registerRevenue } from "./revenue";
 import { registerVersions } from "./versions";
 import { registerWebhooks } from "./webhooks";
 
@@ -23,5 +24,6 @@ export function consoleApp() {
   registerKillSwitches(app);
   registerWebhooks(app);
   registerVersions(app);
+  registerRevenue(app);
   return app as unknown as Hono<AppEnv>;
 }
