@@ -1,9 +1,12 @@
 /**
  * A short per-isolate window that gathers items for one write (the request log's rows, the
  * metering's counts): the first item opens a window for `delayMs`, the items that arrive meanwhile
- * join it, and it is flushed once, when its time is up or when it is full. Every caller gets the
- * window's flush to hold in its `waitUntil`, so the runtime keeps the isolate alive until the
- * window is written. With `delayMs` 0 every item is its own flush.
+ * join it, and it is flushed once, when its time is up or when it is full. The flush runs in the
+ * request that opened the window (its timer) or in the one that filled it: those two get the
+ * window's flush to hold in their `waitUntil`, so the runtime keeps the isolate alive until the
+ * window is written. Every other caller gets a settled promise: its item is in the window, and its
+ * request need not stay open for the write (hundreds of requests held half a second each cost
+ * the isolate more than the write). With `delayMs` 0 every item is its own flush.
  *
  * A window folds its items into what its flush writes (`open`, then `add` per item, answering
  * whether the window is now full): a list of rows, or counts summed as they arrive.
@@ -11,6 +14,9 @@
  * Windows are kept per key (a D1 or Queue binding): a test's other binding has its own, and a
  * binding that is gone takes its window with it.
  */
+/** What a caller that neither opened nor filled its window holds: nothing to wait for. */
+const JOINED: Promise<void> = Promise.resolve();
+
 export function foldWindows<K extends WeakKey, T, A>(spec: {
   open: () => A;
   add: (acc: A, item: T) => boolean;
@@ -48,12 +54,17 @@ export function foldWindows<K extends WeakKey, T, A>(spec: {
       return spec.flush(key, acc);
     }
     let window = open.get(key);
+    let holds = false;
     if (!window) {
       window = openWindow(key, delayMs);
       open.set(key, window);
+      holds = true;
     }
-    if (spec.add(window.acc, item)) window.close();
-    return window.flushed;
+    if (spec.add(window.acc, item)) {
+      window.close();
+      holds = true;
+    }
+    return holds ? window.flushed : JOINED;
   };
 }
 
