@@ -173,6 +173,7 @@ describe("the console's revenue page in Chromium", () => {
     try {
       await page.goto("/console");
       await page.getByRole("navigation").getByRole("link", { name: "Revenue" }).click();
+      await page.waitForURL(/\/console\/revenue$/);
       expect(new URL(page.url()).pathname).toBe("/console/revenue");
       // The last twelve months by default: both of the partner's months, newest first.
       const last = page.locator(`tr[data-revenue="${s.last} ${s.partnerId} USD"]`);
@@ -213,6 +214,7 @@ describe("the console's revenue page in Chromium", () => {
       await page.getByLabel("To month").fill(s.last);
       await page.getByLabel("Partner ID").fill(s.partnerId);
       await page.getByRole("button", { name: "Show" }).click();
+      await page.waitForURL(/\/console\/revenue\?/);
       const query = new URL(page.url()).searchParams;
       expect(Object.fromEntries(query)).toEqual({ from: s.last, to: s.last, partner_id: s.partnerId });
       expect(await page.locator("tr[data-revenue]").count()).toBe(1);
@@ -246,6 +248,7 @@ describe("the console's revenue page in Chromium", () => {
       expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
       // The partner, by its name, is linked to its console page.
       await page.locator("tr[data-revenue]").getByRole("link", { name: s.name, exact: true }).click();
+      await page.waitForURL(/\/console\/partners\//);
       expect(new URL(page.url()).pathname).toBe(`/console/partners/${s.partnerId}`);
 
       // The narrow screen: the wide table scrolls in its own region, the page does not.

@@ -126,6 +126,7 @@ describe("plan, usage alerts and invoices in the portal", () => {
     const { page, problems, foreign } = await watchedPage(browser, origin);
     await signIn(page, billed.user, billed.id);
     await page.getByRole("navigation").getByRole("link", { name: "Plan & usage" }).click();
+    await page.waitForURL(/\/portal\/plan$/);
     expect(await page.locator("h1").textContent()).toBe("Plan & usage");
     expect(await page.locator("#plan-version").textContent()).toBe(
       `Plan version 1, in force since ${billed.startsOn}`,
@@ -168,7 +169,8 @@ describe("plan, usage alerts and invoices in the portal", () => {
     await shot(page, "portal-plan-alert");
     expect(await seriousViolations(page)).toEqual([]);
     await alert.getByRole("button", { name: "Delete" }).click();
-    expect(await page.locator(".flash-ok").textContent()).toBe("Alert deleted.");
+    // The page before the click has a flash of its own: wait for the new one.
+    await page.locator(".flash-ok", { hasText: "Alert deleted." }).waitFor();
     expect(await page.locator('tr[data-alert="payments 80"]').count()).toBe(0);
     expect(await page.locator("#alerts").textContent()).toContain("No usage alerts.");
     expect(problems).toEqual([]);
@@ -194,7 +196,9 @@ describe("plan, usage alerts and invoices in the portal", () => {
     const { page, problems, foreign } = await watchedPage(browser, origin);
     await signIn(page, billed.user, billed.id);
     await page.getByRole("navigation").getByRole("link", { name: "Invoices" }).click();
+    await page.waitForURL(/\/portal\/invoices$/);
     const row = page.locator(`tr[data-invoice="${billed.invoice.number}"]`);
+    await row.waitFor();
     const cells = await row.locator("td").allTextContents();
     expect(cells[0]).toBe(billed.invoice.number);
     expect(cells[1]).toBe("Invoice");
@@ -205,6 +209,7 @@ describe("plan, usage alerts and invoices in the portal", () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     await row.getByRole("link", { name: billed.invoice.number, exact: true }).click();
+    await page.waitForURL(/\/portal\/invoices\/[^/]+$/);
     expect(await page.locator("h1").textContent()).toBe(`Invoice ${billed.invoice.number}`);
     expect(await page.locator("#invoice-total").textContent()).toBe("403.20 USD");
     const line = async (kind: string) =>
