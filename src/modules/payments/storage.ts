@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 import {
   findObjectName,
@@ -34,7 +34,44 @@ export const refunds = sqliteTable(
   (t) => [index("refunds_payment").on(t.paymentId)],
 );
 
+/**
+ * One row per authorization attempt at an acquirer (`seq` counts a payment's attempts from 1;
+ * `fallback` is 1 for every attempt after the first). `outcome`: `authorized`, `requires_action`,
+ * `pending`, `declined`, `error` (5xx, `bank_unavailable`) or `timeout`. Written by the payment's
+ * object; read by operational metrics.
+ */
+export const paymentAttempts = sqliteTable(
+  "payment_attempts",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    partnerId: text("partner_id").notNull(),
+    seq: integer("seq").notNull(),
+    provider: text("provider").notNull(),
+    outcome: text("outcome").notNull(),
+    declineReason: text("decline_reason"),
+    fallback: integer("fallback").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull(),
+    method: text("method").notNull(),
+    cardBrand: text("card_brand"),
+    binCountry: text("bin_country"),
+    currency: text("currency").notNull(),
+    amount: integer("amount").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("payment_attempts_payment_seq").on(t.paymentId, t.seq),
+    index("payment_attempts_partner_time").on(t.partnerId, t.createdAt),
+    index("payment_attempts_provider_time").on(t.provider, t.createdAt),
+  ],
+);
+
 // --------------------------------------------------------------------------- queries
+
+/** Records a payment's attempts; writing the same attempt again changes nothing. */
+export async function insertPaymentAttempts(db: Db, rows: (typeof paymentAttempts.$inferInsert)[]) {
+  if (rows.length > 0) await db.insert(paymentAttempts).values(rows).onConflictDoNothing();
+}
 
 export const upsertPaymentIndex = (db: Db, row: ObjectIndexRow) => upsertObjectIndex(db, payments, row);
 
