@@ -1,6 +1,7 @@
 import type { EventType } from "../../platform/events/events";
 import { basisPoints, type Currency } from "../../platform/lib/money";
 import { type EntryInput, PLATFORM } from "../ledger/ledger";
+import type { PaymentSignals } from "./signals";
 import type { PaymentStatus } from "./state";
 
 /** Why a bank declined: an outcome, not a request error (docs/payments.md). */
@@ -63,6 +64,8 @@ export interface CreatePaymentInput {
   paymentMethodToken: string;
   capture: boolean;
   metadata: Record<string, string>;
+  /** The method, customer and caller as known before authorization (risk and routing read them). */
+  signals: PaymentSignals;
   now: string;
 }
 

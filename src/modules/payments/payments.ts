@@ -5,7 +5,9 @@ import { ApiError } from "../../platform/errors";
 import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
 import type { PartnerProfile } from "../../platform/types";
+import { sandboxMethodOf } from "./connector/sandbox";
 import type { Operation, Payment, Refund } from "./model";
+import type { ClientSignals } from "./signals";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "./storage";
 
 export interface CreatePaymentParams {
@@ -43,7 +45,10 @@ export async function createPayment(
   partner: PartnerProfile,
   idempotencyKey: string,
   params: CreatePaymentParams,
+  client: ClientSignals,
 ): Promise<Payment> {
+  const method = sandboxMethodOf(params.payment_method_token);
+  if (!method) unknownMethod();
   const objectName = paymentObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
   const outcome = await paymentObject(deps, objectName).create(
     {
@@ -56,15 +61,18 @@ export async function createPayment(
       paymentMethodToken: params.payment_method_token,
       capture: params.capture,
       metadata: params.metadata,
+      signals: { ...method, customer: null, client },
       now: new Date().toISOString(),
     },
     objectName,
   );
-  if (!outcome.ok) {
-    const field = "params.payment_method_token";
-    throw new ApiError("validation", { field, msg: "Unknown payment method token" }, { field });
-  }
+  if (!outcome.ok) unknownMethod();
   return outcome.payment;
+}
+
+function unknownMethod(): never {
+  const field = "params.payment_method_token";
+  throw new ApiError("validation", { field, msg: "Unknown payment method token" }, { field });
 }
 
 /** One of the partner's payments; another partner's id answers exactly as an unknown one. */

@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PaymentObject } from "../../../durable-objects/payment";
 import { ledgerImbalance } from "../../../src/modules/ledger/storage";
+import { sandboxMethodOf } from "../../../src/modules/payments/connector/sandbox";
 import type { CreatePaymentInput, Payment, Refund } from "../../../src/modules/payments/model";
 import type { Env } from "../../../src/platform/env";
 import { uuidv7 } from "../../../src/platform/lib/ids";
@@ -229,6 +230,12 @@ describe("payment durability: Durable Objects aborted or evicted mid-operation",
         paymentMethodToken: visa.payment_method_token,
         capture: true,
         metadata: {},
+        signals: {
+          method: "card",
+          card: sandboxMethodOf(visa.payment_method_token)?.card ?? null,
+          customer: null,
+          client: { ip: null, country: null, asn: null },
+        },
         now: new Date().toISOString(),
       };
       const objectName = paymentName(s.p.id, key);

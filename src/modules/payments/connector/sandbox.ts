@@ -1,6 +1,7 @@
 import { derivedHmacKey } from "../../../platform/lib/derived-key";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
-import type { CardDetails, DeclineReason } from "../model";
+import type { DeclineReason } from "../model";
+import type { CardSignals, PaymentSignals } from "../signals";
 import type { AuthorizeRequest, AuthorizeResult, OperationResult, PaymentProvider } from "./types";
 
 /** How long a sandbox QR code stays payable. */
@@ -8,9 +9,18 @@ export const QR_TTL_MS = 15 * 60 * 1000;
 /** How long a sandbox redirect (3-D Secure, bank) waits for the customer. */
 export const REDIRECT_TTL_MS = 30 * 60 * 1000;
 
-const VISA: CardDetails = { brand: "visa", first6: "424242", last4: "4242" };
-const MASTERCARD: CardDetails = { brand: "mastercard", first6: "555555", last4: "4444" };
-const THREE_DS: CardDetails = { brand: "visa", first6: "400000", last4: "3220" };
+/** A fixed sandbox card: its fingerprint is its token's, so each test card is one instrument. */
+const card = (token: string, brand: CardSignals["brand"], first6: string, last4: string): CardSignals => ({
+  brand,
+  first6,
+  last4,
+  country: "US",
+  fingerprint: `fp_${token.slice(3)}`,
+});
+
+const VISA = card("pm_card_visa", "visa", "424242", "4242");
+const MASTERCARD = card("pm_card_mastercard", "mastercard", "555555", "4444");
+const THREE_DS = card("pm_card_3ds", "visa", "400000", "3220");
 
 const DECLINES: Record<string, { reason: DeclineReason; last4: string }> = {
   pm_card_insufficient_funds: { reason: "insufficient_funds", last4: "9995" },
@@ -53,6 +63,26 @@ export async function isRedirectSignature(
   return constantTimeTextEqual(sig, await signRedirect(dataKey, kind, paymentId));
 }
 
+const declinedCard = (token: string, last4: string) => card(token, "visa", "400000", last4);
+
+/** Only the brand and the first 6 / last 4 digits go on the payment. */
+const details = ({ brand, first6, last4 }: CardSignals) => ({ brand, first6, last4 });
+
+/**
+ * What a fixed sandbox token stands for, before any provider sees it (the checks' signals);
+ * `undefined` for a token the sandbox does not know.
+ */
+export function sandboxMethodOf(token: string): Pick<PaymentSignals, "method" | "card"> | undefined {
+  if (token === "pm_card_visa") return { method: "card", card: VISA };
+  if (token === "pm_card_mastercard") return { method: "card", card: MASTERCARD };
+  if (token === "pm_card_3ds") return { method: "card", card: THREE_DS };
+  const decline = DECLINES[token];
+  if (decline) return { method: "card", card: declinedCard(token, decline.last4) };
+  if (token === "pm_bank_redirect") return { method: "bank_redirect", card: null };
+  if (token === "pm_qr") return { method: "qr", card: null };
+  return undefined;
+}
+
 export const declineOf = (reason: DeclineReason) => ({
   reason,
   message: MESSAGES[reason],
@@ -80,13 +110,13 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const token = req.paymentMethodToken;
     if (token === "pm_card_visa" || token === "pm_card_mastercard") {
       const card = token === "pm_card_visa" ? VISA : MASTERCARD;
-      return { outcome: "authorized", providerReference, method: { type: "card", card } };
+      return { outcome: "authorized", providerReference, method: { type: "card", card: details(card) } };
     }
     if (token === "pm_card_3ds") {
       return {
         outcome: "requires_action",
         providerReference,
-        method: { type: "card", card: THREE_DS },
+        method: { type: "card", card: details(THREE_DS) },
         action: await this.redirect("3ds", req.paymentId, req.now),
       };
     }
@@ -95,7 +125,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
       return {
         outcome: "declined",
         providerReference,
-        method: { type: "card", card: { brand: "visa", first6: "400000", last4: decline.last4 } },
+        method: { type: "card", card: details(declinedCard(token, decline.last4)) },
         decline: declineOf(decline.reason),
       };
     }

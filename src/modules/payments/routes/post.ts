@@ -3,6 +3,7 @@ import { ok, okResponse } from "../../../platform/envelope";
 import { v1Route } from "../../../platform/http/define";
 import type { AppEnv } from "../../../platform/types";
 import { createPayment } from "../payments";
+import { clientSignalsOf } from "../signals";
 import { paymentDeps } from "./deps";
 import { CreatePaymentRequest, PaymentSchema } from "./schema";
 
@@ -24,7 +25,13 @@ const route = v1Route(
 export function registerCreatePayment(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { params } = c.req.valid("json");
-    const payment = await createPayment(paymentDeps(c), c.get("partner"), c.get("idempotencyKey"), params);
+    const payment = await createPayment(
+      paymentDeps(c),
+      c.get("partner"),
+      c.get("idempotencyKey"),
+      params,
+      clientSignalsOf(c),
+    );
     c.get("log").info("payment created", { payment_id: payment.id, status: payment.status });
     return ok(c, payment);
   });
