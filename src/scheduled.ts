@@ -4,6 +4,7 @@ import { checkUsageAlerts } from "./modules/billing/alerts";
 import { closeBillingPeriods } from "./modules/billing/invoicing/cron";
 import { pruneMetering } from "./modules/billing/metering/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
+import { expireDisputes } from "./modules/disputes/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
@@ -44,6 +45,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "usage.alerts", limit: 200, run: checkUsageAlerts },
   // Billing periods ended two hours ago and more on the partner's billing clock: invoices, then missing PDFs.
   { name: "billing.close", limit: 200, run: closeBillingPeriods },
+  // Disputes past evidence_due_by with no evidence submitted: lost, with their posting and dispute.closed.
+  { name: "disputes.expire", limit: 200, run: expireDisputes },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

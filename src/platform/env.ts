@@ -84,6 +84,11 @@ export interface Env extends WorkerBindings {
   ONBOARDING_LINK_BASE?: string;
   /** Registrations (attempts) per client IP per UTC day (default 10). */
   ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
+  /**
+   * Secret: the HTTP acquirer's shared secret, which signs its notifications
+   * (`Portico-Acquirer-Signature`, docs/disputes.md). Without it the notification endpoint answers code 90.
+   */
+  ACQUIRER_HTTP_SECRET?: string;
 }
 
 const Jwk = z.looseObject({

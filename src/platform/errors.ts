@@ -337,6 +337,43 @@ export const ERRORS = {
       "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
   // The bank's business errors (002), fixed: 1000–1999
+  // Disputes 210–219 (docs/disputes.md)
+  payment_already_disputed: {
+    code: 210,
+    status: 409,
+    message: "The payment {payment_id} already has a dispute: {dispute_id}",
+  },
+  dispute_evidence_empty: {
+    code: 211,
+    status: 422,
+    message: "Submitting needs evidence: at least one text field or one document",
+  },
+  dispute_document_too_large: {
+    code: 212,
+    status: 413,
+    message: "The document is {size} bytes; a dispute document holds at most {limit}",
+  },
+  dispute_document_type: {
+    code: 213,
+    status: 415,
+    message: "A dispute document must be a PDF, PNG or JPEG whose content matches its type; got {content_type}",
+  },
+  dispute_document_limit: { code: 214, status: 409, message: "A dispute holds at most {limit} documents" },
+  acquirer_signature_invalid: {
+    code: 215,
+    status: 401,
+    message: "The Portico-Acquirer-Signature header is missing, malformed or does not match the body",
+  },
+  acquirer_signature_stale: {
+    code: 216,
+    status: 401,
+    message: "The signature's timestamp is more than {tolerance} seconds from now",
+  },
+  acquirer_payment_unknown: {
+    code: 217,
+    status: 404,
+    message: "No payment of {provider} has the reference {reference}",
+  },
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },
   scoring_overdue_loans: { code: 1002, status: 422, message: "Overdue payments on active loans" },

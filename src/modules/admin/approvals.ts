@@ -38,6 +38,7 @@ const API_NAMES: Record<string, string> = {
   dataAccess: "data_access",
   feeBps: "fee_bps",
   feeFixedMinor: "fee_fixed_minor",
+  disputeFeeMinor: "dispute_fee_minor",
   corsOrigins: "cors_origins",
   ipAllowlist: "ip_allowlist",
   webhookDomains: "webhook_domains",

@@ -18,6 +18,7 @@ export interface ContractPatch {
   daily_quota?: number | null | undefined;
   fee_bps?: number | undefined;
   fee_fixed_minor?: number | undefined;
+  dispute_fee_minor?: number | undefined;
   data_access?: string[] | undefined;
   cors_origins?: string[] | undefined;
   ip_allowlist?: string[] | undefined;
@@ -88,6 +89,7 @@ export function nextContract(current: ContractRow, patch: ContractPatch): Contra
     dataAccess: [...new Set(dataAccess)],
     feeBps: patch.fee_bps ?? current.feeBps,
     feeFixedMinor: patch.fee_fixed_minor ?? current.feeFixedMinor,
+    disputeFeeMinor: patch.dispute_fee_minor ?? current.disputeFeeMinor,
     corsOrigins,
     ipAllowlist,
     webhookDomains,
@@ -125,7 +127,12 @@ export function sensitiveParts(current: ContractRow, next: ContractUpdate): stri
   const quota = next.dailyQuota ?? null;
   if (current.dailyQuota !== null && (quota === null || quota > current.dailyQuota))
     parts.push("daily_quota");
-  if (next.feeBps !== current.feeBps || next.feeFixedMinor !== current.feeFixedMinor) parts.push("fees");
+  if (
+    next.feeBps !== current.feeBps ||
+    next.feeFixedMinor !== current.feeFixedMinor ||
+    (next.disputeFeeMinor ?? current.disputeFeeMinor) !== current.disputeFeeMinor
+  )
+    parts.push("fees");
   return parts;
 }
 
@@ -147,6 +154,7 @@ export function changedMembers(current: ContractRow, next: ContractUpdate): Cont
     "dataAccess",
     "feeBps",
     "feeFixedMinor",
+    "disputeFeeMinor",
     "corsOrigins",
     "ipAllowlist",
     "webhookDomains",

@@ -24,7 +24,7 @@ export const contractView = (c: ContractRow) => ({
   rate_limit_per_second: c.rateLimitPerSecond,
   effective_rate_limit_per_second: c.rateLimitPerSecond ?? TIER_RATE_LIMITS[c.tier],
   daily_quota: c.dailyQuota,
-  fees: { bps: c.feeBps, fixed_minor: c.feeFixedMinor },
+  fees: { bps: c.feeBps, fixed_minor: c.feeFixedMinor, dispute_minor: c.disputeFeeMinor },
   data_access: c.dataAccess,
   cors_origins: c.corsOrigins,
   ip_allowlist: c.ipAllowlist,

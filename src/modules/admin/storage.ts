@@ -275,6 +275,7 @@ export type ContractUpdate = Partial<
     | "dataAccess"
     | "feeBps"
     | "feeFixedMinor"
+    | "disputeFeeMinor"
     | "corsOrigins"
     | "ipAllowlist"
     | "webhookDomains"

@@ -31,6 +31,8 @@ export const ACCOUNT_CODES = {
   partner_receivable: "debit",
   /** Tax invoiced and owed onwards (docs/invoices.md). */
   tax_payable: "credit",
+  /** The partner's money held while a dispute is open (docs/disputes.md); owner = the partner. */
+  partner_disputed: "credit",
 } as const satisfies Record<string, "debit" | "credit">;
 
 export type AccountCode = keyof typeof ACCOUNT_CODES;

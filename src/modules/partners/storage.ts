@@ -29,6 +29,8 @@ export const partnerContracts = sqliteTable("partner_contracts", {
   dataAccess: text("data_access", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   feeBps: integer("fee_bps").notNull().default(0),
   feeFixedMinor: integer("fee_fixed_minor").notNull().default(0),
+  /** Charged per dispute at its opening, kept whatever the outcome (docs/disputes.md). */
+  disputeFeeMinor: integer("dispute_fee_minor").notNull().default(0),
   /** Browser origins allowed to call the API with this partner's tokens (cors-origins.ts); empty: none. */
   corsOrigins: text("cors_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   /** CIDR blocks the partner may call from (ip-allowlist.ts, canonical); empty: any address. */

@@ -38,6 +38,10 @@ export const EVENT_TYPES = [
   // Billing (docs/invoices.md)
   "invoice.issued",
   "invoice.paid",
+  // Disputes (docs/disputes.md)
+  "dispute.created",
+  "dispute.updated",
+  "dispute.closed",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;

@@ -14,6 +14,7 @@ const current: ContractRow = {
   dataAccess: ["name"],
   feeBps: 100,
   feeFixedMinor: 0,
+  disputeFeeMinor: 0,
   corsOrigins: ["https://app.example.com"],
   ipAllowlist: ["192.0.2.0/24"],
   webhookDomains: [],

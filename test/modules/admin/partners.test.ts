@@ -62,7 +62,7 @@ describe("admin: partners", () => {
       status: "active",
       contract: {
         tier: "enterprise",
-        fees: { bps: 150, fixed_minor: 0 },
+        fees: { bps: 150, fixed_minor: 0, dispute_minor: 0 },
         effective_rate_limit_per_second: 1000,
       },
       usage: {
