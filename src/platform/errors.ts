@@ -356,7 +356,8 @@ export const ERRORS = {
   dispute_document_type: {
     code: 213,
     status: 415,
-    message: "A dispute document must be a PDF, PNG or JPEG whose content matches its type; got {content_type}",
+    message:
+      "A dispute document must be a PDF, PNG or JPEG whose content matches its type; got {content_type}",
   },
   dispute_document_limit: { code: 214, status: 409, message: "A dispute holds at most {limit} documents" },
   acquirer_signature_invalid: {

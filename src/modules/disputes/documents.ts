@@ -1,8 +1,8 @@
 import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import {
-  DOCUMENT_TYPES,
   type Dispute,
+  DOCUMENT_TYPES,
   type DocumentType,
   type EvidenceDocument,
   MAX_DOCUMENTS,
@@ -110,9 +110,7 @@ export async function readDocument(
 ) {
   const row = await getDispute(deps.db, partnerId, disputeId);
   const document = row.evidence.documents.find((d) => d.id === documentId);
-  const object = document
-    ? await deps.bucket.get(documentKey(partnerId, disputeId, document.id))
-    : null;
+  const object = document ? await deps.bucket.get(documentKey(partnerId, disputeId, document.id)) : null;
   if (!document || !object) throw new ApiError("not_found", { resource: `document ${documentId}` });
   return { document, body: object.body };
 }

@@ -107,7 +107,11 @@ export function openingEntry(d: Dispute, partnerId: string): EntryInput {
 }
 
 /** Closing: won returns the hold to the partner; lost or accepted sends it to the cardholder's bank. */
-export function closingEntry(d: Dispute, partnerId: string, outcome: "won" | "lost" | "accepted"): EntryInput {
+export function closingEntry(
+  d: Dispute,
+  partnerId: string,
+  outcome: "won" | "lost" | "accepted",
+): EntryInput {
   const won = outcome === "won";
   return {
     reference: d.id,

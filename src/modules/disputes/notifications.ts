@@ -27,9 +27,13 @@ export type SignatureCheck = "ok" | "invalid" | "stale";
 
 export async function hmacHex(secret: string, message: string): Promise<string> {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    enc.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(message))));
 }
 
@@ -85,7 +89,10 @@ export async function applyNotification(
     if (n.type === "dispute.opened") {
       const found = await findPaymentByProviderReference(deps.db, HTTP_ACQUIRER, n.provider_reference);
       if (!found)
-        throw new ApiError("acquirer_payment_unknown", { provider: HTTP_ACQUIRER, reference: n.provider_reference });
+        throw new ApiError("acquirer_payment_unknown", {
+          provider: HTTP_ACQUIRER,
+          reference: n.provider_reference,
+        });
       const payment = await getPayment(deps.payments, found.partnerId, found.id);
       if (payment.currency !== n.currency) {
         const field = "currency";
@@ -96,6 +103,7 @@ export async function applyNotification(
         partnerId: found.partnerId,
         amount: n.amount,
         reason: n.reason,
+        provider: HTTP_ACQUIRER,
         providerDisputeReference: n.dispute_reference,
         evidenceDueBy: n.evidence_due_by,
         now,

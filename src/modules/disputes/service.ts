@@ -67,6 +67,8 @@ export interface OpenDispute {
   partnerId: string;
   amount?: number | undefined;
   reason: DisputeReason;
+  /** The acquirer that notified it (default: the payment's). */
+  provider?: string | undefined;
   providerDisputeReference?: string | undefined;
   evidenceDueBy: string;
   now: string;
@@ -99,7 +101,7 @@ export async function openDispute(deps: DisputeDeps, input: OpenDispute): Promis
     id,
     partnerId: input.partnerId,
     paymentId: payment.id,
-    provider: payment.provider,
+    provider: input.provider ?? payment.provider,
     providerDisputeReference: input.providerDisputeReference ?? `sbx_dp_${id.replace(/-/g, "")}`,
     amount,
     currency: payment.currency,
@@ -124,7 +126,9 @@ export async function openDispute(deps: DisputeDeps, input: OpenDispute): Promis
     event.statement,
   ];
   if (input.notification)
-    statements.push(notificationStatement(d1, { ...input.notification, disputeId: id, receivedAt: input.now }));
+    statements.push(
+      notificationStatement(d1, { ...input.notification, disputeId: id, receivedAt: input.now }),
+    );
   try {
     await commit(deps, statements, event.id);
   } catch (err) {
@@ -183,7 +187,8 @@ export async function changeDispute(
     const to: DisputeRow = { ...change.apply(row, now), transitionId: uuidv7(), updatedAt: now };
     const d1 = deps.db.$client;
     const statements = [updateDispute(d1, row, to)];
-    if (change.entry) statements.push(...entryStatements(d1, closingEntry(disputeView(to), to.partnerId, change.entry), to));
+    if (change.entry)
+      statements.push(...entryStatements(d1, closingEntry(disputeView(to), to.partnerId, change.entry), to));
     let eventId = "";
     if (change.event) {
       const event = eventStatement(d1, change.event, disputeView(to), to);
@@ -191,7 +196,9 @@ export async function changeDispute(
       eventId = event.id;
     }
     if (change.notification)
-      statements.push(notificationStatement(d1, { ...change.notification, disputeId: to.id, receivedAt: now }));
+      statements.push(
+        notificationStatement(d1, { ...change.notification, disputeId: to.id, receivedAt: now }),
+      );
     try {
       if (await commit(deps, statements, eventId)) return to;
     } catch (err) {

@@ -50,7 +50,11 @@ describe("a dispute's lifecycle", () => {
       json: { params: { filename: "receipt.pdf", content_type: "application/pdf", content_base64: PDF } },
     });
     expect(doc.res.status).toBe(201);
-    expect(doc.body.result).toMatchObject({ filename: "receipt.pdf", content_type: "application/pdf", size: atob(PDF).length });
+    expect(doc.body.result).toMatchObject({
+      filename: "receipt.pdf",
+      content_type: "application/pdf",
+      size: atob(PDF).length,
+    });
     const stored = await env.DISPUTE_EVIDENCE.get(`disputes/${s.p.id}/${d.id}/${doc.body.result.id}`);
     expect(await stored?.text()).toBe(atob(PDF));
     const download = await call("GET", `/v1/disputes/${d.id}/evidence/documents/${doc.body.result.id}`, {
@@ -97,12 +101,17 @@ describe("a dispute's lifecycle", () => {
     const got = await call("GET", `/v1/disputes/${d.id}`, { token: s.token });
     expect(got.body.result).toEqual(won.body.result);
     // Closed: every change is refused and changes nothing.
-    for (const r of [await s.simulate(d.id, "lost"), await call("POST", `/v1/disputes/${d.id}/accept`, { token: s.token })]) {
+    for (const r of [
+      await s.simulate(d.id, "lost"),
+      await call("POST", `/v1/disputes/${d.id}/accept`, { token: s.token }),
+    ]) {
       expect(r.res.status).toBe(409);
       expect(r.body.error.code).toBe(60);
     }
     expect(await entriesOf(d.id)).not.toHaveProperty("dispute_lost");
-    expect((await call("GET", `/v1/disputes/${d.id}`, { token: s.token })).body.result).toEqual(won.body.result);
+    expect((await call("GET", `/v1/disputes/${d.id}`, { token: s.token })).body.result).toEqual(
+      won.body.result,
+    );
   });
 
   it("lost: the hold goes to card clearing, nothing comes back", async () => {
@@ -121,7 +130,10 @@ describe("a dispute's lifecycle", () => {
       "partner:partner_disputed debit 100000",
       "platform:card_clearing credit 100000",
     ]);
-    expect((await eventsOf(s.p.id)).at(-1)).toMatchObject({ type: "dispute.closed", object: { status: "lost" } });
+    expect((await eventsOf(s.p.id)).at(-1)).toMatchObject({
+      type: "dispute.closed",
+      object: { status: "lost" },
+    });
     expect(await balanced()).toBe(true);
   });
 
@@ -158,7 +170,25 @@ describe("a dispute's lifecycle", () => {
     await s.evidence(d.id, { product_description: "x", submit: true });
     const accept = await call("POST", `/v1/disputes/${d.id}/accept`, { token: s.token });
     expect(accept.res.status).toBe(409);
-    expect((await call("GET", `/v1/disputes/${d.id}`, { token: s.token })).body.result.status).toBe("under_review");
+    expect((await call("GET", `/v1/disputes/${d.id}`, { token: s.token })).body.result.status).toBe(
+      "under_review",
+    );
     expect(Object.keys(await entriesOf(d.id))).toEqual(["dispute"]);
+  });
+
+  it("two changes at once: exactly one applies, with one posting", async () => {
+    const s = await disputable();
+    const d = (await s.open()).body.result;
+    const [accept, submit] = await Promise.all([
+      call("POST", `/v1/disputes/${d.id}/accept`, { token: s.token }),
+      s.evidence(d.id, { product_description: "x", submit: true }),
+    ]);
+    const statuses = [accept.res.status, submit.res.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    const final = (await call("GET", `/v1/disputes/${d.id}`, { token: s.token })).body.result.status;
+    expect(final).toBe(accept.res.status === 200 ? "accepted" : "under_review");
+    const kinds = Object.keys(await entriesOf(d.id)).sort();
+    expect(kinds).toEqual(final === "accepted" ? ["dispute", "dispute_lost"] : ["dispute"]);
+    expect((await eventsOf(s.p.id)).length).toBe(2);
   });
 });

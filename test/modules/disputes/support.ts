@@ -15,15 +15,19 @@ export async function disputable(opts: { disputeFee?: number } = {}) {
   const token = await tokenFor(p);
   const payment = (await call("POST", "/v1/payments", { token, json: { params: visa } })).body.result;
   const open = (params?: Record<string, unknown>, paymentId: string = payment.id) =>
-    call("POST", `/v1/sandbox/payments/${paymentId}/dispute`, { token, ...(params ? { json: { params } } : {}) });
+    call("POST", `/v1/sandbox/payments/${paymentId}/dispute`, {
+      token,
+      ...(params ? { json: { params } } : {}),
+    });
   const evidence = (id: string, params: Record<string, unknown>) =>
     call("POST", `/v1/disputes/${id}/evidence`, { token, json: { params } });
   const simulate = (id: string, outcome: "won" | "lost") =>
     call("POST", `/v1/sandbox/disputes/${id}/simulate`, { token, json: { params: { outcome } } });
   const available = async () => {
     const r = await call("GET", "/v1/balance", { token });
-    return (r.body.result.available as { currency: string; amount: number }[]).find((b) => b.currency === "UZS")
-      ?.amount;
+    return (r.body.result.available as { currency: string; amount: number }[]).find(
+      (b) => b.currency === "UZS",
+    )?.amount;
   };
   return { p, token, payment, open, evidence, simulate, available };
 }
@@ -51,7 +55,10 @@ export async function entriesOf(disputeId: string) {
   const out: Record<string, string[]> = {};
   for (const r of rows.results) {
     const key = r.kind;
-    out[key] = [...(out[key] ?? []), `${r.owner === "platform" ? "platform" : "partner"}:${r.code} ${r.direction} ${r.amount}`];
+    out[key] = [
+      ...(out[key] ?? []),
+      `${r.owner === "platform" ? "platform" : "partner"}:${r.code} ${r.direction} ${r.amount}`,
+    ];
   }
   for (const k of Object.keys(out)) out[k]?.sort();
   return out;
@@ -61,7 +68,9 @@ export const balanced = async () => (await ledgerImbalance(db)).every((r) => Num
 
 export const eventsOf = async (partnerId: string) =>
   (
-    await env.DB.prepare("SELECT type, data FROM events WHERE partner_id = ? AND type LIKE 'dispute.%' ORDER BY id")
+    await env.DB.prepare(
+      "SELECT type, data FROM events WHERE partner_id = ? AND type LIKE 'dispute.%' ORDER BY id",
+    )
       .bind(partnerId)
       .all<{ type: string; data: string }>()
   ).results.map((r) => ({ type: r.type, object: JSON.parse(r.data).object }));

@@ -45,7 +45,10 @@ export const AdminContractSchema = z
     fees: z.object({
       bps: z.number().int(),
       fixed_minor: z.number().int(),
-      dispute_minor: z.number().int().openapi({ description: "Charged per dispute at its opening (docs/disputes.md)." }),
+      dispute_minor: z
+        .number()
+        .int()
+        .openapi({ description: "Charged per dispute at its opening (docs/disputes.md)." }),
     }),
     data_access: z.array(z.string()),
     cors_origins: z.array(z.string()),

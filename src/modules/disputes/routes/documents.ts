@@ -15,11 +15,17 @@ const UploadRequest = envelopeRequest(
         .min(1)
         .max(200)
         .regex(/^[\w.\- ()]+$/, "letters, digits, spaces and . _ - ( ) only"),
-      content_type: z.string().min(1).max(100).openapi({ description: DOCUMENT_TYPES.join(", ") }),
+      content_type: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ description: DOCUMENT_TYPES.join(", ") }),
       content_base64: z
         .string()
         .min(1)
-        .openapi({ description: `The document's bytes in base64: at most ${MAX_DOCUMENT_BYTES} bytes decoded.` }),
+        .openapi({
+          description: `The document's bytes in base64: at most ${MAX_DOCUMENT_BYTES} bytes decoded.`,
+        }),
     })
     .strict(),
 ).openapi("DisputeDocumentUpload");

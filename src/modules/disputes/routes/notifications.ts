@@ -86,7 +86,8 @@ export function registerNotifications(app: OpenAPIHono<AppEnv>) {
     const nowSeconds = Math.floor(Date.now() / 1000);
     const check = await checkSignature(secret, c.req.header("Portico-Acquirer-Signature"), text, nowSeconds);
     if (check === "invalid") throw new ApiError("acquirer_signature_invalid");
-    if (check === "stale") throw new ApiError("acquirer_signature_stale", { tolerance: SIGNATURE_TOLERANCE_SECONDS });
+    if (check === "stale")
+      throw new ApiError("acquirer_signature_stale", { tolerance: SIGNATURE_TOLERANCE_SECONDS });
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -95,7 +96,11 @@ export function registerNotifications(app: OpenAPIHono<AppEnv>) {
     }
     const parsed = NotificationSchema.safeParse(body);
     if (!parsed.success) throw validationError(parsed.error, body, "json");
-    const outcome = await applyNotification(withPayments(c), parsed.data as Notification, new Date().toISOString());
+    const outcome = await applyNotification(
+      withPayments(c),
+      parsed.data as Notification,
+      new Date().toISOString(),
+    );
     c.get("log").info("acquirer notification", {
       type: parsed.data.type,
       dispute_id: outcome.dispute.id,

@@ -12,8 +12,7 @@ export const DocumentSchema = z
   })
   .openapi("DisputeDocument");
 
-const text = (description: string) =>
-  z.string().max(EVIDENCE_TEXT_MAX).nullable().openapi({ description });
+const text = (description: string) => z.string().max(EVIDENCE_TEXT_MAX).nullable().openapi({ description });
 
 export const EvidenceSchema = z
   .object({
@@ -34,7 +33,10 @@ export const DisputeSchema = z
     payment_id: z.string().openapi({ format: "uuid" }),
     amount: z.number().int().openapi({ description: "Minor units of `currency`: held from your balance." }),
     currency: z.enum(CURRENCIES),
-    fee: z.number().int().openapi({ description: "The contract's dispute fee, charged at opening, never returned." }),
+    fee: z
+      .number()
+      .int()
+      .openapi({ description: "The contract's dispute fee, charged at opening, never returned." }),
     reason: z.enum(DISPUTE_REASONS),
     status: z.enum(DISPUTE_STATUSES),
     provider: z.string(),
