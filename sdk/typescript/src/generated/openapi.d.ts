@@ -332,6 +332,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List disputes
+         * @description Your disputes, newest first. Filter by `status` or `payment_id`; page with `starting_after` (the last id of the previous page).
+         */
+        get: operations["listDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a dispute
+         * @description A dispute with its evidence and its documents' descriptions.
+         */
+        get: operations["getDispute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update or submit a dispute's evidence
+         * @description Sets the evidence's text fields (at most 1000 characters each; `null` clears one, an absent one stays) while the dispute is `needs_response`. With `submit: true` the evidence goes to the acquirer: `under_review` and `dispute.updated`; submitting nothing at all is 422 (code 211). Any other status is 409 (code 60).
+         */
+        post: operations["updateDisputeEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a dispute
+         * @description Concedes a `needs_response` dispute: `accepted`, the held amount goes back to the cardholder's bank and `dispute.closed` is sent. Any other status is 409 (code 60).
+         */
+        post: operations["acceptDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a document to a dispute's evidence
+         * @description A PDF, PNG or JPEG (its first bytes must match `content_type`, else 415, code 213), at most 524288 bytes (413, code 212), at most 8 per dispute (409, code 214), while the dispute is `needs_response` (else 409, code 60). Stored privately; listed in the dispute's `evidence.documents`.
+         */
+        post: operations["addDisputeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a dispute document
+         * @description The document's bytes with its `Content-Type`. Errors answer the JSON envelope.
+         */
+        get: operations["getDisputeDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/payments/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a dispute on a payment
+         * @description The cardholder disputes a captured payment: a `needs_response` dispute with evidence due in 7 days, its amount held from your available balance and the contract's dispute fee charged; `dispute.created`. A payment with nothing captured (or all of it refunded) is 409 (code 60), an amount above what is disputable 409 (code 61), a second dispute of the same payment 409 (code 210). Sandbox only: the route does not exist in production (404, code 31).
+         */
+        post: operations["simulateDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/disputes/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a dispute under review
+         * @description The acquirer decides an `under_review` dispute: `won` or `lost`, with its posting and `dispute.closed`. Any other status is 409 (code 60). Sandbox only: the route does not exist in production (404, code 31).
+         */
+        post: operations["simulateDisputeOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connectors/acquirer-http/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The HTTP acquirer's dispute notifications
+         * @description For the acquirer, not for partners. Signed: `Portico-Acquirer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`, at most 300 s from the gateway's clock. Each notification `id` is applied once; a replay answers 200 with `replayed: true`.
+         */
+        post: operations["receiveAcquirerNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payouts": {
         parameters: {
             query?: never;
@@ -1503,7 +1683,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -1857,6 +2037,154 @@ export interface components {
                 outcome: "succeeded" | "failed";
             };
         };
+        Dispute: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "dispute";
+            /** Format: uuid */
+            payment_id: string;
+            /** @description Minor units of `currency`: held from your balance. */
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            /** @description The contract's dispute fee, charged at opening, never returned. */
+            fee: number;
+            /** @enum {string} */
+            reason: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+            /** @enum {string} */
+            status: "needs_response" | "under_review" | "won" | "lost" | "accepted";
+            provider: string;
+            provider_dispute_reference: string;
+            evidence: components["schemas"]["DisputeEvidence"];
+            /** Format: date-time */
+            evidence_due_by: string;
+            /** Format: date-time */
+            evidence_submitted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            livemode: boolean;
+        };
+        DisputeEvidence: {
+            /** @description What was sold and how it was delivered. */
+            product_description: string | null;
+            /** @description The cardholder's name as the partner knows it. */
+            customer_name: string | null;
+            /** @description What the customer and the partner exchanged about the purchase. */
+            customer_communication: string | null;
+            /** @description The refund policy the customer agreed to, and how it was shown. */
+            refund_policy: string | null;
+            /** @description The carrier's tracking number, for goods shipped. */
+            shipping_tracking_number: string | null;
+            /** @description Anything else the acquirer should weigh. */
+            uncategorized_text: string | null;
+            documents: components["schemas"]["DisputeDocument"][];
+        };
+        DisputeDocument: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            /** @enum {string} */
+            content_type: "application/pdf" | "image/png" | "image/jpeg";
+            /** @description Bytes. */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        DisputeEvidenceRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                product_description?: string | null;
+                customer_name?: string | null;
+                customer_communication?: string | null;
+                refund_policy?: string | null;
+                shipping_tracking_number?: string | null;
+                uncategorized_text?: string | null;
+                /**
+                 * @description Send the evidence to the acquirer: the dispute goes `under_review` and the evidence can no longer change.
+                 * @default false
+                 */
+                submit?: boolean;
+            };
+        };
+        DisputeDocumentUpload: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                filename: string;
+                /** @description application/pdf, image/png, image/jpeg */
+                content_type: string;
+                /** @description The document's bytes in base64: at most 524288 bytes decoded. */
+                content_base64: string;
+            };
+        };
+        SandboxDisputeRequest: {
+            /** Format: uuid */
+            id?: string;
+            /** @default {} */
+            params?: {
+                /**
+                 * @description Default `general`.
+                 * @enum {string}
+                 */
+                reason?: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+                /** @description Up to what is captured and not refunded; default all of it. */
+                amount?: number;
+            };
+        };
+        SimulateDisputeRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                /**
+                 * @description The acquirer's decision: `won` returns the held amount to you, `lost` does not.
+                 * @enum {string}
+                 */
+                outcome: "won" | "lost";
+            };
+        };
+        AcquirerNotificationReceipt: {
+            /** @enum {boolean} */
+            received: true;
+            /** @description The id was seen before: nothing changed. */
+            replayed: boolean;
+            /** Format: uuid */
+            dispute_id: string;
+            status: string;
+        };
+        AcquirerNotification: {
+            id: string;
+            /** @enum {string} */
+            type: "dispute.opened";
+            provider_reference: string;
+            dispute_reference: string;
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            /** @enum {string} */
+            reason: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+            /** Format: date-time */
+            evidence_due_by: string;
+        } | {
+            id: string;
+            /** @enum {string} */
+            type: "dispute.won" | "dispute.lost";
+            dispute_reference: string;
+        };
         Payout: {
             /** Format: uuid */
             id: string;
@@ -2172,7 +2500,7 @@ export interface components {
                  * @description Event types to deliver; empty or absent: all.
                  * @default []
                  */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed")[];
                 description?: string;
                 /**
                  * @description `ed25519` lets you verify with a public key instead of a shared secret.
@@ -2197,7 +2525,7 @@ export interface components {
                 /** @example https://hooks.example.com/portico */
                 url?: string;
                 /** @description Event types to deliver; empty or absent: all. */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed")[];
                 description?: string | null;
                 /**
                  * @description Re-enable an endpoint that was disabled, or pause one.
@@ -2231,7 +2559,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "ping";
+            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "ping";
             /** Format: date-time */
             created_at: string;
             livemode: boolean;
@@ -6309,6 +6637,1712 @@ export interface operations {
                     Sunset?: string;
                     /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
                     Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listDisputes: {
+        parameters: {
+            query?: {
+                status?: "needs_response" | "under_review" | "won" | "lost" | "accepted";
+                payment_id?: string;
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of disputes */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["Dispute"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateDisputeEvidence: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeEvidenceRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused), 211 (dispute_evidence_empty) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    acceptDispute: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    addDisputeDocument: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeDocumentUpload"];
+            };
+        };
+        responses: {
+            /** @description The document, as stored */
+            201: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DisputeDocument"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 214 (dispute_document_limit) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large), 212 (dispute_document_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type), 213 (dispute_document_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getDisputeDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    simulateDispute: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SandboxDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds), 210 (payment_already_disputed) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    simulateDisputeOutcome: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    receiveAcquirerNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                "Portico-Acquirer-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcquirerNotification"];
+            };
+        };
+        responses: {
+            /** @description Applied, or a replay */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquirerNotificationReceipt"];
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 215 (acquirer_signature_invalid), 216 (acquirer_signature_stale) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 217 (acquirer_payment_unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 60 (invalid_state_transition), 61 (amount_exceeds), 210 (payment_already_disputed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 90 (service_unavailable) */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -10459,7 +12493,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "ping";
+                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "ping";
                 "created[gte]"?: string;
                 "created[lte]"?: string;
                 delivery_status?: "none" | "pending" | "failed" | "succeeded";

@@ -50,7 +50,7 @@ const uploadRoute = v1Route(
     method: "post",
     path: "/v1/disputes/{id}/evidence/documents",
     operationId: "addDisputeDocument",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "Add a document to a dispute's evidence",
     description: `A PDF, PNG or JPEG (its first bytes must match \`content_type\`, else 415, code 213), at most ${MAX_DOCUMENT_BYTES} bytes (413, code 212), at most ${MAX_DOCUMENTS} per dispute (409, code 214), while the dispute is \`needs_response\` (else 409, code 60). Stored privately; listed in the dispute's \`evidence.documents\`.`,
     request: {
@@ -67,7 +67,7 @@ const downloadRoute = v1Route(
     method: "get",
     path: "/v1/disputes/{id}/evidence/documents/{document_id}",
     operationId: "getDisputeDocument",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "Download a dispute document",
     description: "The document's bytes with its `Content-Type`. Errors answer the JSON envelope.",
     request: { params: DocParams },

@@ -36,7 +36,7 @@ const evidenceRoute = v1Route(
     method: "post",
     path: "/v1/disputes/{id}/evidence",
     operationId: "updateDisputeEvidence",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "Update or submit a dispute's evidence",
     description: `Sets the evidence's text fields (at most ${EVIDENCE_TEXT_MAX} characters each; \`null\` clears one, an absent one stays) while the dispute is \`needs_response\`. With \`submit: true\` the evidence goes to the acquirer: \`under_review\` and \`dispute.updated\`; submitting nothing at all is 422 (code 211). Any other status is 409 (code 60).`,
     request: {
@@ -53,7 +53,7 @@ const acceptRoute = v1Route(
     method: "post",
     path: "/v1/disputes/{id}/accept",
     operationId: "acceptDispute",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "Accept a dispute",
     description:
       "Concedes a `needs_response` dispute: `accepted`, the held amount goes back to the cardholder's bank and `dispute.closed` is sent. Any other status is 409 (code 60).",

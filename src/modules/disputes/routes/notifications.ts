@@ -48,7 +48,7 @@ export function registerNotifications(app: OpenAPIHono<AppEnv>) {
     method: "post",
     path: NOTIFICATIONS_PATH,
     operationId: "receiveAcquirerNotification",
-    tags: ["Connectors"],
+    tags: ["Payments"],
     summary: "The HTTP acquirer's dispute notifications",
     description: `For the acquirer, not for partners. Signed: \`Portico-Acquirer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>\`, at most ${SIGNATURE_TOLERANCE_SECONDS} s from the gateway's clock. Each notification \`id\` is applied once; a replay answers 200 with \`replayed: true\`.`,
     security: [],

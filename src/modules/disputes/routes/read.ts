@@ -25,7 +25,7 @@ const listRoute = v1Route(
     method: "get",
     path: "/v1/disputes",
     operationId: "listDisputes",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "List disputes",
     description:
       "Your disputes, newest first. Filter by `status` or `payment_id`; page with `starting_after` (the last id of the previous page).",
@@ -40,7 +40,7 @@ const getRoute = v1Route(
     method: "get",
     path: "/v1/disputes/{id}",
     operationId: "getDispute",
-    tags: ["Disputes"],
+    tags: ["Payments"],
     summary: "Retrieve a dispute",
     description: "A dispute with its evidence and its documents' descriptions.",
     request: { params: DisputeIdParam },
