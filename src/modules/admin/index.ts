@@ -6,6 +6,7 @@ import { registerApprovals } from "./routes/approvals";
 import { registerAudit } from "./routes/audit";
 import { registerContractChange } from "./routes/contract";
 import { registerCredentials } from "./routes/credentials";
+import { registerDisputeAdmin } from "./routes/disputes";
 import { registerIdentities } from "./routes/identities";
 import { registerInvoiceAdmin } from "./routes/invoices";
 import { registerKillSwitches } from "./routes/kill-switches";
@@ -45,5 +46,6 @@ export const adminModule: Module = {
     registerWebhookHealth(target);
     registerAdminTerms(target);
     registerInvoiceAdmin(target);
+    registerDisputeAdmin(target);
   },
 };

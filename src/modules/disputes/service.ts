@@ -23,6 +23,7 @@ import {
   updateDispute,
 } from "./statements";
 import {
+  allDisputeRows,
   type DisputeRow,
   disputeFeeOf,
   disputeRows,
@@ -322,3 +323,15 @@ export async function expireOverdue(deps: DisputeDeps, now: number, limit: numbe
 /** One of the partner's disputes, as the API shows it. */
 export const readDispute = async (db: Db, partnerId: string, id: string): Promise<Dispute> =>
   disputeView(await getDispute(db, partnerId, id));
+
+/** Every partner's disputes for the platform team, newest first, by status or partner. */
+export async function listAllDisputes(
+  db: Db,
+  opts: { status?: string; partnerId?: string; startingAfter?: string; limit: number },
+): Promise<{ data: (Dispute & { partner_id: string })[]; has_more: boolean }> {
+  const rows = await allDisputeRows(db, opts);
+  return {
+    data: rows.slice(0, opts.limit).map((r) => ({ ...disputeView(r), partner_id: r.partnerId })),
+    has_more: rows.length > opts.limit,
+  };
+}

@@ -5,6 +5,7 @@ import billing from "../../../docs/billing.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
 import contract from "../../../docs/contract.md?raw";
 import cron from "../../../docs/cron.md?raw";
+import disputes from "../../../docs/disputes.md?raw";
 import errors from "../../../docs/errors.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import invoices from "../../../docs/invoices.md?raw";
@@ -52,6 +53,7 @@ const PAGES: Record<string, string> = {
   "docs/billing.md": billing,
   "docs/sla.md": sla,
   "docs/invoices.md": invoices,
+  "docs/disputes.md": disputes,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

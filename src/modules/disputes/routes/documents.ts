@@ -4,8 +4,8 @@ import { v1Route } from "../../../platform/http/define";
 import type { AppEnv } from "../../../platform/types";
 import { addDocument, MAX_DOCUMENT_BYTES, readDocument } from "../documents";
 import { DOCUMENT_TYPES, MAX_DOCUMENTS } from "../model";
+import { DocumentSchema } from "../schemas/dispute";
 import { withBucket } from "./deps";
-import { DocumentSchema } from "./schema";
 
 const UploadRequest = envelopeRequest(
   z

@@ -3,9 +3,9 @@ import { envelopeRequest, ok, okResponse } from "../../../platform/envelope";
 import { v1Route } from "../../../platform/http/define";
 import type { AppEnv } from "../../../platform/types";
 import { EVIDENCE_TEXT_FIELDS, EVIDENCE_TEXT_MAX } from "../model";
+import { DisputeIdParam, DisputeSchema } from "../schemas/dispute";
 import { acceptDispute, type EvidencePatch, updateEvidence } from "../service";
 import { disputeDeps } from "./deps";
-import { DisputeIdParam, DisputeSchema } from "./schema";
 
 const textField = z.string().min(1).max(EVIDENCE_TEXT_MAX).nullable().optional();
 

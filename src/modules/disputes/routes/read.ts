@@ -4,8 +4,8 @@ import { v1Route } from "../../../platform/http/define";
 import { pageOptions, pageQuery, pageResponse } from "../../../platform/http/pagination";
 import type { AppEnv } from "../../../platform/types";
 import { DISPUTE_STATUSES } from "../model";
+import { DisputeIdParam, DisputeSchema } from "../schemas/dispute";
 import { listDisputes, readDispute } from "../service";
-import { DisputeIdParam, DisputeSchema } from "./schema";
 
 const Query = z.object({
   status: z

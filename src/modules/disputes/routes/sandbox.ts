@@ -6,8 +6,8 @@ import { optionalParams } from "../../../platform/http/optional-body";
 import type { AppEnv } from "../../../platform/types";
 import { DISPUTE_REASONS } from "../model";
 import { openSandboxDispute, simulateOutcome } from "../sandbox";
+import { DisputeIdParam, DisputeSchema } from "../schemas/dispute";
 import { withPayments } from "./deps";
-import { DisputeIdParam, DisputeSchema } from "./schema";
 
 const OpenRequest = z
   .object({

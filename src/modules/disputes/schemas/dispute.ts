@@ -1,3 +1,4 @@
+/** The dispute resource as the API documents it: for the partners' routes and the admin API alike. */
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../../platform/lib/money";
 import { DISPUTE_REASONS, DISPUTE_STATUSES, DOCUMENT_TYPES, EVIDENCE_TEXT_MAX } from "../model";
