@@ -133,13 +133,17 @@ export async function recordEvaluation(
   // scheduled time write the same `window_to`: the unique (rule, window_to, kind) keeps one.
   const [updated] = await db.batch([
     update,
-    db.run(sql`INSERT OR IGNORE INTO alert_events (id, rule_id, kind, value, samples, threshold, window_from,
-        window_to, connector_type, payload, delivery_status, delivery_attempts, created_at)
-      SELECT ${transition.id}, ${transition.ruleId}, ${transition.kind}, ${transition.value ?? null},
-        ${transition.samples}, ${transition.threshold}, ${transition.windowFrom}, ${transition.windowTo},
-        ${transition.connectorType}, ${transition.payload}, 'pending', 0, ${transition.createdAt}
-      WHERE EXISTS (SELECT 1 FROM alert_rules WHERE id = ${rule.id}
-        AND last_evaluated_at = ${set.lastEvaluatedAt ?? null} AND state = ${set.state ?? rule.state})`),
+    // Every column in the table's order, as drizzle lists them for INSERT … SELECT.
+    db
+      .insert(alertEvents)
+      .select(
+        sql`SELECT ${transition.id}, ${transition.ruleId}, ${transition.kind}, ${transition.value ?? null},
+          ${transition.samples}, ${transition.threshold}, ${transition.windowFrom}, ${transition.windowTo},
+          ${transition.connectorType}, ${transition.payload}, 'pending', 0, NULL, NULL, ${transition.createdAt}
+        WHERE EXISTS (SELECT 1 FROM alert_rules WHERE id = ${rule.id}
+          AND last_evaluated_at = ${set.lastEvaluatedAt ?? null} AND state = ${set.state ?? rule.state})`,
+      )
+      .onConflictDoNothing(),
   ]);
   return updated.length > 0;
 }
