@@ -63,12 +63,9 @@ export const PaymentMetricsQuery = z.object({
 
 export const PaymentFiguresSchema = z
   .object({
-    key: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "The group's value of `group_by` (null: no grouping, or an attempt without it).",
-      }),
+    key: z.string().nullable().openapi({
+      description: "The group's value of `group_by` (null: no grouping, or an attempt without it).",
+    }),
     bucket_start: dateTime
       .nullable()
       .openapi({ description: "The bucket's first instant; null without `bucket`." }),
@@ -254,12 +251,9 @@ export const RuleSchema = z
   .openapi("AdminAlertRule");
 
 export const CreatedRuleSchema = RuleSchema.extend({
-  signing_secret: z
-    .string()
-    .optional()
-    .openapi({
-      description: "A webhook connector's `whsec_…` signing secret: shown this once, never again.",
-    }),
+  signing_secret: z.string().optional().openapi({
+    description: "A webhook connector's `whsec_…` signing secret: shown this once, never again.",
+  }),
 }).openapi("AdminAlertRuleCreated");
 
 export const RuleIdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
