@@ -224,7 +224,7 @@ describe("admin: payment metrics", () => {
       `/admin/v1/metrics/webhooks?${q({ from: "2026-01-01T00:00:00Z", to: "2026-02-02T00:00:01Z" })}`,
     );
     expect([long.res.status, long.body.error.code]).toEqual([400, 230]);
-    for (const bad of [
+    for (const bad of <Record<string, string>[]>[
       { group_by: "currency" },
       { from: "yesterday" },
       { partner_id: "nope" },
