@@ -39,10 +39,11 @@ const GROUPS: readonly (readonly [string, string])[] = [
 /** The chart's data (never executed; `<` escaped so no text can close the element). */
 const dataBlock = (value: unknown) => raw(JSON.stringify(value).replace(/</g, "\\u003c"));
 
-function Reasons(props: { reasons: Record<string, number> }) {
-  const entries = Object.entries(props.reasons).sort(([, a], [, b]) => b - a);
-  return entries.length === 0 ? <>—</> : <>{entries.map(([r, n]) => `${r} ${n}`).join(", ")}</>;
-}
+/** Declines per reason, the most frequent first: `do_not_honor 2, insufficient_funds 1`. */
+const reasonsText = (reasons: Record<string, number>) => {
+  const entries = Object.entries(reasons).sort(([, a], [, b]) => b - a);
+  return entries.length === 0 ? "—" : entries.map(([r, n]) => `${r} ${n}`).join(", ");
+};
 
 function Rules(props: { rules: RuleView[] }) {
   return (
@@ -161,9 +162,7 @@ export function MetricsPage(
               <th scope="row">{r.key ?? (filter.group_by ? "(none)" : "Everything")}</th>
               <td data-field="attempts">{r.attempts}</td>
               <td data-field="approve-rate">{bpsText(r.approve_rate_bps)}</td>
-              <td data-field="declines">
-                <Reasons reasons={r.decline_reasons} />
-              </td>
+              <td data-field="declines">{reasonsText(r.decline_reasons)}</td>
               <td data-field="p50">{msText(r.latency_p50_ms)}</td>
               <td data-field="p95">{msText(r.latency_p95_ms)}</td>
               <td data-field="fallback-share">{bpsText(r.fallback_share_bps)}</td>
