@@ -9,6 +9,7 @@ import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
 import { remindTerms } from "./modules/onboarding/terms-reminders";
+import { evaluateAlerts } from "./modules/operations/evaluate";
 import { pruneRequestLog } from "./modules/usage/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
@@ -47,6 +48,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "billing.close", limit: 200, run: closeBillingPeriods },
   // Disputes past evidence_due_by with no evidence submitted: lost, with their posting and dispute.closed.
   { name: "disputes.expire", limit: 200, run: expireDisputes },
+  // Operational alert rules over the payment and webhook metrics, then their transitions' deliveries.
+  { name: "alerts.evaluate", limit: 50, run: evaluateAlerts },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

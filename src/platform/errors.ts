@@ -336,6 +336,28 @@ export const ERRORS = {
     message:
       "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
+  // Operational metrics and alerts 230–239 (docs/operations.md)
+  metrics_range_invalid: {
+    code: 230,
+    status: 400,
+    message:
+      "The range runs from {from} to {to}: from must be before to, and the range is at most {max} days",
+  },
+  alert_threshold_invalid: {
+    code: 231,
+    status: 400,
+    message: "The alert rule's thresholds do not fit its metric and comparator: {detail}",
+  },
+  alert_connector_url_refused: {
+    code: 232,
+    status: 400,
+    message: "The alert connector's URL is refused: {detail}",
+  },
+  alert_rules_limit: {
+    code: 233,
+    status: 409,
+    message: "At most {max} alert rules; delete one first",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   // Disputes 210–219 (docs/disputes.md)
   payment_already_disputed: {

@@ -64,5 +64,36 @@ function drawUsage() {
     );
   }
 }
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawUsage);
-else drawUsage();
+
+// The console's metrics page: approve rate (%) and p95 latency (ms) per hour, from its data block.
+function drawMetrics() {
+  const block = document.getElementById("metrics-data");
+  const uPlot = window.uPlot;
+  if (!block || typeof uPlot !== "function") return;
+  const hours = JSON.parse(block.textContent || "[]");
+  const x = hours.map((h) => Date.parse(h.at) / 1000);
+  const draw = (id, title, label, stroke, values) => {
+    const target = document.getElementById(id);
+    if (!target) return;
+    new uPlot(
+      {
+        title,
+        width: Math.max(280, (target.clientWidth || 600) - 8),
+        height: 220,
+        scales: { x: { time: true } },
+        series: [{}, { label, stroke, width: 2 }],
+      },
+      [x, values],
+      target,
+    );
+  };
+  draw("chart-approve", "Approve rate per hour (%)", "approve rate", "#116329", hours.map((h) => (h.approve_rate_bps === null ? null : h.approve_rate_bps / 100)));
+  draw("chart-p95", "p95 latency per hour (ms)", "p95", "#9a6700", hours.map((h) => h.latency_p95_ms));
+}
+
+function drawCharts() {
+  drawUsage();
+  drawMetrics();
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawCharts);
+else drawCharts();

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Module } from "../../platform/http/module";
 import type { AppEnv } from "../../platform/types";
+import { registerAlerts } from "./routes/alerts";
 import { registerApplications } from "./routes/applications";
 import { registerApprovals } from "./routes/approvals";
 import { registerAudit } from "./routes/audit";
@@ -11,6 +12,7 @@ import { registerIdentities } from "./routes/identities";
 import { registerInvoiceAdmin } from "./routes/invoices";
 import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
+import { registerMetrics } from "./routes/metrics";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
@@ -47,5 +49,7 @@ export const adminModule: Module = {
     registerAdminTerms(target);
     registerInvoiceAdmin(target);
     registerDisputeAdmin(target);
+    registerMetrics(target);
+    registerAlerts(target);
   },
 };

@@ -13,6 +13,7 @@ export const CONSOLE: Site = {
     { href: "/console/webhooks", key: "webhooks", label: "Webhook health" },
     { href: "/console/versions", key: "versions", label: "API versions" },
     { href: "/console/revenue", key: "revenue", label: "Revenue" },
+    { href: "/console/metrics", key: "metrics", label: "Metrics" },
     { href: "/console/audit", key: "audit", label: "Audit log" },
   ],
 };

@@ -12,6 +12,7 @@ import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
+import operations from "../../../docs/operations.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
@@ -54,6 +55,7 @@ const PAGES: Record<string, string> = {
   "docs/sla.md": sla,
   "docs/invoices.md": invoices,
   "docs/disputes.md": disputes,
+  "docs/operations.md": operations,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

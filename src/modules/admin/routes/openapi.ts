@@ -33,6 +33,10 @@ export function buildAdminOpenApi(t: AdminTarget, origin: string) {
         description:
           "The terms of service: publish a version, see who accepted which. Production only (`x-portico-environments`).",
       },
+      {
+        name: "Operations",
+        description: "Payment and webhook metrics, and the alert rules evaluated over them every minute.",
+      },
     ],
   });
   doc.components = {

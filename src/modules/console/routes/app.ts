@@ -7,6 +7,7 @@ import { registerApplications } from "./applications";
 import { registerApprovals } from "./approvals";
 import { type ConsoleEnv, requireAdmin } from "./context";
 import { registerKillSwitches } from "./kill-switches";
+import { registerMetrics } from "./metrics";
 import { registerPartners } from "./partners";
 import { registerRevenue } from "./revenue";
 import { registerVersions } from "./versions";
@@ -25,5 +26,6 @@ export function consoleApp() {
   registerWebhooks(app);
   registerVersions(app);
   registerRevenue(app);
+  registerMetrics(app);
   return app as unknown as Hono<AppEnv>;
 }
