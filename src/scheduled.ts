@@ -8,6 +8,7 @@ import { followUpLoanApplications } from "./modules/lending/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
 import { remindTerms } from "./modules/onboarding/terms-reminders";
+import { fetchSettlementReports } from "./modules/reconciliation/cron";
 import { pruneRequestLog } from "./modules/usage/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
@@ -44,6 +45,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "usage.alerts", limit: 200, run: checkUsageAlerts },
   // Billing periods ended two hours ago and more on the partner's billing clock: invoices, then missing PDFs.
   { name: "billing.close", limit: 200, run: closeBillingPeriods },
+  // Yesterday's settlement report of each configured source, once a day from 01:00 UTC, then its run.
+  { name: "reconciliation.fetch", limit: 10, run: fetchSettlementReports },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

@@ -336,6 +336,22 @@ export const ERRORS = {
     message:
       "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
+  // Reconciliation 220–229 (docs/reconciliation.md)
+  settlement_report_invalid: {
+    code: 220,
+    status: 400,
+    message: "The settlement report was refused and nothing was stored: {errors}",
+  },
+  settlement_report_too_large: {
+    code: 221,
+    status: 413,
+    message: "The settlement report exceeds {limit} bytes: split it or send it through the scheduled fetch",
+  },
+  reconciliation_exception_resolved: {
+    code: 222,
+    status: 409,
+    message: "The reconciliation exception {id} is resolved already",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },
