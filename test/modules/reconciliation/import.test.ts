@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MAX_REPORT_BYTES } from "../../../src/modules/reconciliation/csv";
+import reconciliationDoc from "../../../docs/reconciliation.md?raw";
+import { MAX_REPORT_BYTES, parseReport } from "../../../src/modules/reconciliation/csv";
 import { adminCall, expectDocumented } from "../../support/admin";
 import { captureFee, HEADER, importCsv, operator } from "./support";
 
@@ -184,5 +185,17 @@ describe("importing a settlement report", () => {
       [400, 3],
       [415, 33],
     ]);
+  });
+});
+
+describe("docs/reconciliation.md", () => {
+  it("its example report is a valid report of the format it describes", () => {
+    const block = /```csv\n([\s\S]*?)```/.exec(reconciliationDoc)?.[1];
+    const parsed = parseReport(block ?? "", {});
+    expect(parsed.ok && parsed.report.lines.map((l) => [l.type, l.amount, l.fee, l.net])).toEqual([
+      ["capture", 100_000, 1300, 98_700],
+      ["refund", 30_000, 0, -30_000],
+    ]);
+    expect(captureFee(100_000)).toBe(1300);
   });
 });
