@@ -10,6 +10,7 @@ import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
 import { remindTerms } from "./modules/onboarding/terms-reminders";
 import { evaluateAlerts } from "./modules/operations/evaluate";
+import { fetchSettlementReports } from "./modules/reconciliation/cron";
 import { pruneRequestLog } from "./modules/usage/cron";
 import { redriveWebhookDeliveries } from "./modules/webhooks/cron";
 import { type CronJob, runCronJobs } from "./platform/cron";
@@ -50,6 +51,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   { name: "disputes.expire", limit: 200, run: expireDisputes },
   // Operational alert rules over the payment and webhook metrics, then their transitions' deliveries.
   { name: "alerts.evaluate", limit: 50, run: evaluateAlerts },
+  // Yesterday's settlement report of each configured source, once a day from 01:00 UTC, then its run.
+  { name: "reconciliation.fetch", limit: 10, run: fetchSettlementReports },
 ];
 
 /** The cron trigger, as of the run's scheduled time: every job of `jobs`, each on its own. */

@@ -89,6 +89,17 @@ export interface Env extends WorkerBindings {
    * (`Portico-Acquirer-Signature`, docs/disputes.md). Without it the notification endpoint answers code 90.
    */
   ACQUIRER_HTTP_SECRET?: string;
+  /**
+   * Reconciliation (docs/reconciliation.md): JSON `{ "<provider>": { capture_bps, capture_fixed,
+   * refund_fixed } }`, each provider's settlement fee (default: the sandbox acquirer's).
+   */
+  SETTLEMENT_FEES?: string;
+  /** The settlement sources fetched daily, comma-separated (default `sandbox` in the sandbox, none in production). */
+  SETTLEMENT_SOURCES?: string;
+  /** Authorized and not captured for longer than this is stuck (default 7 days). */
+  RECONCILIATION_CAPTURE_WINDOW_DAYS?: string;
+  /** Pending past its `next_action.expires_at` by more than this is stuck (default 15 minutes). */
+  RECONCILIATION_PENDING_GRACE_MINUTES?: string;
 }
 
 const Jwk = z.looseObject({

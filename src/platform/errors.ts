@@ -358,6 +358,22 @@ export const ERRORS = {
     status: 409,
     message: "At most {max} alert rules; delete one first",
   },
+  // Reconciliation 220–229 (docs/reconciliation.md)
+  settlement_report_invalid: {
+    code: 220,
+    status: 400,
+    message: "The settlement report was refused and nothing was stored: {errors}",
+  },
+  settlement_report_too_large: {
+    code: 221,
+    status: 413,
+    message: "The settlement report exceeds {limit} bytes: split it or send it through the scheduled fetch",
+  },
+  reconciliation_exception_resolved: {
+    code: 222,
+    status: 409,
+    message: "The reconciliation exception {id} is resolved already",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   // Disputes 210–219 (docs/disputes.md)
   payment_already_disputed: {

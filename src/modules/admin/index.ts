@@ -16,6 +16,7 @@ import { registerMetrics } from "./routes/metrics";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
+import { registerReconciliationAdmin } from "./routes/reconciliation";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -51,5 +52,6 @@ export const adminModule: Module = {
     registerDisputeAdmin(target);
     registerMetrics(target);
     registerAlerts(target);
+    registerReconciliationAdmin(target);
   },
 };

@@ -17,6 +17,7 @@ import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
+import reconciliation from "../../../docs/reconciliation.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
@@ -31,6 +32,7 @@ import { catalogue } from "../../../src/platform/errors";
 // Every page under docs/, by its path in the repository. A new page must be added here.
 const PAGES: Record<string, string> = {
   "docs/README.md": index,
+  "docs/reconciliation.md": reconciliation,
   "docs/contract.md": contract,
   "docs/errors.md": errors,
   "docs/authentication.md": authentication,
