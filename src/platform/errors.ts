@@ -336,6 +336,18 @@ export const ERRORS = {
     message:
       "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
+  // Risk 190–199 (docs/risk.md)
+  payment_under_review: {
+    code: 190,
+    status: 409,
+    message: "Payment {payment} is held for review {review}: it can be captured once the review is approved",
+  },
+  review_closed: { code: 191, status: 409, message: "Review {review} is closed already: {status}" },
+  risk_limit_reached: {
+    code: 192,
+    status: 409,
+    message: "At most {limit} {what} per partner: remove one before adding another",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },
