@@ -18,7 +18,8 @@ export type Comparison = (typeof COMPARISONS)[number];
 export const VELOCITY_SUBJECTS = ["card", "customer", "ip"] as const;
 export type VelocitySubject = (typeof VELOCITY_SUBJECTS)[number];
 
-export const LIST_KINDS = ["allow", "block"] as const;
+/** Allow and block lists decide before any rule; a watch list decides nothing alone: rules test membership. */
+export const LIST_KINDS = ["allow", "block", "watch"] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
 export const LIST_TYPES = ["bin", "country", "ip", "asn"] as const;
 export type ListType = (typeof LIST_TYPES)[number];
