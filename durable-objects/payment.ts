@@ -10,10 +10,21 @@ import {
 } from "../src/modules/payments/model";
 import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
-import { paymentFrom, refundOutcome, reviewTransition, transition } from "../src/modules/payments/transitions";
+import {
+  paymentFrom,
+  refundOutcome,
+  reviewTransition,
+  transition,
+} from "../src/modules/payments/transitions";
 import { assessPayment } from "../src/modules/risk/assess";
 import type { RiskOutcome } from "../src/modules/risk/model";
-import { authorizeTerms, blockedPayment, indexReview, reviewOf, withRisk } from "../src/modules/risk/payment-path";
+import {
+  authorizeTerms,
+  blockedPayment,
+  indexReview,
+  reviewOf,
+  withRisk,
+} from "../src/modules/risk/payment-path";
 import type { Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import { loadConfig } from "../src/platform/env";
@@ -94,7 +105,10 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       return { ok: false, error: "unknown_method" };
     }
 
-    const payment = withRisk(paymentFrom({ ...attempt, capture: terms.capture }, provider.name, result), risk);
+    const payment = withRisk(
+      paymentFrom({ ...attempt, capture: terms.capture }, provider.name, result),
+      risk,
+    );
     return this.commitCreate(payment, meta);
   }
 

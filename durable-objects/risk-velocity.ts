@@ -50,7 +50,10 @@ export class RiskVelocity extends DurableObject<Env> {
   }
 
   async assess(req: VelocityRequest): Promise<VelocityView> {
-    const done = this.sql.exec<{ view: string }>("SELECT view FROM assessed WHERE payment_id = ?", req.paymentId);
+    const done = this.sql.exec<{ view: string }>(
+      "SELECT view FROM assessed WHERE payment_id = ?",
+      req.paymentId,
+    );
     for (const row of done) return JSON.parse(row.view) as VelocityView;
     this.ctx.storage.transactionSync(() => this.prune(req.at));
     const view = this.ctx.storage.transactionSync(() => {
@@ -135,4 +138,5 @@ export class RiskVelocity extends DurableObject<Env> {
 }
 
 /** The partner's velocity object's name: one per environment and partner. */
-export const velocityObjectName = (environment: string, partnerId: string) => `risk:${environment}:${partnerId}`;
+export const velocityObjectName = (environment: string, partnerId: string) =>
+  `risk:${environment}:${partnerId}`;

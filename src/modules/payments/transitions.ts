@@ -1,7 +1,7 @@
 import { declineOf } from "./connector/sandbox";
-import { isAllowed } from "./state";
 import type { AuthorizeResult, OperationResult, PaymentProvider } from "./connector/types";
 import type { CreatePaymentInput, Operation, Payment, Refund } from "./model";
+import { isAllowed } from "./state";
 
 // The payment's transitions as rules: what an operation or a refund makes of a payment, given
 // what the provider answered. The payment object (durable-objects/payment.ts) runs them one at a

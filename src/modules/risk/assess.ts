@@ -42,7 +42,9 @@ export async function assessPayment(env: Env, input: CreatePaymentInput): Promis
     keys,
     windows: windowsOf(rules),
   };
-  const velocityStub = env.RISK.get(env.RISK.idFromName(velocityObjectName(config.ENVIRONMENT, input.partnerId)));
+  const velocityStub = env.RISK.get(
+    env.RISK.idFromName(velocityObjectName(config.ENVIRONMENT, input.partnerId)),
+  );
   const [velocity, score] = await Promise.all([
     velocityStub.assess(request),
     needsScore(rules) ? scoreOf(config, input, customer, settings.scoring_timeout_ms) : notUsed,
@@ -85,7 +87,9 @@ async function scoreOf(
         amount: input.amount,
         currency: input.currency,
         method,
-        card: card ? { brand: card.brand, bin: card.first6, country: card.country, fingerprint: card.fingerprint } : null,
+        card: card
+          ? { brand: card.brand, bin: card.first6, country: card.country, fingerprint: card.fingerprint }
+          : null,
         customer,
         client,
         metadata: input.metadata,

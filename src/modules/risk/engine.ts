@@ -41,7 +41,9 @@ export const needsScore = (rules: readonly Rule[]) =>
 
 /** The velocity windows the rules ask for, per subject (the velocity object answers only those). */
 export const windowsOf = (rules: readonly Rule[]) => [
-  ...new Set(rules.flatMap((r) => r.conditions.flatMap((c) => (c.field === "velocity" ? [c.window_minutes] : [])))),
+  ...new Set(
+    rules.flatMap((r) => r.conditions.flatMap((c) => (c.field === "velocity" ? [c.window_minutes] : []))),
+  ),
 ];
 
 export function evaluate(input: EngineInput): Assessed {
@@ -52,7 +54,11 @@ export function evaluate(input: EngineInput): Assessed {
     if (hit) {
       const action: Decision = kind === "allow" ? "pass" : "block";
       const name = `${kind} list: ${hit.type} ${hit.value}`;
-      return { ...base, decision: action, rules: [{ id: hit.id, name, action, dry_run: false, fallback: false }] };
+      return {
+        ...base,
+        decision: action,
+        rules: [{ id: hit.id, name, action, dry_run: false, fallback: false }],
+      };
     }
   }
   const fired: FiredRule[] = [];
@@ -107,7 +113,9 @@ function conditionHolds(c: Exclude<Condition, { field: "score" }>, input: Engine
   const { signals } = input;
   switch (c.field) {
     case "amount":
-      return (c.currency === undefined || c.currency === input.currency) && compare(input.amount, c.op, c.value);
+      return (
+        (c.currency === undefined || c.currency === input.currency) && compare(input.amount, c.op, c.value)
+      );
     case "currency":
       return oneOf(input.currency, c.values, c.op);
     case "card.bin": {
@@ -160,17 +168,20 @@ export function listHit(
   signals: PaymentSignals,
 ): ListEntry | undefined {
   const address = signals.client.ip ? parseAddress(signals.client.ip) : null;
-  return entries.find((e) => {
-    if (e.list !== list || (type !== undefined && e.type !== type)) return false;
-    switch (e.type) {
-      case "bin":
-        return signals.card?.first6.startsWith(e.value) ?? false;
-      case "country":
-        return signals.card?.country === e.value || signals.client.country === e.value;
-      case "ip":
-        return address !== null && cidrContains(parseCidr(e.value), address);
-      case "asn":
-        return signals.client.asn !== null && String(signals.client.asn) === e.value;
-    }
-  });
+  return entries.find(
+    (e) => e.list === list && (type === undefined || e.type === type) && entryHit(e, signals, address),
+  );
+}
+
+function entryHit(e: ListEntry, signals: PaymentSignals, address: ReturnType<typeof parseAddress>): boolean {
+  switch (e.type) {
+    case "bin":
+      return signals.card?.first6.startsWith(e.value) ?? false;
+    case "country":
+      return signals.card?.country === e.value || signals.client.country === e.value;
+    case "ip":
+      return address !== null && cidrContains(parseCidr(e.value), address);
+    case "asn":
+      return signals.client.asn !== null && String(signals.client.asn) === e.value;
+  }
 }

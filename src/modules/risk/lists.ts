@@ -38,12 +38,17 @@ const entryView = (row: ListRow): ListEntry => ({
 export async function listEntries(db: Db, partnerId: string, filter: { list?: ListKind; type?: ListType }) {
   const rows = await listEntriesOf(db, partnerId);
   return rows
-    .filter((r) => (filter.list === undefined || r.list === filter.list) && (filter.type === undefined || r.type === filter.type))
+    .filter(
+      (r) =>
+        (filter.list === undefined || r.list === filter.list) &&
+        (filter.type === undefined || r.type === filter.type),
+    )
     .map(entryView);
 }
 
 /** Every entry, for the assessment. */
-export const allEntries = async (db: Db, partnerId: string) => (await listEntriesOf(db, partnerId)).map(entryView);
+export const allEntries = async (db: Db, partnerId: string) =>
+  (await listEntriesOf(db, partnerId)).map(entryView);
 
 /** Adds a value to a list; the same value again answers the entry already there. `value` is canonical. */
 export async function addListEntry(
@@ -57,7 +62,12 @@ export async function addListEntry(
   if (found) return entryView(found);
   if ((await countOf(db, riskListEntries, actor.partnerId)) >= MAX_LIST_ENTRIES)
     throw new ApiError("risk_limit_reached", { limit: MAX_LIST_ENTRIES, what: "list entries" });
-  const row: ListRow = { id: uuidv7(), partnerId: actor.partnerId, ...params, createdAt: new Date().toISOString() };
+  const row: ListRow = {
+    id: uuidv7(),
+    partnerId: actor.partnerId,
+    ...params,
+    createdAt: new Date().toISOString(),
+  };
   const entry = entryView(row);
   await insertListEntry(db, row, auditOf(actor, "risk_list_entry.created", entry.id, null, entry));
   return entry;

@@ -143,6 +143,9 @@ export interface VelocityView {
 }
 
 /** The customer a payment counts for: its saved method's customer, else `metadata.customer_reference`. */
-export function customerReferenceOf(customer: string | null, metadata: Record<string, string>): string | null {
+export function customerReferenceOf(
+  customer: string | null,
+  metadata: Record<string, string>,
+): string | null {
   return customer ?? metadata.customer_reference ?? null;
 }

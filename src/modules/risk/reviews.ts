@@ -4,7 +4,7 @@ import { ApiError } from "../../platform/errors";
 import type { Payment } from "../payments/model";
 import type { Review, ReviewStatus } from "./model";
 import { reviewOf } from "./payment-path";
-import { reviewOf as reviewRow, reviewPage } from "./storage";
+import { reviewPage, reviewOf as reviewRow } from "./storage";
 
 /** What the review services need: the queue's projection and the payments' objects. */
 export interface ReviewDeps {

@@ -135,7 +135,13 @@ export async function listEntryOf(db: Db, partnerId: string, id: string) {
   return row;
 }
 
-export async function findListEntry(db: Db, partnerId: string, list: ListKind, type: ListType, value: string) {
+export async function findListEntry(
+  db: Db,
+  partnerId: string,
+  list: ListKind,
+  type: ListType,
+  value: string,
+) {
   const [row] = await db
     .select()
     .from(riskListEntries)
@@ -191,7 +197,11 @@ export function reviewPage(
     .limit(opts.limit + 1);
 }
 
-export function auditPage(db: Db, partnerId: string, opts: { startingAfter?: string | undefined; limit: number }) {
+export function auditPage(
+  db: Db,
+  partnerId: string,
+  opts: { startingAfter?: string | undefined; limit: number },
+) {
   const where = [eq(riskAudit.partnerId, partnerId)];
   if (opts.startingAfter) where.push(lt(riskAudit.id, opts.startingAfter));
   return db
@@ -248,7 +258,11 @@ export async function putSettings(db: Db, row: typeof riskSettings.$inferInsert,
       .values(row)
       .onConflictDoUpdate({
         target: riskSettings.partnerId,
-        set: { scoringTimeoutMs: row.scoringTimeoutMs, scoringFallback: row.scoringFallback, updatedAt: row.updatedAt },
+        set: {
+          scoringTimeoutMs: row.scoringTimeoutMs,
+          scoringFallback: row.scoringFallback,
+          updatedAt: row.updatedAt,
+        },
       }),
     db.insert(riskAudit).values(audit),
   ]);

@@ -99,13 +99,18 @@ describe("risk engine: each signal", () => {
   });
 
   it("a condition over a signal the payment lacks never holds, in or not_in", () => {
-    const bare = { signals: signals({ method: "qr", card: null, client: { ip: null, country: null, asn: null } }) };
+    const bare = {
+      signals: signals({ method: "qr", card: null, client: { ip: null, country: null, asn: null } }),
+    };
     expect(fires({ field: "card.country", op: "not_in", values: ["US"] }, bare)).toBe(false);
     expect(fires({ field: "card.bin", op: "not_prefix", values: ["4"] }, bare)).toBe(false);
     expect(fires({ field: "client.ip", op: "not_in_cidr", values: ["10.0.0.0/8"] }, bare)).toBe(false);
     expect(fires({ field: "client.asn", op: "not_in", values: [1] }, bare)).toBe(false);
     expect(
-      fires({ field: "instrument_age_hours", op: "lt", value: 24 }, { ...bare, velocity: { windows: {}, cardFirstSeenAt: null } }),
+      fires(
+        { field: "instrument_age_hours", op: "lt", value: 24 },
+        { ...bare, velocity: { windows: {}, cardFirstSeenAt: null } },
+      ),
     ).toBe(false);
   });
 
@@ -138,8 +143,13 @@ describe("risk engine: each signal", () => {
       { field: "amount", op: "gt", value: 5_000 },
     ];
     const at = (firstSeen: number, amount = 10_000) =>
-      evaluate(input({ amount, rules: [rule(cooloff, "hold")], velocity: { windows: {}, cardFirstSeenAt: firstSeen } }))
-        .decision;
+      evaluate(
+        input({
+          amount,
+          rules: [rule(cooloff, "hold")],
+          velocity: { windows: {}, cardFirstSeenAt: firstSeen },
+        }),
+      ).decision;
     expect(at(NOW - 2 * HOUR)).toBe("hold");
     expect(at(NOW - 2 * HOUR, 5_000)).toBe("pass");
     expect(at(NOW - 25 * HOUR)).toBe("pass");
@@ -147,7 +157,8 @@ describe("risk engine: each signal", () => {
 });
 
 describe("risk engine: lists", () => {
-  const decisionWith = (lists: ListEntry[], over: Partial<EngineInput> = {}) => evaluate(input({ ...over, lists }));
+  const decisionWith = (lists: ListEntry[], over: Partial<EngineInput> = {}) =>
+    evaluate(input({ ...over, lists }));
 
   it("each list type hits: bin prefix, country (card's or client's), IP/CIDR, ASN", () => {
     expect(decisionWith([entry("block", "bin", "4242")]).decision).toBe("block");
@@ -166,7 +177,13 @@ describe("risk engine: lists", () => {
     const allowed = decisionWith([entry("block", "bin", "4242"), entry("allow", "asn", "64500")], { rules });
     expect(allowed.decision).toBe("pass");
     expect(allowed.rules).toEqual([
-      { id: "allow-asn-64500", name: "allow list: asn 64500", action: "pass", dry_run: false, fallback: false },
+      {
+        id: "allow-asn-64500",
+        name: "allow list: asn 64500",
+        action: "pass",
+        dry_run: false,
+        fallback: false,
+      },
     ]);
     const blocked = decisionWith([entry("block", "bin", "4242")], { rules });
     expect(blocked.decision).toBe("block");
@@ -196,7 +213,9 @@ describe("risk engine: order, first match and dry-run", () => {
     const r3 = rule([always], "block");
     const out = evaluate(input({ rules: [r1, r2, r3] }));
     expect(out.decision).toBe("step_up");
-    expect(out.rules).toEqual([{ id: r2.id, name: r2.name, action: "step_up", dry_run: false, fallback: false }]);
+    expect(out.rules).toEqual([
+      { id: r2.id, name: r2.name, action: "step_up", dry_run: false, fallback: false },
+    ]);
   });
 
   it("all conditions of a rule must hold", () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SandboxPaymentProvider } from "../../../src/modules/payments/connector/sandbox";
 import { call } from "../../support/http";
-import { always, riskPartner, rows, visa } from "./support";
+import { always, riskPartner, visa } from "./support";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -13,7 +13,11 @@ const ledgerOf = async (token: string, paymentId: string) =>
 describe("risk in the payment path: decisions", () => {
   it("block: the payment fails with risk_decline, the provider is never called, nothing is posted", async () => {
     const s = await riskPartner();
-    const rule = await s.rule({ name: "no big UZS", conditions: [{ field: "amount", op: "gt", value: 100_000, currency: "UZS" }], action: "block" });
+    const rule = await s.rule({
+      name: "no big UZS",
+      conditions: [{ field: "amount", op: "gt", value: 100_000, currency: "UZS" }],
+      action: "block",
+    });
     const authorize = vi.spyOn(SandboxPaymentProvider.prototype, "authorize");
     const { res, body } = await s.pay();
     expect(res.status).toBe(200);
@@ -46,7 +50,11 @@ describe("risk in the payment path: decisions", () => {
 
   it("step_up: an approving card is sent through 3-D Secure; its success captures", async () => {
     const s = await riskPartner();
-    await s.rule({ name: "3ds for mastercard", conditions: [{ field: "card.brand", op: "in", values: ["mastercard"] }], action: "step_up" });
+    await s.rule({
+      name: "3ds for mastercard",
+      conditions: [{ field: "card.brand", op: "in", values: ["mastercard"] }],
+      action: "step_up",
+    });
     const stepped = await s.pay({ ...visa, payment_method_token: "pm_card_mastercard" });
     expect(stepped.body.result).toMatchObject({
       status: "requires_action",
@@ -69,7 +77,10 @@ describe("risk in the payment path: decisions", () => {
     const { body } = await s.pay();
     expect(body.result).toMatchObject({
       status: "captured",
-      risk: { decision: "pass", rules: [{ id: dry.id, name: "would block", action: "block", dry_run: true, fallback: false }] },
+      risk: {
+        decision: "pass",
+        rules: [{ id: dry.id, name: "would block", action: "block", dry_run: true, fallback: false }],
+      },
     });
     const hold = await s.rule({ name: "hold all", conditions: [always], action: "hold" });
     const second = await s.pay();
@@ -83,7 +94,12 @@ describe("risk in the payment path: decisions", () => {
   it("rules fire in position order, first match wins, whatever order they were made in", async () => {
     const s = await riskPartner();
     await s.rule({ name: "later: block", position: 20, conditions: [always], action: "block" });
-    const first = await s.rule({ name: "first: step_up UZS", position: 10, conditions: [{ field: "currency", op: "in", values: ["UZS"] }], action: "step_up" });
+    const first = await s.rule({
+      name: "first: step_up UZS",
+      position: 10,
+      conditions: [{ field: "currency", op: "in", values: ["UZS"] }],
+      action: "step_up",
+    });
     const uzs = await s.pay();
     expect(uzs.body.result.risk).toMatchObject({ decision: "step_up", rules: [{ id: first.id }] });
     const usd = await s.pay({ ...visa, currency: "USD", amount: 1_000 });
@@ -95,11 +111,20 @@ describe("risk in the payment path: decisions", () => {
     const s = await riskPartner();
     await s.listEntry({ list: "block", type: "ip", value: "198.51.100.0/24" });
     await s.rule({ name: "block all", conditions: [always], action: "block" });
-    const fromIp = await s.pay({ ...visa, payment_method_token: "pm_card_mastercard" }, { "CF-Connecting-IP": "198.51.100.7" });
-    expect(fromIp.body.result.risk).toMatchObject({ decision: "block", rules: [{ name: "block list: ip 198.51.100.0/24" }] });
+    const fromIp = await s.pay(
+      { ...visa, payment_method_token: "pm_card_mastercard" },
+      { "CF-Connecting-IP": "198.51.100.7" },
+    );
+    expect(fromIp.body.result.risk).toMatchObject({
+      decision: "block",
+      rules: [{ name: "block list: ip 198.51.100.0/24" }],
+    });
     await s.listEntry({ list: "allow", type: "bin", value: "4242" });
     const allowed = await s.pay();
-    expect(allowed.body.result).toMatchObject({ status: "captured", risk: { decision: "pass", rules: [{ name: "allow list: bin 4242" }] } });
+    expect(allowed.body.result).toMatchObject({
+      status: "captured",
+      risk: { decision: "pass", rules: [{ name: "allow list: bin 4242" }] },
+    });
     const blocked = await s.pay({ ...visa, payment_method_token: "pm_card_mastercard" });
     expect(blocked.body.result.risk.rules[0].name).toBe("block all");
   });
@@ -108,7 +133,9 @@ describe("risk in the payment path: decisions", () => {
     const s = await riskPartner();
     await s.rule({
       name: "one a minute per customer",
-      conditions: [{ field: "velocity", subject: "customer", measure: "count", window_minutes: 1, op: "gt", value: 1 }],
+      conditions: [
+        { field: "velocity", subject: "customer", measure: "count", window_minutes: 1, op: "gt", value: 1 },
+      ],
       action: "block",
     });
     await s.rule({
@@ -122,14 +149,23 @@ describe("risk in the payment path: decisions", () => {
     const meta = { metadata: { customer_reference: "cust-42" } };
     expect((await s.pay({ ...visa, ...meta })).body.result.risk.decision).toBe("pass");
     expect((await s.pay({ ...visa, ...meta })).body.result.risk.decision).toBe("block");
-    expect((await s.pay({ ...visa, metadata: { customer_reference: "cust-43" } })).body.result.risk.decision).toBe("pass");
+    expect(
+      (await s.pay({ ...visa, metadata: { customer_reference: "cust-43" } })).body.result.risk.decision,
+    ).toBe("pass");
     const big = await s.pay({ ...visa, amount: 250_000, payment_method_token: "pm_card_mastercard" });
-    expect(big.body.result.risk).toMatchObject({ decision: "hold", rules: [{ name: "new card, big amount" }] });
+    expect(big.body.result.risk).toMatchObject({
+      decision: "hold",
+      rules: [{ name: "new card, big amount" }],
+    });
   });
 });
 
 describe("risk in the payment path: scoring", () => {
-  const scoreRule = { name: "score 50+", conditions: [{ field: "score", op: "gte", value: 50 }], action: "block" };
+  const scoreRule = {
+    name: "score 50+",
+    conditions: [{ field: "score", op: "gte", value: 50 }],
+    action: "block",
+  };
 
   it("the sandbox scores by metadata or by the amount's last two digits", async () => {
     const s = await riskPartner();
@@ -157,14 +193,24 @@ describe("risk in the payment path: scoring", () => {
         review: { status: "open", capture_on_approval: true },
       },
     });
-    await call("POST", "/v1/risk/settings", { token: s.token, json: { params: { scoring_fallback: "pass" } } });
+    await call("POST", "/v1/risk/settings", {
+      token: s.token,
+      json: { params: { scoring_fallback: "pass" } },
+    });
     const failed = await s.pay({ ...visa, metadata: { sandbox_risk_score: "error" } });
-    expect(failed.body.result).toMatchObject({ status: "captured", risk: { decision: "pass", scoring: "failed" } });
+    expect(failed.body.result).toMatchObject({
+      status: "captured",
+      risk: { decision: "pass", scoring: "failed" },
+    });
   });
 
   it("no rule asks for a score: the scoring service is not called", async () => {
     const s = await riskPartner();
-    await s.rule({ name: "amount", conditions: [{ field: "amount", op: "gt", value: 1 }], action: "step_up" });
+    await s.rule({
+      name: "amount",
+      conditions: [{ field: "amount", op: "gt", value: 1 }],
+      action: "step_up",
+    });
     const r = await s.pay({ ...visa, metadata: { sandbox_risk_score: "timeout" } });
     expect(r.body.result.risk).toMatchObject({ decision: "step_up", score: null, scoring: "not_used" });
   });

@@ -30,7 +30,11 @@ describe("the review queue", () => {
       capture: false,
       amount_capturable: 150_000,
       amount_captured: 0,
-      risk: { decision: "hold", rules: [{ id: rule.id, action: "hold" }], review: { status: "open", capture_on_approval: true } },
+      risk: {
+        decision: "hold",
+        rules: [{ id: rule.id, action: "hold" }],
+        review: { status: "open", capture_on_approval: true },
+      },
     });
     const reviewId = held.risk.review.id;
 
@@ -40,22 +44,38 @@ describe("the review queue", () => {
 
     const queue = await call("GET", "/v1/reviews?status=open", { token: s.token });
     expect(queue.body.result.data).toEqual([
-      expect.objectContaining({ id: reviewId, object: "review", payment_id: held.id, status: "open", amount: 150_000, closed_at: null }),
+      expect.objectContaining({
+        id: reviewId,
+        object: "review",
+        payment_id: held.id,
+        status: "open",
+        amount: 150_000,
+        closed_at: null,
+      }),
     ]);
-    expect((await call("GET", `/v1/reviews/${reviewId}`, { token: s.token })).body.result.status).toBe("open");
+    expect((await call("GET", `/v1/reviews/${reviewId}`, { token: s.token })).body.result.status).toBe(
+      "open",
+    );
 
     const approved = await call("POST", `/v1/reviews/${reviewId}/approve`, { token: s.token });
     expect(approved.res.status).toBe(200);
     expect(approved.body.result).toMatchObject({ id: reviewId, status: "approved" });
     expect(approved.body.result.closed_at).toEqual(expect.any(String));
     const payment = (await call("GET", `/v1/payments/${held.id}`, { token: s.token })).body.result;
-    expect(payment).toMatchObject({ status: "captured", capture: true, amount_captured: 150_000, amount_capturable: 0 });
+    expect(payment).toMatchObject({
+      status: "captured",
+      capture: true,
+      amount_captured: 150_000,
+      amount_capturable: 0,
+    });
     expect(payment.risk.review).toEqual({ id: reviewId, status: "approved", capture_on_approval: true });
 
     const again = await call("POST", `/v1/reviews/${reviewId}/reject`, { token: s.token });
     expect([again.res.status, again.body.error.code]).toEqual([409, 191]);
     expect((await call("GET", "/v1/reviews?status=open", { token: s.token })).body.result.data).toEqual([]);
-    expect((await call("GET", "/v1/reviews?status=approved", { token: s.token })).body.result.data).toHaveLength(1);
+    expect(
+      (await call("GET", "/v1/reviews?status=approved", { token: s.token })).body.result.data,
+    ).toHaveLength(1);
 
     await s.drainAll();
     const entries = await call("GET", `/v1/ledger/entries?reference=${held.id}`, { token: s.token });
@@ -71,9 +91,21 @@ describe("the review queue", () => {
     const balance = await call("GET", "/v1/balance", { token: s.token });
     expect(balance.body.result.available).toEqual([{ currency: "UZS", amount: 147_750 }]); // 1.5 % fee
     const events = await s.events();
-    expect(events.map((e) => e.type).sort()).toEqual(["payment.authorized", "payment.captured", "review.closed", "review.opened"]);
-    expect(events.find((e) => e.type === "review.closed")?.object).toMatchObject({ object: "review", id: reviewId, status: "approved" });
-    expect(events.find((e) => e.type === "review.opened")?.object).toMatchObject({ id: reviewId, status: "open" });
+    expect(events.map((e) => e.type).sort()).toEqual([
+      "payment.authorized",
+      "payment.captured",
+      "review.closed",
+      "review.opened",
+    ]);
+    expect(events.find((e) => e.type === "review.closed")?.object).toMatchObject({
+      object: "review",
+      id: reviewId,
+      status: "approved",
+    });
+    expect(events.find((e) => e.type === "review.opened")?.object).toMatchObject({
+      id: reviewId,
+      status: "open",
+    });
   });
 
   it("approve of a hold that asked capture: false leaves it authorized, and capture is allowed", async () => {
@@ -82,7 +114,9 @@ describe("the review queue", () => {
     const held = (await s.pay({ ...visa, capture: false })).body.result;
     expect(held.risk.review.capture_on_approval).toBe(false);
     await call("POST", `/v1/reviews/${held.risk.review.id}/approve`, { token: s.token });
-    expect((await call("GET", `/v1/payments/${held.id}`, { token: s.token })).body.result.status).toBe("authorized");
+    expect((await call("GET", `/v1/payments/${held.id}`, { token: s.token })).body.result.status).toBe(
+      "authorized",
+    );
     const captured = await call("POST", `/v1/payments/${held.id}/capture`, { token: s.token });
     expect(captured.body.result).toMatchObject({ status: "captured", amount_captured: 150_000 });
   });
@@ -97,11 +131,20 @@ describe("the review queue", () => {
     const payment = (await call("GET", `/v1/payments/${held.id}`, { token: s.token })).body.result;
     expect(payment).toMatchObject({ status: "canceled", amount_capturable: 0, amount_captured: 0 });
     await s.drainAll();
-    expect((await call("GET", `/v1/ledger/entries?reference=${held.id}`, { token: s.token })).body.result.data).toEqual([]);
+    expect(
+      (await call("GET", `/v1/ledger/entries?reference=${held.id}`, { token: s.token })).body.result.data,
+    ).toEqual([]);
     const events = await s.events();
-    expect(events.map((e) => e.type).sort()).toEqual(["payment.authorized", "payment.canceled", "review.closed", "review.opened"]);
+    expect(events.map((e) => e.type).sort()).toEqual([
+      "payment.authorized",
+      "payment.canceled",
+      "review.closed",
+      "review.opened",
+    ]);
     expect(events.find((e) => e.type === "review.closed")?.object).toMatchObject({ status: "rejected" });
-    expect(await rows("SELECT status FROM risk_reviews WHERE id = ?", reviewId)).toEqual([{ status: "rejected" }]);
+    expect(await rows("SELECT status FROM risk_reviews WHERE id = ?", reviewId)).toEqual([
+      { status: "rejected" },
+    ]);
   });
 
   it("a held payment the provider declines opens no review", async () => {
@@ -144,8 +187,12 @@ describe("the review queue", () => {
     expect((await call("GET", "/v1/reviews", { token: other.token })).body.result.data).toEqual([]);
     expect((await call("GET", "/v1/reviews/not-a-uuid", { token: owner.token })).res.status).toBe(400);
     expect((await call("GET", "/v1/reviews?status=pending", { token: owner.token })).res.status).toBe(400);
-    expect((await call("DELETE", `/v1/reviews/${held.risk.review.id}`, { token: owner.token })).res.status).toBe(405);
+    expect(
+      (await call("DELETE", `/v1/reviews/${held.risk.review.id}`, { token: owner.token })).res.status,
+    ).toBe(405);
     // The owner's review is untouched.
-    expect((await call("GET", `/v1/reviews/${held.risk.review.id}`, { token: owner.token })).body.result.status).toBe("open");
+    expect(
+      (await call("GET", `/v1/reviews/${held.risk.review.id}`, { token: owner.token })).body.result.status,
+    ).toBe("open");
   });
 });

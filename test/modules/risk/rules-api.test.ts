@@ -10,8 +10,12 @@ const blockAll = { name: "block all", conditions: [always], action: "block" };
 const ownedRule = async (_o: TestPartner, token: string) =>
   (await call("POST", "/v1/risk/rules", { token, json: { params: blockAll } })).body.result.id;
 const ownedEntry = async (_o: TestPartner, token: string) =>
-  (await call("POST", "/v1/risk/lists", { token, json: { params: { list: "block", type: "bin", value: "411111" } } }))
-    .body.result.id;
+  (
+    await call("POST", "/v1/risk/lists", {
+      token,
+      json: { params: { list: "block", type: "bin", value: "411111" } },
+    })
+  ).body.result.id;
 
 const read = { product: "payments", scope: "payments:read" } as const;
 const write = { product: "payments", scope: "payments:write" } as const;
@@ -35,16 +39,33 @@ securitySuite({
 });
 securitySuite({ method: "DELETE", path: "/v1/risk/lists/{id}", ...write, createOwned: ownedEntry });
 securitySuite({ method: "GET", path: "/v1/risk/settings", ...read });
-securitySuite({ method: "POST", path: "/v1/risk/settings", ...write, json: { params: { scoring_fallback: "pass" } } });
+securitySuite({
+  method: "POST",
+  path: "/v1/risk/settings",
+  ...write,
+  json: { params: { scoring_fallback: "pass" } },
+});
 securitySuite({ method: "GET", path: "/v1/risk/audit", ...read });
 
 describe("risk rules: the API", () => {
   it("creates, lists in order, reads, updates and deletes rules; each change is audited with before and after", async () => {
     const s = await riskPartner();
     const second = await s.rule({ ...blockAll, name: "second", position: 20 });
-    const first = await s.rule({ name: "first", position: 5, conditions: [{ field: "currency", op: "in", values: ["UZS"] }], action: "hold", mode: "dry_run" });
+    const first = await s.rule({
+      name: "first",
+      position: 5,
+      conditions: [{ field: "currency", op: "in", values: ["UZS"] }],
+      action: "hold",
+      mode: "dry_run",
+    });
     const last = await s.rule({ ...blockAll, name: "last" });
-    expect(first).toMatchObject({ object: "risk_rule", name: "first", position: 5, action: "hold", mode: "dry_run" });
+    expect(first).toMatchObject({
+      object: "risk_rule",
+      name: "first",
+      position: 5,
+      action: "hold",
+      mode: "dry_run",
+    });
     expect(second.mode).toBe("active");
     expect(last.position).toBe(30);
 
@@ -57,9 +78,19 @@ describe("risk rules: the API", () => {
       json: { params: { position: 1, mode: "dry_run" } },
     });
     expect(patched.res.status).toBe(200);
-    expect(patched.body.result).toMatchObject({ id: last.id, position: 1, mode: "dry_run", name: "last", action: "block" });
+    expect(patched.body.result).toMatchObject({
+      id: last.id,
+      position: 1,
+      mode: "dry_run",
+      name: "last",
+      action: "block",
+    });
     const reordered = await call("GET", "/v1/risk/rules", { token: s.token });
-    expect(reordered.body.result.data.map((r: { name: string }) => r.name)).toEqual(["last", "first", "second"]);
+    expect(reordered.body.result.data.map((r: { name: string }) => r.name)).toEqual([
+      "last",
+      "first",
+      "second",
+    ]);
 
     const deleted = await call("DELETE", `/v1/risk/rules/${second.id}`, { token: s.token });
     expect(deleted.body.result).toEqual({ id: second.id, object: "risk_rule", deleted: true });
@@ -77,9 +108,15 @@ describe("risk rules: the API", () => {
     ]);
     const [del, upd] = entries;
     expect(del).toMatchObject({ target: second.id, before: { id: second.id, name: "second" }, after: null });
-    expect(upd).toMatchObject({ target: last.id, before: { position: 30, mode: "active" }, after: { position: 1, mode: "dry_run" } });
+    expect(upd).toMatchObject({
+      target: last.id,
+      before: { position: 30, mode: "active" },
+      after: { position: 1, mode: "dry_run" },
+    });
     expect(entries[4]).toMatchObject({ target: second.id, before: null, after: second });
-    expect(entries.every((e: { client_id: string; request_id: string }) => e.client_id && e.request_id)).toBe(true);
+    expect(entries.every((e: { client_id: string; request_id: string }) => e.client_id && e.request_id)).toBe(
+      true,
+    );
     const stored = await rows("SELECT count(*) AS n FROM risk_audit WHERE partner_id = ?", s.p.id);
     expect(stored).toEqual([{ n: 5 }]);
   });
@@ -98,8 +135,31 @@ describe("risk rules: the API", () => {
       [{ ...blockAll, conditions: [{ field: "card.bin", op: "prefix", values: ["42x"] }] }, 4],
       [{ ...blockAll, conditions: [{ field: "card.bin", op: "between", from: "4300", to: "42" }] }, 4],
       [{ ...blockAll, conditions: [{ field: "card.country", op: "in", values: ["usa"] }] }, 4],
-      [{ ...blockAll, conditions: [{ field: "velocity", subject: "card", measure: "count", window_minutes: 0, op: "gt", value: 1 }] }, 4],
-      [{ ...blockAll, conditions: [{ field: "velocity", subject: "device", measure: "count", window_minutes: 60, op: "gt", value: 1 }] }, 4],
+      [
+        {
+          ...blockAll,
+          conditions: [
+            { field: "velocity", subject: "card", measure: "count", window_minutes: 0, op: "gt", value: 1 },
+          ],
+        },
+        4,
+      ],
+      [
+        {
+          ...blockAll,
+          conditions: [
+            {
+              field: "velocity",
+              subject: "device",
+              measure: "count",
+              window_minutes: 60,
+              op: "gt",
+              value: 1,
+            },
+          ],
+        },
+        4,
+      ],
       [{ ...blockAll, conditions: [{ field: "score", op: "gt", value: 101 }] }, 4],
       [{ ...blockAll, conditions: [{ field: "amount", op: "gt", value: 1, currency: "XXX" }] }, 4],
       [{ ...blockAll, extra: true }, 4],
@@ -115,9 +175,14 @@ describe("risk rules: the API", () => {
     const rule = await s.rule(blockAll);
     const empty = await call("PATCH", `/v1/risk/rules/${rule.id}`, { token: s.token, json: { params: {} } });
     expect(empty.res.status).toBe(400);
-    const wrong = await call("PATCH", `/v1/risk/rules/not-a-uuid`, { token: s.token, json: { params: { name: "x" } } });
+    const wrong = await call("PATCH", `/v1/risk/rules/not-a-uuid`, {
+      token: s.token,
+      json: { params: { name: "x" } },
+    });
     expect(wrong.res.status).toBe(400);
-    expect((await call("PUT", `/v1/risk/rules/${rule.id}`, { token: s.token, json: { params: {} } })).res.status).toBe(405);
+    expect(
+      (await call("PUT", `/v1/risk/rules/${rule.id}`, { token: s.token, json: { params: {} } })).res.status,
+    ).toBe(405);
     expect((await call("GET", "/v1/risk/rules", { token: s.token })).body.result.data).toHaveLength(1);
     expect(await rows("SELECT action FROM risk_audit WHERE partner_id = ?", s.p.id)).toEqual([
       { action: "risk_rule.created" },
@@ -135,7 +200,9 @@ describe("risk rules: the API", () => {
       });
       expect([r.res.status, r.body.error.code]).toEqual([404, 30]);
     }
-    expect((await call("GET", `/v1/risk/rules/${rule.id}`, { token: owner.token })).body.result).toEqual(rule);
+    expect((await call("GET", `/v1/risk/rules/${rule.id}`, { token: owner.token })).body.result).toEqual(
+      rule,
+    );
     expect((await call("GET", "/v1/risk/rules", { token: other.token })).body.result.data).toEqual([]);
   });
 });
@@ -144,7 +211,12 @@ describe("risk lists and settings: the API", () => {
   it("adds entries in canonical form, once per value, filters them, removes them; audited", async () => {
     const s = await riskPartner();
     const ip = await s.listEntry({ list: "block", type: "ip", value: "2001:DB8:0:0::/32" });
-    expect(ip).toMatchObject({ object: "risk_list_entry", list: "block", type: "ip", value: "2001:db8::/32" });
+    expect(ip).toMatchObject({
+      object: "risk_list_entry",
+      list: "block",
+      type: "ip",
+      value: "2001:db8::/32",
+    });
     const again = await s.listEntry({ list: "block", type: "ip", value: "2001:db8::/32" });
     expect(again.id).toBe(ip.id);
     const bin = await s.listEntry({ list: "allow", type: "bin", value: "424242" });
@@ -195,10 +267,19 @@ describe("risk lists and settings: the API", () => {
       scoring_fallback: "hold",
       updated_at: null,
     });
-    const changed = await call("POST", "/v1/risk/settings", { token: s.token, json: { params: { scoring_fallback: "pass" } } });
+    const changed = await call("POST", "/v1/risk/settings", {
+      token: s.token,
+      json: { params: { scoring_fallback: "pass" } },
+    });
     expect(changed.body.result).toMatchObject({ scoring_timeout_ms: 300, scoring_fallback: "pass" });
-    expect((await call("GET", "/v1/risk/settings", { token: s.token })).body.result).toEqual(changed.body.result);
-    for (const params of [{ scoring_fallback: "step_up" }, { scoring_timeout_ms: 0 }, { scoring_timeout_ms: 60_000 }]) {
+    expect((await call("GET", "/v1/risk/settings", { token: s.token })).body.result).toEqual(
+      changed.body.result,
+    );
+    for (const params of [
+      { scoring_fallback: "step_up" },
+      { scoring_timeout_ms: 0 },
+      { scoring_timeout_ms: 60_000 },
+    ]) {
       const r = await call("POST", "/v1/risk/settings", { token: s.token, json: { params } });
       expect(r.res.status, JSON.stringify(params)).toBe(400);
     }
@@ -221,7 +302,10 @@ describe("risk lists and settings: the API", () => {
         insert.bind(crypto.randomUUID(), s.p.id, `r${i}`, i, JSON.stringify([always]), now, now),
       ),
     );
-    const r = await call("POST", "/v1/risk/rules", { token: await tokenFor(s.p), json: { params: blockAll } });
+    const r = await call("POST", "/v1/risk/rules", {
+      token: await tokenFor(s.p),
+      json: { params: blockAll },
+    });
     expect([r.res.status, r.body.error.code]).toEqual([409, 192]);
   });
 });

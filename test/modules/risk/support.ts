@@ -22,7 +22,11 @@ export async function riskPartner(feeBps = 0) {
   const pay = async (params: Record<string, unknown> = visa, headers: Record<string, string> = {}) => {
     const key = crypto.randomUUID();
     keys.push(key);
-    return call("POST", "/v1/payments", { token, json: { params }, headers: { "Idempotency-Key": key, ...headers } });
+    return call("POST", "/v1/payments", {
+      token,
+      json: { params },
+      headers: { "Idempotency-Key": key, ...headers },
+    });
   };
   const drainAll = async () => {
     for (const key of keys) await drain(paymentObject(p.id, key));

@@ -11,7 +11,9 @@ describe("velocity: exact under concurrency", () => {
     const s = await riskPartner();
     const rule = await s.rule({
       name: "card > 10 an hour",
-      conditions: [{ field: "velocity", subject: "card", measure: "count", window_minutes: 60, op: "gt", value: 10 }],
+      conditions: [
+        { field: "velocity", subject: "card", measure: "count", window_minutes: 60, op: "gt", value: 10 },
+      ],
       action: "block",
     });
     const results = await Promise.all(Array.from({ length: 50 }, () => s.pay()));
@@ -33,7 +35,14 @@ describe("velocity: exact under concurrency", () => {
 
   it("a second assessment of the same payment answers the first and records nothing", async () => {
     const stub = velocityOf(`test:${crypto.randomUUID()}`);
-    const req = { paymentId: "p1", at: T0, amount: 100, currency: "USD", keys: { card: "fp_x" }, windows: [60] };
+    const req = {
+      paymentId: "p1",
+      at: T0,
+      amount: 100,
+      currency: "USD",
+      keys: { card: "fp_x" },
+      windows: [60],
+    };
     const first = await stub.assess(req);
     expect(first.windows.card).toEqual({ "60": { count: 1, amount: 100 } });
     const again = await stub.assess({ ...req, at: T0 + MINUTE, amount: 999 });
@@ -44,7 +53,14 @@ describe("velocity: exact under concurrency", () => {
   it("windows slide: only payments within the window count; amounts only in the payment's currency", async () => {
     const stub = velocityOf(`test:${crypto.randomUUID()}`);
     const at = (i: number, minutes: number, currency = "USD", amount = 100) =>
-      stub.assess({ paymentId: `p${i}`, at: T0 + minutes * MINUTE, amount, currency, keys: { ip: "192.0.2.1" }, windows: [10, 60] });
+      stub.assess({
+        paymentId: `p${i}`,
+        at: T0 + minutes * MINUTE,
+        amount,
+        currency,
+        keys: { ip: "192.0.2.1" },
+        windows: [10, 60],
+      });
     await at(1, 0);
     await at(2, 30, "EUR", 5_000);
     await at(3, 55);
@@ -59,11 +75,25 @@ describe("velocity: exact under concurrency", () => {
     const stub = velocityOf(`test:${crypto.randomUUID()}`);
     const keys = { card: "fp_y", customer: "c1" };
     await stub.assess({ paymentId: "a", at: T0, amount: 1, currency: "USD", keys, windows: [] });
-    const later = await stub.assess({ paymentId: "b", at: T0 + 5 * 60 * MINUTE, amount: 1, currency: "USD", keys, windows: [60] });
+    const later = await stub.assess({
+      paymentId: "b",
+      at: T0 + 5 * 60 * MINUTE,
+      amount: 1,
+      currency: "USD",
+      keys,
+      windows: [60],
+    });
     expect(later.cardFirstSeenAt).toBe(T0);
     expect(later.windows.customer).toEqual({ "60": { count: 1, amount: 1 } });
     // Eight days on, the first two are past the longest window (7 days) and pruned.
-    await stub.assess({ paymentId: "c", at: T0 + 8 * 24 * 60 * MINUTE, amount: 1, currency: "USD", keys, windows: [] });
+    await stub.assess({
+      paymentId: "c",
+      at: T0 + 8 * 24 * 60 * MINUTE,
+      amount: 1,
+      currency: "USD",
+      keys,
+      windows: [],
+    });
     expect(await stub.recorded("customer", "c1")).toBe(1);
   });
 

@@ -10,7 +10,10 @@ import { PAYMENT_STATUSES } from "../state";
 const PaymentRisk = z
   .object({
     decision: z.enum(DECISIONS),
-    score: z.number().nullable().openapi({ description: "The scoring service's 0–100, when a rule asked for it." }),
+    score: z
+      .number()
+      .nullable()
+      .openapi({ description: "The scoring service's 0–100, when a rule asked for it." }),
     scoring: z.enum(["ok", "timeout", "failed", "not_used"]),
     rules: z
       .array(
@@ -22,7 +25,9 @@ const PaymentRisk = z
           fallback: z.boolean(),
         }),
       )
-      .openapi({ description: "The rule (or list entry) that decided, and the dry-run rules that would have." }),
+      .openapi({
+        description: "The rule (or list entry) that decided, and the dry-run rules that would have.",
+      }),
     review: z
       .object({ id: z.string(), status: z.enum(REVIEW_STATUSES), capture_on_approval: z.boolean() })
       .nullable()

@@ -39,7 +39,8 @@ const AddEntryParams = z
   })
   .superRefine((p, ctx) => {
     const rule = VALUE_RULES[p.type];
-    if (!rule.test(p.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `must be ${rule.says}` });
+    if (!rule.test(p.value))
+      ctx.addIssue({ code: "custom", path: ["value"], message: `must be ${rule.says}` });
   });
 
 const listRoute = v1Route(read, {
@@ -52,8 +53,14 @@ const listRoute = v1Route(read, {
     "Entries of BIN prefixes, countries (the card's or the client's), IP addresses and CIDR blocks, and AS numbers. An allow-list hit passes the payment before any rule; a block-list hit blocks it.",
   request: {
     query: z.object({
-      list: z.enum(LIST_KINDS).optional().openapi({ param: { name: "list", in: "query" } }),
-      type: z.enum(LIST_TYPES).optional().openapi({ param: { name: "type", in: "query" } }),
+      list: z
+        .enum(LIST_KINDS)
+        .optional()
+        .openapi({ param: { name: "list", in: "query" } }),
+      type: z
+        .enum(LIST_TYPES)
+        .optional()
+        .openapi({ param: { name: "type", in: "query" } }),
     }),
   },
   responses: okResponse(
@@ -75,7 +82,9 @@ const add = v1Route(
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: envelopeRequest(AddEntryParams).openapi("AddRiskListEntryRequest") } },
+        content: {
+          "application/json": { schema: envelopeRequest(AddEntryParams).openapi("AddRiskListEntryRequest") },
+        },
       },
     },
     responses: okResponse("The entry", ListEntrySchema),
@@ -140,7 +149,8 @@ const audit = v1Route(read, {
   operationId: "listRiskAudit",
   tags,
   summary: "Changes to your risk configuration",
-  description: "Every change to rules, lists and settings, newest first: who (API client), which request, before and after.",
+  description:
+    "Every change to rules, lists and settings, newest first: who (API client), which request, before and after.",
   request: { query: z.object(pageQuery) },
   responses: {
     200: pageResponse(
@@ -166,9 +176,14 @@ export function registerListRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
     const filter = { ...(q.list ? { list: q.list } : {}), ...(q.type ? { type: q.type } : {}) };
-    return ok(c, { object: "list" as const, data: await listEntries(c.get("services").db, c.get("partner").id, filter) });
+    return ok(c, {
+      object: "list" as const,
+      data: await listEntries(c.get("services").db, c.get("partner").id, filter),
+    });
   });
-  app.openapi(add, async (c) => ok(c, await addListEntry(c.get("services").db, actorOf(c), c.req.valid("json").params)));
+  app.openapi(add, async (c) =>
+    ok(c, await addListEntry(c.get("services").db, actorOf(c), c.req.valid("json").params)),
+  );
   app.openapi(remove, async (c) =>
     ok(c, await removeListEntry(c.get("services").db, actorOf(c), c.req.valid("param").id)),
   );

@@ -100,7 +100,10 @@ export function registerReviewRoutes(app: OpenAPIHono<AppEnv>) {
   }
 }
 
-const reviewDeps = (c: { get: (k: "services") => AppEnv["Variables"]["services"]; env: AppEnv["Bindings"] }) => ({
+const reviewDeps = (c: {
+  get: (k: "services") => AppEnv["Variables"]["services"];
+  env: AppEnv["Bindings"];
+}) => ({
   db: c.get("services").db,
   payments: c.env.PAYMENTS,
 });

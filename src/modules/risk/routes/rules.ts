@@ -36,7 +36,9 @@ const create = v1Route(
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: envelopeRequest(CreateRuleParams).openapi("CreateRiskRuleRequest") } },
+        content: {
+          "application/json": { schema: envelopeRequest(CreateRuleParams).openapi("CreateRiskRuleRequest") },
+        },
       },
     },
     responses: okResponse("The rule", RuleSchema),
@@ -65,7 +67,9 @@ const patch = v1Route(write, {
     params: IdParam,
     body: {
       required: true,
-      content: { "application/json": { schema: envelopeRequest(UpdateRuleParams).openapi("UpdateRiskRuleRequest") } },
+      content: {
+        "application/json": { schema: envelopeRequest(UpdateRuleParams).openapi("UpdateRiskRuleRequest") },
+      },
     },
   },
   responses: okResponse("The rule", RuleSchema),

@@ -40,7 +40,11 @@ export const ConditionSchema = z
       currency: CurrencyCode.optional().openapi({ description: "Only payments in this currency match." }),
     }),
     z.strictObject({ field: z.literal("currency"), op: InOut, values: values(z.enum(CURRENCIES)) }),
-    z.strictObject({ field: z.literal("card.bin"), op: z.enum(["prefix", "not_prefix"]), values: values(Digits) }),
+    z.strictObject({
+      field: z.literal("card.bin"),
+      op: z.enum(["prefix", "not_prefix"]),
+      values: values(Digits),
+    }),
     z
       .strictObject({ field: z.literal("card.bin"), op: z.literal("between"), from: Digits, to: Digits })
       .refine((c) => c.from.length === c.to.length && c.from <= c.to, {
@@ -48,10 +52,22 @@ export const ConditionSchema = z
         path: ["to"],
       }),
     z.strictObject({ field: z.literal("card.country"), op: InOut, values: values(Country) }),
-    z.strictObject({ field: z.literal("card.brand"), op: InOut, values: values(z.enum(["visa", "mastercard"])) }),
-    z.strictObject({ field: z.literal("method"), op: InOut, values: values(z.enum(["card", "bank_redirect", "qr"])) }),
+    z.strictObject({
+      field: z.literal("card.brand"),
+      op: InOut,
+      values: values(z.enum(["visa", "mastercard"])),
+    }),
+    z.strictObject({
+      field: z.literal("method"),
+      op: InOut,
+      values: values(z.enum(["card", "bank_redirect", "qr"])),
+    }),
     z.strictObject({ field: z.literal("client.country"), op: InOut, values: values(Country) }),
-    z.strictObject({ field: z.literal("client.ip"), op: z.enum(["in_cidr", "not_in_cidr"]), values: values(CidrText) }),
+    z.strictObject({
+      field: z.literal("client.ip"),
+      op: z.enum(["in_cidr", "not_in_cidr"]),
+      values: values(CidrText),
+    }),
     z.strictObject({
       field: z.literal("client.asn"),
       op: InOut,
@@ -83,11 +99,14 @@ export const ConditionSchema = z
 const RuleFields = {
   name: z.string().min(1).max(100),
   position: z.number().int().min(0).max(1_000_000).openapi({
-    description: "Rules run in ascending position (ties: the older first). Default: after the last rule, by 10.",
+    description:
+      "Rules run in ascending position (ties: the older first). Default: after the last rule, by 10.",
   }),
   conditions: z.array(ConditionSchema).min(1).max(10),
   action: z.enum(DECISIONS),
-  mode: z.enum(RULE_MODES).openapi({ description: "`dry_run`: record what it would have done, decide nothing." }),
+  mode: z
+    .enum(RULE_MODES)
+    .openapi({ description: "`dry_run`: record what it would have done, decide nothing." }),
 };
 
 export const RuleSchema = z
