@@ -17,6 +17,7 @@ import products from "../../../docs/products.md?raw";
 import index from "../../../docs/README.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
+import risk from "../../../docs/risk.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
 import sla from "../../../docs/sla.md?raw";
@@ -52,6 +53,7 @@ const PAGES: Record<string, string> = {
   "docs/billing.md": billing,
   "docs/sla.md": sla,
   "docs/invoices.md": invoices,
+  "docs/risk.md": risk,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
