@@ -13,6 +13,7 @@ import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
+import { registerAdminRisk } from "./routes/risk";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -32,6 +33,7 @@ export const adminModule: Module = {
     registerMe(target);
     registerPartnerReads(target);
     registerAdminSla(target);
+    registerAdminRisk(target);
     registerContractChange(target);
     registerPlan(target);
     registerStatusChanges(target);
