@@ -5,7 +5,13 @@ import { always, riskPartner } from "./support";
 describe("admin: a partner's risk configuration", () => {
   it("a viewer reads the partner's rules in order, its lists, settings and audit; another partner's stay apart", async () => {
     const s = await riskPartner();
-    const late = await s.rule({ name: "late", position: 50, conditions: [always], action: "block", mode: "dry_run" });
+    const late = await s.rule({
+      name: "late",
+      position: 50,
+      conditions: [always],
+      action: "block",
+      mode: "dry_run",
+    });
     const early = await s.rule({ name: "early", position: 1, conditions: [always], action: "hold" });
     const entry = await s.listEntry({ list: "block", type: "country", value: "KP" });
     const other = await riskPartner();

@@ -12,10 +12,14 @@ const Item = z.looseObject({ id: z.string() });
 const AdminRiskSchema = z
   .object({
     partner_id: z.string().openapi({ format: "uuid" }),
-    rules: z.array(Item).openapi({ description: "As `GET /v1/risk/rules` answers them, in evaluation order." }),
+    rules: z
+      .array(Item)
+      .openapi({ description: "As `GET /v1/risk/rules` answers them, in evaluation order." }),
     lists: z.array(Item).openapi({ description: "Every allow, block and watch list entry." }),
     settings: z.looseObject({ scoring_timeout_ms: z.number().int(), scoring_fallback: z.string() }),
-    audit: z.array(Item).openapi({ description: "The latest 50 changes, newest first, with before and after." }),
+    audit: z
+      .array(Item)
+      .openapi({ description: "The latest 50 changes, newest first, with before and after." }),
   })
   .openapi("AdminPartnerRisk");
 
