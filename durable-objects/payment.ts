@@ -10,7 +10,21 @@ import {
 } from "../src/modules/payments/model";
 import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
 import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
-import { paymentFrom, refundOutcome, transition } from "../src/modules/payments/transitions";
+import {
+  paymentFrom,
+  refundOutcome,
+  reviewTransition,
+  transition,
+} from "../src/modules/payments/transitions";
+import { assessPayment } from "../src/modules/risk/assess";
+import type { RiskOutcome } from "../src/modules/risk/model";
+import {
+  authorizeTerms,
+  blockedPayment,
+  indexReview,
+  reviewOf,
+  withRisk,
+} from "../src/modules/risk/payment-path";
 import type { Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import { loadConfig } from "../src/platform/env";
@@ -23,7 +37,13 @@ export type OperateOutcome =
   | { ok: true; payment: Payment }
   | { ok: false; error: "not_found" }
   | { ok: false; error: "invalid_state_transition"; status: PaymentStatus }
-  | { ok: false; error: "amount_exceeds"; limit: number };
+  | { ok: false; error: "amount_exceeds"; limit: number }
+  | { ok: false; error: "under_review"; reviewId: string };
+
+export type ReviewOutcome =
+  | { ok: true; payment: Payment }
+  | { ok: false; error: "not_found" }
+  | { ok: false; error: "review_closed"; status: string };
 
 export type RefundOutcome = { ok: true; refund: Refund } | Exclude<OperateOutcome, { ok: true }>;
 
@@ -65,13 +85,19 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     // which is the provider's idempotency key. If this instance dies before the commit, the
     // alarm finishes the attempt (nobody may retry).
     const attempt = await this.beginCreate(input, objectName);
+    // Risk (docs/risk.md): assessed once, kept with the attempt; a block never reaches the provider.
+    const risk = await this.assessOnce(attempt);
+    const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
+    if (risk.decision === "block") return this.commitCreate(blockedPayment(attempt, risk), meta);
+    const terms = authorizeTerms(attempt, risk);
     const provider = paymentProviderFor(loadConfig(this.env));
     const result = await provider.authorize({
       paymentId: attempt.paymentId,
       amount: attempt.amount,
       currency: attempt.currency,
       paymentMethodToken: attempt.paymentMethodToken,
-      capture: attempt.capture,
+      capture: terms.capture,
+      forceAuthentication: terms.forceAuthentication,
       now: Date.parse(attempt.now),
     });
     if (result.outcome === "unknown_method") {
@@ -79,12 +105,28 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       return { ok: false, error: "unknown_method" };
     }
 
-    const payment = paymentFrom(attempt, provider.name, result);
-    const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
+    const payment = withRisk(
+      paymentFrom({ ...attempt, capture: terms.capture }, provider.name, result),
+      risk,
+    );
+    return this.commitCreate(payment, meta);
+  }
+
+  private async assessOnce(attempt: CreatePaymentInput): Promise<RiskOutcome> {
+    if (attempt.risk) return attempt.risk;
+    const risk = await assessPayment(this.env, attempt);
+    this.kv.put("creating", { ...attempt, risk });
+    return risk;
+  }
+
+  private async commitCreate(payment: Payment, meta: Meta): Promise<CreateOutcome> {
     await this.commit(
       payment,
       meta,
-      this.statusItems(payment, meta, payment.status === "captured" ? payment.amount : 0),
+      [
+        ...this.statusItems(payment, meta, payment.status === "captured" ? payment.amount : 0),
+        ...this.reviewItems(payment, meta, "review.opened"),
+      ],
       () => {
         this.kv.put("meta", meta);
         this.kv.delete("creating");
@@ -170,6 +212,10 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     if (!isAllowed(payment.status, operation.op)) {
       return { ok: false, error: "invalid_state_transition", status: payment.status };
     }
+    const review = payment.risk?.review;
+    if (operation.op === "capture" && review?.status === "open") {
+      return { ok: false, error: "under_review", reviewId: review.id };
+    }
     if (operation.op === "capture" && (operation.amount ?? 0) > payment.amount_capturable) {
       return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
     }
@@ -186,6 +232,48 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       if (requestKey) this.kv.put(`operation_request:${requestKey}`, next);
     });
     return { ok: true, payment: next };
+  }
+
+  /**
+   * Closes the held payment's review (docs/risk.md): approve (capturing when the create asked to),
+   * or reject (voiding the authorization). One at a time with the payment's other operations.
+   */
+  closeReview(outcome: "approve" | "reject", requestKey?: string): Promise<ReviewOutcome> {
+    return this.serial.run(async () => {
+      const payment = this.state();
+      const meta = this.kv.get<Meta>("meta");
+      const review = payment?.risk?.review;
+      if (!payment || !meta || !review) return { ok: false, error: "not_found" };
+      const answered = requestKey ? this.kv.get<Payment>(`operation_request:${requestKey}`) : undefined;
+      if (answered) return { ok: true, payment: answered };
+      if (review.status !== "open") return { ok: false, error: "review_closed", status: review.status };
+      const provider = paymentProviderFor(loadConfig(this.env));
+      const next = await reviewTransition(provider, payment, outcome, new Date().toISOString());
+      const current = this.state();
+      if (current?.status !== payment.status || current.risk?.review?.status !== "open") {
+        return { ok: false, error: "review_closed", status: current?.risk?.review?.status ?? review.status };
+      }
+      const moved = next.status !== payment.status;
+      const items = [
+        ...(moved ? this.statusItems(next, meta, next.amount_captured - payment.amount_captured) : []),
+        ...this.reviewItems(next, meta, "review.closed"),
+      ];
+      await this.commit(next, meta, items, () => {
+        if (requestKey) this.kv.put(`operation_request:${requestKey}`, next);
+      });
+      return { ok: true, payment: next };
+    });
+  }
+
+  private reviewItems(payment: Payment, meta: Meta, type: "review.opened" | "review.closed"): OutboxItem[] {
+    const review = reviewOf(payment);
+    return review ? [eventOf(type, meta.partnerId, review)] : [];
+  }
+
+  /** The payment's projection, and the review queue's row of a held payment with it. */
+  protected override async index(state: Payment, objectName: string, partnerId: string) {
+    await super.index(state, objectName, partnerId);
+    await indexReview(this.db, state, objectName, partnerId);
   }
 
   /** A status change's outbox: the capture's posting (for `captured` minor units) and the status event. */

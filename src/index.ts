@@ -7,6 +7,7 @@ export { IdempotencyKey } from "../durable-objects/idempotency";
 export { PaymentObject } from "../durable-objects/payment";
 export { PayoutObject } from "../durable-objects/payout";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { RiskVelocity } from "../durable-objects/risk-velocity";
 export { SandboxProvisioning } from "./modules/onboarding/sandbox-entrypoint";
 
 const app = createApp();

@@ -15,6 +15,7 @@ import { partnersModule } from "./partners";
 import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
 import { portalModule } from "./portal";
+import { riskModule } from "./risk";
 import { statusModule } from "./status";
 import { usageModule } from "./usage";
 import { webhooksModule } from "./webhooks";
@@ -27,6 +28,7 @@ export const MODULES: readonly Module[] = [
   ledgerModule,
   paymentsModule,
   disputesModule,
+  riskModule,
   payoutsModule,
   cardsModule,
   webhooksModule,

@@ -374,6 +374,18 @@ export const ERRORS = {
     status: 409,
     message: "The reconciliation exception {id} is resolved already",
   },
+  // Risk 190–199 (docs/risk.md)
+  payment_under_review: {
+    code: 190,
+    status: 409,
+    message: "Payment {payment} is held for review {review}: it can be captured once the review is approved",
+  },
+  review_closed: { code: 191, status: 409, message: "Review {review} is closed already: {status}" },
+  risk_limit_reached: {
+    code: 192,
+    status: 409,
+    message: "At most {limit} {what} per partner: remove one before adding another",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   // Disputes 210–219 (docs/disputes.md)
   payment_already_disputed: {

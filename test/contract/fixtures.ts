@@ -58,6 +58,27 @@ const idWith = (value: string, p: unknown): ValidParts => ({
   pathParams: { id: value },
   json: { params: p },
 });
+/** A dry-run rule: it changes no other operation's payments. */
+const RISK_RULE = {
+  name: "contract",
+  conditions: [{ field: "amount", op: "gt", value: 1 }],
+  action: "block",
+  mode: "dry_run",
+};
+
+/** A payment held for review (an active hold rule for this partner only), its review's id. */
+async function heldReview(ctx: FixtureContext): Promise<string> {
+  const rules = (await made(ctx, "GET", "/v1/risk/rules")) as unknown as { data: { name: string }[] };
+  if (!rules.data.some((r) => r.name === "hold all"))
+    await made(ctx, "POST", "/v1/risk/rules", {
+      name: "hold all",
+      conditions: [{ field: "amount", op: "gte", value: 0 }],
+      action: "hold",
+    });
+  const held = (await payment(ctx)).risk as { review: { id: string } };
+  return held.review.id;
+}
+
 const consentHeader = async (ctx: FixtureContext) => ({ "Consent-Id": await authorisedConsent(ctx) });
 
 /**
@@ -226,6 +247,37 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   "GET /v1/fx/conversions": { prepare: none },
   "GET /v1/fx/conversions/{id}": { prepare: async (ctx) => id(await conversion(ctx)) },
+
+  // Risk (docs/risk.md)
+  "GET /v1/risk/rules": { prepare: none },
+  "POST /v1/risk/rules": { prepare: async () => params(RISK_RULE) },
+  "GET /v1/risk/rules/{id}": {
+    prepare: async (ctx) => id((await made(ctx, "POST", "/v1/risk/rules", RISK_RULE)).id),
+  },
+  "PATCH /v1/risk/rules/{id}": {
+    prepare: async (ctx) =>
+      idWith((await made(ctx, "POST", "/v1/risk/rules", RISK_RULE)).id, { mode: "active" }),
+  },
+  "DELETE /v1/risk/rules/{id}": {
+    prepare: async (ctx) => id((await made(ctx, "POST", "/v1/risk/rules", RISK_RULE)).id),
+    consumes: true,
+  },
+  "GET /v1/risk/lists": { prepare: none },
+  "POST /v1/risk/lists": {
+    prepare: async () => params({ list: "block", type: "ip", value: "198.51.100.0/24" }),
+  },
+  "DELETE /v1/risk/lists/{id}": {
+    prepare: async (ctx) =>
+      id((await made(ctx, "POST", "/v1/risk/lists", { list: "watch", type: "asn", value: "64500" })).id),
+    consumes: true,
+  },
+  "GET /v1/risk/settings": { prepare: none },
+  "POST /v1/risk/settings": { prepare: async () => params({ scoring_fallback: "pass" }) },
+  "GET /v1/risk/audit": { prepare: none },
+  "GET /v1/reviews": { prepare: none },
+  "GET /v1/reviews/{id}": { prepare: async (ctx) => id(await heldReview(ctx)) },
+  "POST /v1/reviews/{id}/approve": { prepare: async (ctx) => id(await heldReview(ctx)), consumes: true },
+  "POST /v1/reviews/{id}/reject": { prepare: async (ctx) => id(await heldReview(ctx)), consumes: true },
 
   "GET /v1/requests": { prepare: none },
   "GET /v1/requests/{id}": { prepare: async (ctx) => id(await requestLogEntry(ctx)) },

@@ -35,6 +35,11 @@ const TABLES: [table: string, columns: string, scope: string][] = [
   ["fx_conversions", "*", "partner_id"],
   ["consents", "*", "partner_id"],
   ["kyc_verifications", "*", "partner_id"],
+  ["risk_rules", "*", "partner_id"],
+  ["risk_list_entries", "*", "partner_id"],
+  ["risk_settings", "*", "partner_id"],
+  ["risk_reviews", "*", "partner_id"],
+  ["risk_audit", "*", "partner_id"],
 ];
 
 /** The partner's rows, one part per table: a refusal must leave every part as it was. */

@@ -17,6 +17,7 @@ import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
 import { registerReconciliationAdmin } from "./routes/reconciliation";
+import { registerAdminRisk } from "./routes/risk";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -36,6 +37,7 @@ export const adminModule: Module = {
     registerMe(target);
     registerPartnerReads(target);
     registerAdminSla(target);
+    registerAdminRisk(target);
     registerContractChange(target);
     registerPlan(target);
     registerStatusChanges(target);

@@ -63,6 +63,11 @@ export function buildOpenApi(
       { name: "Status", description: "Is the gateway up: each component checked for real." },
       { name: "Partner", description: "Your own profile and credentials." },
       { name: "Payments", description: "Card, A2A and QR payments; sandbox values in /docs#sandbox-values." },
+      {
+        name: "Risk",
+        description:
+          "Rules, lists and scoring before every authorization; the review queue of held payments.",
+      },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
       { name: "Payouts", description: "Payouts from your available balance to bank accounts." },
       {

@@ -52,6 +52,12 @@ export const SANDBOX_VALUES: SandboxValue[] = [
     outcome: "pending with qr_code and expires_at (15 min), then expired; or simulate succeeded | failed",
   },
   {
+    area: "Risk",
+    value: "metadata.sandbox_risk_score: 0–100, timeout, error",
+    outcome:
+      "the sandbox scoring service's answer to a rule with a score condition (else the amount's last two digits); timeout and error apply your fallback",
+  },
+  {
     area: "Payouts",
     value: "dest_tok_ok",
     outcome: "queued → sent → paid (5 s, or at once with POST /v1/sandbox/payouts/{id}/simulate)",

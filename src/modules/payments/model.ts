@@ -1,6 +1,7 @@
 import type { EventType } from "../../platform/events/events";
 import { basisPoints, type Currency } from "../../platform/lib/money";
 import { type EntryInput, PLATFORM } from "../ledger/ledger";
+import type { RiskOutcome } from "../risk/model";
 import type { PaymentSignals } from "./signals";
 import type { PaymentStatus } from "./state";
 
@@ -49,6 +50,8 @@ export interface Payment {
   provider: string;
   provider_reference: string | null;
   metadata: Record<string, string>;
+  /** The risk assessment before authorization (docs/risk.md); null on payments made before it. */
+  risk: RiskOutcome | null;
   created_at: string;
   updated_at: string;
   livemode: boolean;
@@ -67,6 +70,8 @@ export interface CreatePaymentInput {
   /** The method, customer and caller as known before authorization (risk and routing read them). */
   signals: PaymentSignals;
   now: string;
+  /** The risk assessment, persisted with the attempt once made: a recovered create reuses it. */
+  risk?: RiskOutcome;
 }
 
 /** A refund (docs/payments.md): partial or full, many per payment, never above what was captured. */

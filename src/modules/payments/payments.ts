@@ -134,6 +134,8 @@ function refused(
   amount: number | undefined,
 ): never {
   if (outcome.error === "not_found") throw new ApiError("not_found", { resource: `payment ${paymentId}` });
+  if (outcome.error === "under_review")
+    throw new ApiError("payment_under_review", { payment: paymentId, review: outcome.reviewId });
   if (outcome.error === "amount_exceeds") {
     const field = "params.amount";
     const what = operation === "refund" ? "refundable" : "amount_capturable";

@@ -1,6 +1,7 @@
 import { declineOf } from "./connector/sandbox";
 import type { AuthorizeResult, OperationResult, PaymentProvider } from "./connector/types";
 import type { CreatePaymentInput, Operation, Payment, Refund } from "./model";
+import { isAllowed } from "./state";
 
 // The payment's transitions as rules: what an operation or a refund makes of a payment, given
 // what the provider answered. The payment object (durable-objects/payment.ts) runs them one at a
@@ -27,6 +28,7 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
     provider,
     provider_reference: result.providerReference,
     metadata: input.metadata,
+    risk: null,
     created_at: input.now,
     updated_at: input.now,
     livemode: input.livemode,
@@ -130,4 +132,28 @@ export function refundOutcome(
       }
     : payment;
   return { refund, next };
+}
+
+/**
+ * A held payment's review closed (docs/risk.md): approval captures an authorization whose create
+ * asked for capture; rejection voids what is not captured yet. A payment that finished meanwhile
+ * (declined 3-D Secure, expired, canceled) only has its review closed.
+ */
+export async function reviewTransition(
+  provider: PaymentProvider,
+  payment: Payment,
+  outcome: "approve" | "reject",
+  now: string,
+): Promise<Payment> {
+  const risk = payment.risk;
+  if (!risk?.review) return payment;
+  let next = payment;
+  if (outcome === "approve" && payment.status === "authorized" && risk.review.capture_on_approval) {
+    next = await transition(provider, { ...payment, capture: true }, { op: "capture" }, now);
+    if (next !== payment) next = { ...next, capture: true };
+  }
+  if (outcome === "reject" && isAllowed(payment.status, "cancel"))
+    next = await transition(provider, payment, { op: "cancel" }, now);
+  const status = outcome === "approve" ? "approved" : "rejected";
+  return { ...next, risk: { ...risk, review: { ...risk.review, status } }, updated_at: now };
 }

@@ -42,6 +42,9 @@ export const EVENT_TYPES = [
   "dispute.created",
   "dispute.updated",
   "dispute.closed",
+  // Risk (docs/risk.md): a held payment's review opened, and closed with its outcome.
+  "review.opened",
+  "review.closed",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;

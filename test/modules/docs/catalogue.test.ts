@@ -20,6 +20,7 @@ import index from "../../../docs/README.md?raw";
 import reconciliation from "../../../docs/reconciliation.md?raw";
 import recovery from "../../../docs/recovery.md?raw";
 import reliability from "../../../docs/reliability.md?raw";
+import risk from "../../../docs/risk.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
 import sla from "../../../docs/sla.md?raw";
@@ -58,6 +59,7 @@ const PAGES: Record<string, string> = {
   "docs/invoices.md": invoices,
   "docs/disputes.md": disputes,
   "docs/operations.md": operations,
+  "docs/risk.md": risk,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -512,6 +512,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/risk/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your risk rules
+         * @description In evaluation order: ascending `position`, ties the older first. Before authorization the allow list, then the block list, then these rules run; the first active rule whose conditions all hold decides; dry-run rules before it record what they would have done. No match passes.
+         */
+        get: operations["listRiskRules"];
+        put?: never;
+        /**
+         * Add a risk rule
+         * @description At most 100 rules (code 192). Audited with its after-image.
+         */
+        post: operations["createRiskRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a risk rule
+         * @description Another partner's rule answers as an unknown one (404).
+         */
+        get: operations["getRiskRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a risk rule
+         * @description Payments already assessed keep the record of it. Audited with its before-image.
+         */
+        delete: operations["deleteRiskRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a risk rule
+         * @description Changes the fields given (conditions are replaced whole). Audited with before and after.
+         */
+        patch: operations["updateRiskRule"];
+        trace?: never;
+    };
+    "/v1/risk/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your allow and block lists
+         * @description Entries of BIN prefixes, countries (the card's or the client's), IP addresses and CIDR blocks, and AS numbers. An allow-list hit passes the payment before any rule; a block-list hit blocks it.
+         */
+        get: operations["listRiskListEntries"];
+        put?: never;
+        /**
+         * Add a list entry
+         * @description At most 1000 entries (code 192). The same value again answers the entry already there. IP blocks are stored in canonical form. Audited.
+         */
+        post: operations["addRiskListEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a list entry
+         * @description Another partner's entry answers as an unknown one (404). Audited.
+         */
+        delete: operations["deleteRiskListEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your scoring settings
+         * @description How long the scoring service is waited for (default 300 ms) and the decision that stands in when it is late or fails (default `hold`), applied where a rule needs the score.
+         */
+        get: operations["getRiskSettings"];
+        put?: never;
+        /**
+         * Change your scoring settings
+         * @description Changes the fields given. Audited with before and after.
+         */
+        post: operations["updateRiskSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes to your risk configuration
+         * @description Every change to rules, lists and settings, newest first: who (API client), which request, before and after.
+         */
+        get: operations["listRiskAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review queue
+         * @description Reviews of held payments, newest first; `status=open` for the queue still to decide.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a review
+         * @description Another partner's review answers as an unknown one (404).
+         */
+        get: operations["getReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a review
+         * @description The held payment may be captured; if its create asked for capture, it is captured now (and posted to the ledger). Emits `review.closed`. A closed review is 409 (code 191) and changes nothing.
+         */
+        post: operations["approveReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a review
+         * @description The held payment's authorization is voided: the payment is canceled. Emits `review.closed`. A closed review is 409 (code 191) and changes nothing.
+         */
+        post: operations["rejectReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payouts": {
         parameters: {
             query?: never;
@@ -1683,7 +1903,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -1928,12 +2148,38 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
+            risk: components["schemas"]["PaymentRisk"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             livemode: boolean;
         };
+        /** @description Null on payments made before risk assessment. */
+        PaymentRisk: {
+            /** @enum {string} */
+            decision: "pass" | "step_up" | "hold" | "block";
+            /** @description The scoring service's 0–100, when a rule asked for it. */
+            score: number | null;
+            /** @enum {string} */
+            scoring: "ok" | "timeout" | "failed" | "not_used";
+            /** @description The rule (or list entry) that decided, and the dry-run rules that would have. */
+            rules: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                dry_run: boolean;
+                fallback: boolean;
+            }[];
+            /** @description A held payment's review: capture is refused (code 190) while it is open. */
+            review: {
+                id: string;
+                /** @enum {string} */
+                status: "open" | "approved" | "rejected";
+                capture_on_approval: boolean;
+            } | null;
+        } | null;
         CreatePaymentRequest: {
             /**
              * Format: uuid
@@ -2184,6 +2430,286 @@ export interface components {
             /** @enum {string} */
             type: "dispute.won" | "dispute.lost";
             dispute_reference: string;
+        };
+        RiskRuleList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RiskRule"][];
+        };
+        RiskRule: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            name: string;
+            /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+            position: number;
+            conditions: components["schemas"]["RiskCondition"][];
+            /** @enum {string} */
+            action: "pass" | "step_up" | "hold" | "block";
+            /**
+             * @description `dry_run`: record what it would have done, decide nothing.
+             * @enum {string}
+             */
+            mode: "active" | "dry_run";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One test over the payment's signals; a rule fires when all of its conditions hold. A condition over a signal the payment lacks (no card, no IP) never holds. */
+        RiskCondition: {
+            /** @enum {string} */
+            field: "amount";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            /** @description Minor units. */
+            value: number;
+            /**
+             * @description Only payments in this currency match.
+             * @example UZS
+             * @enum {string}
+             */
+            currency?: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+        } | {
+            /** @enum {string} */
+            field: "currency";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR")[];
+        } | {
+            /** @enum {string} */
+            field: "card.bin";
+            /** @enum {string} */
+            op: "prefix" | "not_prefix";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "card.bin";
+            /** @enum {string} */
+            op: "between";
+            from: string;
+            to: string;
+        } | {
+            /** @enum {string} */
+            field: "card.country";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "card.brand";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("visa" | "mastercard")[];
+        } | {
+            /** @enum {string} */
+            field: "method";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("card" | "bank_redirect" | "qr")[];
+        } | {
+            /** @enum {string} */
+            field: "client.country";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "client.ip";
+            /** @enum {string} */
+            op: "in_cidr" | "not_in_cidr";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "client.asn";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: number[];
+        } | {
+            /** @enum {string} */
+            field: "velocity";
+            /** @enum {string} */
+            subject: "card" | "customer" | "ip";
+            /**
+             * @description `count`: payments; `amount`: their sum in this payment's currency (minor units).
+             * @enum {string}
+             */
+            measure: "count" | "amount";
+            window_minutes: number;
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "instrument_age_hours";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "score";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "list";
+            /** @enum {string} */
+            list: "allow" | "block" | "watch";
+            /** @enum {string} */
+            type: "bin" | "country" | "ip" | "asn";
+        };
+        CreateRiskRuleRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                name: string;
+                /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+                position?: number;
+                conditions: components["schemas"]["RiskCondition"][];
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                /**
+                 * @description `dry_run`: record what it would have done, decide nothing.
+                 * @default active
+                 * @enum {string}
+                 */
+                mode?: "active" | "dry_run";
+            };
+        };
+        UpdateRiskRuleRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                name?: string;
+                /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+                position?: number;
+                conditions?: components["schemas"]["RiskCondition"][];
+                /** @enum {string} */
+                action?: "pass" | "step_up" | "hold" | "block";
+                /**
+                 * @description `dry_run`: record what it would have done, decide nothing.
+                 * @enum {string}
+                 */
+                mode?: "active" | "dry_run";
+            };
+        };
+        DeletedRiskRule: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        RiskListEntryList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RiskListEntry"][];
+        };
+        RiskListEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "risk_list_entry";
+            /** @enum {string} */
+            list: "allow" | "block" | "watch";
+            /** @enum {string} */
+            type: "bin" | "country" | "ip" | "asn";
+            value: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AddRiskListEntryRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                /** @enum {string} */
+                list: "allow" | "block" | "watch";
+                /** @enum {string} */
+                type: "bin" | "country" | "ip" | "asn";
+                /** @example 424242 */
+                value: string;
+            };
+        };
+        DeletedRiskListEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_list_entry";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        RiskSettings: {
+            /** @enum {string} */
+            object: "risk_settings";
+            scoring_timeout_ms: number;
+            /** @enum {string} */
+            scoring_fallback: "pass" | "hold" | "block";
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        UpdateRiskSettingsRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                scoring_timeout_ms?: number;
+                /** @enum {string} */
+                scoring_fallback?: "pass" | "hold" | "block";
+            };
+        };
+        RiskAuditEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_audit_entry";
+            action: string;
+            target: string;
+            client_id: string;
+            request_id: string;
+            before?: unknown;
+            after?: unknown;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Review: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "review";
+            /** Format: uuid */
+            payment_id: string;
+            /** @enum {string} */
+            status: "open" | "approved" | "rejected";
+            /** @enum {string} */
+            decision: "hold";
+            rules: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                dry_run: boolean;
+                fallback: boolean;
+            }[];
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            capture_on_approval: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            livemode: boolean;
         };
         Payout: {
             /** Format: uuid */
@@ -2500,7 +3026,7 @@ export interface components {
                  * @description Event types to deliver; empty or absent: all.
                  * @default []
                  */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed")[];
                 description?: string;
                 /**
                  * @description `ed25519` lets you verify with a public key instead of a shared secret.
@@ -2525,7 +3051,7 @@ export interface components {
                 /** @example https://hooks.example.com/portico */
                 url?: string;
                 /** @description Event types to deliver; empty or absent: all. */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed")[];
                 description?: string | null;
                 /**
                  * @description Re-enable an endpoint that was disabled, or pause one.
@@ -2559,7 +3085,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "ping";
+            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "ping";
             /** Format: date-time */
             created_at: string;
             livemode: boolean;
@@ -5691,7 +6217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds) */
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds), 190 (payment_under_review) */
             409: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8343,6 +8869,2761 @@ export interface operations {
             /** @description 90 (service_unavailable) */
             503: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your rules */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRuleList"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createRiskRule: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRiskRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 192 (risk_limit_reached) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule removed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DeletedRiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRiskRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskListEntries: {
+        parameters: {
+            query?: {
+                list?: "allow" | "block" | "watch";
+                type?: "bin" | "country" | "ip" | "asn";
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskListEntryList"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    addRiskListEntry: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRiskListEntryRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskListEntry"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 192 (risk_limit_reached) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRiskListEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry removed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DeletedRiskListEntry"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRiskSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskSettings"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateRiskSettings: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRiskSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskSettings"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["RiskAuditEntry"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: {
+                limit?: number;
+                starting_after?: string;
+                status?: "open" | "approved" | "rejected";
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["Review"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    approveReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review, closed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 191 (review_closed) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rejectReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review, closed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 191 (review_closed) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12493,7 +15774,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "ping";
+                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "ping";
                 "created[gte]"?: string;
                 "created[lte]"?: string;
                 delivery_status?: "none" | "pending" | "failed" | "succeeded";

@@ -108,15 +108,16 @@ export class SandboxPaymentProvider implements PaymentProvider {
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
     const providerReference = `sbx_${req.paymentId.replace(/-/g, "")}`;
     const token = req.paymentMethodToken;
-    if (token === "pm_card_visa" || token === "pm_card_mastercard") {
+    if ((token === "pm_card_visa" || token === "pm_card_mastercard") && !req.forceAuthentication) {
       const card = token === "pm_card_visa" ? VISA : MASTERCARD;
       return { outcome: "authorized", providerReference, method: { type: "card", card: details(card) } };
     }
-    if (token === "pm_card_3ds") {
+    if (token === "pm_card_3ds" || token === "pm_card_visa" || token === "pm_card_mastercard") {
+      const card = token === "pm_card_visa" ? VISA : token === "pm_card_mastercard" ? MASTERCARD : THREE_DS;
       return {
         outcome: "requires_action",
         providerReference,
-        method: { type: "card", card: details(THREE_DS) },
+        method: { type: "card", card: details(card) },
         action: await this.redirect("3ds", req.paymentId, req.now),
       };
     }

@@ -8,6 +8,8 @@ export interface AuthorizeRequest {
   paymentMethodToken: string;
   capture: boolean;
   now: number;
+  /** Risk asked for 3-D Secure (step_up): a card the provider would approve asks the customer first. */
+  forceAuthentication?: boolean;
 }
 
 export type PaymentMethod = { type: "card"; card: CardDetails } | { type: "bank_redirect" } | { type: "qr" };

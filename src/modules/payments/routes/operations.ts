@@ -74,7 +74,7 @@ export function registerPaymentOperations(app: OpenAPIHono<AppEnv>) {
         scope: "payments:write",
         errors:
           spec.op === "capture"
-            ? ["invalid_state_transition", "amount_exceeds"]
+            ? ["invalid_state_transition", "amount_exceeds", "payment_under_review"]
             : ["invalid_state_transition"],
       },
       {

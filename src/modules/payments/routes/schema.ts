@@ -2,8 +2,38 @@ import { z } from "@hono/zod-openapi";
 import { envelopeRequest } from "../../../platform/envelope";
 import { Amount, CurrencyCode, Metadata } from "../../../platform/http/money-schema";
 import { CURRENCIES } from "../../../platform/lib/money";
+import { DECISIONS, REVIEW_STATUSES } from "../../risk/model";
 import { DECLINE_REASONS } from "../model";
 import { PAYMENT_STATUSES } from "../state";
+
+/** `payment.risk`: what the assessment before authorization decided and why (docs/risk.md). */
+const PaymentRisk = z
+  .object({
+    decision: z.enum(DECISIONS),
+    score: z
+      .number()
+      .nullable()
+      .openapi({ description: "The scoring service's 0–100, when a rule asked for it." }),
+    scoring: z.enum(["ok", "timeout", "failed", "not_used"]),
+    rules: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          action: z.enum(DECISIONS),
+          dry_run: z.boolean(),
+          fallback: z.boolean(),
+        }),
+      )
+      .openapi({
+        description: "The rule (or list entry) that decided, and the dry-run rules that would have.",
+      }),
+    review: z
+      .object({ id: z.string(), status: z.enum(REVIEW_STATUSES), capture_on_approval: z.boolean() })
+      .nullable()
+      .openapi({ description: "A held payment's review: capture is refused (code 190) while it is open." }),
+  })
+  .openapi("PaymentRisk");
 
 const Card = z.object({ brand: z.enum(["visa", "mastercard"]), first6: z.string(), last4: z.string() });
 
@@ -37,6 +67,7 @@ export const PaymentSchema = z
     provider: z.string(),
     provider_reference: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
+    risk: PaymentRisk.nullable().openapi({ description: "Null on payments made before risk assessment." }),
     created_at: z.string().openapi({ format: "date-time" }),
     updated_at: z.string().openapi({ format: "date-time" }),
     livemode: z.boolean(),
