@@ -11,6 +11,7 @@ import { ledgerModule } from "./ledger";
 import { lendingModule } from "./lending";
 import { onboardingModule } from "./onboarding";
 import { partnersModule } from "./partners";
+import { paymentMethodsModule } from "./payment-methods";
 import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
 import { portalModule } from "./portal";
@@ -25,6 +26,7 @@ export const MODULES: readonly Module[] = [
   statusModule,
   ledgerModule,
   paymentsModule,
+  paymentMethodsModule,
   payoutsModule,
   cardsModule,
   webhooksModule,

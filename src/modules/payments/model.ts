@@ -48,6 +48,8 @@ export interface Payment {
   failure: { code: "card_declined"; reason: DeclineReason; message: string; retryable: boolean } | null;
   provider: string;
   provider_reference: string | null;
+  /** The customer (`cus_…`) who paid, if the payment named one. */
+  customer: string | null;
   metadata: Record<string, string>;
   created_at: string;
   updated_at: string;

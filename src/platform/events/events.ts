@@ -38,6 +38,11 @@ export const EVENT_TYPES = [
   // Billing (docs/invoices.md)
   "invoice.issued",
   "invoice.paid",
+  // Customers and their saved payment methods (docs/payment-methods.md)
+  "customer.created",
+  "customer.deleted",
+  "payment_method.attached",
+  "payment_method.detached",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;
