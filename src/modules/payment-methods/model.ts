@@ -50,6 +50,23 @@ export interface SavedPaymentMethod {
   livemode: boolean;
 }
 
+/**
+ * Whether a number passes the Luhn check digit (the card module has its own in its connector,
+ * which another module may not reach).
+ */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
 /** A card is valid through the last day of its expiry month (UTC). */
 export const isExpired = (expMonth: number, expYear: number, now: Date) =>
   expYear < now.getUTCFullYear() || (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1);

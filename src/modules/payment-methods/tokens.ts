@@ -4,9 +4,8 @@ import { ApiError } from "../../platform/errors";
 import { derivedHmacKey } from "../../platform/lib/derived-key";
 import { randomToken } from "../../platform/lib/random";
 import { b64url } from "../../platform/lib/secret-hash";
-import { luhnValid } from "../cards/connector/pan";
 import type { CardInput, CardVault } from "./connector/types";
-import { type CardView, isExpired, TOKEN_TTL_MS, type TokenView } from "./model";
+import { type CardView, isExpired, luhnValid, TOKEN_TTL_MS, type TokenView } from "./model";
 import { insertToken, type TokenRow } from "./storage";
 
 export interface TokenDeps {
