@@ -237,7 +237,12 @@ export async function insertSavedMethod(
       .values(row)
       .onConflictDoNothing()
       .returning({ id: savedPaymentMethods.id }),
-    insertEvent(db, event),
+    // Only with the row it announces: a concurrent attach of the same token announces nothing.
+    insertEventIfChanged(db, event, {
+      table: savedPaymentMethods,
+      idColumn: savedPaymentMethods.id,
+      id: row.id,
+    }),
   ]);
   const [stored] = await db
     .select()

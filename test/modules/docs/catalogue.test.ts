@@ -11,6 +11,7 @@ import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
+import paymentMethods from "../../../docs/payment-methods.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
@@ -52,6 +53,7 @@ const PAGES: Record<string, string> = {
   "docs/billing.md": billing,
   "docs/sla.md": sla,
   "docs/invoices.md": invoices,
+  "docs/payment-methods.md": paymentMethods,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -7,7 +7,8 @@ import { tokenizeCard } from "../tokens";
 import { tokenDeps } from "./deps";
 import { CreateTokenRequest, TokenSchema } from "./schema";
 
-const route = v1Route(
+// Authenticated by a publishable key, not the OAuth 2.0 bearer token the other /v1 routes take.
+const defined = v1Route(
   {
     product: "payments",
     scope: TOKENIZE_SCOPE,
@@ -16,7 +17,7 @@ const route = v1Route(
   {
     method: "post",
     path: TOKENS_PATH,
-    operationId: "createToken",
+    operationId: "createCardToken",
     tags: ["Payment methods"],
     summary: "Tokenize a card",
     description:
@@ -25,6 +26,8 @@ const route = v1Route(
     responses: okResponse("The single-use token", TokenSchema),
   },
 );
+
+const route = { ...defined, security: [{ publishableKey: [] }] };
 
 export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
