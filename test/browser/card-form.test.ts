@@ -9,8 +9,9 @@ import { DEMO, demoClient, once } from "./support/partner";
 
 const origin = inject("gatewayUrl");
 const control = inject("gatewayControl");
-// The partner's shop: another origin than the gateway's, served by the browser itself.
-const SHOP = "https://shop.example";
+// The partner's shop: another origin than the gateway's, served by the browser itself. A
+// `.localhost` name, so that Chromium's local-network checks let its page frame the local gateway.
+const SHOP = "https://shop.localhost";
 let browser: Browser;
 let client: Client<paths>;
 
@@ -36,11 +37,15 @@ afterAll(async () => {
 
 describe("the hosted card form in Chromium", () => {
   it("embedded on another origin: a test card typed in, the pm_ token received by postMessage, paid with", async () => {
-    const made = await client.POST("/v1/partner/publishable_keys", { params: { header: once() }, body: { params: {} } });
+    const made = await client.POST("/v1/partner/publishable_keys", {
+      params: { header: once() },
+      body: { params: {} },
+    });
     const key = made.data?.result?.key;
     if (!key) throw new Error(`no publishable key: ${JSON.stringify(made.data)}`);
     const src = `${origin}/elements/card?key=${encodeURIComponent(key)}&origin=${encodeURIComponent(SHOP)}`;
-    const context = await browser.newContext();
+    // The shop page is "public" to Chromium (served by interception), the gateway local: allow the frame.
+    const context = await browser.newContext({ permissions: ["local-network-access"] });
     const page = await context.newPage();
     await page.route(`${SHOP}/**`, (route) =>
       route.fulfill({
@@ -51,9 +56,17 @@ describe("the hosted card form in Chromium", () => {
 }));</script>`,
       }),
     );
+    const seen: string[] = [];
+    page.on("console", (m) => seen.push(`${m.type()}: ${m.text()}`));
+    page.on("requestfailed", (r) => seen.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(`${SHOP}/checkout`);
     const frame = page.frameLocator("#card");
-    await frame.locator("#number").fill("4000 0025 0000 0003");
+    await frame
+      .locator("#number")
+      .fill("4000 0025 0000 0003", { timeout: 8000 })
+      .catch((e) => {
+        throw new Error(`${e}\n${seen.join("\n")}`);
+      });
     await frame.locator("#exp_month").fill("12");
     await frame.locator("#exp_year").fill("2031");
     await frame.locator("#cvc").fill("123");
@@ -79,7 +92,10 @@ describe("the hosted card form in Chromium", () => {
   });
 
   it("refuses to be framed by an origin the contract does not list", async () => {
-    const made = await client.POST("/v1/partner/publishable_keys", { params: { header: once() }, body: { params: {} } });
+    const made = await client.POST("/v1/partner/publishable_keys", {
+      params: { header: once() },
+      body: { params: {} },
+    });
     const key = made.data?.result?.key ?? "";
     const res = await fetch(
       `${origin}/elements/card?key=${key}&origin=${encodeURIComponent("https://evil.example")}`,
