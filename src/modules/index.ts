@@ -12,6 +12,7 @@ import { ledgerModule } from "./ledger";
 import { lendingModule } from "./lending";
 import { onboardingModule } from "./onboarding";
 import { partnersModule } from "./partners";
+import { paymentMethodsModule } from "./payment-methods";
 import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
 import { portalModule } from "./portal";
@@ -29,6 +30,7 @@ export const MODULES: readonly Module[] = [
   paymentsModule,
   disputesModule,
   riskModule,
+  paymentMethodsModule,
   payoutsModule,
   cardsModule,
   webhooksModule,

@@ -386,6 +386,38 @@ export const ERRORS = {
     status: 409,
     message: "At most {limit} {what} per partner: remove one before adding another",
   },
+  // Payment methods and customers 180–189 (docs/payment-methods.md)
+  publishable_key_not_allowed: {
+    code: 180,
+    status: 401,
+    message: "A publishable key can only create card tokens (POST /v1/tokens); use an access token here",
+  },
+  publishable_key_required: {
+    code: 181,
+    status: 401,
+    message: "POST /v1/tokens takes only a publishable key (pk_test_… / pk_live_…), never an access token",
+  },
+  card_number_invalid: {
+    code: 182,
+    status: 400,
+    message: "The card number is not a valid card number (length or check digit)",
+  },
+  card_expired: { code: 183, status: 400, message: "The card's expiry date has passed" },
+  card_not_supported: {
+    code: 184,
+    status: 400,
+    message: "The card vault does not accept this card; the sandbox accepts only its documented test numbers",
+  },
+  payment_method_token_used: {
+    code: 185,
+    status: 409,
+    message: "The payment method token {token} was used already: a token pays or is saved once",
+  },
+  payment_method_token_expired: {
+    code: 186,
+    status: 400,
+    message: "The payment method token {token} expired; tokenize the card again",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   // Disputes 210–219 (docs/disputes.md)
   payment_already_disputed: {

@@ -35,6 +35,11 @@ function securitySchemes(origin: string) {
       },
     },
     basic: { type: "http" as const, scheme: "basic", description: "consumer_key:consumer_secret" },
+    publishableKey: {
+      type: "http" as const,
+      scheme: "bearer",
+      description: "A publishable key (pk_test_… / pk_live_…): public, for POST /v1/tokens only.",
+    },
     onboardingSession: {
       type: "http" as const,
       scheme: "bearer",
@@ -68,6 +73,11 @@ export function buildOpenApi(
         description:
           "Rules, lists and scoring before every authorization; the review queue of held payments.",
       },
+        name: "Payment methods",
+        description:
+          "Card tokens from the browser with a publishable key: the card never reaches your servers.",
+      },
+      { name: "Customers", description: "Customers and their saved cards, kept with their consent." },
       { name: "Ledger", description: "Your balance and journal entries in the double-entry ledger." },
       { name: "Payouts", description: "Payouts from your available balance to bank accounts." },
       {

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../platform/errors";
 import { internalCallerOf } from "../../platform/internal-call";
 import type { AppEnv } from "../../platform/types";
+import { authenticatePublishable, isTokenization, looksPublishable } from "../payment-methods/authenticate";
 import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
 import { TokenRejected, verifyAccessToken } from "./tokens";
@@ -56,6 +57,16 @@ export const authenticate = () =>
       new ApiError("invalid_token", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } });
     const token = match?.[1];
     if (!token) throw invalid();
+    // A publishable key opens POST /v1/tokens and nothing else; that route takes nothing else.
+    if (looksPublishable(token)) {
+      if (isTokenization(c)) return authenticatePublishable(c, token, next);
+      throw new ApiError(
+        "publishable_key_not_allowed",
+        {},
+        { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } },
+      );
+    }
+    if (isTokenization(c)) throw new ApiError("publishable_key_required");
 
     let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
     try {

@@ -49,6 +49,8 @@ export interface Payment {
   failure: { code: "card_declined"; reason: DeclineReason; message: string; retryable: boolean } | null;
   provider: string;
   provider_reference: string | null;
+  /** The customer (`cus_…`) who paid, if the payment named one. */
+  customer: string | null;
   metadata: Record<string, string>;
   /** The risk assessment before authorization (docs/risk.md); null on payments made before it. */
   risk: RiskOutcome | null;

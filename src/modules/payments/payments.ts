@@ -5,15 +5,18 @@ import { ApiError } from "../../platform/errors";
 import { idempotencyScope, uuidv7 } from "../../platform/lib/ids";
 import type { Currency } from "../../platform/lib/money";
 import type { PartnerProfile } from "../../platform/types";
+import { requireCustomer, storedMethodOf } from "../payment-methods/resolve";
 import { sandboxMethodOf } from "./connector/sandbox";
 import type { Operation, Payment, Refund } from "./model";
-import type { ClientSignals } from "./signals";
+import type { ClientSignals, PaymentSignals } from "./signals";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "./storage";
 
 export interface CreatePaymentParams {
   amount: number;
   currency: Currency;
   payment_method_token: string;
+  /** The customer (`cus_…`) paying; needed with a saved card (`spm_…`). */
+  customer?: string | undefined;
   capture: boolean;
   metadata: Record<string, string>;
 }
@@ -47,9 +50,10 @@ export async function createPayment(
   params: CreatePaymentParams,
   client: ClientSignals,
 ): Promise<Payment> {
-  const method = sandboxMethodOf(params.payment_method_token);
-  if (!method) unknownMethod();
   const objectName = paymentObjectName(deps.config.ENVIRONMENT, partner.id, idempotencyKey);
+  const customer = params.customer ?? null;
+  if (customer) await requireCustomer(deps.db, partner.id, customer);
+  const method = await methodOf(deps, partner.id, params.payment_method_token, customer, objectName);
   const outcome = await paymentObject(deps, objectName).create(
     {
       paymentId: uuidv7(),
@@ -58,16 +62,35 @@ export async function createPayment(
       feeBps: partner.fees.bps,
       amount: params.amount,
       currency: params.currency,
-      paymentMethodToken: params.payment_method_token,
+      paymentMethodToken: method.providerToken,
       capture: params.capture,
       metadata: params.metadata,
-      signals: { ...method, customer: null, client },
+      signals: { method: method.method, card: method.card, customer, client },
       now: new Date().toISOString(),
     },
     objectName,
   );
   if (!outcome.ok) unknownMethod();
   return outcome.payment;
+}
+
+/**
+ * What the token pays with: one of the sandbox's fixed tokens as it is, or a card of the vault
+ * (a single-use token, consumed here by the payment's object, or a customer's saved card), for
+ * which the provider gets the vault's token and the checks the card's own details.
+ */
+async function methodOf(
+  deps: PaymentDeps,
+  partnerId: string,
+  token: string,
+  customer: string | null,
+  objectName: string,
+): Promise<Pick<PaymentSignals, "method" | "card"> & { providerToken: string }> {
+  const fixed = sandboxMethodOf(token);
+  if (fixed) return { ...fixed, providerToken: token };
+  const stored = await storedMethodOf(deps, partnerId, token, customer, objectName, new Date());
+  if (!stored) unknownMethod();
+  return { method: "card", card: stored.card, providerToken: stored.providerToken };
 }
 
 function unknownMethod(): never {

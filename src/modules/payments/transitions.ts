@@ -11,7 +11,14 @@ type Authorized = Exclude<AuthorizeResult, { outcome: "unknown_method" }>;
 
 /** The new payment as the provider's answer makes it. */
 export function paymentFrom(input: CreatePaymentInput, provider: string, result: Authorized): Payment {
-  const card = result.method.type === "card" ? result.method.card : null;
+  // A vault card's own digits, where the provider's answer names only the outcome it simulates.
+  const known = input.signals.card;
+  const card =
+    result.method.type !== "card"
+      ? null
+      : known
+        ? { brand: known.brand, first6: known.first6, last4: known.last4 }
+        : result.method.card;
   const base: Payment = {
     id: input.paymentId,
     object: "payment",
@@ -27,6 +34,7 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
     failure: null,
     provider,
     provider_reference: result.providerReference,
+    customer: input.signals.customer,
     metadata: input.metadata,
     risk: null,
     created_at: input.now,

@@ -45,6 +45,11 @@ export const EVENT_TYPES = [
   // Risk (docs/risk.md): a held payment's review opened, and closed with its outcome.
   "review.opened",
   "review.closed",
+  // Customers and their saved payment methods (docs/payment-methods.md)
+  "customer.created",
+  "customer.deleted",
+  "payment_method.attached",
+  "payment_method.detached",
   /** A test event (`POST /v1/webhook_endpoints/{id}/test`), delivered to that endpoint only. */
   "ping",
 ] as const;

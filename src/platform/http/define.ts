@@ -17,6 +17,7 @@ const EVERY_ROUTE: readonly ErrorName[] = [
   "invalid_token",
   "token_expired",
   "environment_mismatch",
+  "publishable_key_not_allowed",
   "partner_suspended",
   "ip_not_allowed",
   "terms_acceptance_required",

@@ -13,6 +13,7 @@ import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
 import operations from "../../../docs/operations.md?raw";
+import paymentMethods from "../../../docs/payment-methods.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
@@ -60,6 +61,7 @@ const PAGES: Record<string, string> = {
   "docs/disputes.md": disputes,
   "docs/operations.md": operations,
   "docs/risk.md": risk,
+  "docs/payment-methods.md": paymentMethods,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

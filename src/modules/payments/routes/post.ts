@@ -8,7 +8,11 @@ import { paymentDeps } from "./deps";
 import { CreatePaymentRequest, PaymentSchema } from "./schema";
 
 const route = v1Route(
-  { product: "payments", scope: "payments:write" },
+  {
+    product: "payments",
+    scope: "payments:write",
+    errors: ["not_found", "payment_method_token_used", "payment_method_token_expired"],
+  },
   {
     method: "post",
     path: "/v1/payments",

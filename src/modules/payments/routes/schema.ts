@@ -66,6 +66,10 @@ export const PaymentSchema = z
       .openapi({ description: "Why the bank declined: an outcome (HTTP 200), not a request error." }),
     provider: z.string(),
     provider_reference: z.string().nullable(),
+    customer: z
+      .string()
+      .nullable()
+      .openapi({ description: "The customer (`cus_…`) who paid, if the payment named one." }),
     metadata: z.record(z.string(), z.string()),
     risk: PaymentRisk.nullable().openapi({ description: "Null on payments made before risk assessment." }),
     created_at: z.string().openapi({ format: "date-time" }),
@@ -79,9 +83,15 @@ export const CreatePaymentRequest = envelopeRequest(
     amount: Amount,
     currency: CurrencyCode,
     payment_method_token: z.string().min(1).max(100).openapi({
-      description: "Sandbox: pm_card_visa, pm_card_3ds, pm_card_insufficient_funds, pm_bank_redirect, pm_qr…",
+      description:
+        "A single-use card token (`pm_…`, POST /v1/tokens), a customer's saved card (`spm_…`, with `customer`), or a sandbox value: pm_card_visa, pm_card_3ds, pm_card_insufficient_funds, pm_bank_redirect, pm_qr…",
       example: "pm_card_visa",
     }),
+    customer: z
+      .string()
+      .regex(/^cus_[0-9a-f]{32}$/)
+      .optional()
+      .openapi({ description: "The customer paying (`cus_…`); required to pay with their saved card." }),
     capture: z
       .boolean()
       .default(true)
