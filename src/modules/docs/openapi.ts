@@ -73,6 +73,7 @@ export function buildOpenApi(
         description:
           "Rules, lists and scoring before every authorization; the review queue of held payments.",
       },
+      {
         name: "Payment methods",
         description:
           "Card tokens from the browser with a publishable key: the card never reaches your servers.",

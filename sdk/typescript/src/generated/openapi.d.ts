@@ -332,6 +332,406 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List disputes
+         * @description Your disputes, newest first. Filter by `status` or `payment_id`; page with `starting_after` (the last id of the previous page).
+         */
+        get: operations["listDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a dispute
+         * @description A dispute with its evidence and its documents' descriptions.
+         */
+        get: operations["getDispute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update or submit a dispute's evidence
+         * @description Sets the evidence's text fields (at most 1000 characters each; `null` clears one, an absent one stays) while the dispute is `needs_response`. With `submit: true` the evidence goes to the acquirer: `under_review` and `dispute.updated`; submitting nothing at all is 422 (code 211). Any other status is 409 (code 60).
+         */
+        post: operations["updateDisputeEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a dispute
+         * @description Concedes a `needs_response` dispute: `accepted`, the held amount goes back to the cardholder's bank and `dispute.closed` is sent. Any other status is 409 (code 60).
+         */
+        post: operations["acceptDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a document to a dispute's evidence
+         * @description A PDF, PNG or JPEG (its first bytes must match `content_type`, else 415, code 213), at most 524288 bytes (413, code 212), at most 8 per dispute (409, code 214), while the dispute is `needs_response` (else 409, code 60). Stored privately; listed in the dispute's `evidence.documents`.
+         */
+        post: operations["addDisputeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/disputes/{id}/evidence/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a dispute document
+         * @description The document's bytes with its `Content-Type`. Errors answer the JSON envelope.
+         */
+        get: operations["getDisputeDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/payments/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a dispute on a payment
+         * @description The cardholder disputes a captured payment: a `needs_response` dispute with evidence due in 7 days, its amount held from your available balance and the contract's dispute fee charged; `dispute.created`. A payment with nothing captured (or all of it refunded) is 409 (code 60), an amount above what is disputable 409 (code 61), a second dispute of the same payment 409 (code 210). Sandbox only: the route does not exist in production (404, code 31).
+         */
+        post: operations["simulateDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/disputes/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide a dispute under review
+         * @description The acquirer decides an `under_review` dispute: `won` or `lost`, with its posting and `dispute.closed`. Any other status is 409 (code 60). Sandbox only: the route does not exist in production (404, code 31).
+         */
+        post: operations["simulateDisputeOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connectors/acquirer-http/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The HTTP acquirer's dispute notifications
+         * @description For the acquirer, not for partners. Signed: `Portico-Acquirer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`, at most 300 s from the gateway's clock. Each notification `id` is applied once; a replay answers 200 with `replayed: true`.
+         */
+        post: operations["receiveAcquirerNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your risk rules
+         * @description In evaluation order: ascending `position`, ties the older first. Before authorization the allow list, then the block list, then these rules run; the first active rule whose conditions all hold decides; dry-run rules before it record what they would have done. No match passes.
+         */
+        get: operations["listRiskRules"];
+        put?: never;
+        /**
+         * Add a risk rule
+         * @description At most 100 rules (code 192). Audited with its after-image.
+         */
+        post: operations["createRiskRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a risk rule
+         * @description Another partner's rule answers as an unknown one (404).
+         */
+        get: operations["getRiskRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a risk rule
+         * @description Payments already assessed keep the record of it. Audited with its before-image.
+         */
+        delete: operations["deleteRiskRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a risk rule
+         * @description Changes the fields given (conditions are replaced whole). Audited with before and after.
+         */
+        patch: operations["updateRiskRule"];
+        trace?: never;
+    };
+    "/v1/risk/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your allow and block lists
+         * @description Entries of BIN prefixes, countries (the card's or the client's), IP addresses and CIDR blocks, and AS numbers. An allow-list hit passes the payment before any rule; a block-list hit blocks it.
+         */
+        get: operations["listRiskListEntries"];
+        put?: never;
+        /**
+         * Add a list entry
+         * @description At most 1000 entries (code 192). The same value again answers the entry already there. IP blocks are stored in canonical form. Audited.
+         */
+        post: operations["addRiskListEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a list entry
+         * @description Another partner's entry answers as an unknown one (404). Audited.
+         */
+        delete: operations["deleteRiskListEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your scoring settings
+         * @description How long the scoring service is waited for (default 300 ms) and the decision that stands in when it is late or fails (default `hold`), applied where a rule needs the score.
+         */
+        get: operations["getRiskSettings"];
+        put?: never;
+        /**
+         * Change your scoring settings
+         * @description Changes the fields given. Audited with before and after.
+         */
+        post: operations["updateRiskSettings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes to your risk configuration
+         * @description Every change to rules, lists and settings, newest first: who (API client), which request, before and after.
+         */
+        get: operations["listRiskAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review queue
+         * @description Reviews of held payments, newest first; `status=open` for the queue still to decide.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a review
+         * @description Another partner's review answers as an unknown one (404).
+         */
+        get: operations["getReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a review
+         * @description The held payment may be captured; if its create asked for capture, it is captured now (and posted to the ledger). Emits `review.closed`. A closed review is 409 (code 191) and changes nothing.
+         */
+        post: operations["approveReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a review
+         * @description The held payment's authorization is voided: the payment is canceled. Emits `review.closed`. A closed review is 409 (code 191) and changes nothing.
+         */
+        post: operations["rejectReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partner/publishable_keys": {
         parameters: {
             query?: never;
@@ -1643,7 +2043,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -1890,12 +2290,38 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
+            risk: components["schemas"]["PaymentRisk"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
             livemode: boolean;
         };
+        /** @description Null on payments made before risk assessment. */
+        PaymentRisk: {
+            /** @enum {string} */
+            decision: "pass" | "step_up" | "hold" | "block";
+            /** @description The scoring service's 0–100, when a rule asked for it. */
+            score: number | null;
+            /** @enum {string} */
+            scoring: "ok" | "timeout" | "failed" | "not_used";
+            /** @description The rule (or list entry) that decided, and the dry-run rules that would have. */
+            rules: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                dry_run: boolean;
+                fallback: boolean;
+            }[];
+            /** @description A held payment's review: capture is refused (code 190) while it is open. */
+            review: {
+                id: string;
+                /** @enum {string} */
+                status: "open" | "approved" | "rejected";
+                capture_on_approval: boolean;
+            } | null;
+        } | null;
         CreatePaymentRequest: {
             /**
              * Format: uuid
@@ -2000,6 +2426,434 @@ export interface components {
                  */
                 outcome: "succeeded" | "failed";
             };
+        };
+        Dispute: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "dispute";
+            /** Format: uuid */
+            payment_id: string;
+            /** @description Minor units of `currency`: held from your balance. */
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            /** @description The contract's dispute fee, charged at opening, never returned. */
+            fee: number;
+            /** @enum {string} */
+            reason: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+            /** @enum {string} */
+            status: "needs_response" | "under_review" | "won" | "lost" | "accepted";
+            provider: string;
+            provider_dispute_reference: string;
+            evidence: components["schemas"]["DisputeEvidence"];
+            /** Format: date-time */
+            evidence_due_by: string;
+            /** Format: date-time */
+            evidence_submitted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            livemode: boolean;
+        };
+        DisputeEvidence: {
+            /** @description What was sold and how it was delivered. */
+            product_description: string | null;
+            /** @description The cardholder's name as the partner knows it. */
+            customer_name: string | null;
+            /** @description What the customer and the partner exchanged about the purchase. */
+            customer_communication: string | null;
+            /** @description The refund policy the customer agreed to, and how it was shown. */
+            refund_policy: string | null;
+            /** @description The carrier's tracking number, for goods shipped. */
+            shipping_tracking_number: string | null;
+            /** @description Anything else the acquirer should weigh. */
+            uncategorized_text: string | null;
+            documents: components["schemas"]["DisputeDocument"][];
+        };
+        DisputeDocument: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            /** @enum {string} */
+            content_type: "application/pdf" | "image/png" | "image/jpeg";
+            /** @description Bytes. */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        DisputeEvidenceRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                product_description?: string | null;
+                customer_name?: string | null;
+                customer_communication?: string | null;
+                refund_policy?: string | null;
+                shipping_tracking_number?: string | null;
+                uncategorized_text?: string | null;
+                /**
+                 * @description Send the evidence to the acquirer: the dispute goes `under_review` and the evidence can no longer change.
+                 * @default false
+                 */
+                submit?: boolean;
+            };
+        };
+        DisputeDocumentUpload: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                filename: string;
+                /** @description application/pdf, image/png, image/jpeg */
+                content_type: string;
+                /** @description The document's bytes in base64: at most 524288 bytes decoded. */
+                content_base64: string;
+            };
+        };
+        SandboxDisputeRequest: {
+            /** Format: uuid */
+            id?: string;
+            /** @default {} */
+            params?: {
+                /**
+                 * @description Default `general`.
+                 * @enum {string}
+                 */
+                reason?: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+                /** @description Up to what is captured and not refunded; default all of it. */
+                amount?: number;
+            };
+        };
+        SimulateDisputeRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                /**
+                 * @description The acquirer's decision: `won` returns the held amount to you, `lost` does not.
+                 * @enum {string}
+                 */
+                outcome: "won" | "lost";
+            };
+        };
+        AcquirerNotificationReceipt: {
+            /** @enum {boolean} */
+            received: true;
+            /** @description The id was seen before: nothing changed. */
+            replayed: boolean;
+            /** Format: uuid */
+            dispute_id: string;
+            status: string;
+        };
+        AcquirerNotification: {
+            id: string;
+            /** @enum {string} */
+            type: "dispute.opened";
+            provider_reference: string;
+            dispute_reference: string;
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            /** @enum {string} */
+            reason: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
+            /** Format: date-time */
+            evidence_due_by: string;
+        } | {
+            id: string;
+            /** @enum {string} */
+            type: "dispute.won" | "dispute.lost";
+            dispute_reference: string;
+        };
+        RiskRuleList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RiskRule"][];
+        };
+        RiskRule: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            name: string;
+            /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+            position: number;
+            conditions: components["schemas"]["RiskCondition"][];
+            /** @enum {string} */
+            action: "pass" | "step_up" | "hold" | "block";
+            /**
+             * @description `dry_run`: record what it would have done, decide nothing.
+             * @enum {string}
+             */
+            mode: "active" | "dry_run";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One test over the payment's signals; a rule fires when all of its conditions hold. A condition over a signal the payment lacks (no card, no IP) never holds. */
+        RiskCondition: {
+            /** @enum {string} */
+            field: "amount";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            /** @description Minor units. */
+            value: number;
+            /**
+             * @description Only payments in this currency match.
+             * @example UZS
+             * @enum {string}
+             */
+            currency?: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+        } | {
+            /** @enum {string} */
+            field: "currency";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR")[];
+        } | {
+            /** @enum {string} */
+            field: "card.bin";
+            /** @enum {string} */
+            op: "prefix" | "not_prefix";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "card.bin";
+            /** @enum {string} */
+            op: "between";
+            from: string;
+            to: string;
+        } | {
+            /** @enum {string} */
+            field: "card.country";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "card.brand";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("visa" | "mastercard")[];
+        } | {
+            /** @enum {string} */
+            field: "method";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: ("card" | "bank_redirect" | "qr")[];
+        } | {
+            /** @enum {string} */
+            field: "client.country";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "client.ip";
+            /** @enum {string} */
+            op: "in_cidr" | "not_in_cidr";
+            values: string[];
+        } | {
+            /** @enum {string} */
+            field: "client.asn";
+            /** @enum {string} */
+            op: "in" | "not_in";
+            values: number[];
+        } | {
+            /** @enum {string} */
+            field: "velocity";
+            /** @enum {string} */
+            subject: "card" | "customer" | "ip";
+            /**
+             * @description `count`: payments; `amount`: their sum in this payment's currency (minor units).
+             * @enum {string}
+             */
+            measure: "count" | "amount";
+            window_minutes: number;
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "instrument_age_hours";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "score";
+            /** @enum {string} */
+            op: "gt" | "gte" | "lt" | "lte" | "eq";
+            value: number;
+        } | {
+            /** @enum {string} */
+            field: "list";
+            /** @enum {string} */
+            list: "allow" | "block" | "watch";
+            /** @enum {string} */
+            type: "bin" | "country" | "ip" | "asn";
+        };
+        CreateRiskRuleRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                name: string;
+                /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+                position?: number;
+                conditions: components["schemas"]["RiskCondition"][];
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                /**
+                 * @description `dry_run`: record what it would have done, decide nothing.
+                 * @default active
+                 * @enum {string}
+                 */
+                mode?: "active" | "dry_run";
+            };
+        };
+        UpdateRiskRuleRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                name?: string;
+                /** @description Rules run in ascending position (ties: the older first). Default: after the last rule, by 10. */
+                position?: number;
+                conditions?: components["schemas"]["RiskCondition"][];
+                /** @enum {string} */
+                action?: "pass" | "step_up" | "hold" | "block";
+                /**
+                 * @description `dry_run`: record what it would have done, decide nothing.
+                 * @enum {string}
+                 */
+                mode?: "active" | "dry_run";
+            };
+        };
+        DeletedRiskRule: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        RiskListEntryList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["RiskListEntry"][];
+        };
+        RiskListEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "risk_list_entry";
+            /** @enum {string} */
+            list: "allow" | "block" | "watch";
+            /** @enum {string} */
+            type: "bin" | "country" | "ip" | "asn";
+            value: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AddRiskListEntryRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                /** @enum {string} */
+                list: "allow" | "block" | "watch";
+                /** @enum {string} */
+                type: "bin" | "country" | "ip" | "asn";
+                /** @example 424242 */
+                value: string;
+            };
+        };
+        DeletedRiskListEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_list_entry";
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        RiskSettings: {
+            /** @enum {string} */
+            object: "risk_settings";
+            scoring_timeout_ms: number;
+            /** @enum {string} */
+            scoring_fallback: "pass" | "hold" | "block";
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        UpdateRiskSettingsRequest: {
+            /**
+             * Format: uuid
+             * @description Request id (UUID); echoed in the response envelope.
+             */
+            id?: string;
+            params: {
+                scoring_timeout_ms?: number;
+                /** @enum {string} */
+                scoring_fallback?: "pass" | "hold" | "block";
+            };
+        };
+        RiskAuditEntry: {
+            id: string;
+            /** @enum {string} */
+            object: "risk_audit_entry";
+            action: string;
+            target: string;
+            client_id: string;
+            request_id: string;
+            before?: unknown;
+            after?: unknown;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Review: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            object: "review";
+            /** Format: uuid */
+            payment_id: string;
+            /** @enum {string} */
+            status: "open" | "approved" | "rejected";
+            /** @enum {string} */
+            decision: "hold";
+            rules: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                action: "pass" | "step_up" | "hold" | "block";
+                dry_run: boolean;
+                fallback: boolean;
+            }[];
+            amount: number;
+            /** @enum {string} */
+            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
+            capture_on_approval: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            livemode: boolean;
         };
         PublishableKey: {
             /** Format: uuid */
@@ -2485,7 +3339,7 @@ export interface components {
                  * @description Event types to deliver; empty or absent: all.
                  * @default []
                  */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached")[];
                 description?: string;
                 /**
                  * @description `ed25519` lets you verify with a public key instead of a shared secret.
@@ -2510,7 +3364,7 @@ export interface components {
                 /** @example https://hooks.example.com/portico */
                 url?: string;
                 /** @description Event types to deliver; empty or absent: all. */
-                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached")[];
+                events?: ("payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached")[];
                 description?: string | null;
                 /**
                  * @description Re-enable an endpoint that was disabled, or pause one.
@@ -2544,7 +3398,7 @@ export interface components {
             /** @enum {string} */
             object: "event";
             /** @enum {string} */
-            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached" | "ping";
+            type: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached" | "ping";
             /** Format: date-time */
             created_at: string;
             livemode: boolean;
@@ -5676,7 +6530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds) */
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds), 190 (payment_under_review) */
             409: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6527,6 +7381,4467 @@ export interface operations {
                 };
             };
             /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listDisputes: {
+        parameters: {
+            query?: {
+                status?: "needs_response" | "under_review" | "won" | "lost" | "accepted";
+                payment_id?: string;
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of disputes */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["Dispute"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateDisputeEvidence: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeEvidenceRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused), 211 (dispute_evidence_empty) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    acceptDispute: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    addDisputeDocument: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeDocumentUpload"];
+            };
+        };
+        responses: {
+            /** @description The document, as stored */
+            201: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DisputeDocument"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 214 (dispute_document_limit) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large), 212 (dispute_document_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type), 213 (dispute_document_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getDisputeDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    simulateDispute: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SandboxDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition), 61 (amount_exceeds), 210 (payment_already_disputed) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    simulateDisputeOutcome: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description The dispute */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Dispute"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 60 (invalid_state_transition) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    receiveAcquirerNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                "Portico-Acquirer-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcquirerNotification"];
+            };
+        };
+        responses: {
+            /** @description Applied, or a replay */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquirerNotificationReceipt"];
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 215 (acquirer_signature_invalid), 216 (acquirer_signature_stale) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 217 (acquirer_payment_unknown) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 60 (invalid_state_transition), 61 (amount_exceeds), 210 (payment_already_disputed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 90 (service_unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your rules */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRuleList"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createRiskRule: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRiskRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 192 (risk_limit_reached) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule removed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DeletedRiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateRiskRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRiskRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskRule"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskListEntries: {
+        parameters: {
+            query?: {
+                list?: "allow" | "block" | "watch";
+                type?: "bin" | "country" | "ip" | "asn";
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskListEntryList"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    addRiskListEntry: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRiskListEntryRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskListEntry"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 192 (risk_limit_reached) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deleteRiskListEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry removed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["DeletedRiskListEntry"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getRiskSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskSettings"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    updateRiskSettings: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRiskSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["RiskSettings"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listRiskAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["RiskAuditEntry"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: {
+                limit?: number;
+                starting_after?: string;
+                status?: "open" | "approved" | "rejected";
+            };
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: {
+                            data: components["schemas"]["Review"][];
+                            has_more: boolean;
+                        };
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 3 (unparseable_field), 4 (validation), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    approveReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review, closed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 191 (review_closed) */
+            409: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 32 (payload_too_large) */
+            413: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 33 (unsupported_media_type) */
+            415: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 51 (idempotency_key_reused) */
+            422: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 40 (rate_limited), 41 (quota_exceeded), 170 (plan_quota_exhausted) */
+            429: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 22 (product_disabled), 42 (limiter_unavailable), 90 (service_unavailable) */
+            503: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rejectReview: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1–255 printable ASCII characters, unique per operation you mean once (a UUID will do). A retry with the same key and the same `params` answers the stored response with `Idempotent-Replayed: true`. */
+                "Idempotency-Key": string;
+                /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
+                "Portico-Version"?: "2026-06-01" | "2026-12-01";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review, closed */
+            200: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        result: components["schemas"]["Review"];
+                        error: null;
+                    };
+                };
+            };
+            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation), 50 (idempotency_key_required), 80 (api_version_unknown) */
+            400: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            401: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required) */
+            403: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 30 (not_found), 31 (route_not_found) */
+            404: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 5 (method_not_allowed) */
+            405: {
+                headers: {
+                    /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
+                    "Portico-Version"?: string;
+                    /** @description On a deprecated version or route only: since when (RFC 9745, `@<unix seconds>`). */
+                    Deprecation?: string;
+                    /** @description On a deprecated version or route with a sunset date: when it stops being served (RFC 8594). */
+                    Sunset?: string;
+                    /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description 52 (idempotency_in_flight), 191 (review_closed) */
             409: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12842,7 +18157,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached" | "ping";
+                type?: "payment.requires_action" | "payment.pending" | "payment.authorized" | "payment.captured" | "payment.failed" | "payment.canceled" | "payment.expired" | "refund.succeeded" | "refund.failed" | "payout.queued" | "payout.sent" | "payout.paid" | "payout.failed" | "card_application.created" | "card_application.completed" | "card.attached" | "card.blocked" | "loan_application.approved" | "loan_application.declined" | "loan.accepted" | "loan.disbursed" | "kyc_verification.completed" | "consent.authorised" | "consent.revoked" | "consent.expired" | "fx_conversion.completed" | "endpoint.disabled" | "usage.threshold_reached" | "invoice.issued" | "invoice.paid" | "dispute.created" | "dispute.updated" | "dispute.closed" | "review.opened" | "review.closed" | "customer.created" | "customer.deleted" | "payment_method.attached" | "payment_method.detached" | "ping";
                 "created[gte]"?: string;
                 "created[lte]"?: string;
                 delivery_status?: "none" | "pending" | "failed" | "succeeded";
