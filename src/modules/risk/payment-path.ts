@@ -41,6 +41,7 @@ export function blockedPayment(input: CreatePaymentInput, risk: RiskOutcome): Pa
     provider: "risk",
     provider_reference: null,
     metadata: input.metadata,
+    customer: input.signals.customer,
     risk,
     created_at: input.now,
     updated_at: input.now,
