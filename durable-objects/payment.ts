@@ -1,4 +1,4 @@
-import { paymentProviderFor } from "../src/modules/payments/connector";
+import { providerNamed } from "../src/modules/payments/connector";
 import {
   type CreatePaymentInput,
   captureEntry,
@@ -8,8 +8,18 @@ import {
   type Refund,
   refundEntry,
 } from "../src/modules/payments/model";
+import {
+  attemptRows,
+  authorizeRouted,
+  routedDeps,
+  routedPayment,
+} from "../src/modules/payments/orchestration";
 import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
-import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
+import {
+  insertPaymentAttempts,
+  insertRefundIndex,
+  upsertPaymentIndex,
+} from "../src/modules/payments/storage";
 import { paymentFrom, refundOutcome, transition } from "../src/modules/payments/transitions";
 import type { Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
@@ -59,27 +69,24 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     return upsertPaymentIndex(db, row);
   }
 
-  // The provider call yields the input gate: concurrent creates share this one attempt.
+  // The provider calls yield the input gate: concurrent creates share this one attempt.
   protected async attempt(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
-    // Persisted before the provider is called: a retry after a crash reuses the same payment id,
-    // which is the provider's idempotency key. If this instance dies before the commit, the
-    // alarm finishes the attempt (nobody may retry).
+    // Persisted before any provider is called, and each provider attempt is journalled before it
+    // is sent: a retry after a crash reuses the same payment id and settles the attempt that was in
+    // flight by its own key (docs/orchestration.md). If this instance dies before the commit, the
+    // alarm finishes the create (nobody may retry).
     const attempt = await this.beginCreate(input, objectName);
-    const provider = paymentProviderFor(loadConfig(this.env));
-    const result = await provider.authorize({
-      paymentId: attempt.paymentId,
-      amount: attempt.amount,
-      currency: attempt.currency,
-      paymentMethodToken: attempt.paymentMethodToken,
-      capture: attempt.capture,
-      now: Date.parse(attempt.now),
-    });
-    if (result.outcome === "unknown_method") {
+    const config = loadConfig(this.env);
+    const routed = await authorizeRouted(
+      routedDeps(config, this.db, this.env.PROVIDER_HEALTH, this.kv, attempt),
+      attempt,
+    );
+    if (routed.outcome === "unknown_method") {
       this.abandonCreate();
       return { ok: false, error: "unknown_method" };
     }
 
-    const payment = paymentFrom(attempt, provider.name, result);
+    const payment = routedPayment(attempt, routed);
     const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
     await this.commit(
       payment,
@@ -87,10 +94,25 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       this.statusItems(payment, meta, payment.status === "captured" ? payment.amount : 0),
       () => {
         this.kv.put("meta", meta);
+        this.kv.put("attempt_rows", attemptRows(attempt, routed.attempts));
         this.kv.delete("creating");
       },
     );
     return { ok: true, payment };
+  }
+
+  /** The D1 projection, and with it the payment's attempts (`payment_attempts`), written idempotently. */
+  protected override async index(state: Payment, objectName: string, partnerId: string) {
+    await super.index(state, objectName, partnerId);
+    await insertPaymentAttempts(
+      this.db,
+      this.kv.get<Parameters<typeof insertPaymentAttempts>[1]>("attempt_rows") ?? [],
+    );
+  }
+
+  /** The provider that holds the payment's authorization: every later operation goes to it. */
+  private providerOf(payment: Payment) {
+    return providerNamed(loadConfig(this.env), this.db, payment.provider);
   }
 
   /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
@@ -122,7 +144,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       const amount = request.amount ?? refundable;
       if (amount > refundable) return { ok: false, error: "amount_exceeds", limit: refundable };
 
-      const provider = paymentProviderFor(loadConfig(this.env));
+      const provider = this.providerOf(payment);
       const result = await provider.refund(
         payment.provider_reference ?? payment.id,
         request.refundId,
@@ -173,7 +195,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     if (operation.op === "capture" && (operation.amount ?? 0) > payment.amount_capturable) {
       return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
     }
-    const provider = paymentProviderFor(loadConfig(this.env));
+    const provider = this.providerOf(payment);
     const next = await transition(provider, payment, operation, new Date().toISOString());
     if (next === payment) return { ok: true, payment };
     // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.

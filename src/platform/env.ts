@@ -84,6 +84,16 @@ export interface Env extends WorkerBindings {
   ONBOARDING_LINK_BASE?: string;
   /** Registrations (attempts) per client IP per UTC day (default 10). */
   ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
+  /** The HTTP acquirer (docs/acquirer-http.md): its base URL; without it there is no `http` provider. */
+  ACQUIRER_HTTP_URL?: string;
+  /** Secret: signs every message to and from the HTTP acquirer (`Portico-Acquirer-Signature`). */
+  ACQUIRER_HTTP_SECRET?: string;
+  /** How long one authorization attempt at a provider may take before it counts as a timeout (default 8000 ms). */
+  PROVIDER_TIMEOUT_MS?: string;
+  /** A provider's breaker opens after this many failed attempts in a row (default 5). */
+  PROVIDER_BREAKER_THRESHOLD?: string;
+  /** How long an open breaker skips its provider before one probe goes through (default 30 000 ms). */
+  PROVIDER_BREAKER_COOLDOWN_MS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -222,6 +232,19 @@ const ConfigSchema = z
     TURNSTILE_SITE_KEY: z.string().min(1).max(100).optional(),
     ONBOARDING_LINK_BASE: z.url().optional(),
     ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: intVar(10, 1, 10_000),
+    ACQUIRER_HTTP_URL: z.url().optional(),
+    ACQUIRER_HTTP_SECRET: z.string().min(32, "at least 32 characters").optional(),
+    PROVIDER_TIMEOUT_MS: intVar(8000, 100, 30_000),
+    PROVIDER_BREAKER_THRESHOLD: intVar(5, 1, 100),
+    PROVIDER_BREAKER_COOLDOWN_MS: intVar(30_000, 1000, 600_000),
+  })
+  .refine((c) => !c.ACQUIRER_HTTP_URL === !c.ACQUIRER_HTTP_SECRET, {
+    message: "ACQUIRER_HTTP_URL and ACQUIRER_HTTP_SECRET go together",
+    path: ["ACQUIRER_HTTP_SECRET"],
+  })
+  .refine((c) => c.ENVIRONMENT !== "production" || !c.ACQUIRER_HTTP_URL?.startsWith("http:"), {
+    message: "production reaches the acquirer over https only",
+    path: ["ACQUIRER_HTTP_URL"],
   })
   .refine((c) => !c.ACCESS_TEAM_DOMAIN === !c.ACCESS_AUD, {
     message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
@@ -283,6 +306,8 @@ export function loadConfig(env: Env): Config {
     TURNSTILE_SECRET_KEY: env.TURNSTILE_SECRET_KEY || undefined,
     TURNSTILE_SITE_KEY: env.TURNSTILE_SITE_KEY || undefined,
     ONBOARDING_LINK_BASE: env.ONBOARDING_LINK_BASE || undefined,
+    ACQUIRER_HTTP_URL: env.ACQUIRER_HTTP_URL || undefined,
+    ACQUIRER_HTTP_SECRET: env.ACQUIRER_HTTP_SECRET || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

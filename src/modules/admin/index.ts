@@ -13,6 +13,7 @@ import { registerMe } from "./routes/me";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
+import { registerRoutingAdmin } from "./routes/routing";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -45,5 +46,6 @@ export const adminModule: Module = {
     registerWebhookHealth(target);
     registerAdminTerms(target);
     registerInvoiceAdmin(target);
+    registerRoutingAdmin(target);
   },
 };

@@ -1,15 +1,13 @@
 import { declineOf } from "./connector/sandbox";
-import type { AuthorizeResult, OperationResult, PaymentProvider } from "./connector/types";
+import type { Answered, OperationResult, PaymentProvider } from "./connector/types";
 import type { CreatePaymentInput, Operation, Payment, Refund } from "./model";
 
 // The payment's transitions as rules: what an operation or a refund makes of a payment, given
 // what the provider answered. The payment object (durable-objects/payment.ts) runs them one at a
 // time and commits what they answer.
 
-type Authorized = Exclude<AuthorizeResult, { outcome: "unknown_method" }>;
-
 /** The new payment as the provider's answer makes it. */
-export function paymentFrom(input: CreatePaymentInput, provider: string, result: Authorized): Payment {
+export function paymentFrom(input: CreatePaymentInput, provider: string, result: Answered): Payment {
   const card = result.method.type === "card" ? result.method.card : null;
   const base: Payment = {
     id: input.paymentId,
@@ -26,6 +24,7 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
     failure: null,
     provider,
     provider_reference: result.providerReference,
+    attempts: [],
     metadata: input.metadata,
     created_at: input.now,
     updated_at: input.now,
