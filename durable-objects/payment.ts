@@ -20,7 +20,7 @@ import {
   insertRefundIndex,
   upsertPaymentIndex,
 } from "../src/modules/payments/storage";
-import { paymentFrom, refundOutcome, transition } from "../src/modules/payments/transitions";
+import { refundOutcome, transition } from "../src/modules/payments/transitions";
 import type { Db } from "../src/platform/db/client";
 import type { ObjectIndexRow } from "../src/platform/db/object-index";
 import { loadConfig } from "../src/platform/env";

@@ -14,7 +14,6 @@ import { partnersModule } from "./partners";
 import { paymentsModule } from "./payments";
 import { payoutsModule } from "./payouts";
 import { portalModule } from "./portal";
-import { routingModule } from "./routing";
 import { statusModule } from "./status";
 import { usageModule } from "./usage";
 import { webhooksModule } from "./webhooks";
@@ -26,7 +25,6 @@ export const MODULES: readonly Module[] = [
   statusModule,
   ledgerModule,
   paymentsModule,
-  routingModule,
   payoutsModule,
   cardsModule,
   webhooksModule,

@@ -1,7 +1,7 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
-import { defaultPriority, providersFor } from "../payments/connector";
+import { defaultPriority, providerNamesFor } from "../payments/orchestration/providers";
 import { providersOf, type Routing, type RoutingRule } from "./model";
 import { findRouting, partnerExists, saveRouting } from "./storage";
 
@@ -24,7 +24,7 @@ export async function readRouting(deps: RoutingDeps, partnerId: string): Promise
     rules: row?.rules ?? [],
     default_priority: row?.defaultPriority ?? null,
     environment_default: defaultPriority(deps.config),
-    available_providers: [...providersFor(deps.config, deps.db).keys()],
+    available_providers: providerNamesFor(deps.config),
     version: row?.version ?? 0,
     updated_at: row?.updatedAt ?? null,
   };
@@ -43,7 +43,7 @@ export async function replaceRouting(
 ): Promise<{ before: Routing; after: Routing }> {
   if (!(await partnerExists(deps.db, partnerId)))
     throw new ApiError("not_found", { resource: `partner ${partnerId}` });
-  const available = [...providersFor(deps.config, deps.db).keys()];
+  const available: string[] = providerNamesFor(deps.config);
   for (const [i, rule] of change.rules.entries()) checkRule(rule, i, available);
   if (change.default_priority) checkOrder(change.default_priority, "default", available);
   const before = await readRouting(deps, partnerId);

@@ -248,12 +248,7 @@ describe("signatures", () => {
     const request = {
       paymentId: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee",
       idempotencyKey: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee:1",
-      signals: {
-        method: "card" as const,
-        card: null,
-        customer: null,
-        client: { ip: null, country: null, asn: null },
-      },
+      signals: { method: "card" as const, card: null },
       amount: 100,
       currency: "UZS" as const,
       paymentMethodToken: "pm_card_3ds",

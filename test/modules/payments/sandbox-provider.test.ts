@@ -10,12 +10,7 @@ const authorize = (token: string) =>
   provider.authorize({
     paymentId: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee",
     idempotencyKey: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee:1",
-    signals: {
-      method: "card" as const,
-      card: null,
-      customer: null,
-      client: { ip: null, country: null, asn: null },
-    },
+    signals: { method: "card" as const, card: null },
     amount: 1500,
     currency: "UZS",
     paymentMethodToken: token,

@@ -62,9 +62,7 @@ describe("the HTTP acquirer connector, against a real acquirer over HTTP", () =>
       capture: false,
       signals: {
         method: "card" as const,
-        card: { brand: "visa" as const, first6: "424242", last4: "4242", country: "US", fingerprint: "fp" },
-        customer: null,
-        client: { ip: null, country: null, asn: null },
+        card: { brand: "visa" as const, first6: "424242", last4: "4242", country: "US" },
       },
       now: Date.now(),
     };
@@ -91,7 +89,7 @@ describe("the HTTP acquirer connector, against a real acquirer over HTTP", () =>
       currency: "UZS",
       paymentMethodToken: "pm_card_visa",
       capture: true,
-      signals: { method: "qr", card: null, customer: null, client: { ip: null, country: null, asn: null } },
+      signals: { method: "qr", card: null },
       now: Date.now(),
     });
     expect(result).toEqual({ outcome: "failed", kind: "rejected", message: "status 401" });

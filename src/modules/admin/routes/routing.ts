@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { envelopeRequest, ok, okResponse } from "../../../platform/envelope";
-import { MAX_RULES, RoutingRuleSchema, RoutingSchema } from "../../routing/routes/schema";
 import { readRouting, replaceRouting } from "../../routing/service";
 import { requirePartner } from "../partners";
 import { actorOf, json } from "./actor";
 import { type AdminTarget, adminRoute, serve } from "./define";
+import { MAX_RULES, RoutingRuleSchema, RoutingSchema } from "./routing-schema";
 import { PartnerIdParam, Reason } from "./schema";
 
 const RoutingChangeRequest = envelopeRequest(

@@ -33,6 +33,13 @@ export function providersFor(config: Config, db: Db): Map<string, PaymentProvide
   return providers;
 }
 
+/** The names `providersFor` answers, without making the providers. */
+export function providerNamesFor(config: Config): ProviderName[] {
+  const names: ProviderName[] = config.ENVIRONMENT === "sandbox" ? ["sandbox", "sandbox_b"] : [];
+  if (config.ACQUIRER_HTTP_URL && config.ACQUIRER_HTTP_SECRET) names.push("http");
+  return names;
+}
+
 /** The environment's order when a partner has no rule that matches and no default of its own. */
 export function defaultPriority(config: Config): ProviderName[] {
   return config.ENVIRONMENT === "sandbox" ? ["sandbox", "sandbox_b"] : ["http"];

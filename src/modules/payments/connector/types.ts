@@ -1,6 +1,14 @@
 import type { Currency } from "../../../platform/lib/money";
 import type { CardDetails, Decline, DeclineReason, NextAction } from "../model";
-import type { PaymentSignals } from "../signals";
+
+/**
+ * What a connector may know of the method before authorization: the payment's signals
+ * (src/modules/payments/signals.ts) without the customer and the caller. Never the card number.
+ */
+export interface MethodFacts {
+  method: "card" | "bank_redirect" | "qr";
+  card: (CardDetails & { country: string | null }) | null;
+}
 
 export interface AuthorizeRequest {
   paymentId: string;
@@ -15,7 +23,7 @@ export interface AuthorizeRequest {
   paymentMethodToken: string;
   capture: boolean;
   /** What is known of the method before authorization (never the card number). */
-  signals: PaymentSignals;
+  signals: MethodFacts;
   now: number;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../../platform/lib/money";
-import { ROUTABLE_METHODS } from "../model";
+import { ROUTABLE_METHODS } from "../../routing/model";
 
 const Provider = z.string().min(1).max(40).openapi({ example: "sandbox_b" });
 const Bin = z
