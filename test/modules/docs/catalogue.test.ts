@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import acquirerHttp from "../../../docs/acquirer-http.md?raw";
 import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import billing from "../../../docs/billing.md?raw";
@@ -11,6 +12,7 @@ import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
+import orchestration from "../../../docs/orchestration.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
 import products from "../../../docs/products.md?raw";
@@ -52,6 +54,8 @@ const PAGES: Record<string, string> = {
   "docs/billing.md": billing,
   "docs/sla.md": sla,
   "docs/invoices.md": invoices,
+  "docs/orchestration.md": orchestration,
+  "docs/acquirer-http.md": acquirerHttp,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
