@@ -242,10 +242,6 @@ const ConfigSchema = z
     message: "ACQUIRER_HTTP_URL and ACQUIRER_HTTP_SECRET go together",
     path: ["ACQUIRER_HTTP_SECRET"],
   })
-  .refine((c) => c.ENVIRONMENT !== "production" || !c.ACQUIRER_HTTP_URL?.startsWith("http:"), {
-    message: "production reaches the acquirer over https only",
-    path: ["ACQUIRER_HTTP_URL"],
-  })
   .refine((c) => !c.ACCESS_TEAM_DOMAIN === !c.ACCESS_AUD, {
     message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
     path: ["ACCESS_AUD"],
