@@ -81,6 +81,10 @@ export default defineConfig(async () => {
                   REQUEST_LOG_BATCH_MS: "0",
                   // Metering sends a message per call, for the same reason (metering tests set a window).
                   METERING_BATCH_MS: "0",
+                  // Orchestration: the test acquirer over real HTTP (test/node/acquirer.ts), a short attempt deadline.
+                  ACQUIRER_HTTP_URL: inject("acquirerUrl"),
+                  ACQUIRER_HTTP_SECRET: inject("acquirerSecret"),
+                  PROVIDER_TIMEOUT_MS: "1500",
                 },
               },
             })),

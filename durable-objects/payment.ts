@@ -1,4 +1,4 @@
-import { paymentProviderFor } from "../src/modules/payments/connector";
+import { providerNamed } from "../src/modules/payments/connector";
 import {
   type CreatePaymentInput,
   captureEntry,
@@ -8,14 +8,19 @@ import {
   type Refund,
   refundEntry,
 } from "../src/modules/payments/model";
-import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
-import { insertRefundIndex, upsertPaymentIndex } from "../src/modules/payments/storage";
 import {
-  paymentFrom,
-  refundOutcome,
-  reviewTransition,
-  transition,
-} from "../src/modules/payments/transitions";
+  attemptRows,
+  authorizeRouted,
+  routedDeps,
+  routedPayment,
+} from "../src/modules/payments/orchestration";
+import { isAllowed, type PaymentStatus } from "../src/modules/payments/state";
+import {
+  insertPaymentAttempts,
+  insertRefundIndex,
+  upsertPaymentIndex,
+} from "../src/modules/payments/storage";
+import { refundOutcome, reviewTransition, transition } from "../src/modules/payments/transitions";
 import { assessPayment } from "../src/modules/risk/assess";
 import type { RiskOutcome } from "../src/modules/risk/model";
 import {
@@ -79,37 +84,32 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     return upsertPaymentIndex(db, row);
   }
 
-  // The provider call yields the input gate: concurrent creates share this one attempt.
+  // The provider calls yield the input gate: concurrent creates share this one attempt.
   protected async attempt(input: CreatePaymentInput, objectName: string): Promise<CreateOutcome> {
-    // Persisted before the provider is called: a retry after a crash reuses the same payment id,
-    // which is the provider's idempotency key. If this instance dies before the commit, the
-    // alarm finishes the attempt (nobody may retry).
+    // Persisted before any provider is called, and each provider attempt is journalled before it
+    // is sent: a retry after a crash reuses the same payment id and settles the attempt that was in
+    // flight by its own key (docs/orchestration.md). If this instance dies before the commit, the
+    // alarm finishes the create (nobody may retry).
     const attempt = await this.beginCreate(input, objectName);
-    // Risk (docs/risk.md): assessed once, kept with the attempt; a block never reaches the provider.
+    // Risk (docs/risk.md): assessed once, kept with the attempt; a block never reaches a provider.
     const risk = await this.assessOnce(attempt);
     const meta: Meta = { partnerId: attempt.partnerId, feeBps: attempt.feeBps, objectName };
-    if (risk.decision === "block") return this.commitCreate(blockedPayment(attempt, risk), meta);
+    if (risk.decision === "block") return this.commitCreate(blockedPayment(attempt, risk), meta, []);
     const terms = authorizeTerms(attempt, risk);
-    const provider = paymentProviderFor(loadConfig(this.env));
-    const result = await provider.authorize({
-      paymentId: attempt.paymentId,
-      amount: attempt.amount,
-      currency: attempt.currency,
-      paymentMethodToken: attempt.paymentMethodToken,
-      capture: terms.capture,
-      forceAuthentication: terms.forceAuthentication,
-      now: Date.parse(attempt.now),
-    });
-    if (result.outcome === "unknown_method") {
+    const authorized = { ...attempt, capture: terms.capture };
+    const config = loadConfig(this.env);
+    const routed = await authorizeRouted(
+      routedDeps(config, this.db, this.env.PROVIDER_HEALTH, this.kv, authorized),
+      authorized,
+      { forceAuthentication: terms.forceAuthentication },
+    );
+    if (routed.outcome === "unknown_method") {
       this.abandonCreate();
       return { ok: false, error: "unknown_method" };
     }
 
-    const payment = withRisk(
-      paymentFrom({ ...attempt, capture: terms.capture }, provider.name, result),
-      risk,
-    );
-    return this.commitCreate(payment, meta);
+    const payment = withRisk(routedPayment(authorized, routed), risk);
+    return this.commitCreate(payment, meta, attemptRows(authorized, routed.attempts));
   }
 
   private async assessOnce(attempt: CreatePaymentInput): Promise<RiskOutcome> {
@@ -119,7 +119,11 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     return risk;
   }
 
-  private async commitCreate(payment: Payment, meta: Meta): Promise<CreateOutcome> {
+  private async commitCreate(
+    payment: Payment,
+    meta: Meta,
+    attempts: ReturnType<typeof attemptRows>,
+  ): Promise<CreateOutcome> {
     await this.commit(
       payment,
       meta,
@@ -129,10 +133,29 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       ],
       () => {
         this.kv.put("meta", meta);
+        this.kv.put("attempt_rows", attempts);
         this.kv.delete("creating");
       },
     );
     return { ok: true, payment };
+  }
+
+  /**
+   * The D1 projection, and with it the payment's attempts (`payment_attempts`) and the review
+   * queue's row of a held payment, each written idempotently.
+   */
+  protected override async index(state: Payment, objectName: string, partnerId: string) {
+    await super.index(state, objectName, partnerId);
+    await insertPaymentAttempts(
+      this.db,
+      this.kv.get<Parameters<typeof insertPaymentAttempts>[1]>("attempt_rows") ?? [],
+    );
+    await indexReview(this.db, state, objectName, partnerId);
+  }
+
+  /** The provider that holds the payment's authorization: every later operation goes to it. */
+  private providerOf(payment: Payment) {
+    return providerNamed(loadConfig(this.env), this.db, payment.provider);
   }
 
   /** 3-D Secure result, capture (in full or in part) and cancel; illegal transitions change nothing. */
@@ -164,7 +187,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       const amount = request.amount ?? refundable;
       if (amount > refundable) return { ok: false, error: "amount_exceeds", limit: refundable };
 
-      const provider = paymentProviderFor(loadConfig(this.env));
+      const provider = this.providerOf(payment);
       const result = await provider.refund(
         payment.provider_reference ?? payment.id,
         request.refundId,
@@ -219,7 +242,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
     if (operation.op === "capture" && (operation.amount ?? 0) > payment.amount_capturable) {
       return { ok: false, error: "amount_exceeds", limit: payment.amount_capturable };
     }
-    const provider = paymentProviderFor(loadConfig(this.env));
+    const provider = this.providerOf(payment);
     const next = await transition(provider, payment, operation, new Date().toISOString());
     if (next === payment) return { ok: true, payment };
     // The provider call yielded the input gate: refuse if another operation moved the payment meanwhile.
@@ -247,7 +270,7 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
       const answered = requestKey ? this.kv.get<Payment>(`operation_request:${requestKey}`) : undefined;
       if (answered) return { ok: true, payment: answered };
       if (review.status !== "open") return { ok: false, error: "review_closed", status: review.status };
-      const provider = paymentProviderFor(loadConfig(this.env));
+      const provider = this.providerOf(payment);
       const next = await reviewTransition(provider, payment, outcome, new Date().toISOString());
       const current = this.state();
       if (current?.status !== payment.status || current.risk?.review?.status !== "open") {
@@ -268,12 +291,6 @@ export class PaymentObject extends MoneyObject<Payment, CreatePaymentInput, Crea
   private reviewItems(payment: Payment, meta: Meta, type: "review.opened" | "review.closed"): OutboxItem[] {
     const review = reviewOf(payment);
     return review ? [eventOf(type, meta.partnerId, review)] : [];
-  }
-
-  /** The payment's projection, and the review queue's row of a held payment with it. */
-  protected override async index(state: Payment, objectName: string, partnerId: string) {
-    await super.index(state, objectName, partnerId);
-    await indexReview(this.db, state, objectName, partnerId);
   }
 
   /** A status change's outbox: the capture's posting (for `captured` minor units) and the status event. */

@@ -6,6 +6,7 @@ import { scheduled } from "./scheduled";
 export { IdempotencyKey } from "../durable-objects/idempotency";
 export { PaymentObject } from "../durable-objects/payment";
 export { PayoutObject } from "../durable-objects/payout";
+export { ProviderHealth } from "../durable-objects/provider-health";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { RiskVelocity } from "../durable-objects/risk-velocity";
 export { SandboxProvisioning } from "./modules/onboarding/sandbox-entrypoint";

@@ -85,11 +85,6 @@ export interface Env extends WorkerBindings {
   /** Registrations (attempts) per client IP per UTC day (default 10). */
   ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY?: string;
   /**
-   * Secret: the HTTP acquirer's shared secret, which signs its notifications
-   * (`Portico-Acquirer-Signature`, docs/disputes.md). Without it the notification endpoint answers code 90.
-   */
-  ACQUIRER_HTTP_SECRET?: string;
-  /**
    * Reconciliation (docs/reconciliation.md): JSON `{ "<provider>": { capture_bps, capture_fixed,
    * refund_fixed } }`, each provider's settlement fee (default: the sandbox acquirer's).
    */
@@ -100,6 +95,19 @@ export interface Env extends WorkerBindings {
   RECONCILIATION_CAPTURE_WINDOW_DAYS?: string;
   /** Pending past its `next_action.expires_at` by more than this is stuck (default 15 minutes). */
   RECONCILIATION_PENDING_GRACE_MINUTES?: string;
+  /** The HTTP acquirer (docs/acquirer-http.md): its base URL; without it there is no `http` provider. */
+  ACQUIRER_HTTP_URL?: string;
+  /**
+   * Secret: signs every message to and from the HTTP acquirer (`Portico-Acquirer-Signature`), its
+   * dispute notifications included (docs/disputes.md); without it the notification endpoint answers code 90.
+   */
+  ACQUIRER_HTTP_SECRET?: string;
+  /** How long one authorization attempt at a provider may take before it counts as a timeout (default 8000 ms). */
+  PROVIDER_TIMEOUT_MS?: string;
+  /** A provider's breaker opens after this many failed attempts in a row (default 5). */
+  PROVIDER_BREAKER_THRESHOLD?: string;
+  /** How long an open breaker skips its provider before one probe goes through (default 30 000 ms). */
+  PROVIDER_BREAKER_COOLDOWN_MS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -238,6 +246,15 @@ const ConfigSchema = z
     TURNSTILE_SITE_KEY: z.string().min(1).max(100).optional(),
     ONBOARDING_LINK_BASE: z.url().optional(),
     ONBOARDING_REGISTRATIONS_PER_IP_PER_DAY: intVar(10, 1, 10_000),
+    ACQUIRER_HTTP_URL: z.url().optional(),
+    ACQUIRER_HTTP_SECRET: z.string().min(32, "at least 32 characters").optional(),
+    PROVIDER_TIMEOUT_MS: intVar(8000, 100, 30_000),
+    PROVIDER_BREAKER_THRESHOLD: intVar(5, 1, 100),
+    PROVIDER_BREAKER_COOLDOWN_MS: intVar(30_000, 1000, 600_000),
+  })
+  .refine((c) => !c.ACQUIRER_HTTP_URL === !c.ACQUIRER_HTTP_SECRET, {
+    message: "ACQUIRER_HTTP_URL and ACQUIRER_HTTP_SECRET go together",
+    path: ["ACQUIRER_HTTP_SECRET"],
   })
   .refine((c) => !c.ACCESS_TEAM_DOMAIN === !c.ACCESS_AUD, {
     message: "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together",
@@ -299,6 +316,8 @@ export function loadConfig(env: Env): Config {
     TURNSTILE_SECRET_KEY: env.TURNSTILE_SECRET_KEY || undefined,
     TURNSTILE_SITE_KEY: env.TURNSTILE_SITE_KEY || undefined,
     ONBOARDING_LINK_BASE: env.ONBOARDING_LINK_BASE || undefined,
+    ACQUIRER_HTTP_URL: env.ACQUIRER_HTTP_URL || undefined,
+    ACQUIRER_HTTP_SECRET: env.ACQUIRER_HTTP_SECRET || undefined,
   });
   if (!parsed.success) {
     // Only names of the offending settings, never their values: they may be secrets.

@@ -418,7 +418,19 @@ export const ERRORS = {
     status: 400,
     message: "The payment method token {token} expired; tokenize the card again",
   },
-  // The bank's business errors (002), fixed: 1000–1999
+  // Payment orchestration 200–209 (docs/orchestration.md): the admin API's routing rules
+  routing_provider_unknown: {
+    code: 200,
+    status: 400,
+    message: "Rule {rule}: provider {provider} is not available in this environment; available: {available}",
+  },
+  routing_split_invalid: {
+    code: 201,
+    status: 400,
+    message:
+      "Rule {rule}: a split names each provider once with whole percentages adding up to 100; these add up to {total}",
+  },
+  routing_rule_invalid: { code: 202, status: 400, message: "Rule {rule}: {msg}" },
   // Disputes 210–219 (docs/disputes.md)
   payment_already_disputed: {
     code: 210,
@@ -457,6 +469,7 @@ export const ERRORS = {
     status: 404,
     message: "No payment of {provider} has the reference {reference}",
   },
+  // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },
   scoring_overdue_loans: { code: 1002, status: 422, message: "Overdue payments on active loans" },

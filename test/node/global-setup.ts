@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TestProject } from "vitest/node";
+import { startAcquirer } from "./acquirer";
 import { freePort, listen } from "./ports";
 import { connect } from "./resp";
 import { startUpstashBridge } from "./upstash-bridge";
@@ -128,6 +129,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const receiver = await startWebhookReceiver();
     closers.push(() => receiver.close());
     project.provide("receiverUrl", receiver.url);
+    const acquirerSecret = randomBytes(32).toString("hex");
+    const acquirer = await startAcquirer(acquirerSecret);
+    closers.push(() => acquirer.close());
+    project.provide("acquirerUrl", acquirer.url);
+    project.provide("acquirerSecret", acquirerSecret);
     return teardown;
   } catch (error) {
     await teardown();
@@ -141,5 +147,7 @@ declare module "vitest" {
     upstashToken: string;
     blackholeUrl: string;
     receiverUrl: string;
+    acquirerUrl: string;
+    acquirerSecret: string;
   }
 }

@@ -18,6 +18,7 @@ import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
 import { registerReconciliationAdmin } from "./routes/reconciliation";
 import { registerAdminRisk } from "./routes/risk";
+import { registerRoutingAdmin } from "./routes/routing";
 import { registerAdminSla } from "./routes/sla";
 import { registerStatusChanges } from "./routes/status";
 import { registerAdminTerms } from "./routes/terms";
@@ -55,5 +56,6 @@ export const adminModule: Module = {
     registerMetrics(target);
     registerAlerts(target);
     registerReconciliationAdmin(target);
+    registerRoutingAdmin(target);
   },
 };

@@ -158,4 +158,21 @@ export const SANDBOX_VALUES: SandboxValue[] = [
     value: "next_action.url of pm_card_3ds / pm_bank_redirect",
     outcome: "a sandbox customer page: authenticate, fail or cancel (3-D Secure); approve or decline (bank)",
   },
+  {
+    area: "Payments (acquirer sandbox_b)",
+    value: "amount ending in 9500 / 9501",
+    outcome:
+      "503 / declined bank_unavailable at sandbox_b: the payment falls back to the next acquirer of its route",
+  },
+  {
+    area: "Payments (acquirer sandbox_b)",
+    value: "amount ending in 9502 / 9503 / 9504",
+    outcome:
+      "times out after authorizing (used, never authorized twice) / before authorizing (voided, then fallback) / unknown (failed, bank_unavailable, retryable)",
+  },
+  {
+    area: "Payments (acquirer sandbox_b)",
+    value: "card BIN 555500–555599 (pm_card_mastercard)",
+    outcome: "declined do_not_honor at sandbox_b, retried at the next acquirer",
+  },
 ];

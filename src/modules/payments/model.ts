@@ -33,6 +33,27 @@ export type NextAction =
   | { type: "redirect"; url: string; expires_at: string | null }
   | { type: "qr_code"; qr_code: string; expires_at: string };
 
+/** How one authorization attempt at a provider ended (docs/orchestration.md). */
+export const ATTEMPT_OUTCOMES = [
+  "authorized",
+  "requires_action",
+  "pending",
+  "declined",
+  "error",
+  "timeout",
+] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+/** One provider attempt as the payment shows it: which acquirer, how it ended, how long it took. */
+export interface PaymentAttempt {
+  provider: string;
+  outcome: AttemptOutcome;
+  decline_reason: DeclineReason | null;
+  latency_ms: number;
+  /** Whether this attempt fell back from an earlier one. */
+  fallback: boolean;
+}
+
 /** The payment resource (docs/payments.md). */
 export interface Payment {
   id: string;
@@ -47,10 +68,13 @@ export interface Payment {
   payment_method: { type: "card" | "bank_redirect" | "qr"; card: CardDetails | null };
   next_action: NextAction | null;
   failure: { code: "card_declined"; reason: DeclineReason; message: string; retryable: boolean } | null;
+  /** The provider holding the authorization (the last one tried, for a payment that failed). */
   provider: string;
   provider_reference: string | null;
   /** The customer (`cus_…`) who paid, if the payment named one. */
   customer: string | null;
+  /** Every authorization attempt, in order; more than one when the payment fell back. */
+  attempts: PaymentAttempt[];
   metadata: Record<string, string>;
   /** The risk assessment before authorization (docs/risk.md); null on payments made before it. */
   risk: RiskOutcome | null;

@@ -1,5 +1,5 @@
 import { declineOf } from "./connector/sandbox";
-import type { AuthorizeResult, OperationResult, PaymentProvider } from "./connector/types";
+import type { Answered, OperationResult, PaymentProvider } from "./connector/types";
 import type { CreatePaymentInput, Operation, Payment, Refund } from "./model";
 import { isAllowed } from "./state";
 
@@ -7,10 +7,8 @@ import { isAllowed } from "./state";
 // what the provider answered. The payment object (durable-objects/payment.ts) runs them one at a
 // time and commits what they answer.
 
-type Authorized = Exclude<AuthorizeResult, { outcome: "unknown_method" }>;
-
 /** The new payment as the provider's answer makes it. */
-export function paymentFrom(input: CreatePaymentInput, provider: string, result: Authorized): Payment {
+export function paymentFrom(input: CreatePaymentInput, provider: string, result: Answered): Payment {
   // A vault card's own digits, where the provider's answer names only the outcome it simulates.
   const known = input.signals.card;
   const card =
@@ -35,6 +33,7 @@ export function paymentFrom(input: CreatePaymentInput, provider: string, result:
     provider,
     provider_reference: result.providerReference,
     customer: input.signals.customer,
+    attempts: [],
     metadata: input.metadata,
     risk: null,
     created_at: input.now,

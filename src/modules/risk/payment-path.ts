@@ -42,6 +42,8 @@ export function blockedPayment(input: CreatePaymentInput, risk: RiskOutcome): Pa
     provider_reference: null,
     metadata: input.metadata,
     customer: input.signals.customer,
+    // No provider was asked.
+    attempts: [],
     risk,
     created_at: input.now,
     updated_at: input.now,

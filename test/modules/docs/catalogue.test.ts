@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import acquirerHttp from "../../../docs/acquirer-http.md?raw";
 import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import billing from "../../../docs/billing.md?raw";
@@ -13,6 +14,7 @@ import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
 import operations from "../../../docs/operations.md?raw";
+import orchestration from "../../../docs/orchestration.md?raw";
 import paymentMethods from "../../../docs/payment-methods.md?raw";
 import payments from "../../../docs/payments.md?raw";
 import portal from "../../../docs/portal.md?raw";
@@ -62,6 +64,8 @@ const PAGES: Record<string, string> = {
   "docs/operations.md": operations,
   "docs/risk.md": risk,
   "docs/payment-methods.md": paymentMethods,
+  "docs/orchestration.md": orchestration,
+  "docs/acquirer-http.md": acquirerHttp,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

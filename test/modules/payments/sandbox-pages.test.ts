@@ -247,6 +247,8 @@ describe("signatures", () => {
     const signed = new SandboxPaymentProvider("https://sandbox.example", env.WEBHOOK_SECRETS_KEY);
     const request = {
       paymentId: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee",
+      idempotencyKey: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee:1",
+      signals: { method: "card" as const, card: null },
       amount: 100,
       currency: "UZS" as const,
       paymentMethodToken: "pm_card_3ds",

@@ -9,6 +9,8 @@ const NOW = Date.parse("2026-11-22T12:00:00.000Z");
 const authorize = (token: string) =>
   provider.authorize({
     paymentId: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee",
+    idempotencyKey: "0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee:1",
+    signals: { method: "card" as const, card: null },
     amount: 1500,
     currency: "UZS",
     paymentMethodToken: token,

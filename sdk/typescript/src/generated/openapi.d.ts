@@ -2043,7 +2043,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -2283,10 +2283,13 @@ export interface components {
                 message: string;
                 retryable: boolean;
             } | null;
+            /** @description The acquirer holding the authorization: captures, cancels and refunds go to it. For a payment that failed, the last one tried. */
             provider: string;
             provider_reference: string | null;
             /** @description The customer (`cus_…`) who paid, if the payment named one. */
             customer: string | null;
+            /** @description Every authorization attempt in order (docs/orchestration.md): more than one when the payment fell back to another acquirer. */
+            attempts: components["schemas"]["PaymentAttempt"][];
             metadata: {
                 [key: string]: string;
             };
@@ -2296,6 +2299,20 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             livemode: boolean;
+        };
+        PaymentAttempt: {
+            /** @description The acquirer tried: `sandbox`, `sandbox_b`, `http`… */
+            provider: string;
+            /**
+             * @description `error`: the provider failed (5xx, network) or the issuer was unreachable (`bank_unavailable`); `timeout`: no answer in time, and the provider had no record of it.
+             * @enum {string}
+             */
+            outcome: "authorized" | "requires_action" | "pending" | "declined" | "error" | "timeout";
+            /** @enum {string|null} */
+            decline_reason: "insufficient_funds" | "do_not_honor" | "stolen_card" | "limit_exceeded" | "risk_decline" | "bank_unavailable" | null;
+            latency_ms: number;
+            /** @description Whether this attempt came after another provider's failure. */
+            fallback: boolean;
         };
         /** @description Null on payments made before risk assessment. */
         PaymentRisk: {

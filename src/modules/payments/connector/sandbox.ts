@@ -2,7 +2,14 @@ import { derivedHmacKey } from "../../../platform/lib/derived-key";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
 import type { DeclineReason } from "../model";
 import type { CardSignals, PaymentSignals } from "../signals";
-import type { AuthorizeRequest, AuthorizeResult, OperationResult, PaymentProvider } from "./types";
+import type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  OperationResult,
+  PaymentProvider,
+  Retrieved,
+  RetryMatrix,
+} from "./types";
 
 /** How long a sandbox QR code stays payable. */
 export const QR_TTL_MS = 15 * 60 * 1000;
@@ -94,7 +101,12 @@ export const declineOf = (reason: DeclineReason) => ({
  * of docs/payments.md. It never moves money and never reaches a real bank.
  */
 export class SandboxPaymentProvider implements PaymentProvider {
-  readonly name = "sandbox";
+  readonly name: string = "sandbox";
+  /** An unreachable issuer may answer through another acquirer; every other decline is the card's. */
+  readonly retry: RetryMatrix = {
+    failures: ["timeout", "server_error", "network"],
+    declines: ["bank_unavailable"],
+  };
 
   /**
    * `redirectKey`, the platform's data key, signs the redirect URLs (`?sig=`); without it
@@ -151,6 +163,18 @@ export class SandboxPaymentProvider implements PaymentProvider {
       };
     }
     return { outcome: "unknown_method" };
+  }
+
+  /** Its answers are a function of the request alone: retrieving an attempt is answering it again. */
+  async retrieve(req: AuthorizeRequest): Promise<Retrieved> {
+    const result = await this.authorize(req);
+    if (result.outcome === "unknown_method" || result.outcome === "failed") return { found: false };
+    return { found: true, result };
+  }
+
+  /** It keeps no attempts, so nothing can arrive late. */
+  async cancelAttempt(): Promise<OperationResult> {
+    return { ok: true };
   }
 
   private async redirect(kind: RedirectKind, paymentId: string, now: number) {

@@ -3,7 +3,7 @@ import { envelopeRequest } from "../../../platform/envelope";
 import { Amount, CurrencyCode, Metadata } from "../../../platform/http/money-schema";
 import { CURRENCIES } from "../../../platform/lib/money";
 import { DECISIONS, REVIEW_STATUSES } from "../../risk/model";
-import { DECLINE_REASONS } from "../model";
+import { ATTEMPT_OUTCOMES, DECLINE_REASONS } from "../model";
 import { PAYMENT_STATUSES } from "../state";
 
 /** `payment.risk`: what the assessment before authorization decided and why (docs/risk.md). */
@@ -37,6 +37,21 @@ const PaymentRisk = z
 
 const Card = z.object({ brand: z.enum(["visa", "mastercard"]), first6: z.string(), last4: z.string() });
 
+export const PaymentAttemptSchema = z
+  .object({
+    provider: z.string().openapi({ description: "The acquirer tried: `sandbox`, `sandbox_b`, `http`…" }),
+    outcome: z.enum(ATTEMPT_OUTCOMES).openapi({
+      description:
+        "`error`: the provider failed (5xx, network) or the issuer was unreachable (`bank_unavailable`); `timeout`: no answer in time, and the provider had no record of it.",
+    }),
+    decline_reason: z.enum(DECLINE_REASONS).nullable(),
+    latency_ms: z.number().int(),
+    fallback: z
+      .boolean()
+      .openapi({ description: "Whether this attempt came after another provider's failure." }),
+  })
+  .openapi("PaymentAttempt");
+
 export const PaymentSchema = z
   .object({
     id: z.string().openapi({ format: "uuid" }),
@@ -64,12 +79,19 @@ export const PaymentSchema = z
       })
       .nullable()
       .openapi({ description: "Why the bank declined: an outcome (HTTP 200), not a request error." }),
-    provider: z.string(),
+    provider: z.string().openapi({
+      description:
+        "The acquirer holding the authorization: captures, cancels and refunds go to it. For a payment that failed, the last one tried.",
+    }),
     provider_reference: z.string().nullable(),
     customer: z
       .string()
       .nullable()
       .openapi({ description: "The customer (`cus_…`) who paid, if the payment named one." }),
+    attempts: z.array(PaymentAttemptSchema).openapi({
+      description:
+        "Every authorization attempt in order (docs/orchestration.md): more than one when the payment fell back to another acquirer.",
+    }),
     metadata: z.record(z.string(), z.string()),
     risk: PaymentRisk.nullable().openapi({ description: "Null on payments made before risk assessment." }),
     created_at: z.string().openapi({ format: "date-time" }),
