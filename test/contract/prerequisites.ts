@@ -172,3 +172,28 @@ export async function invoice(ctx: FixtureContext): Promise<string> {
   if (!latest) throw new Error("no invoice");
   return latest.id;
 }
+
+/** A dispute on a fresh captured payment (the sandbox's button), `needs_response`. */
+export const dispute = async (ctx: FixtureContext) =>
+  made(ctx, "POST", `/v1/sandbox/payments/${(await payment(ctx)).id}/dispute`, {});
+
+/** A dispute with its evidence submitted: `under_review`. */
+export async function disputeUnderReview(ctx: FixtureContext): Promise<string> {
+  const { id } = await dispute(ctx);
+  await made(ctx, "POST", `/v1/disputes/${id}/evidence`, { product_description: "delivered", submit: true });
+  return id;
+}
+
+/** A smallest PDF, in base64, for a dispute's evidence. */
+export const EVIDENCE_PDF = btoa("%PDF-1.4\n%%EOF\n");
+
+/** A dispute with one evidence document: its id and the document's. */
+export async function disputeDocument(ctx: FixtureContext): Promise<{ id: string; document_id: string }> {
+  const { id } = await dispute(ctx);
+  const doc = await made(ctx, "POST", `/v1/disputes/${id}/evidence/documents`, {
+    filename: "receipt.pdf",
+    content_type: "application/pdf",
+    content_base64: EVIDENCE_PDF,
+  });
+  return { id, document_id: doc.id };
+}
