@@ -174,8 +174,21 @@ export async function invoice(ctx: FixtureContext): Promise<string> {
 }
 
 /** A dispute on a fresh captured payment (the sandbox's button), `needs_response`. */
-export const dispute = async (ctx: FixtureContext) =>
-  made(ctx, "POST", `/v1/sandbox/payments/${(await payment(ctx)).id}/dispute`, {});
+export async function dispute(ctx: FixtureContext) {
+  const { id } = await payment(ctx);
+  // The capture's posting and event leave the payment's object after the answer: wait for them, so
+  // a check that nothing changed after a refusal does not see them arrive.
+  for (let i = 0; i < 80; i++) {
+    const posted = await env.DB.prepare(
+      "SELECT 1 FROM journal_entries WHERE reference = ? AND kind = 'capture'",
+    )
+      .bind(id)
+      .first();
+    if (posted) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return made(ctx, "POST", `/v1/sandbox/payments/${id}/dispute`, {});
+}
 
 /** A dispute with its evidence submitted: `under_review`. */
 export async function disputeUnderReview(ctx: FixtureContext): Promise<string> {
