@@ -14,6 +14,10 @@ import {
   consent,
   conversion,
   DAY_MS,
+  dispute,
+  disputeDocument,
+  disputeUnderReview,
+  EVIDENCE_PDF,
   endpoint,
   event,
   type FixtureContext,
@@ -167,6 +171,35 @@ export const FIXTURES: Record<string, Fixture> = {
     prepare: async (ctx) =>
       idWith((await payment(ctx, { payment_method_token: "pm_bank_redirect" })).id, { outcome: "succeeded" }),
     consumes: true,
+  },
+  "POST /v1/sandbox/payments/{id}/dispute": {
+    prepare: async (ctx) => idWith((await payment(ctx)).id, { reason: "fraudulent", amount: 1_000 }),
+    consumes: true,
+  },
+  "POST /v1/sandbox/disputes/{id}/simulate": {
+    prepare: async (ctx) => idWith(await disputeUnderReview(ctx), { outcome: "won" }),
+    consumes: true,
+  },
+  "GET /v1/disputes": { prepare: none },
+  "GET /v1/disputes/{id}": { prepare: async (ctx) => id((await dispute(ctx)).id) },
+  "POST /v1/disputes/{id}/evidence": {
+    prepare: async (ctx) => idWith((await dispute(ctx)).id, { product_description: "Two opera tickets" }),
+  },
+  "POST /v1/disputes/{id}/accept": {
+    prepare: async (ctx) => id((await dispute(ctx)).id),
+    consumes: true,
+  },
+  "POST /v1/disputes/{id}/evidence/documents": {
+    prepare: async (ctx) =>
+      idWith((await dispute(ctx)).id, {
+        filename: "receipt.pdf",
+        content_type: "application/pdf",
+        content_base64: EVIDENCE_PDF,
+      }),
+    consumes: true,
+  },
+  "GET /v1/disputes/{id}/evidence/documents/{document_id}": {
+    prepare: async (ctx) => ({ pathParams: await disputeDocument(ctx) }),
   },
   "POST /v1/sandbox/payouts/{id}/simulate": {
     prepare: async (ctx) => idWith((await payout(ctx)).id, { outcome: "paid" }),

@@ -172,3 +172,41 @@ export async function invoice(ctx: FixtureContext): Promise<string> {
   if (!latest) throw new Error("no invoice");
   return latest.id;
 }
+
+/** A dispute on a fresh captured payment (the sandbox's button), `needs_response`. */
+export async function dispute(ctx: FixtureContext) {
+  const { id } = await payment(ctx);
+  // The capture's posting and event leave the payment's object after the answer: wait for them, so
+  // a check that nothing changed after a refusal does not see them arrive.
+  for (let i = 0; i < 80; i++) {
+    const posted = await env.DB.prepare(
+      "SELECT 1 FROM journal_entries WHERE reference = ? AND kind = 'capture'",
+    )
+      .bind(id)
+      .first();
+    if (posted) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return made(ctx, "POST", `/v1/sandbox/payments/${id}/dispute`, {});
+}
+
+/** A dispute with its evidence submitted: `under_review`. */
+export async function disputeUnderReview(ctx: FixtureContext): Promise<string> {
+  const { id } = await dispute(ctx);
+  await made(ctx, "POST", `/v1/disputes/${id}/evidence`, { product_description: "delivered", submit: true });
+  return id;
+}
+
+/** A smallest PDF, in base64, for a dispute's evidence. */
+export const EVIDENCE_PDF = btoa("%PDF-1.4\n%%EOF\n");
+
+/** A dispute with one evidence document: its id and the document's. */
+export async function disputeDocument(ctx: FixtureContext): Promise<{ id: string; document_id: string }> {
+  const { id } = await dispute(ctx);
+  const doc = await made(ctx, "POST", `/v1/disputes/${id}/evidence/documents`, {
+    filename: "receipt.pdf",
+    content_type: "application/pdf",
+    content_base64: EVIDENCE_PDF,
+  });
+  return { id, document_id: doc.id };
+}

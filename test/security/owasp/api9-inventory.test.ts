@@ -30,6 +30,8 @@ const PAGES = [
   /^GET \/status(\/assets\/[\w.-]+)?$/,
   /^GET \/\.well-known\/(jwks\.json|oauth-authorization-server)$/,
   /^(GET|POST) \/sandbox\//,
+  // The HTTP acquirer's signed dispute notifications: for the acquirer, not partners (docs/disputes.md).
+  /^POST \/connectors\/acquirer-http\/notifications$/,
   // The developer portal's pages (docs/portal.md): HTML, each of them calls the documented API.
   /^(GET|POST|ALL) \/portal(\/|$)/,
   // The platform team's console (docs/admin.md): HTML, each of its actions an admin API call.

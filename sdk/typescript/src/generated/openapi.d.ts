@@ -492,26 +492,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/connectors/acquirer-http/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The HTTP acquirer's dispute notifications
-         * @description For the acquirer, not for partners. Signed: `Portico-Acquirer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`, at most 300 s from the gateway's clock. Each notification `id` is applied once; a replay answers 200 with `replayed: true`.
-         */
-        post: operations["receiveAcquirerNotification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/risk/rules": {
         parameters: {
             query?: never;
@@ -2563,34 +2543,6 @@ export interface components {
                  */
                 outcome: "won" | "lost";
             };
-        };
-        AcquirerNotificationReceipt: {
-            /** @enum {boolean} */
-            received: true;
-            /** @description The id was seen before: nothing changed. */
-            replayed: boolean;
-            /** Format: uuid */
-            dispute_id: string;
-            status: string;
-        };
-        AcquirerNotification: {
-            id: string;
-            /** @enum {string} */
-            type: "dispute.opened";
-            provider_reference: string;
-            dispute_reference: string;
-            amount: number;
-            /** @enum {string} */
-            currency: "AED" | "ARS" | "AUD" | "AZN" | "BGN" | "BHD" | "BIF" | "BRL" | "BYN" | "CAD" | "CHF" | "CLF" | "CLP" | "CNY" | "COP" | "CZK" | "DJF" | "DKK" | "EGP" | "EUR" | "GBP" | "GEL" | "GNF" | "HKD" | "HUF" | "IDR" | "ILS" | "INR" | "IQD" | "ISK" | "JOD" | "JPY" | "KES" | "KGS" | "KMF" | "KRW" | "KWD" | "KZT" | "LYD" | "MXN" | "MYR" | "NGN" | "NOK" | "NZD" | "OMR" | "PHP" | "PKR" | "PLN" | "PYG" | "QAR" | "RON" | "RSD" | "RUB" | "RWF" | "SAR" | "SEK" | "SGD" | "THB" | "TJS" | "TMT" | "TND" | "TRY" | "TWD" | "UAH" | "UGX" | "USD" | "UYU" | "UZS" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" | "ZAR";
-            /** @enum {string} */
-            reason: "fraudulent" | "product_not_received" | "product_unacceptable" | "duplicate" | "credit_not_processed" | "subscription_canceled" | "general";
-            /** Format: date-time */
-            evidence_due_by: string;
-        } | {
-            id: string;
-            /** @enum {string} */
-            type: "dispute.won" | "dispute.lost";
-            dispute_reference: string;
         };
         RiskRuleList: {
             /** @enum {string} */
@@ -9119,86 +9071,6 @@ export interface operations {
                     Sunset?: string;
                     /** @description On a deprecated version or route: `<…/changelog#…>; rel="deprecation"`, what to move to. */
                     Link?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    receiveAcquirerNotification: {
-        parameters: {
-            query?: never;
-            header: {
-                "Portico-Acquirer-Signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AcquirerNotification"];
-            };
-        };
-        responses: {
-            /** @description Applied, or a replay */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AcquirerNotificationReceipt"];
-                };
-            };
-            /** @description 2 (invalid_json), 3 (unparseable_field), 4 (validation) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description 215 (acquirer_signature_invalid), 216 (acquirer_signature_stale) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description 30 (not_found), 217 (acquirer_payment_unknown) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description 60 (invalid_state_transition), 61 (amount_exceeds), 210 (payment_already_disputed) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description 32 (payload_too_large) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description 90 (service_unavailable) */
-            503: {
-                headers: {
                     [name: string]: unknown;
                 };
                 content: {

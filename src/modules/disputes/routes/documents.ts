@@ -23,6 +23,7 @@ const UploadRequest = envelopeRequest(
       content_base64: z
         .string()
         .min(1)
+        .max(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4 + 4)
         .openapi({
           description: `The document's bytes in base64: at most ${MAX_DOCUMENT_BYTES} bytes decoded.`,
         }),

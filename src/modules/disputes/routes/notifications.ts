@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { validationError } from "../../../platform/envelope";
 import { ApiError } from "../../../platform/errors";
-import { errorResponses } from "../../../platform/http/define";
 import { readBounded } from "../../../platform/lib/bounded";
 import { CURRENCIES } from "../../../platform/lib/money";
 import type { AppEnv } from "../../../platform/types";
@@ -18,66 +17,27 @@ export const NOTIFICATIONS_PATH = "/connectors/acquirer-http/notifications";
 const MAX_NOTIFICATION_BYTES = 64 * 1024;
 
 const Id = z.string().min(1).max(255);
-const NotificationSchema = z
-  .discriminatedUnion("type", [
-    z.object({
-      id: Id,
-      type: z.literal("dispute.opened"),
-      provider_reference: Id,
-      dispute_reference: Id,
-      amount: z.number().int().min(1),
-      currency: z.enum(CURRENCIES),
-      reason: z.enum(DISPUTE_REASONS),
-      evidence_due_by: z.iso.datetime(),
-    }),
-    z.object({ id: Id, type: z.enum(["dispute.won", "dispute.lost"]), dispute_reference: Id }),
-  ])
-  .openapi("AcquirerNotification");
+const NotificationSchema = z.discriminatedUnion("type", [
+  z.object({
+    id: Id,
+    type: z.literal("dispute.opened"),
+    provider_reference: Id,
+    dispute_reference: Id,
+    amount: z.number().int().min(1),
+    currency: z.enum(CURRENCIES),
+    reason: z.enum(DISPUTE_REASONS),
+    evidence_due_by: z.iso.datetime(),
+  }),
+  z.object({ id: Id, type: z.enum(["dispute.won", "dispute.lost"]), dispute_reference: Id }),
+]);
 
-const ReceiptSchema = z
-  .object({
-    received: z.literal(true),
-    replayed: z.boolean().openapi({ description: "The id was seen before: nothing changed." }),
-    dispute_id: z.string().openapi({ format: "uuid" }),
-    status: z.string(),
-  })
-  .openapi("AcquirerNotificationReceipt");
-
+/**
+ * The acquirer's endpoint (docs/disputes.md#notifications-from-the-acquirer): not a partner API, so
+ * not in the partners' OpenAPI document. Its refusals answer the error envelope: 401 (215, 216) for
+ * a signature refused, 400 for a body that is not a notification, 404 (30, 217), 409 (60, 61, 210),
+ * 413, and 503 (90) without the shared secret.
+ */
 export function registerNotifications(app: OpenAPIHono<AppEnv>) {
-  app.openAPIRegistry.registerPath({
-    method: "post",
-    path: NOTIFICATIONS_PATH,
-    operationId: "receiveAcquirerNotification",
-    tags: ["Payments"],
-    summary: "The HTTP acquirer's dispute notifications",
-    description: `For the acquirer, not for partners. Signed: \`Portico-Acquirer-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>\`, at most ${SIGNATURE_TOLERANCE_SECONDS} s from the gateway's clock. Each notification \`id\` is applied once; a replay answers 200 with \`replayed: true\`.`,
-    security: [],
-    request: {
-      headers: z.object({ "Portico-Acquirer-Signature": z.string() }),
-      body: { required: true, content: { "application/json": { schema: NotificationSchema } } },
-    },
-    responses: {
-      200: {
-        description: "Applied, or a replay",
-        content: { "application/json": { schema: ReceiptSchema } },
-      },
-      ...errorResponses([
-        "invalid_json",
-        "unparseable_field",
-        "validation",
-        "acquirer_signature_invalid",
-        "acquirer_signature_stale",
-        "not_found",
-        "acquirer_payment_unknown",
-        "invalid_state_transition",
-        "amount_exceeds",
-        "payment_already_disputed",
-        "payload_too_large",
-        "service_unavailable",
-      ]),
-    },
-  });
-
   app.post(NOTIFICATIONS_PATH, async function acquirerNotification(c) {
     const secret = c.env.ACQUIRER_HTTP_SECRET;
     if (!secret) throw new ApiError("service_unavailable");
