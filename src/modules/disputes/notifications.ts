@@ -1,7 +1,9 @@
 import { ApiError } from "../../platform/errors";
-import { toHex } from "../../platform/lib/ids";
+import {
+  ACQUIRER_SIGNATURE_TOLERANCE_S,
+  checkAcquirerSignature,
+} from "../../platform/lib/acquirer-signature";
 import type { Currency } from "../../platform/lib/money";
-import { constantTimeTextEqual } from "../../platform/lib/secret-hash";
 import { getPayment, type PaymentDeps } from "../payments/payments";
 import type { Dispute, DisputeReason } from "./model";
 import { closeDispute, type DisputeDeps, openDispute, ReplayedNotification } from "./service";
@@ -20,43 +22,18 @@ import {
  */
 
 /** The provider name the HTTP acquirer's payments carry. */
-export const HTTP_ACQUIRER = "acquirer-http";
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+export const HTTP_ACQUIRER = "http";
+export const SIGNATURE_TOLERANCE_SECONDS = ACQUIRER_SIGNATURE_TOLERANCE_S;
 
 export type SignatureCheck = "ok" | "invalid" | "stale";
 
-export async function hmacHex(secret: string, message: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey(
-    "raw",
-    enc.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return toHex(new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(message))));
-}
-
 /** Checks the header against the raw body, in constant time; `nowSeconds` is the receiver's clock. */
-export async function checkSignature(
+export const checkSignature = (
   secret: string,
   header: string | undefined,
   body: string,
   nowSeconds: number,
-): Promise<SignatureCheck> {
-  const parts = new Map(
-    (header ?? "").split(",").map((p) => {
-      const at = p.indexOf("=");
-      return [p.slice(0, at).trim(), p.slice(at + 1).trim()] as const;
-    }),
-  );
-  const t = parts.get("t") ?? "";
-  const given = parts.get("v1");
-  if (!/^\d{1,12}$/.test(t) || !given) return "invalid";
-  const ok = constantTimeTextEqual(given.toLowerCase(), await hmacHex(secret, `${t}.${body}`));
-  if (!ok) return "invalid";
-  return Math.abs(nowSeconds - Number(t)) > SIGNATURE_TOLERANCE_SECONDS ? "stale" : "ok";
-}
+): Promise<SignatureCheck> => checkAcquirerSignature(secret, header, body, nowSeconds * 1000);
 
 export type Notification =
   | {

@@ -1,7 +1,7 @@
 import type { Db } from "../../platform/db/client";
 import type { Config } from "../../platform/env";
 import { ApiError } from "../../platform/errors";
-import type { CardSignals } from "../payments/signals";
+import type { CardSignals } from "../payments/model";
 import { cardVaultFor } from "./connector";
 import { consumeToken, findCustomer, findSavedMethod, findToken, type TokenRow } from "./storage";
 

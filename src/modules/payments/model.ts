@@ -2,7 +2,6 @@ import type { EventType } from "../../platform/events/events";
 import { basisPoints, type Currency } from "../../platform/lib/money";
 import { type EntryInput, PLATFORM } from "../ledger/ledger";
 import type { RiskOutcome } from "../risk/model";
-import type { PaymentSignals } from "./signals";
 import type { PaymentStatus } from "./state";
 
 /** Why a bank declined: an outcome, not a request error (docs/payments.md). */
@@ -21,6 +20,34 @@ export interface CardDetails {
   /** Only the first 6 and last 4 digits ever leave the connector. */
   first6: string;
   last4: string;
+}
+
+/**
+ * A card as the payment path's checks (risk rules, routing rules) see it: never its number.
+ * The connector that knows the card (the sandbox's fixed tokens, the card vault) fills it in.
+ */
+export interface CardSignals extends CardDetails {
+  /** The issuing bank's country (ISO 3166-1 alpha-2, from the BIN), when known. */
+  country: string | null;
+  /** The same card always has the same fingerprint, which cannot be turned back into its number. */
+  fingerprint: string;
+}
+
+/** Where the payment request came from: `CF-Connecting-IP` and the edge's `request.cf`. */
+export interface ClientSignals {
+  ip: string | null;
+  /** ISO 3166-1 alpha-2 of the address, as the edge located it. */
+  country: string | null;
+  asn: number | null;
+}
+
+/** What is known of a payment before it is authorized: its method, its customer and its caller. */
+export interface PaymentSignals {
+  method: "card" | "bank_redirect" | "qr";
+  card: CardSignals | null;
+  /** The customer (`cus_…`) the payment method belongs to, if it is a saved one. */
+  customer: string | null;
+  client: ClientSignals;
 }
 
 export interface Decline {

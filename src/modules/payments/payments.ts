@@ -7,8 +7,7 @@ import type { Currency } from "../../platform/lib/money";
 import type { PartnerProfile } from "../../platform/types";
 import { requireCustomer, storedMethodOf } from "../payment-methods/resolve";
 import { sandboxMethodOf } from "./connector/sandbox";
-import type { Operation, Payment, Refund } from "./model";
-import type { ClientSignals, PaymentSignals } from "./signals";
+import type { ClientSignals, Operation, Payment, PaymentSignals, Refund } from "./model";
 import { findPaymentObject, findRefundObject, paymentSnapshots } from "./storage";
 
 export interface CreatePaymentParams {

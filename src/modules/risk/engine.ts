@@ -1,6 +1,6 @@
 import { cidrContains, parseAddress, parseCidr } from "../../platform/lib/cidr";
 import type { Currency } from "../../platform/lib/money";
-import type { PaymentSignals } from "../payments/signals";
+import type { PaymentSignals } from "../payments/model";
 import type {
   Comparison,
   Condition,

@@ -1,5 +1,5 @@
 import type { Currency } from "../../platform/lib/money";
-import type { PaymentSignals } from "../payments/signals";
+import type { PaymentSignals } from "../payments/model";
 import type { RoutingRule, RuleConditions, RuleTarget } from "./model";
 
 /** What the rules see of a payment: never the card number, only its signals. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../../src";
-import { hmacHex } from "../../../src/modules/disputes/notifications";
+import { hmacHex } from "../../../src/platform/lib/acquirer-signature";
 import { fetchWithEnv } from "../../support/http";
 import { accountBalance, balanced, disputable, entriesOf, eventsOf } from "./support";
 
@@ -13,7 +13,7 @@ async function acquirerPayment() {
   const s = await disputable();
   const reference = `acq_${crypto.randomUUID()}`;
   await env.DB.prepare(
-    "UPDATE payments SET snapshot = json_set(snapshot, '$.provider', 'acquirer-http', '$.provider_reference', ?) WHERE id = ?",
+    "UPDATE payments SET snapshot = json_set(snapshot, '$.provider', 'http', '$.provider_reference', ?) WHERE id = ?",
   )
     .bind(reference, s.payment.id)
     .run();
@@ -60,7 +60,7 @@ describe("the HTTP acquirer's notifications", () => {
     expect(dispute).toMatchObject({
       partner_id: s.p.id,
       payment_id: s.payment.id,
-      provider: "acquirer-http",
+      provider: "http",
       provider_dispute_reference: n.dispute_reference,
       amount: 40_000,
       reason: "fraudulent",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PaymentSignals } from "../../../src/modules/payments/signals";
+import type { PaymentSignals } from "../../../src/modules/payments/model";
 import { type EngineInput, evaluate, needsScore, windowsOf } from "../../../src/modules/risk/engine";
 import type { Condition, Decision, ListEntry, Rule } from "../../../src/modules/risk/model";
 

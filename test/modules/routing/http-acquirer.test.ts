@@ -1,10 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import {
-  signAcquirerMessage,
-  verifyAcquirerSignature,
-} from "../../../src/modules/payments/connector/acquirer-signature";
 import { HttpAcquirerProvider } from "../../../src/modules/payments/connector/http";
+import { signAcquirerMessage, verifyAcquirerSignature } from "../../../src/platform/lib/acquirer-signature";
 import { ACQUIRER_TRIGGERS } from "../../node/acquirer";
 import { call } from "../../support/http";
 import { everything, routedPartner } from "./support";

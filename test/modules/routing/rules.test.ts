@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PaymentSignals } from "../../../src/modules/payments/signals";
+import type { PaymentSignals } from "../../../src/modules/payments/model";
 import type { RoutingRule } from "../../../src/modules/routing/model";
 import { bucketOf, orderOf, planRoute, type RoutingFacts } from "../../../src/modules/routing/rules";
 

@@ -1,6 +1,6 @@
+import { ACQUIRER_SIGNATURE_HEADER, signAcquirerMessage } from "../../../platform/lib/acquirer-signature";
 import { readBounded } from "../../../platform/lib/bounded";
 import { DECLINE_REASONS, type DeclineReason } from "../model";
-import { ACQUIRER_SIGNATURE_HEADER, signAcquirerMessage } from "./acquirer-signature";
 import { declineOf } from "./sandbox";
 import type {
   Answered,

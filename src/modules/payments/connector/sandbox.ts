@@ -1,7 +1,6 @@
 import { derivedHmacKey } from "../../../platform/lib/derived-key";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
-import type { DeclineReason } from "../model";
-import type { CardSignals, PaymentSignals } from "../signals";
+import type { CardSignals, DeclineReason, PaymentSignals } from "../model";
 import type {
   AuthorizeRequest,
   AuthorizeResult,

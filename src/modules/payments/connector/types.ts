@@ -3,7 +3,7 @@ import type { CardDetails, Decline, DeclineReason, NextAction } from "../model";
 
 /**
  * What a connector may know of the method before authorization: the payment's signals
- * (src/modules/payments/signals.ts) without the customer and the caller. Never the card number.
+ * (`PaymentSignals` in src/modules/payments/model.ts) without the customer and the caller. Never the card number.
  */
 export interface MethodFacts {
   method: "card" | "bank_redirect" | "qr";

@@ -3,7 +3,7 @@ import { ok, okResponse } from "../../../platform/envelope";
 import { v1Route } from "../../../platform/http/define";
 import type { AppEnv } from "../../../platform/types";
 import { createPayment } from "../payments";
-import { clientSignalsOf } from "../signals";
+import { clientSignalsOf } from "./client-signals";
 import { paymentDeps } from "./deps";
 import { CreatePaymentRequest, PaymentSchema } from "./schema";
 

@@ -1,12 +1,12 @@
-import { toHex } from "../../../platform/lib/ids";
-import { constantTimeTextEqual } from "../../../platform/lib/secret-hash";
+import { toHex } from "./ids";
+import { constantTimeTextEqual } from "./secret-hash";
 
 /** The header signing every message of the HTTP acquirer protocol, both ways (docs/acquirer-http.md). */
 export const ACQUIRER_SIGNATURE_HEADER = "Portico-Acquirer-Signature";
 /** A signature older or newer than this (seconds) is refused: a replayed message goes stale. */
 export const ACQUIRER_SIGNATURE_TOLERANCE_S = 300;
 
-const hmacHex = async (secret: string, message: string) => {
+export const hmacHex = async (secret: string, message: string) => {
   const key = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),
@@ -23,23 +23,33 @@ export async function signAcquirerMessage(secret: string, body: string, nowMs: n
   return `t=${t},v1=${await hmacHex(secret, `${t}.${body}`)}`;
 }
 
-/** Whether `header` signs `body` with `secret`, within the tolerance of `nowMs`; compared in constant time. */
-export async function verifyAcquirerSignature(
+/**
+ * Whether `header` signs `body` with `secret` (compared in constant time), and if so whether it
+ * is within the tolerance of `nowMs`: `invalid` (missing, malformed or not this body's) or `stale`.
+ */
+export async function checkAcquirerSignature(
   secret: string,
   header: string | null | undefined,
   body: string,
   nowMs: number,
-): Promise<boolean> {
-  if (!header) return false;
+): Promise<"ok" | "invalid" | "stale"> {
   const parts = new Map(
-    header.split(",").map((p) => {
+    (header ?? "").split(",").map((p) => {
       const at = p.indexOf("=");
       return [p.slice(0, at).trim(), p.slice(at + 1).trim()] as const;
     }),
   );
-  const t = Number(parts.get("t"));
+  const t = parts.get("t") ?? "";
   const v1 = parts.get("v1");
-  if (!Number.isInteger(t) || !v1) return false;
-  if (Math.abs(nowMs / 1000 - t) > ACQUIRER_SIGNATURE_TOLERANCE_S) return false;
-  return constantTimeTextEqual(v1, await hmacHex(secret, `${t}.${body}`));
+  if (!/^\d{1,12}$/.test(t) || !v1) return "invalid";
+  if (!constantTimeTextEqual(v1.toLowerCase(), await hmacHex(secret, `${t}.${body}`))) return "invalid";
+  return Math.abs(nowMs / 1000 - Number(t)) > ACQUIRER_SIGNATURE_TOLERANCE_S ? "stale" : "ok";
 }
+
+/** Whether `header` signs `body` with `secret`, within the tolerance of `nowMs`. */
+export const verifyAcquirerSignature = async (
+  secret: string,
+  header: string | null | undefined,
+  body: string,
+  nowMs: number,
+) => (await checkAcquirerSignature(secret, header, body, nowMs)) === "ok";
