@@ -336,56 +336,6 @@ export const ERRORS = {
     message:
       "The months run from {from} to {to}: from must not be after to, and the range is at most {max} months",
   },
-  // Operational metrics and alerts 230–239 (docs/operations.md)
-  metrics_range_invalid: {
-    code: 230,
-    status: 400,
-    message:
-      "The range runs from {from} to {to}: from must be before to, and the range is at most {max} days",
-  },
-  alert_threshold_invalid: {
-    code: 231,
-    status: 400,
-    message: "The alert rule's thresholds do not fit its metric and comparator: {detail}",
-  },
-  alert_connector_url_refused: {
-    code: 232,
-    status: 400,
-    message: "The alert connector's URL is refused: {detail}",
-  },
-  alert_rules_limit: {
-    code: 233,
-    status: 409,
-    message: "At most {max} alert rules; delete one first",
-  },
-  // Reconciliation 220–229 (docs/reconciliation.md)
-  settlement_report_invalid: {
-    code: 220,
-    status: 400,
-    message: "The settlement report was refused and nothing was stored: {errors}",
-  },
-  settlement_report_too_large: {
-    code: 221,
-    status: 413,
-    message: "The settlement report exceeds {limit} bytes: split it or send it through the scheduled fetch",
-  },
-  reconciliation_exception_resolved: {
-    code: 222,
-    status: 409,
-    message: "The reconciliation exception {id} is resolved already",
-  },
-  // Risk 190–199 (docs/risk.md)
-  payment_under_review: {
-    code: 190,
-    status: 409,
-    message: "Payment {payment} is held for review {review}: it can be captured once the review is approved",
-  },
-  review_closed: { code: 191, status: 409, message: "Review {review} is closed already: {status}" },
-  risk_limit_reached: {
-    code: 192,
-    status: 409,
-    message: "At most {limit} {what} per partner: remove one before adding another",
-  },
   // Payment methods and customers 180–189 (docs/payment-methods.md)
   publishable_key_not_allowed: {
     code: 180,
@@ -417,6 +367,18 @@ export const ERRORS = {
     code: 186,
     status: 400,
     message: "The payment method token {token} expired; tokenize the card again",
+  },
+  // Risk 190–199 (docs/risk.md)
+  payment_under_review: {
+    code: 190,
+    status: 409,
+    message: "Payment {payment} is held for review {review}: it can be captured once the review is approved",
+  },
+  review_closed: { code: 191, status: 409, message: "Review {review} is closed already: {status}" },
+  risk_limit_reached: {
+    code: 192,
+    status: 409,
+    message: "At most {limit} {what} per partner: remove one before adding another",
   },
   // Payment orchestration 200–209 (docs/orchestration.md): the admin API's routing rules
   routing_provider_unknown: {
@@ -468,6 +430,44 @@ export const ERRORS = {
     code: 217,
     status: 404,
     message: "No payment of {provider} has the reference {reference}",
+  },
+  // Reconciliation 220–229 (docs/reconciliation.md)
+  settlement_report_invalid: {
+    code: 220,
+    status: 400,
+    message: "The settlement report was refused and nothing was stored: {errors}",
+  },
+  settlement_report_too_large: {
+    code: 221,
+    status: 413,
+    message: "The settlement report exceeds {limit} bytes: split it or send it through the scheduled fetch",
+  },
+  reconciliation_exception_resolved: {
+    code: 222,
+    status: 409,
+    message: "The reconciliation exception {id} is resolved already",
+  },
+  // Operational metrics and alerts 230–239 (docs/operations.md)
+  metrics_range_invalid: {
+    code: 230,
+    status: 400,
+    message:
+      "The range runs from {from} to {to}: from must be before to, and the range is at most {max} days",
+  },
+  alert_threshold_invalid: {
+    code: 231,
+    status: 400,
+    message: "The alert rule's thresholds do not fit its metric and comparator: {detail}",
+  },
+  alert_connector_url_refused: {
+    code: 232,
+    status: 400,
+    message: "The alert connector's URL is refused: {detail}",
+  },
+  alert_rules_limit: {
+    code: 233,
+    status: 409,
+    message: "At most {max} alert rules; delete one first",
   },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },

@@ -120,9 +120,9 @@ function authOf(doc: SampleDocument, op: Operation): SampleAuth {
   return { kind: "none" };
 }
 
-/** `onboardingSession` → `ONBOARDING_SESSION_TOKEN`. */
+/** `onboardingSession` → `ONBOARDING_SESSION_TOKEN`; `publishableKey` → `PUBLISHABLE_KEY`. */
 const envName = (scheme: string) =>
-  `${scheme.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}${/token$/i.test(scheme) ? "" : "_TOKEN"}`;
+  `${scheme.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}${/(token|key)$/i.test(scheme) ? "" : "_TOKEN"}`;
 
 /** The body a sample sends: none when the operation's is optional (the minimal request goes without). */
 function bodyOf(op: Operation, sampler: SchemaSampler, query: [string, unknown][]): SampleBody | undefined {

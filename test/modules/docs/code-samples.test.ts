@@ -35,7 +35,13 @@ interface Doc {
 }
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
-const VARS = { TOKEN: "tok", CONSUMER_KEY: "ck", CONSUMER_SECRET: "cs", ONBOARDING_SESSION_TOKEN: "session" };
+const VARS = {
+  TOKEN: "tok",
+  CONSUMER_KEY: "ck",
+  CONSUMER_SECRET: "cs",
+  ONBOARDING_SESSION_TOKEN: "session",
+  PUBLISHABLE_KEY: "pk",
+};
 
 const sandbox = async () => (await call("GET", "/openapi.json")).body as Doc;
 const production = () => buildOpenApi(createApp(), "https://portico.example", "production") as unknown as Doc;
@@ -271,6 +277,7 @@ describe("x-codeSamples", () => {
         if (schemes.includes("oauth2")) expect(authorization, what).toBe("Bearer tok");
         else if (schemes.includes("basic")) expect(authorization, what).toMatch(/^Basic /);
         else if (schemes.includes("onboardingSession")) expect(authorization, what).toBe("Bearer session");
+        else if (schemes.includes("publishableKey")) expect(authorization, what).toBe("Bearer pk");
         else expect(authorization, what).toBe("");
 
         const content = op.requestBody?.content ?? {};

@@ -67,8 +67,8 @@ export const CreateTokenRequest = envelopeRequest(
         .min(12)
         .max(23)
         .openapi({ example: "4242424242424242", description: "Digits; spaces and dashes are ignored." }),
-      exp_month: z.number().int().min(1).max(12),
-      exp_year: z.number().int().min(2000).max(2100),
+      exp_month: z.number().int().min(1).max(12).openapi({ example: 12 }),
+      exp_year: z.number().int().min(2000).max(2100).openapi({ example: 2034 }),
       cvc: z
         .string()
         .regex(/^\d{3,4}$/, "3 or 4 digits")
