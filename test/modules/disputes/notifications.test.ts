@@ -5,7 +5,8 @@ import { hmacHex } from "../../../src/platform/lib/acquirer-signature";
 import { fetchWithEnv } from "../../support/http";
 import { accountBalance, balanced, disputable, entriesOf, eventsOf } from "./support";
 
-const SECRET = "test-acquirer-secret";
+// At least 32 characters, as the configuration requires of the HTTP acquirer's secret.
+const SECRET = "test-acquirer-secret-of-32-chars-at-least";
 const PATH = "/connectors/acquirer-http/notifications";
 
 /** A payment the HTTP acquirer took: its projection names that acquirer and its reference. */
@@ -179,7 +180,7 @@ describe("the HTTP acquirer's notifications", () => {
       body: "{",
     });
     expect(notJson.res.status).toBe(401);
-    const unconfigured = await send(opened(s.reference), { env: { ACQUIRER_HTTP_SECRET: undefined } });
+    const unconfigured = await send(opened(s.reference), { env: { ACQUIRER_HTTP_URL: undefined, ACQUIRER_HTTP_SECRET: undefined } });
     expect(unconfigured.res.status).toBe(503);
     expect(unconfigured.body.error.code).toBe(90);
     const wrongMethod = await fetchWithEnv(worker, {}, PATH, { method: "GET" });
