@@ -3,7 +3,7 @@ import { freshPan } from "../support/applicants";
 import { basic } from "../support/http";
 import { seedPlan } from "../support/plans";
 import { receiver } from "../support/webhooks";
-import type { Operation } from "./openapi";
+import { type Operation, takesPublishableKey } from "./openapi";
 import {
   ATTACH_PHONE,
   attachConfirmation,
@@ -11,8 +11,10 @@ import {
   BUY_USD,
   card,
   cardApplication,
+  cardToken,
   consent,
   conversion,
+  customer,
   DAY_MS,
   dispute,
   disputeDocument,
@@ -32,8 +34,12 @@ import {
   PHYSICAL_CARD,
   payment,
   payout,
+  publishableKey,
   quote,
   requestLogEntry,
+  SAVE_CONSENT,
+  savedMethod,
+  TEST_CARD,
   VIRTUAL_CARD,
   VISA,
 } from "./prerequisites";
@@ -312,6 +318,32 @@ export const FIXTURES: Record<string, Fixture> = {
   "POST /v1/reviews/{id}/approve": { prepare: async (ctx) => id(await heldReview(ctx)), consumes: true },
   "POST /v1/reviews/{id}/reject": { prepare: async (ctx) => id(await heldReview(ctx)), consumes: true },
 
+  // Payment methods and customers (docs/payment-methods.md). POST /v1/tokens is sent with a
+  // publishable key (`credentialFor`), the only credential it takes.
+  "GET /v1/partner/publishable_keys": { prepare: none },
+  "POST /v1/partner/publishable_keys": { prepare: async () => params({ overlap_seconds: 3600 }) },
+  "POST /v1/tokens": { prepare: async () => params({ card: TEST_CARD }) },
+  "POST /v1/customers": {
+    prepare: async () =>
+      params({ name: "Contract Customer", email: "contract@example.com", metadata: { ref: "c1" } }),
+  },
+  "GET /v1/customers": { prepare: none },
+  "GET /v1/customers/{id}": { prepare: async (ctx) => id((await customer(ctx)).id) },
+  "PATCH /v1/customers/{id}": {
+    prepare: async (ctx) => idWith((await customer(ctx)).id, { name: "Renamed Customer" }),
+  },
+  "DELETE /v1/customers/{id}": { prepare: async (ctx) => id((await customer(ctx)).id), consumes: true },
+  "POST /v1/customers/{id}/payment_methods": {
+    prepare: async (ctx) =>
+      idWith((await customer(ctx)).id, { payment_method_token: await cardToken(ctx), consent: SAVE_CONSENT }),
+    consumes: true,
+  },
+  "GET /v1/customers/{id}/payment_methods": { prepare: async (ctx) => id((await savedMethod(ctx)).id) },
+  "DELETE /v1/customers/{id}/payment_methods/{method_id}": {
+    prepare: async (ctx) => ({ pathParams: await savedMethod(ctx) }),
+    consumes: true,
+  },
+
   "GET /v1/requests": { prepare: none },
   "GET /v1/requests/{id}": { prepare: async (ctx) => id(await requestLogEntry(ctx)) },
   "GET /v1/usage": { prepare: none },
@@ -338,6 +370,14 @@ export const FIXTURES: Record<string, Fixture> = {
   },
   "GET /v1/sla": { prepare: async () => ({ query: { month: new Date().toISOString().slice(0, 7) } }) },
 };
+
+/**
+ * The bearer credential an operation takes from `ctx`: a publishable key, issued through the
+ * API, for an operation whose only security scheme is `publishableKey` (POST /v1/tokens, which
+ * refuses an access token with 401 code 181); the access token otherwise.
+ */
+export const credentialFor = async (op: Operation, ctx: FixtureContext): Promise<string> =>
+  takesPublishableKey(op) ? publishableKey(ctx) : ctx.token;
 
 /** The operation's valid request from a fixture's parts, with the bearer token. */
 export function requestOf(op: Operation, parts: ValidParts, token: string): ContractRequest {

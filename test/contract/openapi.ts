@@ -128,3 +128,13 @@ export function resourceOf(doc: OpenApiDocument, path: string): string | undefin
   }
   return undefined;
 }
+
+/** The security schemes an operation documents (`security: [{ oauth2: [scope] }]` → `["oauth2"]`). */
+export const schemesOf = (op: Pick<Operation, "doc">): string[] =>
+  ((op.doc as { security?: Record<string, string[]>[] }).security ?? []).flatMap((req) => Object.keys(req));
+
+/** Whether the operation takes a publishable key (`pk_test_…`) and nothing else: POST /v1/tokens. */
+export const takesPublishableKey = (op: Pick<Operation, "doc">): boolean => {
+  const schemes = schemesOf(op);
+  return schemes.length > 0 && schemes.every((s) => s === "publishableKey");
+};

@@ -6,7 +6,7 @@ import { BASE, tokenFor } from "../support/http";
 import { fund, provisionPartner } from "../support/partners";
 import { runBattery, type Target } from "./battery";
 import { ContractChecker } from "./checker";
-import { FIXTURES, requestOf } from "./fixtures";
+import { credentialFor, FIXTURES, requestOf } from "./fixtures";
 import { type OpenApiDocument, operationsOf, resourceOf } from "./openapi";
 import { consent, KYC_HOLDER, made, PAYOUT, VISA } from "./prerequisites";
 import { exchangeOf, type Send, toRequest } from "./request";
@@ -61,7 +61,12 @@ describe("the OpenAPI document, operation by operation", () => {
       const target: Target = {
         send,
         consumes: fixture.consumes ?? false,
-        prepare: async () => requestOf(op, await fixture.prepare({ partner, token }), token),
+        prepare: async () =>
+          requestOf(
+            op,
+            await fixture.prepare({ partner, token }),
+            await credentialFor(op, { partner, token }),
+          ),
         fingerprint: async (base) => ({
           ...(await storedState(partner.id)),
           ...(resource ? await shownState(send, resource, base.pathParams, base.headers) : {}),

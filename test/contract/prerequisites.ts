@@ -210,3 +210,47 @@ export async function disputeDocument(ctx: FixtureContext): Promise<{ id: string
   });
   return { id, document_id: doc.id };
 }
+
+/**
+ * A fresh publishable key of the partner (`POST /v1/partner/publishable_keys`, through the API):
+ * the credential of POST /v1/tokens, which takes nothing else. The earlier keys keep working
+ * for the default overlap (a day).
+ */
+export async function publishableKey(ctx: FixtureContext): Promise<string> {
+  const { key } = (await made(ctx, "POST", "/v1/partner/publishable_keys", {})) as unknown as { key: string };
+  if (!key?.startsWith("pk_test_")) throw new Error(`no publishable key: ${key}`);
+  return key;
+}
+
+/** The sandbox's approved test card, with an expiry ahead (docs/payment-methods.md#sandbox-test-cards). */
+export const TEST_CARD = {
+  number: "4242424242424242",
+  exp_month: 12,
+  exp_year: new Date().getUTCFullYear() + 3,
+  cvc: "123",
+};
+
+/** A single-use card token (`pm_…`), made with a publishable key. */
+export async function cardToken(ctx: FixtureContext): Promise<string> {
+  const pk = await publishableKey(ctx);
+  const r = await call("POST", "/v1/tokens", { token: pk, json: { params: { card: TEST_CARD } } });
+  if (r.res.status >= 300)
+    throw new Error(`prerequisite POST /v1/tokens: ${r.res.status} ${JSON.stringify(r.body)}`);
+  return r.body.result.id;
+}
+
+export const customer = (ctx: FixtureContext) =>
+  made(ctx, "POST", "/v1/customers", { name: "Contract Customer", metadata: { ref: "contract" } });
+
+/** The consent a saved card needs (docs/payment-methods.md#saved-payment-methods). */
+export const SAVE_CONSENT = { accepted_at: "2026-12-01T10:00:00Z", reference: "checkout-terms-v3" };
+
+/** A customer with one saved card: its id and the saved card's. */
+export async function savedMethod(ctx: FixtureContext): Promise<{ id: string; method_id: string }> {
+  const { id } = await customer(ctx);
+  const saved = await made(ctx, "POST", `/v1/customers/${id}/payment_methods`, {
+    payment_method_token: await cardToken(ctx),
+    consent: SAVE_CONSENT,
+  });
+  return { id, method_id: saved.id };
+}

@@ -40,6 +40,10 @@ const TABLES: [table: string, columns: string, scope: string][] = [
   ["risk_settings", "*", "partner_id"],
   ["risk_reviews", "*", "partner_id"],
   ["risk_audit", "*", "partner_id"],
+  ["publishable_keys", "*", "partner_id"],
+  ["payment_method_tokens", "*", "partner_id"],
+  ["customers", "*", "partner_id"],
+  ["saved_payment_methods", "*", "partner_id"],
 ];
 
 /** The partner's rows, one part per table: a refusal must leave every part as it was. */

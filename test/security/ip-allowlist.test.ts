@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseIpAllowlist } from "../../src/modules/partners/ip-allowlist";
 import { profileCache } from "../../src/modules/partners/profile";
 import { setAllowLists } from "../../src/modules/partners/storage";
+import { takesPublishableKey } from "../contract/openapi";
 import type { ContractRequest } from "../contract/request";
 import { basic, call } from "../support/http";
 import { db, provisionPartner } from "../support/partners";
@@ -34,7 +35,22 @@ function fromAddress(op: (typeof v1)[number], req: ContractRequest, address: str
 }
 
 describe("a partner's IP allow-list", () => {
-  for (const op of v1) {
+  // A publishable key is called from the customers' browsers: the allow-list, which lists the
+  // partner's servers, does not apply to it (docs/payment-methods.md, authenticatePublishable).
+  for (const op of v1.filter(takesPublishableKey)) {
+    it(`${op.key}: a publishable key is taken from any address, the allow-list notwithstanding`, async () => {
+      const ctx = await entitled();
+      const valid = await validRequest(op, ctx);
+      await setAllowLists(db, ctx.partner.id, { ipAllowlist: LIST });
+      profileCache.invalidate(ctx.partner.id);
+      for (const address of [...OUTSIDE, "192.0.2.200"]) {
+        const ex = await send(fromAddress(op, valid, address));
+        expect(ok(ex), `${address}: ${ex.text.slice(0, 200)}`).toBe(true);
+      }
+    });
+  }
+
+  for (const op of v1.filter((op) => !takesPublishableKey(op))) {
     it(`${op.key}: an IP outside the allow-list is refused with 403 code 23 and changes nothing`, async () => {
       const ctx = await entitled();
       const valid = await validRequest(op, ctx);

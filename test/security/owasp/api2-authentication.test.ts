@@ -5,8 +5,8 @@ import { SANDBOX_SMS_CODE } from "../../../src/modules/cards/connector/sandbox";
 import { SMS_CODE_MAX_ATTEMPTS } from "../../../src/modules/cards/model";
 import { WWW_AUTHENTICATE } from "../../../src/modules/partners/authenticate";
 import { PASSWORD_MAX_FAILURES } from "../../../src/modules/partners/lockout";
-import type { Operation } from "../../contract/openapi";
-import { attachment, type FixtureContext } from "../../contract/prerequisites";
+import { type Operation, takesPublishableKey } from "../../contract/openapi";
+import { attachment, type FixtureContext, made, publishableKey } from "../../contract/prerequisites";
 import { type ContractRequest, exchangeOf, toRequest } from "../../contract/request";
 import { BASE, basic, call, requestToken, tokenFor } from "../../support/http";
 import { addCredential, provisionPartner } from "../../support/partners";
@@ -45,12 +45,63 @@ const sendSeeingHeaders = async (req: ContractRequest) => {
 };
 
 describe("OWASP API2:2023 Broken Authentication", () => {
-  it("every /v1 operation documents an OAuth 2.0 scope: none is public", () => {
+  it("every /v1 operation documents an OAuth 2.0 scope, or a publishable key: none is public", () => {
     expect(v1.length).toBeGreaterThan(60);
-    expect(v1.filter((op) => scopeOf(op) === undefined).map((op) => op.key)).toEqual([]);
+    expect(
+      v1.filter((op) => scopeOf(op) === undefined && !takesPublishableKey(op)).map((op) => op.key),
+    ).toEqual([]);
+    // A publishable key is public by design: it opens POST /v1/tokens and nothing else.
+    expect(v1.filter(takesPublishableKey).map((op) => op.key)).toEqual(["POST /v1/tokens"]);
   });
 
-  for (const op of v1) {
+  for (const op of v1.filter(takesPublishableKey)) {
+    it(`${op.key} refuses a missing, unknown, ended or other-environment publishable key, and an access token`, async () => {
+      const ctx = await entitled();
+      const p = ctx.partner;
+      const valid = await validRequest(op, ctx);
+      const ended = await publishableKey(ctx);
+      // A new key with no overlap ends the earlier ones at once.
+      await made(ctx, "POST", "/v1/partner/publishable_keys", { overlap_seconds: 0 });
+      const key = await publishableKey(ctx);
+      const [h, c, s = ""] = ctx.token.split(".");
+      const iat = Math.floor(Date.now() / 1000) - 7200;
+      // [what, Authorization, code, WWW-Authenticate (undefined: not asserted, see below)]
+      const cases: [string, string | null, number, string | undefined][] = [
+        ["no key", null, 10, WWW_AUTHENTICATE.missing],
+        ["Basic credentials", basic(p.consumerKey, p.consumerSecret), 10, WWW_AUTHENTICATE.missing],
+        ["an unknown key", `Bearer pk_test_${"A".repeat(32)}`, 11, undefined],
+        ["an ended key", `Bearer ${ended}`, 11, undefined],
+        ["a production key", `Bearer pk_live_${key.slice("pk_test_".length)}`, 13, undefined],
+        // An access token, however good, is not this route's credential.
+        ["the partner's access token", `Bearer ${ctx.token}`, 181, undefined],
+        [
+          "a tampered access token",
+          `Bearer ${h}.${c}.${s.startsWith("A") ? "B" : "A"}${s.slice(1)}`,
+          181,
+          undefined,
+        ],
+        [
+          "an expired access token",
+          `Bearer ${await forgeToken(p.id, p.consumerKey, { iat, exp: iat + 3600 })}`,
+          181,
+          undefined,
+        ],
+        ["garbage", "Bearer not-a-key", 181, undefined],
+      ];
+      const before = await settledState([p.id]);
+      for (const [what, authorization, code, challenge] of cases) {
+        const { ex, challenge: answered } = await sendSeeingHeaders(withAuth(op, valid, authorization));
+        expect(ex.status, what).toBe(401);
+        expectEnvelope(ex, 401, code);
+        if (challenge !== undefined) expect(answered, what).toBe(challenge);
+      }
+      expect(await changedSince(before, [p.id])).toEqual([]);
+      // The request itself was good: only the credentials were wrong.
+      expect(ok(await send(withAuth(op, valid, `Bearer ${key}`)))).toBe(true);
+    });
+  }
+
+  for (const op of v1.filter((op) => !takesPublishableKey(op))) {
     it(`${op.key} refuses a missing, malformed, forged, expired, retired-key, other-environment or revoked token`, async () => {
       const ctx = await entitled();
       const p = ctx.partner;

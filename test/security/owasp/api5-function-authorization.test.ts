@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { buildOpenApi } from "../../../src/modules/docs/openapi";
+import { TOKENIZE_SCOPE } from "../../../src/modules/payment-methods/authenticate";
 import { ALL_SCOPES, PRODUCTS, type Product } from "../../../src/platform/catalog";
-import { type OpenApiDocument, operationsOf } from "../../contract/openapi";
+import { type OpenApiDocument, operationsOf, takesPublishableKey } from "../../contract/openapi";
+import { publishableKey } from "../../contract/prerequisites";
 import { requestToken, tokenFor } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 import {
@@ -31,7 +33,43 @@ import {
 const isProduct = (p: string | undefined): p is Product => PRODUCTS.includes(p as Product);
 
 describe("OWASP API5:2023 Broken Function Level Authorization", () => {
-  for (const op of v1) {
+  // A publishable key carries one scope, payments:tokenize, when the contract grants
+  // payments:write (docs/payment-methods.md): the key of a contract without it, or without the
+  // payments licence, is refused; the partner's own key goes through.
+  for (const op of v1.filter(takesPublishableKey)) {
+    it(`${op.key}: a publishable key needs the contract's payments:write and the payments licence`, async () => {
+      const product = productOf(op);
+      expect(product).toBe("payments");
+      const owner = await entitled();
+      const valid = await validRequest(op, owner);
+      const keyOf = async (partner: Awaited<ReturnType<typeof provisionPartner>>) =>
+        publishableKey({ partner, token: await tokenFor(partner) });
+      const noWrite = await provisionPartner({ scopes: ALL_SCOPES.filter((s) => s !== "payments:write") });
+      const unlicensed = await provisionPartner({ products: PRODUCTS.filter((p) => p !== product) });
+      const [noWriteKey, unlicensedKey, ownKey] = [
+        await keyOf(noWrite),
+        await keyOf(unlicensed),
+        await publishableKey(owner),
+      ];
+      const partners = [owner.partner.id, noWrite.id, unlicensed.id];
+      const before = await settledState(partners);
+
+      const noScope = await send(as(op, valid, noWriteKey));
+      expect(expectEnvelope(noScope, 403, 20).message).toBe(
+        `The token lacks the required scope: ${TOKENIZE_SCOPE}`,
+      );
+      const refused = await send(as(op, valid, unlicensedKey));
+      expect(expectEnvelope(refused, 403, 21).message).toBe(
+        `The contract does not license the product: ${product}`,
+      );
+      expect(await changedSince(before, partners)).toEqual([]);
+
+      const own = await send(as(op, valid, ownKey));
+      expect(ok(own), `${op.key} with the partner's key: ${own.text.slice(0, 200)}`).toBe(true);
+    });
+  }
+
+  for (const op of v1.filter((op) => !takesPublishableKey(op))) {
     it(`${op.key}: its scope is needed and enough, its product's licence needed`, async () => {
       const scope = scopeOf(op) as string;
       const product = productOf(op);
@@ -88,7 +126,7 @@ describe("OWASP API5:2023 Broken Function Level Authorization", () => {
     ) as unknown as OpenApiDocument;
     const partnerScoped = new Set(
       [...v1, ...operationsOf(production).filter((op) => op.path.startsWith("/v1/"))]
-        .filter((op) => scopeOf(op) !== undefined)
+        .filter((op) => scopeOf(op) !== undefined || takesPublishableKey(op))
         .map((op) => op.key),
     );
     const v1Served = [...new Set(served.filter((r) => r.includes(" /v1/")))].map((r) =>

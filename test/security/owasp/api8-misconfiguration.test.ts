@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../../src/app";
 import { type Env, loadConfig } from "../../../src/platform/env";
 import wrangler from "../../../wrangler.toml?raw";
+import { takesPublishableKey } from "../../contract/openapi";
 import { BASE, tokenFor } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 import { expectSafeHeaders } from "../../support/safe-headers";
@@ -106,8 +107,25 @@ describe("OWASP API8:2023 Security Misconfiguration", () => {
 
   it("in production every documented path answers safe headers, no CORS, and 405 code 5 with Allow for a method it lacks", async () => {
     const app = createApp();
-    // A /v1 path is authenticated before it is routed: the wrong method is told to a valid token.
+    // A /v1 path is authenticated before it is routed: the wrong method is told to a valid token,
+    // or on a path that takes a publishable key only (POST /v1/tokens) to a valid production key.
     const { token } = await productionPartner();
+    const issued = await sendWith(PRODUCTION, {
+      method: "POST",
+      path: "/v1/partner/publishable_keys",
+      pathParams: {},
+      query: {},
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+        "Idempotency-Key": crypto.randomUUID(),
+      },
+      json: { params: {} },
+    });
+    const key = (issued.body as { result?: { key?: string } } | undefined)?.result?.key;
+    expect(key, issued.text.slice(0, 200)).toMatch(/^pk_live_/);
+    const bearerOf = (path: string) =>
+      operations.filter((op) => op.path === path).every(takesPublishableKey) ? key : token;
     const paths = [...new Set(operations.map((op) => op.path))];
     let refused = 0;
     for (const path of paths) {
@@ -119,7 +137,7 @@ describe("OWASP API8:2023 Security Misconfiguration", () => {
             method,
             headers: {
               Origin: "https://evil.example",
-              ...(path.startsWith("/v1/") ? { Authorization: `Bearer ${token}` } : {}),
+              ...(path.startsWith("/v1/") ? { Authorization: `Bearer ${bearerOf(path)}` } : {}),
             },
           }),
           { ...env, ...PRODUCTION } as Env,

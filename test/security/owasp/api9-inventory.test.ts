@@ -36,6 +36,9 @@ const PAGES = [
   /^(GET|POST|ALL) \/portal(\/|$)/,
   // The platform team's console (docs/admin.md): HTML, each of its actions an admin API call.
   /^(GET|POST|ALL) \/console(\/|$)/,
+  // The hosted card form (docs/payment-methods.md#the-hosted-card-form): a page and its script,
+  // framed by the partner's page; the card goes through the documented POST /v1/tokens.
+  /^GET \/elements\/card(\.js)?$/,
 ];
 
 /** Production's own operations (the control plane: onboarding, terms), in production's document only. */

@@ -5,7 +5,7 @@ import { createApp } from "../../../src/app";
 import { DATA_CATEGORIES } from "../../../src/platform/data-access";
 import type { Env } from "../../../src/platform/env";
 import { ContractChecker, type Fingerprint } from "../../contract/checker";
-import { FIXTURES, requestOf } from "../../contract/fixtures";
+import { credentialFor, FIXTURES, requestOf } from "../../contract/fixtures";
 import {
   jsonBodySchema,
   needsIdempotencyKey,
@@ -14,7 +14,9 @@ import {
   operationsOf,
   resolve,
   type Schema,
+  takesPublishableKey,
 } from "../../contract/openapi";
+import { publishableKey } from "../../contract/prerequisites";
 import {
   type ContractRequest,
   type Exchange,
@@ -69,7 +71,21 @@ export async function entitled(): Promise<Ctx> {
 export async function validRequest(op: Operation, ctx: Ctx): Promise<ContractRequest> {
   const fixture = FIXTURES[op.key];
   if (!fixture) throw new Error(`no fixture for ${op.key} in test/contract/fixtures.ts`);
-  return rekeyed(op, requestOf(op, await fixture.prepare(ctx), ctx.token));
+  return rekeyed(op, requestOf(op, await fixture.prepare(ctx), await credentialFor(op, ctx)));
+}
+
+/**
+ * The bearer credential of each operation for `ctx`: its access token, or for an operation that
+ * takes a publishable key only (POST /v1/tokens) a key issued now, once, through the API, when
+ * one of `ops` takes it (issue it before a state is fingerprinted: the key is a row of the partner's).
+ */
+export async function credentialsOf(ctx: Ctx, ops: Operation[] = v1): Promise<(op: Operation) => string> {
+  const pk = ops.some(takesPublishableKey) ? await publishableKey(ctx) : undefined;
+  return (op) => {
+    if (!takesPublishableKey(op)) return ctx.token;
+    if (pk === undefined) throw new Error(`${op.key}: no publishable key issued for it`);
+    return pk;
+  };
 }
 
 /** The request with a fresh Idempotency-Key where the operation takes one. */

@@ -23,13 +23,16 @@ const Country = z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, upper case")
 const values = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(100);
 
 /** A CIDR block or one address, checked strictly (no host bits set). */
-export const CidrText = z.string().superRefine((text, ctx) => {
-  try {
-    parseCidr(text);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "not a CIDR block" });
-  }
-});
+export const CidrText = z
+  .string()
+  .max(64)
+  .superRefine((text, ctx) => {
+    try {
+      parseCidr(text);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : "not a CIDR block" });
+    }
+  });
 
 export const ConditionSchema = z
   .union([
