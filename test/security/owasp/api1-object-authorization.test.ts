@@ -46,9 +46,10 @@ const takesIds = (op: Operation) => Object.values(idsTaken(op)).some((names) => 
  */
 function unknownLike(id: string): string {
   if (isUuid(id)) return crypto.randomUUID();
-  const cut = id.indexOf("_") + 1;
+  const prefixed: string = id;
+  const cut = prefixed.indexOf("_") + 1;
   const pick = (chars: string) => chars[Math.floor(Math.random() * chars.length)] as string;
-  const rest = [...id.slice(cut)].map((ch) =>
+  const rest = [...prefixed.slice(cut)].map((ch) =>
     /[0-9a-f]/.test(ch)
       ? pick("0123456789abcdef")
       : /[a-z]/.test(ch)
@@ -57,7 +58,7 @@ function unknownLike(id: string): string {
           ? pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
           : ch,
   );
-  return `${id.slice(0, cut)}${rest.join("")}`;
+  return `${prefixed.slice(0, cut)}${rest.join("")}`;
 }
 
 /** The request with each id it carries (as the document places them) replaced by one nobody has. */

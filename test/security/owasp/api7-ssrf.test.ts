@@ -137,12 +137,18 @@ describe("OWASP API7:2023 Server Side Request Forgery", () => {
     expect((await server.received()).length).toBe(1);
   });
 
-  it("no partner input reaches a bank system's URL but as an encoded uuid: every path parameter is a uuid", () => {
+  it("no partner input reaches a bank system's URL but as an encoded uuid or prefixed id: every path parameter is one", () => {
+    // A uuid, or an id of a fixed prefix and a fixed number of URL-safe characters (`cus_…`, `spm_…`).
+    const prefixedId = /^\^[a-z]+_\[[A-Za-z0-9_\\-]+\]\{\d+\}\$$/;
     const pathParams = operations.flatMap((op) =>
-      (op.doc.parameters ?? []).filter((p) => p.in === "path").map((p) => [op.key, p.schema?.format]),
+      (op.doc.parameters ?? [])
+        .filter((p) => p.in === "path")
+        .map((p) => [op.key, p.schema?.format, p.schema?.pattern] as const),
     );
     expect(pathParams.length).toBeGreaterThan(30);
-    expect(pathParams.filter(([, format]) => format !== "uuid")).toEqual([]);
+    expect(
+      pathParams.filter(([, format, pattern]) => format !== "uuid" && !prefixedId.test(pattern ?? "")),
+    ).toEqual([]);
     expect(env.UPSTREAM_URLS ?? "").toBe("");
   });
 });

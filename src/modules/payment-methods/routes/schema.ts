@@ -145,14 +145,19 @@ export const AttachMethodRequest = envelopeRequest(
 ).openapi("AttachPaymentMethodRequest");
 
 const CUSTOMER_ID = /^cus_[0-9a-f]{32}$/;
-export const CustomerIdParam = z.object({
-  id: z
+const METHOD_ID = /^spm_[A-Za-z0-9_-]{24}$/;
+const customerId = () =>
+  z
     .string()
-    .openapi({ param: { name: "id", in: "path" }, example: "cus_0192f4c17a3e7b4d9c1a2f5e8d6b3a10" }),
-});
+    .regex(CUSTOMER_ID, "a customer id: cus_ and 32 hex digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "cus_0192f4c17a3e7b4d9c1a2f5e8d6b3a10" });
+export const CustomerIdParam = z.object({ id: customerId() });
 export const MethodIdParams = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" } }),
-  method_id: z.string().openapi({ param: { name: "method_id", in: "path" }, example: "spm_m0Qx…" }),
+  id: customerId(),
+  method_id: z
+    .string()
+    .regex(METHOD_ID, "a saved payment method id: spm_ and 24 characters")
+    .openapi({ param: { name: "method_id", in: "path" }, example: "spm_m0Qx3vT9aB2cD4eF6gH8iJ0k" }),
 });
 export const CustomerPageQuery = z.object({
   limit: z.coerce
