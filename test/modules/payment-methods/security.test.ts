@@ -26,6 +26,7 @@ for (const [method, scope, json] of [
     scope,
     ...(json ? { json } : {}),
     createOwned: ownCustomer,
+    unknownId: unknownCustomer,
   });
 }
 securitySuite({
@@ -34,7 +35,13 @@ securitySuite({
   product: "payments",
   scope: "payments:read",
   createOwned: ownCustomer,
+  unknownId: unknownCustomer,
 });
+
+/** A customer id nobody has, of the form customer ids take. */
+function unknownCustomer() {
+  return `cus_${crypto.randomUUID().replace(/-/g, "")}`;
+}
 
 // The attach needs a fresh single-use token of the entitled partner: `prepare` makes one.
 const attachBody = { token: "pm_none" };
@@ -54,6 +61,7 @@ securitySuite({
     attachBody.token = await tokenOf(made.body.result.key);
   },
   createOwned: ownCustomer,
+  unknownId: unknownCustomer,
 });
 
 describe("DELETE /v1/customers/{id}/payment_methods/{method_id}", () => {
