@@ -180,7 +180,9 @@ describe("the HTTP acquirer's notifications", () => {
       body: "{",
     });
     expect(notJson.res.status).toBe(401);
-    const unconfigured = await send(opened(s.reference), { env: { ACQUIRER_HTTP_URL: undefined, ACQUIRER_HTTP_SECRET: undefined } });
+    const unconfigured = await send(opened(s.reference), {
+      env: { ACQUIRER_HTTP_URL: undefined, ACQUIRER_HTTP_SECRET: undefined },
+    });
     expect(unconfigured.res.status).toBe(503);
     expect(unconfigured.body.error.code).toBe(90);
     const wrongMethod = await fetchWithEnv(worker, {}, PATH, { method: "GET" });
