@@ -127,7 +127,11 @@ function sample(raw, depth) {
   if (s.oneOf || s.anyOf) return sample((s.oneOf || s.anyOf)[0], depth + 1);
   const t = types(s).filter((x) => x !== "null")[0];
   if (t === "object") {
-    return Object.fromEntries(Object.entries(s.properties || {}).map(([k, v]) => [k, sample(v, depth + 1)]));
+    // The required properties, and the optional ones that carry an example or a default (as the code samples).
+    const req = s.required || [];
+    const shown = ([k, v]) => req.includes(k) || [flat(v).example, flat(v).default].some((x) => x !== undefined);
+    const props = Object.entries(s.properties || {}).filter(shown);
+    return Object.fromEntries(props.map(([k, v]) => [k, sample(v, depth + 1)]));
   }
   if (t === "array") return s.items ? [sample(s.items, depth + 1)] : [];
   if (t === "integer" || t === "number") return s.minimum !== undefined ? s.minimum : 0;
