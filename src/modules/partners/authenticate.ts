@@ -7,14 +7,9 @@ import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
 import { TokenRejected, verifyAccessToken } from "./tokens";
 
-// The exact WWW-Authenticate texts of the bank's contract (docs/authentication.md).
-export const WWW_AUTHENTICATE = {
-  missing: 'Bearer realm="oauth2-resource"',
-  invalid:
-    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The token is malformed or invalid."',
-  expired:
-    'Bearer realm="oauth2-resource", error="invalid_token", error_description="The access token expired"',
-} as const;
+import { WWW_AUTHENTICATE } from "./www-authenticate";
+
+export { WWW_AUTHENTICATE };
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
@@ -66,7 +61,13 @@ export const authenticate = () =>
         { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } },
       );
     }
-    if (isTokenization(c)) throw new ApiError("publishable_key_required");
+    if (isTokenization(c)) {
+      throw new ApiError(
+        "publishable_key_required",
+        {},
+        { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } },
+      );
+    }
 
     let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
     try {

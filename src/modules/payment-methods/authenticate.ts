@@ -2,6 +2,7 @@ import type { Context, Next } from "hono";
 import { ApiError } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
 import { loadProfile, profileCache } from "../partners/profile";
+import { WWW_AUTHENTICATE } from "../partners/www-authenticate";
 import { looksPublishable, PUBLISHABLE_PREFIX, publishableKeyOwner } from "./publishable-keys";
 
 /** The one route a publishable key opens. */
@@ -24,17 +25,24 @@ export const isTokenization = (c: Context<AppEnv>) => c.req.path === TOKENS_PATH
 export async function authenticatePublishable(c: Context<AppEnv>, key: string, next: Next) {
   const { config, db } = c.get("services");
   const own = PUBLISHABLE_PREFIX[config.ENVIRONMENT];
+  // The bearer scheme's challenge, as every other refused credential answers it.
+  const challenge = { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } };
   if (!key.startsWith(own)) {
-    throw new ApiError("environment_mismatch", {
-      credential_env: config.ENVIRONMENT === "production" ? "sandbox" : "production",
-      env: config.ENVIRONMENT,
-    });
+    throw new ApiError(
+      "environment_mismatch",
+      {
+        credential_env: config.ENVIRONMENT === "production" ? "sandbox" : "production",
+        env: config.ENVIRONMENT,
+      },
+      challenge,
+    );
   }
   const owner = await publishableKeyOwner(db, key, new Date());
-  if (!owner) throw new ApiError("invalid_token");
+  if (!owner) throw new ApiError("invalid_token", {}, challenge);
   const ttlMs = config.PROFILE_CACHE_TTL_SECONDS * 1000;
   const profile = await profileCache.get(owner.partnerId, ttlMs, (id) => loadProfile(db, id));
-  if (!profile || profile.environment !== config.ENVIRONMENT) throw new ApiError("invalid_token");
+  if (!profile || profile.environment !== config.ENVIRONMENT)
+    throw new ApiError("invalid_token", {}, challenge);
   if (profile.status !== "active") throw new ApiError("partner_suspended");
   const scopes = profile.scopes.includes("payments:write") ? [TOKENIZE_SCOPE] : [];
   c.set("caller", {

@@ -65,35 +65,35 @@ describe("OWASP API2:2023 Broken Authentication", () => {
       const key = await publishableKey(ctx);
       const [h, c, s = ""] = ctx.token.split(".");
       const iat = Math.floor(Date.now() / 1000) - 7200;
-      // [what, Authorization, code, WWW-Authenticate (undefined: not asserted, see below)]
-      const cases: [string, string | null, number, string | undefined][] = [
+      // [what, Authorization, code, WWW-Authenticate]: every refusal carries the bearer challenge.
+      const cases: [string, string | null, number, string][] = [
         ["no key", null, 10, WWW_AUTHENTICATE.missing],
         ["Basic credentials", basic(p.consumerKey, p.consumerSecret), 10, WWW_AUTHENTICATE.missing],
-        ["an unknown key", `Bearer pk_test_${"A".repeat(32)}`, 11, undefined],
-        ["an ended key", `Bearer ${ended}`, 11, undefined],
-        ["a production key", `Bearer pk_live_${key.slice("pk_test_".length)}`, 13, undefined],
+        ["an unknown key", `Bearer pk_test_${"A".repeat(32)}`, 11, WWW_AUTHENTICATE.invalid],
+        ["an ended key", `Bearer ${ended}`, 11, WWW_AUTHENTICATE.invalid],
+        ["a production key", `Bearer pk_live_${key.slice("pk_test_".length)}`, 13, WWW_AUTHENTICATE.invalid],
         // An access token, however good, is not this route's credential.
-        ["the partner's access token", `Bearer ${ctx.token}`, 181, undefined],
+        ["the partner's access token", `Bearer ${ctx.token}`, 181, WWW_AUTHENTICATE.invalid],
         [
           "a tampered access token",
           `Bearer ${h}.${c}.${s.startsWith("A") ? "B" : "A"}${s.slice(1)}`,
           181,
-          undefined,
+          WWW_AUTHENTICATE.invalid,
         ],
         [
           "an expired access token",
           `Bearer ${await forgeToken(p.id, p.consumerKey, { iat, exp: iat + 3600 })}`,
           181,
-          undefined,
+          WWW_AUTHENTICATE.invalid,
         ],
-        ["garbage", "Bearer not-a-key", 181, undefined],
+        ["garbage", "Bearer not-a-key", 181, WWW_AUTHENTICATE.invalid],
       ];
       const before = await settledState([p.id]);
       for (const [what, authorization, code, challenge] of cases) {
         const { ex, challenge: answered } = await sendSeeingHeaders(withAuth(op, valid, authorization));
         expect(ex.status, what).toBe(401);
         expectEnvelope(ex, 401, code);
-        if (challenge !== undefined) expect(answered, what).toBe(challenge);
+        expect(answered, what).toBe(challenge);
       }
       expect(await changedSince(before, [p.id])).toEqual([]);
       // The request itself was good: only the credentials were wrong.
