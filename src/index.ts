@@ -8,6 +8,7 @@ export { PaymentObject } from "../durable-objects/payment";
 export { PayoutObject } from "../durable-objects/payout";
 export { ProviderHealth } from "../durable-objects/provider-health";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { ReplayGuard } from "../durable-objects/replay-guard";
 export { RiskVelocity } from "../durable-objects/risk-velocity";
 export { SandboxProvisioning } from "./modules/onboarding/sandbox-entrypoint";
 

@@ -8,6 +8,7 @@ import { disputesModule } from "./disputes";
 import { docsModule } from "./docs";
 import { fxModule } from "./fx";
 import { kycModule } from "./kyc";
+import { oauthModule } from "./oauth";
 import { ledgerModule } from "./ledger";
 import { lendingModule } from "./lending";
 import { onboardingModule } from "./onboarding";
@@ -23,6 +24,7 @@ import { webhooksModule } from "./webhooks";
 
 /** Every domain module, in the order its routes mount (and appear in the OpenAPI document). */
 export const MODULES: readonly Module[] = [
+  oauthModule,
   partnersModule,
   docsModule,
   statusModule,

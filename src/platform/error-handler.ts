@@ -17,6 +17,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   }
   if (err instanceof OAuthError) {
     if (err.error === "invalid_client") c.header("WWW-Authenticate", 'Basic realm="portico"');
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
     c.header("Cache-Control", "no-store");
     const code = err.code === undefined ? {} : { code: err.code };
     return c.json({ error: err.error, error_description: err.description, ...code }, err.status);

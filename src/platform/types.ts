@@ -102,4 +102,8 @@ export interface PartnerProfile {
    * `acceptBy`, production refuses its calls with code 24 (docs/onboarding.md).
    */
   termsDue: { version: string; acceptBy: string } | null;
+  /** `fapi`: FAPI 2.0 (docs/fapi.md): strong client authentication and sender-constrained tokens only. */
+  securityProfile: "standard" | "fapi";
+  /** Whether the token endpoint takes the password grant from this partner (never under `fapi`). */
+  passwordGrant: boolean;
 }

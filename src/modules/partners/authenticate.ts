@@ -5,7 +5,7 @@ import type { AppEnv } from "../../platform/types";
 import { authenticatePublishable, isTokenization, looksPublishable } from "../payment-methods/authenticate";
 import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
-import { TokenRejected, verifyAccessToken } from "./tokens";
+import { TokenRejected, verifyAccessToken } from "../oauth/access-tokens";
 
 import { WWW_AUTHENTICATE } from "./www-authenticate";
 

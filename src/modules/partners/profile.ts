@@ -41,6 +41,8 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     activeClientIds: clientIds,
     apiVersion: contract.apiVersion,
     termsDue,
+    securityProfile: contract.securityProfile,
+    passwordGrant: contract.securityProfile === "standard" && contract.passwordGrant,
   };
 }
 

@@ -45,6 +45,14 @@ export const partnerContracts = sqliteTable("partner_contracts", {
     .notNull()
     .default(FIRST_VERSION)
     .$defaultFn(() => CURRENT_VERSION),
+  /**
+   * How the partner's clients authenticate and hold tokens (docs/fapi.md): `standard` is the bank's
+   * contract (client secret; the password grant where `passwordGrant`); `fapi` is FAPI 2.0
+   * (private_key_jwt or mutual TLS, sender-constrained tokens, never the password grant).
+   */
+  securityProfile: text("security_profile", { enum: ["standard", "fapi"] }).notNull().default("standard"),
+  /** The bank's contract's password grant, for a standard partner that needs it; a FAPI partner never has it. */
+  passwordGrant: integer("password_grant", { mode: "boolean" }).notNull().default(true),
   ...timestamps,
 });
 

@@ -19,6 +19,8 @@ const current: ContractRow = {
   ipAllowlist: ["192.0.2.0/24"],
   webhookDomains: [],
   apiVersion: "2026-12-01",
+  securityProfile: "standard",
+  passwordGrant: true,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
 };

@@ -1936,12 +1936,13 @@ export interface components {
             access_token: string;
             scope: string;
             /** @enum {string} */
-            token_type: "Bearer";
+            token_type: "Bearer" | "DPoP";
             expires_in: number;
+            refresh_token?: string;
         };
         OAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "invalid_dpop_proof" | "use_dpop_nonce" | "invalid_request_uri" | "unsupported_token_type" | "access_denied";
             error_description: string;
             /** @description The catalogue's code, where the refusal is one it names (23: the IP allow-list) */
             code?: number;

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_SCOPES } from "../../../platform/catalog";
 import type { AppEnv } from "../../../platform/types";
-import { publicJwks } from "../tokens";
+import { publicJwks } from "../access-tokens";
 
-export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerMetadataRoutes(app: OpenAPIHono<AppEnv>) {
   app.get("/.well-known/jwks.json", async (c) => {
     c.header("Cache-Control", "public, max-age=300");
     return c.json(await publicJwks(c.get("services").config));

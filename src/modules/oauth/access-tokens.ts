@@ -2,6 +2,14 @@ import { createLocalJWKSet, errors, importJWK, type JWK, jwtVerify, SignJWT } fr
 import type { Config, SigningJwk } from "../../platform/env";
 import { uuidv7 } from "../../platform/lib/ids";
 
+/** RFC 9449 §6 / RFC 8705 §3: what a sender-constrained token is bound to. */
+export interface Confirmation {
+  /** The SHA-256 JWK thumbprint (RFC 7638) of the client's DPoP key. */
+  jkt?: string;
+  /** The SHA-256 thumbprint of the client's mutual-TLS certificate (base64url of the DER's digest). */
+  "x5t#S256"?: string;
+}
+
 export interface AccessClaims {
   sub: string;
   scope: string;
@@ -9,6 +17,12 @@ export interface AccessClaims {
   jti: string;
   client_id: string;
   iat: number;
+  /** Present on a sender-constrained token: only the key or certificate it names may use it. */
+  cnf?: Confirmation;
+  /** A token the customer's consent authorisation issued: the consent it reads with. */
+  consent_id?: string;
+  /** The authorization (code exchange and its refresh chain) this token belongs to. */
+  grant_id?: string;
 }
 
 export type VerifyFailure = "expired" | "invalid" | "wrong_environment";
@@ -95,6 +109,9 @@ export async function issueAccessToken(
     scope: claims.scope,
     env: config.ENVIRONMENT,
     client_id: claims.client_id,
+    ...(claims.cnf ? { cnf: claims.cnf } : {}),
+    ...(claims.consent_id ? { consent_id: claims.consent_id } : {}),
+    ...(claims.grant_id ? { grant_id: claims.grant_id } : {}),
   })
     .setProtectedHeader({ alg: "ES256", kid: ring.signing.kid, typ: "at+jwt" })
     .setIssuer(config.ISSUER)
@@ -105,6 +122,16 @@ export async function issueAccessToken(
     .setExpirationTime(now + config.TOKEN_TTL_SECONDS)
     .sign(ring.signing.key);
   return { token, expiresIn: config.TOKEN_TTL_SECONDS, jti };
+}
+
+function isConfirmation(value: unknown): value is Confirmation {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const { jkt, "x5t#S256": x5t } = value as Record<string, unknown>;
+  return (
+    (jkt === undefined || typeof jkt === "string") &&
+    (x5t === undefined || typeof x5t === "string") &&
+    (jkt !== undefined || x5t !== undefined)
+  );
 }
 
 /** Verifies signature, issuer, audience, expiry and environment. Throws TokenRejected. */
@@ -130,19 +157,32 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     // jose checks the signature before the claims, so "expired" means a genuine token that aged out.
     throw new TokenRejected(err instanceof errors.JWTExpired ? "expired" : "invalid");
   }
-  const { sub, scope, env, jti, client_id, iat, exp } = payload;
+  const { sub, scope, env, jti, client_id, iat, exp, cnf, consent_id, grant_id } = payload;
   if (
     typeof sub !== "string" ||
     typeof scope !== "string" ||
     typeof jti !== "string" ||
     typeof client_id !== "string" ||
     typeof iat !== "number" ||
-    typeof exp !== "number"
+    typeof exp !== "number" ||
+    (cnf !== undefined && !isConfirmation(cnf)) ||
+    (consent_id !== undefined && typeof consent_id !== "string") ||
+    (grant_id !== undefined && typeof grant_id !== "string")
   ) {
     throw new TokenRejected("invalid");
   }
   if (env !== config.ENVIRONMENT) throw new TokenRejected("wrong_environment");
-  const claims = { sub, scope, env: config.ENVIRONMENT, jti, client_id, iat };
+  const claims: AccessClaims = {
+    sub,
+    scope,
+    env: config.ENVIRONMENT,
+    jti,
+    client_id,
+    iat,
+    ...(cnf ? { cnf } : {}),
+    ...(consent_id ? { consent_id } : {}),
+    ...(grant_id ? { grant_id } : {}),
+  };
   if (ring.verified.size >= MAX_VERIFIED) ring.verified.delete(ring.verified.keys().next().value ?? "");
   ring.verified.set(token, { ...claims, exp });
   return claims;

@@ -1,0 +1,16 @@
+import type { Module } from "../../platform/http/module";
+import { registerMetadataRoutes } from "./routes/metadata";
+import { registerTokenRoute } from "./routes/token";
+
+/**
+ * The authorization server (docs/authentication.md, docs/fapi.md): the token endpoint and its
+ * grants, client authentication, sender-constrained tokens, the customer's consent authorisation
+ * (PAR, /authorize), revocation, introspection and the metadata.
+ */
+export const oauthModule: Module = {
+  name: "oauth",
+  register(app) {
+    registerTokenRoute(app);
+    registerMetadataRoutes(app);
+  },
+};

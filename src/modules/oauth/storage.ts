@@ -1,0 +1,58 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Db } from "../../platform/db/client";
+
+// ---------------------------------------------------------------------------- tables
+/**
+ * Authorization codes (RFC 6749 §4.1), found by the SHA-256 of the code: what the customer's
+ * authorisation of a consent hands the partner's client to exchange, once, within minutes.
+ */
+export const oauthCodes = sqliteTable("oauth_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  partnerId: text("partner_id").notNull(),
+  clientId: text("client_id").notNull(),
+  consentId: text("consent_id").notNull(),
+  customerRef: text("customer_ref").notNull(),
+  redirectUri: text("redirect_uri").notNull(),
+  scope: text("scope").notNull(),
+  /** The PKCE S256 challenge the pushed request carried. */
+  codeChallenge: text("code_challenge").notNull(),
+  /** The DPoP key the pushed request bound the code to (RFC 9449 §10), if any. */
+  dpopJkt: text("dpop_jkt"),
+  nonce: text("nonce"),
+  expiresAt: text("expires_at").notNull(),
+  usedAt: text("used_at"),
+  /** The grant the exchange made: a second use of the code revokes it (RFC 6749 §4.1.2). */
+  grantId: text("grant_id"),
+  createdAt: text("created_at").notNull(),
+});
+
+export type CodeRow = typeof oauthCodes.$inferSelect;
+
+// ---------------------------------------------------------------------------- queries
+export async function insertCode(db: Db, row: CodeRow): Promise<void> {
+  await db.insert(oauthCodes).values(row);
+}
+
+/**
+ * Marks the code used, once: the row when this call was the first use before its expiry;
+ * undefined for an unknown, expired or already used code (a race between two exchanges has one winner).
+ */
+export async function consumeCode(db: Db, codeHash: string, now: string): Promise<CodeRow | undefined> {
+  const [row] = await db
+    .update(oauthCodes)
+    .set({ usedAt: now })
+    .where(and(eq(oauthCodes.codeHash, codeHash), isNull(oauthCodes.usedAt), gt(oauthCodes.expiresAt, now)))
+    .returning();
+  return row;
+}
+
+export async function findCode(db: Db, codeHash: string): Promise<CodeRow | undefined> {
+  const [row] = await db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).limit(1);
+  return row;
+}
+
+/** Records the grant an exchange made, so a replayed code can revoke it. */
+export async function setCodeGrant(db: Db, codeHash: string, grantId: string): Promise<void> {
+  await db.update(oauthCodes).set({ grantId }).where(eq(oauthCodes.codeHash, codeHash));
+}
