@@ -2,7 +2,10 @@
 -- (`standard`: the bank's contract, client secret and, where `password_grant`, the password grant;
 -- `fapi`: private_key_jwt or mutual TLS only, sender-constrained tokens, no password grant), and
 -- the authorization codes the customer's consent authorisation issues: single-use and short-lived,
--- stored by the SHA-256 of the code (the code itself is never stored).
+-- stored by the SHA-256 of the code (the code itself is never stored). `oauth_clients` is the
+-- partner's registered client: its public keys (a JWKS, or a `jwks_uri` fetched through the
+-- SSRF guard), its mutual-TLS certificate (subject DN or SHA-256 fingerprint) and the redirect
+-- URIs a customer may be sent back to, matched exactly.
 ALTER TABLE `partner_contracts` ADD `security_profile` text DEFAULT 'standard' NOT NULL;
 --> statement-breakpoint
 ALTER TABLE `partner_contracts` ADD `password_grant` integer DEFAULT 1 NOT NULL;
@@ -25,3 +28,14 @@ CREATE TABLE `oauth_codes` (
 );
 --> statement-breakpoint
 CREATE INDEX `oauth_codes_expires` ON `oauth_codes` (`expires_at`);
+--> statement-breakpoint
+CREATE TABLE `oauth_clients` (
+	`partner_id` text PRIMARY KEY NOT NULL REFERENCES `partners`(`id`),
+	`jwks` text,
+	`jwks_uri` text,
+	`tls_client_auth_subject_dn` text,
+	`tls_client_certificate_sha256` text,
+	`redirect_uris` text DEFAULT '[]' NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL
+);

@@ -19,6 +19,10 @@ export interface Caller {
   scopes: readonly string[];
   clientId: string;
   tokenId: string;
+  /** A token the customer's consent authorisation issued (docs/fapi.md): the consent it reads with. */
+  consentId?: string;
+  /** The authorization (code exchange, refresh chain) the token belongs to. */
+  grantId?: string;
 }
 
 /** Who is calling the admin API: a verified Cloudflare Access identity and the role D1 holds for it (null: none). */

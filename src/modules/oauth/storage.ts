@@ -27,6 +27,27 @@ export const oauthCodes = sqliteTable("oauth_codes", {
   createdAt: text("created_at").notNull(),
 });
 
+/**
+ * The partner's registered OAuth client (one per partner, every consumer key of it): how it
+ * authenticates without a secret and where a customer is sent back to.
+ */
+export const oauthClients = sqliteTable("oauth_clients", {
+  partnerId: text("partner_id").primaryKey(),
+  /** Public keys only (`{ keys: [...] }`), for private_key_jwt; or `jwksUri`, never both. */
+  jwks: text("jwks", { mode: "json" }).$type<{ keys: Record<string, unknown>[] }>(),
+  jwksUri: text("jwks_uri"),
+  /** tls_client_auth (RFC 8705 §2.1): the certificate subject DN the edge must have verified… */
+  tlsClientAuthSubjectDn: text("tls_client_auth_subject_dn"),
+  /** …or the certificate itself, by the lower-case hex SHA-256 of its DER. */
+  tlsClientCertificateSha256: text("tls_client_certificate_sha256"),
+  /** Exact URIs (no pattern, no wildcard) a customer may be redirected to after authorisation. */
+  redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export type ClientRegistration = typeof oauthClients.$inferSelect;
+
 export type CodeRow = typeof oauthCodes.$inferSelect;
 
 // ---------------------------------------------------------------------------- queries
@@ -55,4 +76,37 @@ export async function findCode(db: Db, codeHash: string): Promise<CodeRow | unde
 /** Records the grant an exchange made, so a replayed code can revoke it. */
 export async function setCodeGrant(db: Db, codeHash: string, grantId: string): Promise<void> {
   await db.update(oauthCodes).set({ grantId }).where(eq(oauthCodes.codeHash, codeHash));
+}
+
+export async function findClientRegistration(
+  db: Db,
+  partnerId: string,
+): Promise<ClientRegistration | undefined> {
+  const [row] = await db.select().from(oauthClients).where(eq(oauthClients.partnerId, partnerId)).limit(1);
+  return row;
+}
+
+/** Writes the partner's registration whole (created on first write). */
+export async function saveClientRegistration(
+  db: Db,
+  row: Omit<ClientRegistration, "createdAt" | "updatedAt">,
+  now = new Date().toISOString(),
+): Promise<ClientRegistration> {
+  const [saved] = await db
+    .insert(oauthClients)
+    .values({ ...row, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: oauthClients.partnerId,
+      set: {
+        jwks: row.jwks,
+        jwksUri: row.jwksUri,
+        tlsClientAuthSubjectDn: row.tlsClientAuthSubjectDn,
+        tlsClientCertificateSha256: row.tlsClientCertificateSha256,
+        redirectUris: row.redirectUris,
+        updatedAt: now,
+      },
+    })
+    .returning();
+  if (!saved) throw new Error(`client registration of ${row.partnerId} not saved`);
+  return saved;
 }

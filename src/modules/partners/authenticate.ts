@@ -2,10 +2,10 @@ import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../platform/errors";
 import { internalCallerOf } from "../../platform/internal-call";
 import type { AppEnv } from "../../platform/types";
+import { TokenRejected, verifyAccessToken } from "../oauth/access-tokens";
 import { authenticatePublishable, isTokenization, looksPublishable } from "../payment-methods/authenticate";
 import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
-import { TokenRejected, verifyAccessToken } from "../oauth/access-tokens";
 
 import { WWW_AUTHENTICATE } from "./www-authenticate";
 
@@ -118,6 +118,8 @@ export const authenticate = () =>
       scopes: claims.scope.split(" ").filter(Boolean),
       clientId: claims.client_id,
       tokenId: claims.jti,
+      ...(claims.consent_id ? { consentId: claims.consent_id } : {}),
+      ...(claims.grant_id ? { grantId: claims.grant_id } : {}),
     });
     c.set("partner", profile);
     c.set("log", c.get("log").with({ partner_id: profile.id }));

@@ -50,7 +50,9 @@ export const partnerContracts = sqliteTable("partner_contracts", {
    * contract (client secret; the password grant where `passwordGrant`); `fapi` is FAPI 2.0
    * (private_key_jwt or mutual TLS, sender-constrained tokens, never the password grant).
    */
-  securityProfile: text("security_profile", { enum: ["standard", "fapi"] }).notNull().default("standard"),
+  securityProfile: text("security_profile", { enum: ["standard", "fapi"] })
+    .notNull()
+    .default("standard"),
   /** The bank's contract's password grant, for a standard partner that needs it; a FAPI partner never has it. */
   passwordGrant: integer("password_grant", { mode: "boolean" }).notNull().default(true),
   ...timestamps,
