@@ -108,8 +108,8 @@ export async function verifyAssertion(
     } else {
       const uri = registration.jwksUri ?? "";
       const cached = await remoteKeys(deps.config, deps.log, uri);
+      if (!cached) throw refuse("The client's jwks_uri could not be fetched");
       try {
-        if (!cached) throw new errors.JWKSNoMatchingKey();
         payload = (await verify(cached)).payload;
       } catch (err) {
         if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
