@@ -21,7 +21,10 @@ export interface ClientKey {
 }
 
 /** A fresh key pair of a client, its public half as it registers it. */
-export async function clientKey(alg: "ES256" | "PS256" | "EdDSA" | "RS256" = "ES256", kid = crypto.randomUUID()) {
+export async function clientKey(
+  alg: "ES256" | "PS256" | "EdDSA" | "RS256" = "ES256",
+  kid = crypto.randomUUID(),
+) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid } } as ClientKey;
 }
@@ -49,9 +52,16 @@ export async function assertion(
 
 /** A JWT of any alg without a usable signature: `none`, or HS256 with a guessed secret. */
 export function unsignedAssertion(clientId: string, alg: "none" | "HS256"): string {
-  const enc = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const enc = (v: unknown) =>
+    btoa(JSON.stringify(v)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   const now = Math.floor(Date.now() / 1000);
-  const body = enc({ iss: clientId, sub: clientId, aud: env.ISSUER, jti: crypto.randomUUID(), exp: now + 60 });
+  const body = enc({
+    iss: clientId,
+    sub: clientId,
+    aud: env.ISSUER,
+    jti: crypto.randomUUID(),
+    exp: now + 60,
+  });
   return `${enc({ alg, typ: "JWT" })}.${body}.${alg === "none" ? "" : "c2lnbmF0dXJl"}`;
 }
 
@@ -99,7 +109,11 @@ export async function registerTestClient(
 }
 
 /** Writes the contract's profile directly and forgets the cached profile (what the admin switch does). */
-export async function setSecurityProfile(partnerId: string, profile: "standard" | "fapi", passwordGrant = profile === "standard") {
+export async function setSecurityProfile(
+  partnerId: string,
+  profile: "standard" | "fapi",
+  passwordGrant = profile === "standard",
+) {
   await db
     .update(partnerContracts)
     .set({ securityProfile: profile, passwordGrant })

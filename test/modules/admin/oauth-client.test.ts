@@ -3,11 +3,18 @@ import { describe, expect, it } from "vitest";
 import { adminAuditLog } from "../../../src/modules/admin/storage";
 import { oauthClients } from "../../../src/modules/oauth/storage";
 import { admin, adminCall, expectDocumented } from "../../support/admin";
-import { assertion, assertionParams, clientKey, setSecurityProfile, tokenRequest } from "../../support/client-auth";
+import {
+  assertion,
+  assertionParams,
+  clientKey,
+  setSecurityProfile,
+  tokenRequest,
+} from "../../support/client-auth";
 import { db, provisionPartner } from "../../support/partners";
 
 const path = (id: string) => `/admin/v1/partners/${id}/oauth-client`;
-const stored = async (id: string) => (await db.select().from(oauthClients).where(eq(oauthClients.partnerId, id)))[0];
+const stored = async (id: string) =>
+  (await db.select().from(oauthClients).where(eq(oauthClients.partnerId, id)))[0];
 const auditOf = (id: string) =>
   db.select().from(adminAuditLog).where(eq(adminAuditLog.partnerId, id)).orderBy(adminAuditLog.id);
 
@@ -45,9 +52,17 @@ describe("admin: GET/PUT /admin/v1/partners/{id}/oauth-client", () => {
 
     const entries = (await auditOf(p.id)).filter((a) => a.action === "oauth_client.register");
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ identity: op.email, role: "operator", outcome: 200, reason: "partner sent its keys by ticket 4711" });
+    expect(entries[0]).toMatchObject({
+      identity: op.email,
+      role: "operator",
+      outcome: 200,
+      reason: "partner sent its keys by ticket 4711",
+    });
     expect(entries[0]?.diff?.before).toBeNull();
-    expect(entries[0]?.diff?.after).toMatchObject({ jwks: { keys: [{ kid: "ed-1" }] }, token_endpoint_auth_methods: ["client_secret_basic", "private_key_jwt"] });
+    expect(entries[0]?.diff?.after).toMatchObject({
+      jwks: { keys: [{ kid: "ed-1" }] },
+      token_endpoint_auth_methods: ["client_secret_basic", "private_key_jwt"],
+    });
     await expectDocumented("adminPutOAuthClient", [[200], [400, 251], [400, 252]]);
     await expectDocumented("adminGetOAuthClient", [[200], [404, 250]]);
   });
@@ -62,7 +77,10 @@ describe("admin: GET/PUT /admin/v1/partners/{id}/oauth-client", () => {
     expect(denied.body.error.code).toBe(104);
     const unknown = await adminCall("PUT", path(crypto.randomUUID()), { token: op.token, json: body });
     expect(unknown.res.status).toBe(404);
-    const noReason = await adminCall("PUT", path(p.id), { token: op.token, json: { params: { redirect_uris: [] } } });
+    const noReason = await adminCall("PUT", path(p.id), {
+      token: op.token,
+      json: { params: { redirect_uris: [] } },
+    });
     expect(noReason.res.status).toBe(400);
     const bad = await adminCall("PUT", path(p.id), {
       token: op.token,
@@ -93,10 +111,15 @@ describe("admin: GET/PUT /admin/v1/partners/{id}/oauth-client", () => {
     // Swapping keys for a certificate is fine.
     const cert = await adminCall("PUT", path(p.id), {
       token: op.token,
-      json: { params: { tls_client_certificate_sha256: "0f".repeat(32), redirect_uris: [], reason: "mTLS now" } },
+      json: {
+        params: { tls_client_certificate_sha256: "0f".repeat(32), redirect_uris: [], reason: "mTLS now" },
+      },
     });
     expect(cert.res.status).toBe(200);
-    expect(cert.body.result).toMatchObject({ security_profile: "fapi", token_endpoint_auth_methods: ["tls_client_auth"] });
+    expect(cert.body.result).toMatchObject({
+      security_profile: "fapi",
+      token_endpoint_auth_methods: ["tls_client_auth"],
+    });
     expect(await stored(p.id)).toMatchObject({ jwks: null, tlsClientCertificateSha256: "0f".repeat(32) });
   });
 });

@@ -39,7 +39,10 @@ describe("the FAPI profile at the token endpoint", () => {
   it("a FAPI partner trying a client secret: invalid_client, the same answer whether the secret is right or not", async () => {
     const { p } = await fapiPartner();
     const right = await requestToken(p);
-    const wrong = await requestToken({ consumerKey: p.consumerKey, consumerSecret: "cs_test_not_the_secret" });
+    const wrong = await requestToken({
+      consumerKey: p.consumerKey,
+      consumerSecret: "cs_test_not_the_secret",
+    });
     for (const r of [right, wrong]) {
       expect(r.res.status).toBe(401);
       expect(r.body).toEqual({ error: "invalid_client", error_description: FAPI_NO_SECRET });
@@ -49,7 +52,11 @@ describe("the FAPI profile at the token endpoint", () => {
 
   it("a FAPI partner trying the password grant: refused with any method, no password checked", async () => {
     const { p, key } = await fapiPartner();
-    const withSecret = await requestToken(p, { grant_type: "password", username: p.username, password: p.password });
+    const withSecret = await requestToken(p, {
+      grant_type: "password",
+      username: p.username,
+      password: p.password,
+    });
     expect(withSecret.body).toMatchObject({ error: "invalid_client", error_description: FAPI_NO_SECRET });
     const withKey = await tokenRequest(
       assertionParams(await assertion(key, p.consumerKey), {
@@ -83,12 +90,16 @@ describe("the FAPI profile at the token endpoint", () => {
     const r = await requestToken(p, { grant_type: "password", username: p.username, password: p.password });
     expect(r.body).toMatchObject({ error: "unauthorized_client" });
     await setSecurityProfile(p.id, "standard", true);
-    expect((await requestToken(p, { grant_type: "password", username: p.username, password: p.password })).res.status).toBe(200);
+    expect(
+      (await requestToken(p, { grant_type: "password", username: p.username, password: p.password })).res
+        .status,
+    ).toBe(200);
   });
 
   it("GET /v1/partner shows the profile and the password grant", async () => {
     const { p, key } = await fapiPartner();
-    const token = (await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).body.access_token;
+    const token = (await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).body
+      .access_token;
     const me = await call("GET", "/v1/partner", { token });
     expect(me.body.result).toMatchObject({ security_profile: "fapi", password_grant: false });
     const std = await provisionPartner();
@@ -109,7 +120,9 @@ describe("the profile switch in the admin contract", () => {
     expect(none.body.error.code).toBe(252);
     // Redirect URIs alone are no way to authenticate.
     await registerTestClient(p.id, { redirect_uris: ["https://app.partner.example/cb"] });
-    expect((await patch(p.id, op.token, { security_profile: "fapi", reason: "FAPI onboarding" })).body.error.code).toBe(252);
+    expect(
+      (await patch(p.id, op.token, { security_profile: "fapi", reason: "FAPI onboarding" })).body.error.code,
+    ).toBe(252);
     expect(await contractOf(p.id)).toEqual(before);
   });
 
@@ -124,11 +137,14 @@ describe("the profile switch in the admin contract", () => {
     expect(r.res.status).toBe(200);
     expect(r.body.result.contract).toMatchObject({ security_profile: "fapi", password_grant: false });
     expect(await contractOf(p.id)).toMatchObject({ securityProfile: "fapi", passwordGrant: false });
-    expect((await requestToken(p)).body).toEqual({ error: "invalid_client", error_description: FAPI_NO_SECRET });
+    expect((await requestToken(p)).body).toEqual({
+      error: "invalid_client",
+      error_description: FAPI_NO_SECRET,
+    });
     expect((await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).res.status).toBe(200);
-    const [entry] = (
-      await db.select().from(adminAuditLog).where(eq(adminAuditLog.partnerId, p.id))
-    ).filter((a) => a.action === "contract.change");
+    const [entry] = (await db.select().from(adminAuditLog).where(eq(adminAuditLog.partnerId, p.id))).filter(
+      (a) => a.action === "contract.change",
+    );
     expect(entry?.diff?.after).toMatchObject({ security_profile: "fapi", password_grant: false });
     expect(entry?.diff?.before).toMatchObject({ security_profile: "standard", password_grant: true });
   });
@@ -137,7 +153,10 @@ describe("the profile switch in the admin contract", () => {
     const { p } = await fapiPartner();
     const maker = await admin("approver", "maker");
     const checker = await admin("approver", "checker");
-    const proposed = await patch(p.id, maker.token, { security_profile: "standard", reason: "back to the bank contract" });
+    const proposed = await patch(p.id, maker.token, {
+      security_profile: "standard",
+      reason: "back to the bank contract",
+    });
     expect(proposed.res.status).toBe(202);
     expect(proposed.body.result).toMatchObject({
       status: "pending",
@@ -163,7 +182,10 @@ describe("the profile switch in the admin contract", () => {
     const off = await patch(p.id, op.token, { password_grant: false, reason: "no more ROPC" });
     expect(off.res.status).toBe(200);
     expect(off.body.result.contract.password_grant).toBe(false);
-    const on = await patch(p.id, (await admin("approver")).token, { password_grant: true, reason: "partner needs it" });
+    const on = await patch(p.id, (await admin("approver")).token, {
+      password_grant: true,
+      reason: "partner needs it",
+    });
     expect(on.res.status).toBe(202);
     expect(on.body.result.change).toEqual({ password_grant: true });
     expect((await contractOf(p.id))?.passwordGrant).toBe(false);
@@ -200,13 +222,16 @@ describe("the profile switch in the admin contract", () => {
     expect(sensitiveParts(current, toFapi)).toEqual([]);
     expect(changedMembers(current, toFapi)).toEqual({ securityProfile: "fapi", passwordGrant: false });
     const fapi = { ...current, securityProfile: "fapi", passwordGrant: false } as ContractRow;
-    expect(sensitiveParts(fapi, nextContract(fapi, { security_profile: "standard" }))).toEqual(["security_profile"]);
-    expect(sensitiveParts(fapi, nextContract(fapi, { security_profile: "standard", password_grant: true }))).toEqual([
+    expect(sensitiveParts(fapi, nextContract(fapi, { security_profile: "standard" }))).toEqual([
       "security_profile",
+    ]);
+    expect(
+      sensitiveParts(fapi, nextContract(fapi, { security_profile: "standard", password_grant: true })),
+    ).toEqual(["security_profile", "password_grant"]);
+    const noGrant = { ...current, passwordGrant: false };
+    expect(sensitiveParts(noGrant, nextContract(noGrant, { password_grant: true }))).toEqual([
       "password_grant",
     ]);
-    const noGrant = { ...current, passwordGrant: false };
-    expect(sensitiveParts(noGrant, nextContract(noGrant, { password_grant: true }))).toEqual(["password_grant"]);
     expect(sensitiveParts(current, nextContract(current, { password_grant: false }))).toEqual([]);
     expect(() => nextContract(fapi, { password_grant: true })).toThrow();
   });

@@ -2,7 +2,13 @@ import { eq } from "drizzle-orm";
 import { exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { oauthClients } from "../../../src/modules/oauth/storage";
-import { assertion, assertionParams, clientKey, setSecurityProfile, tokenRequest } from "../../support/client-auth";
+import {
+  assertion,
+  assertionParams,
+  clientKey,
+  setSecurityProfile,
+  tokenRequest,
+} from "../../support/client-auth";
 import { call, tokenFor } from "../../support/http";
 import { db, provisionPartner } from "../../support/partners";
 import { securitySuite } from "../../support/security-suite";
@@ -15,7 +21,10 @@ async function put(token: string, params: unknown) {
   return call("PUT", PATH, { token, json: { params } });
 }
 
-const validBody = async () => ({ jwks: { keys: [(await clientKey("ES256", "k1")).publicJwk] }, redirect_uris: ["https://app.partner.example/cb"] });
+const validBody = async () => ({
+  jwks: { keys: [(await clientKey("ES256", "k1")).publicJwk] },
+  redirect_uris: ["https://app.partner.example/cb"],
+});
 
 securitySuite({
   method: "GET",
@@ -26,7 +35,13 @@ securitySuite({
     await put(await tokenFor(p), { redirect_uris: [] });
   },
 });
-securitySuite({ method: "PUT", path: PATH, product: null, scope: "partner:write", json: { params: { redirect_uris: [] } } });
+securitySuite({
+  method: "PUT",
+  path: PATH,
+  product: null,
+  scope: "partner:write",
+  json: { params: { redirect_uris: [] } },
+});
 
 describe("GET/PUT /v1/partner/oauth-client", () => {
   it("404, code 250, before the first registration; then the registration as stored", async () => {
@@ -40,7 +55,11 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
     const saved = await put(token, {
       jwks: { keys: [{ ...key.publicJwk, use: "sig", x5t: "ignored" }] },
       tls_client_auth_subject_dn: "CN=client.partner.example,O=Partner Ltd",
-      redirect_uris: ["https://app.partner.example/cb", "https://app.partner.example/cb", "http://localhost:3000/cb"],
+      redirect_uris: [
+        "https://app.partner.example/cb",
+        "https://app.partner.example/cb",
+        "http://localhost:3000/cb",
+      ],
     });
     expect(saved.res.status).toBe(200);
     expect(saved.body.result).toMatchObject({
@@ -55,7 +74,9 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
     });
     // Only the public members are kept, with the algorithm the key type signs with.
     const { x, y, crv, kid } = key.publicJwk;
-    expect(saved.body.result.jwks).toEqual({ keys: [{ kty: "EC", kid, alg: "ES256", use: "sig", crv, x, y }] });
+    expect(saved.body.result.jwks).toEqual({
+      keys: [{ kty: "EC", kid, alg: "ES256", use: "sig", crv, x, y }],
+    });
     const row = await stored(p.id);
     expect(row?.jwks).toEqual(saved.body.result.jwks);
     expect(row?.redirectUris).toEqual(["https://app.partner.example/cb", "http://localhost:3000/cb"]);
@@ -70,16 +91,25 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
   it("replaces the registration whole: a member left out is removed, and a repeat changes nothing", async () => {
     const p = await provisionPartner();
     const token = await tokenFor(p);
-    await put(token, { ...(await validBody()), tls_client_certificate_sha256: "AB:".repeat(31) + "AB" });
+    await put(token, { ...(await validBody()), tls_client_certificate_sha256: `${"AB:".repeat(31)}AB` });
     expect((await stored(p.id))?.tlsClientCertificateSha256).toBe("ab".repeat(32));
     const second = { redirect_uris: ["https://app.partner.example/cb2"] };
     const a = await put(token, second);
     const b = await put(token, second);
     expect(a.res.status).toBe(200);
-    expect(b.body.result).toMatchObject({ jwks: null, tls_client_certificate_sha256: null, redirect_uris: second.redirect_uris });
+    expect(b.body.result).toMatchObject({
+      jwks: null,
+      tls_client_certificate_sha256: null,
+      redirect_uris: second.redirect_uris,
+    });
     expect(b.body.result.created_at).toBe(a.body.result.created_at);
     const row = await stored(p.id);
-    expect(row).toMatchObject({ jwks: null, jwksUri: null, tlsClientCertificateSha256: null, redirectUris: second.redirect_uris });
+    expect(row).toMatchObject({
+      jwks: null,
+      jwksUri: null,
+      tlsClientCertificateSha256: null,
+      redirectUris: second.redirect_uris,
+    });
   });
 
   it("refuses what is not a public key of an allowed type (400, code 251), storing nothing", async () => {
@@ -111,7 +141,10 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
     // A 1024-bit modulus (the first 128 bytes of a 2048-bit one).
     const small = { ...ps.publicJwk, kid: "weak", n: String(ps.publicJwk.n).slice(0, 171) };
     const weak = await put(token, { jwks: { keys: [small] }, redirect_uris: [] });
-    expect(weak.body.error).toMatchObject({ code: 251, message: expect.stringMatching(/at least 2048 bits/) });
+    expect(weak.body.error).toMatchObject({
+      code: 251,
+      message: expect.stringMatching(/at least 2048 bits/),
+    });
     expect(await stored(p.id)).toBeUndefined();
     expect((await put(token, { jwks: { keys: [ps.publicJwk] }, redirect_uris: [] })).res.status).toBe(200);
   });
@@ -142,10 +175,18 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
 
   it("a malformed body, unknown members and wrong types are refused", async () => {
     const token = await tokenFor(await provisionPartner());
-    const bad = await call("PUT", PATH, { token, body: "{", headers: { "Content-Type": "application/json" } });
+    const bad = await call("PUT", PATH, {
+      token,
+      body: "{",
+      headers: { "Content-Type": "application/json" },
+    });
     expect(bad.res.status).toBe(400);
     expect(bad.body.error.code).toBe(2);
-    for (const params of [{ redirect_uris: "https://x.example" }, { redirect_uris: [], client_secret: "x" }, { redirect_uris: [1] }]) {
+    for (const params of [
+      { redirect_uris: "https://x.example" },
+      { redirect_uris: [], client_secret: "x" },
+      { redirect_uris: [1] },
+    ]) {
       const r = await put(token, params);
       expect(r.res.status).toBe(400);
       expect([3, 4]).toContain(r.body.error.code);
@@ -164,6 +205,9 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
     expect(r.body.error.code).toBe(252);
     expect((await stored(p.id))?.jwks).not.toBeNull();
     const view = await call("GET", PATH, { token });
-    expect(view.body.result).toMatchObject({ security_profile: "fapi", token_endpoint_auth_methods: ["private_key_jwt"] });
+    expect(view.body.result).toMatchObject({
+      security_profile: "fapi",
+      token_endpoint_auth_methods: ["private_key_jwt"],
+    });
   });
 });

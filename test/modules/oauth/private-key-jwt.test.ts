@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { decodeJwt, exportJWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { oauthClients } from "../../../src/modules/oauth/storage";
-import { partnerCredentials, revokeCredential } from "../../../src/modules/partners/storage";
 import { credentialCache } from "../../../src/modules/partners/profile";
+import { partnerCredentials, revokeCredential } from "../../../src/modules/partners/storage";
 import {
   ASSERTION_TYPE,
   assertion,
@@ -26,7 +26,10 @@ async function registeredPartner(alg: "ES256" | "PS256" | "EdDSA" = "ES256") {
   return { p, key };
 }
 
-const refusedWith = (r: { res: Response; body: { error: string; error_description: string } }, text: RegExp) => {
+const refusedWith = (
+  r: { res: Response; body: { error: string; error_description: string } },
+  text: RegExp,
+) => {
   expect(r.res.status).toBe(401);
   expect(r.body.error).toBe("invalid_client");
   expect(r.body.error_description).toMatch(text);
@@ -47,27 +50,43 @@ describe("private_key_jwt (RFC 7523) at POST /oauth2/token", () => {
 
   it("accepts the issuer, the endpoint's URL or the token endpoint's URL as aud, and a matching client_id", async () => {
     const { p, key } = await registeredPartner();
-    for (const aud of [env.ISSUER, TOKEN_URL, new URL("/oauth2/token", env.ISSUER).toString(), [env.ISSUER, "x"]]) {
-      const r = await tokenRequest(assertionParams(await assertion(key, p.consumerKey, { aud }), { client_id: p.consumerKey }));
+    for (const aud of [
+      env.ISSUER,
+      TOKEN_URL,
+      new URL("/oauth2/token", env.ISSUER).toString(),
+      [env.ISSUER, "x"],
+    ]) {
+      const r = await tokenRequest(
+        assertionParams(await assertion(key, p.consumerKey, { aud }), { client_id: p.consumerKey }),
+      );
       expect(r.res.status, JSON.stringify(aud)).toBe(200);
     }
   });
 
   it("refuses an assertion signed with none", async () => {
     const { p } = await registeredPartner();
-    refusedWith(await tokenRequest(assertionParams(unsignedAssertion(p.consumerKey, "none"))), /alg none is not accepted/);
+    refusedWith(
+      await tokenRequest(assertionParams(unsignedAssertion(p.consumerKey, "none"))),
+      /alg none is not accepted/,
+    );
   });
 
   it("refuses an assertion signed with HS256", async () => {
     const { p } = await registeredPartner();
-    refusedWith(await tokenRequest(assertionParams(unsignedAssertion(p.consumerKey, "HS256"))), /alg HS256 is not accepted/);
+    refusedWith(
+      await tokenRequest(assertionParams(unsignedAssertion(p.consumerKey, "HS256"))),
+      /alg HS256 is not accepted/,
+    );
   });
 
   it("refuses RS256, even by a registered-looking RSA key", async () => {
     const p = await provisionPartner();
     const rs = await clientKey("RS256");
     // RS256 cannot even be registered; the assertion is refused before any key is looked up.
-    refusedWith(await tokenRequest(assertionParams(await assertion(rs, p.consumerKey))), /alg RS256 is not accepted/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(rs, p.consumerKey))),
+      /alg RS256 is not accepted/,
+    );
   });
 
   it("refuses an expired assertion", async () => {
@@ -89,11 +108,15 @@ describe("private_key_jwt (RFC 7523) at POST /oauth2/token", () => {
       /jti claim is missing/,
     );
     refusedWith(
-      await tokenRequest(assertionParams(await assertion(key, p.consumerKey, { iat: undefined, exp: now + 3600 }))),
+      await tokenRequest(
+        assertionParams(await assertion(key, p.consumerKey, { iat: undefined, exp: now + 3600 })),
+      ),
       /more than 300 seconds ahead/,
     );
     refusedWith(
-      await tokenRequest(assertionParams(await assertion(key, p.consumerKey, { iat: now - 290, exp: now + 60 }))),
+      await tokenRequest(
+        assertionParams(await assertion(key, p.consumerKey, { iat: now - 290, exp: now + 60 })),
+      ),
       /longer than 300 seconds/,
     );
     refusedWith(
@@ -116,7 +139,9 @@ describe("private_key_jwt (RFC 7523) at POST /oauth2/token", () => {
       /iss and sub must both be the client_id/,
     );
     refusedWith(
-      await tokenRequest(assertionParams(await assertion(key, p.consumerKey), { client_id: other.consumerKey })),
+      await tokenRequest(
+        assertionParams(await assertion(key, p.consumerKey), { client_id: other.consumerKey }),
+      ),
       /client_id does not match/,
     );
   });
@@ -128,40 +153,67 @@ describe("private_key_jwt (RFC 7523) at POST /oauth2/token", () => {
     refusedWith(await tokenRequest(assertionParams(jwt)), /jti was used already/);
     // The same jti in a new assertion is a replay too.
     const { jti } = decodeJwt(jwt);
-    refusedWith(await tokenRequest(assertionParams(await assertion(key, p.consumerKey, { jti }))), /jti was used already/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(key, p.consumerKey, { jti }))),
+      /jti was used already/,
+    );
   });
 
   it("refuses an unknown kid and a key not registered", async () => {
     const { p, key } = await registeredPartner();
     const stranger = await clientKey("ES256");
-    refusedWith(await tokenRequest(assertionParams(await assertion(stranger, p.consumerKey))), /No registered key matches/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(stranger, p.consumerKey))),
+      /No registered key matches/,
+    );
     // The registered kid, but signed by another key: the signature does not verify.
     const impostor = { ...stranger, kid: key.kid };
-    refusedWith(await tokenRequest(assertionParams(await assertion(impostor, p.consumerKey))), /signature does not verify/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(impostor, p.consumerKey))),
+      /signature does not verify/,
+    );
   });
 
   it("refuses a partner with no keys registered, an unknown client and a revoked credential", async () => {
     const bare = await provisionPartner();
     const key = await clientKey();
-    refusedWith(await tokenRequest(assertionParams(await assertion(key, bare.consumerKey))), /No public keys are registered/);
-    refusedWith(await tokenRequest(assertionParams(await assertion(key, "ck_test_nobody"))), /Client authentication failed/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(key, bare.consumerKey))),
+      /No public keys are registered/,
+    );
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(key, "ck_test_nobody"))),
+      /Client authentication failed/,
+    );
     const { p, key: k } = await registeredPartner();
-    const [row] = await db.select().from(partnerCredentials).where(eq(partnerCredentials.consumerKey, p.consumerKey));
+    const [row] = await db
+      .select()
+      .from(partnerCredentials)
+      .where(eq(partnerCredentials.consumerKey, p.consumerKey));
     await revokeCredential(db, p.id, row?.id ?? "");
     credentialCache.invalidate(p.consumerKey);
-    refusedWith(await tokenRequest(assertionParams(await assertion(k, p.consumerKey))), /Client authentication failed/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(k, p.consumerKey))),
+      /Client authentication failed/,
+    );
   });
 
   it("refuses another assertion type, and a production client_id in the sandbox", async () => {
     const { p, key } = await registeredPartner();
     const jwt = await assertion(key, p.consumerKey);
     refusedWith(
-      await tokenRequest({ ...assertionParams(jwt), client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer" }),
+      await tokenRequest({
+        ...assertionParams(jwt),
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
+      }),
       /client_assertion_type must be/,
     );
     const prod = await assertion(key, "ck_live_abc", { iss: "ck_live_abc", sub: "ck_live_abc" });
     refusedWith(await tokenRequest(assertionParams(prod)), /production credential/);
-    const missing = await tokenRequest({ grant_type: "client_credentials", client_assertion_type: ASSERTION_TYPE });
+    const missing = await tokenRequest({
+      grant_type: "client_credentials",
+      client_assertion_type: ASSERTION_TYPE,
+    });
     expect(missing.res.status).toBe(400);
     expect(missing.body.error).toBe("invalid_request");
   });
@@ -172,13 +224,19 @@ describe("private_key_jwt (RFC 7523) at POST /oauth2/token", () => {
       headers: { Authorization: basic(p.consumerKey, p.consumerSecret) },
     });
     expect(r.res.status).toBe(400);
-    expect(r.body).toMatchObject({ error: "invalid_request", error_description: expect.stringMatching(/one client authentication method/) });
+    expect(r.body).toMatchObject({
+      error: "invalid_request",
+      error_description: expect.stringMatching(/one client authentication method/),
+    });
   });
 
   it("a standard partner with keys may still use its secret", async () => {
     const { p } = await registeredPartner();
     const r = await call("POST", "/oauth2/token", {
-      headers: { Authorization: basic(p.consumerKey, p.consumerSecret), "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Authorization: basic(p.consumerKey, p.consumerSecret),
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     });
     expect(r.res.status).toBe(200);
@@ -200,13 +258,18 @@ describe("private_key_jwt with a jwks_uri (served over real HTTP)", () => {
     // The client rotates: its document now holds a second key; the first assertion with it refetches.
     const second = await clientKey("EdDSA");
     await hook.script({ body: JSON.stringify({ keys: [first.publicJwk, second.publicJwk] }) });
-    expect((await tokenRequest(assertionParams(await assertion(second, p.consumerKey)))).res.status).toBe(200);
+    expect((await tokenRequest(assertionParams(await assertion(second, p.consumerKey)))).res.status).toBe(
+      200,
+    );
     expect((await hook.received()).length).toBe(2);
     expect((await hook.received())[0]?.headers.accept).toMatch(/application\/json/);
 
     // A kid nobody publishes costs one refetch and is refused.
     const stranger = await clientKey("ES256");
-    refusedWith(await tokenRequest(assertionParams(await assertion(stranger, p.consumerKey))), /No registered key matches/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(stranger, p.consumerKey))),
+      /No registered key matches/,
+    );
     expect((await hook.received()).length).toBe(3);
   });
 
@@ -222,7 +285,10 @@ describe("private_key_jwt with a jwks_uri (served over real HTTP)", () => {
       const hook = receiver();
       await hook.script(script);
       await registerTestClient(p.id, { jwks_uri: hook.url, redirect_uris: [] });
-      refusedWith(await tokenRequest(assertionParams(await assertion(key, p.consumerKey))), /jwks_uri could not be fetched/);
+      refusedWith(
+        await tokenRequest(assertionParams(await assertion(key, p.consumerKey))),
+        /jwks_uri could not be fetched/,
+      );
       // Fetched once: a failure is not retried within the request, nor kept for the next.
       expect((await hook.received()).length).toBe(1);
     }
@@ -230,7 +296,9 @@ describe("private_key_jwt with a jwks_uri (served over real HTTP)", () => {
 
   it("the SSRF guard refuses a private address, at registration and again at the fetch", async () => {
     const p = await provisionPartner();
-    await expect(registerTestClient(p.id, { jwks_uri: "http://10.0.0.7/jwks.json", redirect_uris: [] })).rejects.toMatchObject({
+    await expect(
+      registerTestClient(p.id, { jwks_uri: "http://10.0.0.7/jwks.json", redirect_uris: [] }),
+    ).rejects.toMatchObject({
       reason: "oauth_client_invalid",
     });
     // Stored past the guard (as if the rules had changed since): the fetch is refused, nothing leaves.
@@ -246,6 +314,9 @@ describe("private_key_jwt with a jwks_uri (served over real HTTP)", () => {
       updatedAt: now,
     });
     const key = await clientKey();
-    refusedWith(await tokenRequest(assertionParams(await assertion(key, p.consumerKey))), /jwks_uri could not be fetched/);
+    refusedWith(
+      await tokenRequest(assertionParams(await assertion(key, p.consumerKey))),
+      /jwks_uri could not be fetched/,
+    );
   });
 });

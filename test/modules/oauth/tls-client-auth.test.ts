@@ -19,7 +19,10 @@ async function certificatePartner(by: "subject" | "fingerprint" | "both" = "subj
 
 const params = (clientId: string) => ({ grant_type: "client_credentials", client_id: clientId });
 
-const refusedWith = (r: { res: Response; body: { error: string; error_description: string } }, text: RegExp) => {
+const refusedWith = (
+  r: { res: Response; body: { error: string; error_description: string } },
+  text: RegExp,
+) => {
   expect(r.res.status).toBe(401);
   expect(r.body.error).toBe("invalid_client");
   expect(r.body.error_description).toMatch(text);
@@ -39,7 +42,9 @@ describe("tls_client_auth (RFC 8705 §2.1) at POST /oauth2/token", () => {
   it("issues a token for the registered certificate fingerprint (stored lower-case, compared whole)", async () => {
     const p = await certificatePartner("fingerprint");
     const ok = await tokenRequest(params(p.consumerKey), {
-      cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: "CN=anything", certFingerprintSHA256: FINGERPRINT }) },
+      cf: {
+        tlsClientAuth: edgeCertificate({ certSubjectDN: "CN=anything", certFingerprintSHA256: FINGERPRINT }),
+      },
     });
     expect(ok.res.status).toBe(200);
     refusedWith(
@@ -55,7 +60,9 @@ describe("tls_client_auth (RFC 8705 §2.1) at POST /oauth2/token", () => {
     const good = edgeCertificate({ certSubjectDN: SUBJECT, certFingerprintSHA256: FINGERPRINT });
     expect((await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: good } })).res.status).toBe(200);
     refusedWith(
-      await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: { ...good, certSubjectDN: "CN=other" } } }),
+      await tokenRequest(params(p.consumerKey), {
+        cf: { tlsClientAuth: { ...good, certSubjectDN: "CN=other" } },
+      }),
       /not the one registered/,
     );
   });
@@ -64,7 +71,9 @@ describe("tls_client_auth (RFC 8705 §2.1) at POST /oauth2/token", () => {
     const p = await certificatePartner("subject");
     for (const subject of ["CN=other.example,O=Partner Ltd,C=GB", SUBJECT.toLowerCase(), `${SUBJECT},OU=x`]) {
       refusedWith(
-        await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: subject }) } }),
+        await tokenRequest(params(p.consumerKey), {
+          cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: subject }) },
+        }),
         /not the one registered/,
       );
     }
@@ -101,8 +110,14 @@ describe("tls_client_auth (RFC 8705 §2.1) at POST /oauth2/token", () => {
   it("refuses a partner with no certificate registered, and an unknown client_id", async () => {
     const p = await provisionPartner();
     const cert = edgeCertificate({ certSubjectDN: SUBJECT });
-    refusedWith(await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: cert } }), /No certificate is registered/);
-    refusedWith(await tokenRequest(params("ck_test_unknown"), { cf: { tlsClientAuth: cert } }), /Client authentication failed/);
+    refusedWith(
+      await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: cert } }),
+      /No certificate is registered/,
+    );
+    refusedWith(
+      await tokenRequest(params("ck_test_unknown"), { cf: { tlsClientAuth: cert } }),
+      /Client authentication failed/,
+    );
   });
 
   it("a certificate beside a Basic header is the secret's request (the certificate may bind the token)", async () => {
@@ -120,8 +135,13 @@ describe("tls_client_auth (RFC 8705 §2.1) at POST /oauth2/token", () => {
   it("a suspended partner's certificate gets no token", async () => {
     const p = await certificatePartner("subject");
     await suspendPartner(p.id);
-    const r = await tokenRequest(params(p.consumerKey), { cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: SUBJECT }) } });
+    const r = await tokenRequest(params(p.consumerKey), {
+      cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: SUBJECT }) },
+    });
     expect(r.res.status).toBe(400);
-    expect(r.body).toMatchObject({ error: "unauthorized_client", error_description: "The partner account is suspended" });
+    expect(r.body).toMatchObject({
+      error: "unauthorized_client",
+      error_description: "The partner account is suspended",
+    });
   });
 });

@@ -95,8 +95,7 @@ export async function authenticateClient(
     found = await credentialCache.get(clientId, ttlMs, (key) => findCredential(db, key));
   }
   if (
-    !found ||
-    found.credential.status !== "active" ||
+    found?.credential.status !== "active" ||
     !liveCredential(found.credential) ||
     found.partner.environment !== config.ENVIRONMENT
   ) {
