@@ -469,6 +469,23 @@ export const ERRORS = {
     status: 409,
     message: "At most {max} alert rules; delete one first",
   },
+  // Client authentication and the FAPI profile 250–259 (docs/client-authentication.md)
+  oauth_client_not_registered: {
+    code: 250,
+    status: 404,
+    message: "The partner has no registered OAuth client: PUT /v1/partner/oauth-client registers it",
+  },
+  oauth_client_invalid: {
+    code: 251,
+    status: 400,
+    message: "The OAuth client registration is refused: {detail}",
+  },
+  fapi_requires_client_keys: {
+    code: 252,
+    status: 400,
+    message:
+      "A FAPI contract needs a registered client with public keys (jwks or jwks_uri) or a mutual-TLS certificate: {detail}",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

@@ -5,6 +5,8 @@ import { ApiError } from "../../platform/errors";
 import { uuidv7 } from "../../platform/lib/ids";
 import { type PlanChange, planWritesWhen, staleVersion } from "../billing/plan-changes";
 import { type BillingAccountRow, findBillingAccount, planVersions } from "../billing/storage";
+import { hasClientKeys } from "../oauth/client-registration";
+import { findClientRegistration } from "../oauth/storage";
 import { approvalWhen, findApplication } from "../onboarding/application-storage";
 import { provisionLivePartner } from "../onboarding/live-partner";
 import { type ContractPatch, changedMembers, currentMembers, nextContract, sensitiveParts } from "./contract";
@@ -43,6 +45,8 @@ const API_NAMES: Record<string, string> = {
   ipAllowlist: "ip_allowlist",
   webhookDomains: "webhook_domains",
   apiVersion: "api_version",
+  securityProfile: "security_profile",
+  passwordGrant: "password_grant",
 };
 export const apiMembers = (members: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(members).map(([k, v]) => [API_NAMES[k] ?? k, v]));
@@ -216,6 +220,8 @@ export async function changeContract(
       status: partner.status,
     });
   const next = nextContract(contract, patch);
+  if (next.securityProfile === "fapi" && contract.securityProfile !== "fapi")
+    await requireClientKeys(deps.db, partnerId);
   const change = changedMembers(contract, next);
   const before = currentMembers(contract, change);
   if (sensitiveParts(contract, next).length > 0) {
@@ -240,6 +246,15 @@ export async function changeContract(
     after: apiMembers(change),
     contract: contractView(updated),
   };
+}
+
+/** A FAPI contract leaves its clients no secret: the partner must have registered keys or a certificate. */
+async function requireClientKeys(db: Db, partnerId: string) {
+  if (!hasClientKeys(await findClientRegistration(db, partnerId)))
+    throw new ApiError("fapi_requires_client_keys", {
+      detail:
+        "the partner has registered none (PUT /admin/v1/partners/{id}/oauth-client or its own PUT /v1/partner/oauth-client)",
+    });
 }
 
 /** Reactivating a suspended partner always needs two approvers: it is proposed here. */

@@ -24,6 +24,8 @@ export interface ContractPatch {
   ip_allowlist?: string[] | undefined;
   webhook_domains?: string[] | undefined;
   api_version?: string | undefined;
+  security_profile?: ContractRow["securityProfile"] | undefined;
+  password_grant?: boolean | undefined;
 }
 
 const TIER_ORDER = { sandbox: 0, standard: 1, enterprise: 2 } as const;
@@ -79,6 +81,11 @@ export function nextContract(current: ContractRow, patch: ContractPatch): Contra
   );
   if (patch.api_version !== undefined && !isKnownVersion(patch.api_version))
     throw invalid("api_version", `${patch.api_version} is not a published API version`);
+  const securityProfile = patch.security_profile ?? current.securityProfile;
+  if (securityProfile === "fapi" && patch.password_grant === true)
+    throw invalid("password_grant", "a FAPI contract never has the password grant");
+  // Moving to FAPI drops the password grant for good: moving back does not revive it unasked.
+  const passwordGrant = securityProfile === "fapi" ? false : (patch.password_grant ?? current.passwordGrant);
   return {
     products: [...new Set(products)],
     scopes,
@@ -94,6 +101,8 @@ export function nextContract(current: ContractRow, patch: ContractPatch): Contra
     ipAllowlist,
     webhookDomains,
     apiVersion: patch.api_version ?? current.apiVersion,
+    securityProfile,
+    passwordGrant,
   };
 }
 
@@ -104,7 +113,8 @@ const same = (a: readonly string[], b: readonly string[]) =>
 /**
  * What in a change needs a second approver (maker-checker): anything that widens what the
  * partner may do (products, scopes, data access, origins, allow-lists, tier, rate, quota) and any
- * fee change. A change of API version applies at once.
+ * fee change, a move back from FAPI to the standard profile and the password grant turned on.
+ * A change of API version, and a move to FAPI (it narrows), apply at once.
  * Empty: the change only narrows, and applies at once.
  */
 export function sensitiveParts(current: ContractRow, next: ContractUpdate): string[] {
@@ -133,6 +143,10 @@ export function sensitiveParts(current: ContractRow, next: ContractUpdate): stri
     (next.disputeFeeMinor ?? current.disputeFeeMinor) !== current.disputeFeeMinor
   )
     parts.push("fees");
+  // Back to the standard profile (a client secret works again) or the password grant turned on: both widen.
+  if (current.securityProfile === "fapi" && next.securityProfile === "standard")
+    parts.push("security_profile");
+  if (!current.passwordGrant && next.passwordGrant === true) parts.push("password_grant");
   return parts;
 }
 
@@ -159,6 +173,8 @@ export function changedMembers(current: ContractRow, next: ContractUpdate): Cont
     "ipAllowlist",
     "webhookDomains",
     "apiVersion",
+    "securityProfile",
+    "passwordGrant",
   ] as const)
     put(key);
   return out;

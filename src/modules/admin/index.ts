@@ -13,6 +13,7 @@ import { registerInvoiceAdmin } from "./routes/invoices";
 import { registerKillSwitches } from "./routes/kill-switches";
 import { registerMe } from "./routes/me";
 import { registerMetrics } from "./routes/metrics";
+import { registerOAuthClientAdmin } from "./routes/oauth-client";
 import { registerAdminOpenApi } from "./routes/openapi";
 import { registerPartnerReads } from "./routes/partners";
 import { registerPlan } from "./routes/plan";
@@ -43,6 +44,7 @@ export const adminModule: Module = {
     registerPlan(target);
     registerStatusChanges(target);
     registerCredentials(target);
+    registerOAuthClientAdmin(target);
     registerApprovals(target);
     registerApplications(target);
     registerKillSwitches(target);

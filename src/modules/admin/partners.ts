@@ -30,6 +30,8 @@ export const contractView = (c: ContractRow) => ({
   ip_allowlist: c.ipAllowlist,
   webhook_domains: c.webhookDomains,
   api_version: c.apiVersion,
+  security_profile: c.securityProfile,
+  password_grant: c.securityProfile === "standard" && c.passwordGrant,
   updated_at: c.updatedAt,
 });
 export type ContractView = ReturnType<typeof contractView>;

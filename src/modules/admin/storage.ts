@@ -280,6 +280,8 @@ export type ContractUpdate = Partial<
     | "ipAllowlist"
     | "webhookDomains"
     | "apiVersion"
+    | "securityProfile"
+    | "passwordGrant"
   >
 >;
 

@@ -1,5 +1,6 @@
 import type { Module } from "../../platform/http/module";
 import { registerMetadataRoutes } from "./routes/metadata";
+import { registerOAuthClientRoutes } from "./routes/oauth-client";
 import { registerTokenRoute } from "./routes/token";
 
 /**
@@ -12,5 +13,6 @@ export const oauthModule: Module = {
   register(app) {
     registerTokenRoute(app);
     registerMetadataRoutes(app);
+    registerOAuthClientRoutes(app);
   },
 };

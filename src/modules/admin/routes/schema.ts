@@ -55,6 +55,13 @@ export const AdminContractSchema = z
     ip_allowlist: z.array(z.string()),
     webhook_domains: z.array(z.string()),
     api_version: z.string(),
+    security_profile: z.enum(["standard", "fapi"]).openapi({
+      description:
+        "`fapi`: the partner's clients authenticate with private_key_jwt or tls_client_auth only (docs/client-authentication.md).",
+    }),
+    password_grant: z
+      .boolean()
+      .openapi({ description: "The bank's contract's password grant; never under `fapi`." }),
     updated_at: dateTime,
   })
   .openapi("AdminContract");
@@ -107,6 +114,13 @@ export const ContractPatchRequest = envelopeRequest(
       ip_allowlist: z.array(z.string().max(50)).max(50).optional(),
       webhook_domains: z.array(z.string().max(253)).max(50).optional(),
       api_version: z.string().max(10).optional(),
+      security_profile: z.enum(["standard", "fapi"]).optional().openapi({
+        description:
+          "To `fapi` (needs a registered client with keys or a certificate, else 400 code 252) applies at once; back to `standard` needs a second approver.",
+      }),
+      password_grant: z.boolean().optional().openapi({
+        description: "Turning it on needs a second approver; a FAPI contract never has it.",
+      }),
       reason: Reason,
     })
     .strict(),

@@ -38,6 +38,8 @@ export function registerGetPartner(app: OpenAPIHono<AppEnv>) {
       ip_allowlist: p.ipAllowlist,
       webhook_domains: p.webhookDomains,
       api_version: p.apiVersion,
+      security_profile: p.securityProfile,
+      password_grant: p.passwordGrant,
     };
     return ok(c, result);
   });

@@ -37,6 +37,14 @@ export const PartnerSchema = z
         "The API version your account is pinned to: what every call speaks unless it sends `Portico-Version` (see /changelog).",
       example: "2026-12-01",
     }),
+    security_profile: z.enum(["standard", "fapi"]).openapi({
+      description:
+        "How your clients authenticate (docs: client authentication): `standard`, the bank's contract (client secret, or private_key_jwt / tls_client_auth where registered); `fapi`, FAPI 2.0: private_key_jwt or tls_client_auth only, never a client secret nor the password grant.",
+    }),
+    password_grant: z.boolean().openapi({
+      description:
+        "Whether your contract keeps the `password` grant (the bank's contract); never under `fapi`.",
+    }),
   })
   .openapi("Partner");
 
