@@ -1,5 +1,7 @@
 import type { Module } from "../../platform/http/module";
+import { registerIntrospectRoute } from "./routes/introspect";
 import { registerMetadataRoutes } from "./routes/metadata";
+import { registerRevokeRoute } from "./routes/revoke";
 import { registerTokenRoute } from "./routes/token";
 
 /**
@@ -11,6 +13,8 @@ export const oauthModule: Module = {
   name: "oauth",
   register(app) {
     registerTokenRoute(app);
+    registerRevokeRoute(app);
+    registerIntrospectRoute(app);
     registerMetadataRoutes(app);
   },
 };
