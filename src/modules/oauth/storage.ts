@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { and, eq, getTableColumns, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
+import { type SQLiteTable, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 
 // ---------------------------------------------------------------------------- tables
@@ -169,17 +169,20 @@ export type GrantRow = typeof oauthGrants.$inferSelect;
 export type RefreshRow = typeof oauthRefreshTokens.$inferSelect;
 export type GrantAccessRow = typeof oauthGrantAccessTokens.$inferSelect;
 
-/** Inserts `rows` only when `condition` holds, inside a batch (drizzle has no conditional insert). */
-function insertWhere<T extends Record<string, string | null>>(
-  table: string,
-  row: T,
-  condition: ReturnType<typeof sql>,
-) {
-  const columns = Object.keys(row).map((k) =>
-    sql.identifier(k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
+/**
+ * Inserts `row` only when `source` has a row matching `where`, as one statement of a batch
+ * (INSERT … SELECT): a later write of the batch conditioned on an earlier compare-and-set.
+ */
+function insertWhere(db: Db, table: SQLiteTable, row: Record<string, unknown>, source: SQLiteTable, where: SQL) {
+  const columns = getTableColumns(table);
+  const fields = Object.fromEntries(
+    Object.entries(row).map(([key, value]) => {
+      const column = columns[key];
+      if (!column) throw new Error(`no column ${key}`);
+      return [key, sql`${value}`.as(column.name)];
+    }),
   );
-  const values = Object.values(row).map((v) => sql`${v}`);
-  return sql`INSERT INTO ${sql.identifier(table)} (${sql.join(columns, sql`, `)}) SELECT ${sql.join(values, sql`, `)} WHERE ${condition}`;
+  return db.insert(table).select(db.select(fields).from(source).where(where).limit(1));
 }
 
 /**
@@ -193,18 +196,18 @@ export async function insertGrant(
   refresh: RefreshRow,
   access: GrantAccessRow,
 ): Promise<boolean> {
-  const exists = sql`EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ${grant.codeHash} AND grant_id = ${grant.id})`;
-  const [claimed] = await db.batch([
+  const claimed = and(eq(oauthCodes.codeHash, grant.codeHash), eq(oauthCodes.grantId, grant.id)) as SQL;
+  const [won] = await db.batch([
     db
       .update(oauthCodes)
       .set({ grantId: grant.id })
       .where(and(eq(oauthCodes.codeHash, grant.codeHash), isNull(oauthCodes.grantId)))
       .returning({ grantId: oauthCodes.grantId }),
-    db.run(insertWhere("oauth_grants", { ...grant, cnf: JSON.stringify(grant.cnf) }, exists)),
-    db.run(insertWhere("oauth_refresh_tokens", refresh, exists)),
-    db.run(insertWhere("oauth_grant_access_tokens", access, exists)),
+    insertWhere(db, oauthGrants, { ...grant, cnf: JSON.stringify(grant.cnf) }, oauthCodes, claimed),
+    insertWhere(db, oauthRefreshTokens, refresh, oauthCodes, claimed),
+    insertWhere(db, oauthGrantAccessTokens, access, oauthCodes, claimed),
   ]);
-  return claimed.length === 1;
+  return won.length === 1;
 }
 
 /**
@@ -246,7 +249,7 @@ export async function rotateRefreshToken(
   access: GrantAccessRow,
   now: string,
 ): Promise<boolean> {
-  const won = sql`EXISTS (SELECT 1 FROM oauth_refresh_tokens WHERE token_hash = ${oldHash} AND replaced_by = ${next.tokenHash})`;
+  const won = and(eq(oauthRefreshTokens.tokenHash, oldHash), eq(oauthRefreshTokens.replacedBy, next.tokenHash)) as SQL;
   const [rotated] = await db.batch([
     db
       .update(oauthRefreshTokens)
@@ -259,8 +262,8 @@ export async function rotateRefreshToken(
         ),
       )
       .returning({ tokenHash: oauthRefreshTokens.tokenHash }),
-    db.run(insertWhere("oauth_refresh_tokens", next, won)),
-    db.run(insertWhere("oauth_grant_access_tokens", access, won)),
+    insertWhere(db, oauthRefreshTokens, next, oauthRefreshTokens, won),
+    insertWhere(db, oauthGrantAccessTokens, access, oauthRefreshTokens, won),
   ]);
   return rotated.length === 1;
 }
@@ -279,10 +282,20 @@ export async function revokeGrant(db: Db, grantId: string, reason: string, now: 
       .update(oauthRefreshTokens)
       .set({ status: "revoked" })
       .where(and(eq(oauthRefreshTokens.grantId, grantId), ne(oauthRefreshTokens.status, "revoked"))),
-    db.run(sql`INSERT INTO oauth_revoked_tokens (jti, partner_id, expires_at, revoked_at)
-      SELECT jti, partner_id, expires_at, ${now} FROM oauth_grant_access_tokens
-      WHERE grant_id = ${grantId} AND expires_at > ${now}
-      ON CONFLICT (jti) DO NOTHING`),
+    db
+      .insert(oauthRevokedTokens)
+      .select(
+        db
+          .select({
+            jti: oauthGrantAccessTokens.jti,
+            partnerId: oauthGrantAccessTokens.partnerId,
+            expiresAt: oauthGrantAccessTokens.expiresAt,
+            revokedAt: sql<string>`${now}`.as("revoked_at"),
+          })
+          .from(oauthGrantAccessTokens)
+          .where(and(eq(oauthGrantAccessTokens.grantId, grantId), gt(oauthGrantAccessTokens.expiresAt, now))),
+      )
+      .onConflictDoNothing(),
   ]);
 }
 
