@@ -3,8 +3,15 @@ import { sha256Hex } from "../../platform/lib/ids";
 import { randomToken } from "../../platform/lib/random";
 import { getConsent } from "../accounts/consents";
 import type { ConsentStatus } from "../accounts/model";
+import { profileCache } from "../partners/profile";
 import { issueAccessToken } from "./access-tokens";
-import type { GrantAccessRow, GrantBinding, GrantRow, RefreshRow } from "./storage";
+import {
+  type GrantAccessRow,
+  type GrantBinding,
+  type GrantRow,
+  type RefreshRow,
+  revokeGrant,
+} from "./storage";
 import type { OAuthDeps, TokenBinding, TokenResponse } from "./types";
 
 /** Whether a binding names a key or a certificate (else the token is a bearer token). */
@@ -78,4 +85,19 @@ export async function issueGrantTokens(
     },
     access: { jti, grantId: grant.id, partnerId: grant.partnerId, expiresAt: accessExpiry },
   };
+}
+
+/**
+ * Revokes a grant whole (its refresh tokens, and its access tokens until their expiry). The
+ * partner's profile, which lists revoked access tokens, is reloaded at its next call in this
+ * isolate; elsewhere within the profile cache's TTL (the consent gate reads the grant at once).
+ */
+export async function endGrant(
+  deps: OAuthDeps,
+  grant: Pick<GrantRow, "id" | "partnerId">,
+  reason: string,
+  at: string,
+) {
+  await revokeGrant(deps.db, grant.id, reason, at);
+  profileCache.invalidate(grant.partnerId);
 }

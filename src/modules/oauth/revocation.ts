@@ -2,7 +2,8 @@ import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import { profileCache } from "../partners/profile";
 import { authenticateClient } from "./client-auth";
-import { revokeAccessToken, revokeGrant } from "./storage";
+import { endGrant } from "./grant-tokens";
+import { revokeAccessToken } from "./storage";
 import { findPartnerToken } from "./token-lookup";
 import type { ClientRequest, OAuthDeps } from "./types";
 
@@ -28,7 +29,7 @@ export async function revokeToken(
   if (!found) return;
   const now = new Date().toISOString();
   if (found.kind === "refresh_token") {
-    await revokeGrant(deps.db, found.grant.id, "revoked_by_client", now);
+    await endGrant(deps, found.grant, "revoked_by_client", now);
   } else {
     await revokeAccessToken(deps.db, {
       jti: found.claims.jti,

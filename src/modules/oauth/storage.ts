@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gt, isNull, type SQL, sql } from "drizzle-orm";
 import { type SQLiteTable, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../platform/db/client";
 
@@ -173,7 +173,13 @@ export type GrantAccessRow = typeof oauthGrantAccessTokens.$inferSelect;
  * Inserts `row` only when `source` has a row matching `where`, as one statement of a batch
  * (INSERT … SELECT): a later write of the batch conditioned on an earlier compare-and-set.
  */
-function insertWhere(db: Db, table: SQLiteTable, row: Record<string, unknown>, source: SQLiteTable, where: SQL) {
+function insertWhere(
+  db: Db,
+  table: SQLiteTable,
+  row: Record<string, unknown>,
+  source: SQLiteTable,
+  where: SQL,
+) {
   const columns = getTableColumns(table);
   const fields = Object.fromEntries(
     Object.entries(row).map(([key, value]) => {
@@ -249,7 +255,10 @@ export async function rotateRefreshToken(
   access: GrantAccessRow,
   now: string,
 ): Promise<boolean> {
-  const won = and(eq(oauthRefreshTokens.tokenHash, oldHash), eq(oauthRefreshTokens.replacedBy, next.tokenHash)) as SQL;
+  const won = and(
+    eq(oauthRefreshTokens.tokenHash, oldHash),
+    eq(oauthRefreshTokens.replacedBy, next.tokenHash),
+  ) as SQL;
   const [rotated] = await db.batch([
     db
       .update(oauthRefreshTokens)
@@ -269,7 +278,8 @@ export async function rotateRefreshToken(
 }
 
 /**
- * Revokes a grant whole, in one batch: the grant, every refresh token still active, and every
+ * Revokes a grant whole, in one batch: the grant, every refresh token still active (a rotated one
+ * keeps its status, the record of its use), and every
  * unexpired access token it issued (into `oauth_revoked_tokens`). The first reason is kept.
  */
 export async function revokeGrant(db: Db, grantId: string, reason: string, now: string): Promise<void> {
@@ -281,7 +291,7 @@ export async function revokeGrant(db: Db, grantId: string, reason: string, now: 
     db
       .update(oauthRefreshTokens)
       .set({ status: "revoked" })
-      .where(and(eq(oauthRefreshTokens.grantId, grantId), ne(oauthRefreshTokens.status, "revoked"))),
+      .where(and(eq(oauthRefreshTokens.grantId, grantId), eq(oauthRefreshTokens.status, "active"))),
     db
       .insert(oauthRevokedTokens)
       .select(

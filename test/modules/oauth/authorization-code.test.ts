@@ -21,7 +21,12 @@ import {
 } from "./consent-flow";
 
 const codeRow = async (code: string) =>
-  (await db.select().from(oauthCodes).where(eq(oauthCodes.codeHash, await sha256Hex(code))))[0];
+  (
+    await db
+      .select()
+      .from(oauthCodes)
+      .where(eq(oauthCodes.codeHash, await sha256Hex(code)))
+  )[0];
 
 describe("grant_type=authorization_code", () => {
   it("exchanges a code with its PKCE verifier for a consent-bound access token and a refresh token", async () => {
@@ -39,7 +44,12 @@ describe("grant_type=authorization_code", () => {
       expires_in: 3600,
     });
     const claims = decodeJwt(body.access_token);
-    expect(claims).toMatchObject({ sub: p.id, client_id: p.consumerKey, consent_id: consent.id, scope: "accounts:read" });
+    expect(claims).toMatchObject({
+      sub: p.id,
+      client_id: p.consumerKey,
+      consent_id: consent.id,
+      scope: "accounts:read",
+    });
     expect(claims.cnf).toBeUndefined();
 
     const [grant] = await grantsOf(consent.id);
@@ -201,7 +211,10 @@ describe("grant_type=authorization_code", () => {
     expect(revoked.body.result.status).toBe("Revoked");
     const r = await exchange(p, c);
     expect(r.res.status).toBe(400);
-    expect(r.body).toEqual({ error: "invalid_grant", error_description: "The consent is Revoked; it cannot be used" });
+    expect(r.body).toEqual({
+      error: "invalid_grant",
+      error_description: "The consent is Revoked; it cannot be used",
+    });
   });
 
   it("requires code, redirect_uri and code_verifier", async () => {
@@ -224,7 +237,9 @@ describe("grant_type=authorization_code", () => {
     const c = await consentCode(p, { dpopJkt: "key-thumbprint" });
     const r = await exchange(p, c);
     expect(r.res.status).toBe(400);
-    expect(r.body.error_description).toBe("The DPoP key is not the one the authorization request was bound to");
+    expect(r.body.error_description).toBe(
+      "The DPoP key is not the one the authorization request was bound to",
+    );
   });
 
   it("with the DPoP key the code was bound to: a DPoP token whose cnf, and grant, name the key", async () => {
@@ -234,9 +249,14 @@ describe("grant_type=authorization_code", () => {
     const params = { code: c.code, redirect_uri: REDIRECT_URI, code_verifier: c.codeVerifier };
     const other = await consentCode(p, { dpopJkt: "jkt-of-the-key" });
     await expect(
-      authorizationCodeGrant(deps, client, { ...params, code: other.code, code_verifier: other.codeVerifier }, {
-        jkt: "another-key",
-      }),
+      authorizationCodeGrant(
+        deps,
+        client,
+        { ...params, code: other.code, code_verifier: other.codeVerifier },
+        {
+          jkt: "another-key",
+        },
+      ),
     ).rejects.toMatchObject({ error: "invalid_grant" });
     const answer = await authorizationCodeGrant(deps, client, params, { jkt: "jkt-of-the-key" });
     expect(answer.token_type).toBe("DPoP");

@@ -123,7 +123,9 @@ export const revokedJtisOf = async (partnerId: string) =>
   );
 
 /** The authorization server's services and an authenticated client, to call a grant directly (a bound request). */
-export async function grantContext(p: TestPartner): Promise<{ deps: OAuthDeps; client: AuthenticatedClient }> {
+export async function grantContext(
+  p: TestPartner,
+): Promise<{ deps: OAuthDeps; client: AuthenticatedClient }> {
   const profile = await loadProfile(db, p.id);
   if (!profile) throw new Error("no profile");
   return {

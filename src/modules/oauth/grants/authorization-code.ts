@@ -2,8 +2,8 @@ import { uuidv7 } from "../../../platform/lib/ids";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
 import { OAuthError } from "../../../platform/oauth-error";
 import { redeemCode } from "../codes";
-import { bindingOnly, consentState, issueGrantTokens } from "../grant-tokens";
-import { insertGrant, markCodeReplayed, revokeGrant } from "../storage";
+import { bindingOnly, consentState, endGrant, issueGrantTokens } from "../grant-tokens";
+import { insertGrant, markCodeReplayed } from "../storage";
 import type { GrantHandler } from "../types";
 
 /** RFC 7636 §4.1: 43–128 characters of the unreserved set. */
@@ -36,7 +36,14 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, params,
   if (!redemption.ok) {
     if (redemption.reason === "reused" && redemption.code) {
       const grantId = await markCodeReplayed(deps.db, redemption.code.codeHash);
-      if (grantId) await revokeGrant(deps.db, grantId, "code_reused", now.toISOString());
+      if (grantId) {
+        await endGrant(
+          deps,
+          { id: grantId, partnerId: redemption.code.partnerId },
+          "code_reused",
+          now.toISOString(),
+        );
+      }
       deps.log.warn("authorization code reused", {
         partner_id: redemption.code.partnerId,
         consent_id: redemption.code.consentId,

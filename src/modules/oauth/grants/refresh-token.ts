@@ -1,7 +1,7 @@
 import { sha256Hex } from "../../../platform/lib/ids";
 import { OAuthError } from "../../../platform/oauth-error";
-import { bindingOnly, consentState, issueGrantTokens, sameBinding } from "../grant-tokens";
-import { findGrant, findRefreshToken, revokeGrant, rotateRefreshToken } from "../storage";
+import { bindingOnly, consentState, endGrant, issueGrantTokens, sameBinding } from "../grant-tokens";
+import { findGrant, findRefreshToken, rotateRefreshToken } from "../storage";
 import type { GrantHandler } from "../types";
 import { grantedScopes } from "./scopes";
 
@@ -29,7 +29,7 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, params, bind
   }
   if (grant.revokedAt || row.status === "revoked") throw new OAuthError("invalid_grant", INVALID_REFRESH);
   const reuse = async () => {
-    await revokeGrant(deps.db, grant.id, "refresh_token_reused", at);
+    await endGrant(deps, grant, "refresh_token_reused", at);
     deps.log.warn("refresh token reused: grant revoked", { partner_id: grant.partnerId, grant_id: grant.id });
     return new OAuthError("invalid_grant", INVALID_REFRESH);
   };
@@ -41,7 +41,7 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, params, bind
   const scope = grantedScopes(params.scope, grant.scope.split(" ").filter(Boolean)).join(" ");
   const consent = await consentState(deps, grant.partnerId, grant.consentId);
   if (consent?.status !== "Authorised") {
-    await revokeGrant(deps.db, grant.id, `consent_${(consent?.status ?? "unknown").toLowerCase()}`, at);
+    await endGrant(deps, grant, `consent_${(consent?.status ?? "unknown").toLowerCase()}`, at);
     throw new OAuthError(
       "invalid_grant",
       `The consent is ${consent?.status ?? "unknown"}; it cannot be used`,

@@ -18,18 +18,12 @@ const TokenRequestSchema = z
       .string()
       .optional()
       .openapi({ description: "authorization_code: the code /authorize redirected with" }),
-    redirect_uri: z
-      .string()
-      .optional()
-      .openapi({
-        description: "authorization_code: exactly the redirect_uri of the pushed authorization request",
-      }),
-    code_verifier: z
-      .string()
-      .optional()
-      .openapi({
-        description: "authorization_code: the PKCE verifier (RFC 7636) of the S256 code_challenge",
-      }),
+    redirect_uri: z.string().optional().openapi({
+      description: "authorization_code: exactly the redirect_uri of the pushed authorization request",
+    }),
+    code_verifier: z.string().optional().openapi({
+      description: "authorization_code: the PKCE verifier (RFC 7636) of the S256 code_challenge",
+    }),
     refresh_token: z
       .string()
       .optional()
