@@ -189,8 +189,8 @@ describe("keys and metadata", () => {
       issuer: env.ISSUER,
       token_endpoint: "http://portico.test/oauth2/token",
       jwks_uri: "http://portico.test/.well-known/jwks.json",
-      grant_types_supported: ["password", "client_credentials"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic"],
+      grant_types_supported: ["password", "client_credentials", "authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt", "tls_client_auth"],
     });
     expect(body.scopes_supported).toContain("payments:write");
   });
