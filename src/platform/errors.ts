@@ -486,6 +486,12 @@ export const ERRORS = {
     message:
       "A FAPI contract needs a registered client with public keys (jwks or jwks_uri) or a mutual-TLS certificate: {detail}",
   },
+  // Consent-bound tokens 270–279 (docs/oauth-tokens.md)
+  consent_token_mismatch: {
+    code: 270,
+    status: 403,
+    message: "The access token reads with its own consent only; the Consent-Id header names another",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

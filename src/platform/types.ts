@@ -99,6 +99,8 @@ export interface PartnerProfile {
   webhookDomains: string[];
   /** Consumer keys not revoked: a token minted by a revoked key stops working with the cache TTL. */
   activeClientIds: string[];
+  /** Access tokens (`jti`) revoked before their expiry (RFC 7009, or with their grant): refused with the cache TTL. */
+  revokedTokenIds: string[];
   /** The API version the partner is pinned to (docs/versions.md); `Portico-Version` overrides it per request. */
   apiVersion: string;
   /**

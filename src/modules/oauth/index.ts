@@ -1,6 +1,8 @@
 import type { Module } from "../../platform/http/module";
+import { registerIntrospectRoute } from "./routes/introspect";
 import { registerMetadataRoutes } from "./routes/metadata";
 import { registerOAuthClientRoutes } from "./routes/oauth-client";
+import { registerRevokeRoute } from "./routes/revoke";
 import { registerTokenRoute } from "./routes/token";
 
 /**
@@ -12,6 +14,8 @@ export const oauthModule: Module = {
   name: "oauth",
   register(app) {
     registerTokenRoute(app);
+    registerRevokeRoute(app);
+    registerIntrospectRoute(app);
     registerMetadataRoutes(app);
     registerOAuthClientRoutes(app);
   },

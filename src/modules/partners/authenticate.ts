@@ -103,6 +103,7 @@ export const authenticate = () =>
     }
     if (!profile || profile.environment !== config.ENVIRONMENT) throw invalid();
     if (!profile.activeClientIds.includes(claims.client_id)) throw invalid();
+    if (profile.revokedTokenIds.includes(claims.jti)) throw invalid();
     if (profile.status !== "active") throw new ApiError("partner_suspended");
     const address = checkAddress(profile.ipAllowlist, c.req.header(CLIENT_ADDRESS_HEADER));
     if (!address.allowed) {

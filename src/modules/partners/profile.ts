@@ -4,6 +4,7 @@ import type { PartnerProfile } from "../../platform/types";
 import { captureFees } from "../billing/capture-fee";
 import { planQuotaOf } from "../billing/plan-quota";
 import { billingTermsOf } from "../billing/terms";
+import { revokedTokenIds } from "../oauth/storage";
 import { termsDueFor } from "../onboarding/storage";
 import { activeConsumerKeys, type findCredential, findPartnerWithContract } from "./storage";
 
@@ -12,11 +13,12 @@ export const TIER_RATE_LIMITS = { sandbox: 25, standard: 100, enterprise: 1000 }
 
 export async function loadProfile(db: Db, partnerId: string): Promise<PartnerProfile | undefined> {
   const now = new Date().toISOString();
-  const [row, clientIds, termsDue, billing] = await Promise.all([
+  const [row, clientIds, termsDue, billing, revoked] = await Promise.all([
     findPartnerWithContract(db, partnerId),
     activeConsumerKeys(db, partnerId),
     termsDueFor(db, partnerId, now),
     billingTermsOf(db, partnerId),
+    revokedTokenIds(db, partnerId, now),
   ]);
   if (!row) return undefined;
   const { partner, contract } = row;
@@ -39,6 +41,7 @@ export async function loadProfile(db: Db, partnerId: string): Promise<PartnerPro
     ipAllowlist: contract.ipAllowlist,
     webhookDomains: contract.webhookDomains,
     activeClientIds: clientIds,
+    revokedTokenIds: revoked,
     apiVersion: contract.apiVersion,
     termsDue,
     securityProfile: contract.securityProfile,

@@ -317,10 +317,11 @@ describe("operations", () => {
     for (const path of ["/v1/accounts", "/v1/accounts/{id}/balances", "/v1/accounts/{id}/transactions"]) {
       const get = body.paths[path].get;
       expect(get.parameters).toContainEqual(
-        expect.objectContaining({ name: "Consent-Id", in: "header", required: true }),
+        // Optional: a token of the consent flow reads its own consent (docs/oauth-tokens.md).
+        expect.objectContaining({ name: "Consent-Id", in: "header", required: false }),
       );
       expect(get.responses["403"]["x-portico-error-codes"]).toEqual(
-        expect.arrayContaining([14, 20, 21, 70, 71, 72]),
+        expect.arrayContaining([14, 20, 21, 70, 71, 72, 270]),
       );
       expect(get.responses["403"].description).toMatch(
         /70 \(consent_required\).*71 \(consent_not_usable\).*72/,

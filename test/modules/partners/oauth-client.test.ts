@@ -48,12 +48,11 @@ describe("oauth4webapi against the token endpoint", () => {
     expect(as).toMatchObject({
       issuer: env.ISSUER,
       token_endpoint: `${env.ISSUER}/oauth2/token`,
-      grant_types_supported: ["password", "client_credentials"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic"],
-      response_types_supported: [],
+      grant_types_supported: ["password", "client_credentials", "authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt", "tls_client_auth"],
+      response_types_supported: ["code"],
+      authorization_endpoint: `${env.ISSUER}/authorize`,
     });
-    expect(as.authorization_endpoint).toBeUndefined();
-    expect(as.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
 
     const p = await provisionPartner();
     const token = await grant(as, p.consumerKey, p.consumerSecret);

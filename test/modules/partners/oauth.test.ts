@@ -116,9 +116,13 @@ describe("POST /oauth2/token", () => {
     expect((await requestToken(p, { grant_type: "password", username: p.username })).body.error).toBe(
       "invalid_request",
     );
-    const code = await requestToken(p, { grant_type: "authorization_code", code: "x" });
-    expect(code.res.status).toBe(400);
-    expect(code.body.error).toBe("unsupported_grant_type");
+    const implicit = await requestToken(p, { grant_type: "implicit" });
+    expect(implicit.res.status).toBe(400);
+    expect(implicit.body).toEqual({
+      error: "unsupported_grant_type",
+      error_description:
+        "Supported grant types: password, client_credentials, authorization_code, refresh_token",
+    });
     const badJson = await call("POST", "/oauth2/token", {
       headers: { Authorization: basic(p.consumerKey, p.consumerSecret), "Content-Type": "application/json" },
       body: "{nope",
@@ -189,8 +193,8 @@ describe("keys and metadata", () => {
       issuer: env.ISSUER,
       token_endpoint: "http://portico.test/oauth2/token",
       jwks_uri: "http://portico.test/.well-known/jwks.json",
-      grant_types_supported: ["password", "client_credentials"],
-      token_endpoint_auth_methods_supported: ["client_secret_basic"],
+      grant_types_supported: ["password", "client_credentials", "authorization_code", "refresh_token"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "private_key_jwt", "tls_client_auth"],
     });
     expect(body.scopes_supported).toContain("payments:write");
   });

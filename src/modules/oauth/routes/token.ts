@@ -7,13 +7,27 @@ import { IP_NOT_ALLOWED, OAuthErrorSchema } from "./schemas";
 
 const TokenRequestSchema = z
   .object({
-    grant_type: z.enum(["password", "client_credentials"]),
+    grant_type: z.enum(["password", "client_credentials", "authorization_code", "refresh_token"]),
     username: z.string().optional().openapi({ description: "password grant: the partner user's login" }),
     password: z.string().optional().openapi({ description: "password grant: the partner user's password" }),
-    scope: z
+    scope: z.string().optional().openapi({
+      description:
+        "Space-separated scopes; default: all the contract grants (refresh_token: all the grant's; a narrower set may be asked)",
+    }),
+    code: z
       .string()
       .optional()
-      .openapi({ description: "Space-separated scopes; default: all the contract grants" }),
+      .openapi({ description: "authorization_code: the code /authorize redirected with" }),
+    redirect_uri: z.string().optional().openapi({
+      description: "authorization_code: exactly the redirect_uri of the pushed authorization request",
+    }),
+    code_verifier: z.string().optional().openapi({
+      description: "authorization_code: the PKCE verifier (RFC 7636) of the S256 code_challenge",
+    }),
+    refresh_token: z
+      .string()
+      .optional()
+      .openapi({ description: "refresh_token: the last refresh token issued (each is used once)" }),
   })
   .openapi("TokenRequest", { example: { grant_type: "client_credentials" } });
 
@@ -35,7 +49,7 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     tags: ["OAuth 2.0"],
     summary: "Get an access token",
     description:
-      "Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract) and `client_credentials`. Errors follow RFC 6749 §5.2.",
+      "Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract), `client_credentials`, `authorization_code` (a consent's code, with PKCE) and `refresh_token` (rotated on each use). Errors follow RFC 6749 §5.2.",
     security: [{ basic: [] }],
     request: {
       body: {

@@ -4,11 +4,15 @@ import { requireConsent } from "../../consent-gate";
 import type { ConsentScope } from "../../model";
 
 export const ConsentHeader = z.object({
-  "Consent-Id": z.string().openapi({
-    param: { name: "Consent-Id", in: "header" },
-    description: "One of your consents: Authorised, unexpired, covering this call's scope.",
-    example: "0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10",
-  }),
+  "Consent-Id": z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: "Consent-Id", in: "header" },
+      description:
+        "One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).",
+      example: "0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10",
+    }),
 });
 
 /**
@@ -28,6 +32,7 @@ export function consentRoute<R extends RouteConfig & { operationId: string }>(
         "consent_required",
         "consent_not_usable",
         "consent_scope_missing",
+        "consent_token_mismatch",
         "upstream_unavailable",
         "upstream_empty",
         "upstream_failed",
