@@ -17,7 +17,9 @@ export async function dpopKey(alg: DpopAlg = "ES256"): Promise<DpopKey> {
 }
 
 export async function athOf(token: string): Promise<string> {
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
+  return base64url.encode(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))),
+  );
 }
 
 /** A DPoP proof; defaults make a valid one for `method` on `path`; override to make it wrong in one way. */
@@ -46,14 +48,22 @@ export async function proof(
     ...(opts.nonce !== undefined ? { nonce: opts.nonce } : {}),
     ...opts.claims,
   })
-    .setProtectedHeader({ typ: opts.typ ?? "dpop+jwt", alg: opts.alg ?? key.alg, jwk: opts.jwk ?? key.publicJwk })
+    .setProtectedHeader({
+      typ: opts.typ ?? "dpop+jwt",
+      alg: opts.alg ?? key.alg,
+      jwk: opts.jwk ?? key.publicJwk,
+    })
     .setJti(opts.jti ?? crypto.randomUUID())
     .setIssuedAt(opts.iat ?? now)
     .sign(opts.signWith ?? key.privateKey);
 }
 
 /** POST /oauth2/token (client_credentials) with a DPoP proof and the extra headers given. */
-export function dpopTokenRequest(partner: TestPartner, dpop: string | undefined, init: { cf?: unknown } = {}) {
+export function dpopTokenRequest(
+  partner: TestPartner,
+  dpop: string | undefined,
+  init: { cf?: unknown } = {},
+) {
   return tokenCall(partner, dpop ? { DPoP: dpop } : {}, init.cf);
 }
 
@@ -68,11 +78,17 @@ async function tokenCall(partner: TestPartner, headers: Record<string, string>, 
       body: "grant_type=client_credentials",
     });
   }
-  return callWithCf("POST", "/oauth2/token", cf, {
-    Authorization: basic(partner.consumerKey, partner.consumerSecret),
-    "Content-Type": "application/x-www-form-urlencoded",
-    ...headers,
-  }, "grant_type=client_credentials");
+  return callWithCf(
+    "POST",
+    "/oauth2/token",
+    cf,
+    {
+      Authorization: basic(partner.consumerKey, partner.consumerSecret),
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...headers,
+    },
+    "grant_type=client_credentials",
+  );
 }
 
 /** A call with `request.cf` set (the edge's mTLS verdict): SELF.fetch passes `cf` on to the Worker. */
@@ -101,18 +117,25 @@ export async function callWithCf(
 }
 
 /** The nonce dance: a proof without a nonce, the server's `use_dpop_nonce`, then the proof with it. */
-export async function dpopToken(partner: TestPartner, key: DpopKey): Promise<{ token: string; nonce: string; body: Call["body"] }> {
+export async function dpopToken(
+  partner: TestPartner,
+  key: DpopKey,
+): Promise<{ token: string; nonce: string; body: Call["body"] }> {
   const first = await dpopTokenRequest(partner, await proof(key, "POST", "/oauth2/token"));
   const nonce = first.res.headers.get("DPoP-Nonce");
-  if (first.res.status !== 400 || !nonce) throw new Error(`no nonce: ${first.res.status} ${JSON.stringify(first.body)}`);
+  if (first.res.status !== 400 || !nonce)
+    throw new Error(`no nonce: ${first.res.status} ${JSON.stringify(first.body)}`);
   const second = await dpopTokenRequest(partner, await proof(key, "POST", "/oauth2/token", { nonce }));
-  if (second.res.status !== 200) throw new Error(`no token: ${second.res.status} ${JSON.stringify(second.body)}`);
+  if (second.res.status !== 200)
+    throw new Error(`no token: ${second.res.status} ${JSON.stringify(second.body)}`);
   return { token: second.body.access_token, nonce, body: second.body };
 }
 
 /** Switches a partner's contract to the FAPI profile (before its profile is first cached). */
 export async function makeFapi(partnerId: string): Promise<void> {
-  await env.DB.prepare("UPDATE partner_contracts SET security_profile = 'fapi', password_grant = 0 WHERE partner_id = ?")
+  await env.DB.prepare(
+    "UPDATE partner_contracts SET security_profile = 'fapi', password_grant = 0 WHERE partner_id = ?",
+  )
     .bind(partnerId)
     .run();
 }

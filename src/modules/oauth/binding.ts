@@ -10,7 +10,11 @@ import type { ClientRequest, OAuthDeps, TokenBinding, TokenResponse } from "./ty
  * (RFC 8705); nothing for a plain bearer request. A bad proof is refused (invalid_dpop_proof,
  * use_dpop_nonce), never ignored.
  */
-export async function bindingOf(deps: OAuthDeps, request: ClientRequest, clientId: string): Promise<TokenBinding> {
+export async function bindingOf(
+  deps: OAuthDeps,
+  request: ClientRequest,
+  clientId: string,
+): Promise<TokenBinding> {
   const x5t = certificateThumbprint(request.tlsClientAuth);
   const dpop = request.dpop !== undefined ? await requireDpopNonce(deps, request, clientId) : undefined;
   return {

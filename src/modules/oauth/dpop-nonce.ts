@@ -60,7 +60,14 @@ export async function requireDpopNonce(
   } catch (err) {
     if (!(err instanceof DpopRejected)) throw err;
     const headers = { "DPoP-Nonce": await currentDpopNonce(deps.config) };
-    if (err.failure === "use_nonce") throw new OAuthError("use_dpop_nonce", err.description, 400, undefined, headers);
-    throw new OAuthError("invalid_dpop_proof", `The DPoP proof is invalid: ${err.description}`, 400, undefined, headers);
+    if (err.failure === "use_nonce")
+      throw new OAuthError("use_dpop_nonce", err.description, 400, undefined, headers);
+    throw new OAuthError(
+      "invalid_dpop_proof",
+      `The DPoP proof is invalid: ${err.description}`,
+      400,
+      undefined,
+      headers,
+    );
   }
 }

@@ -99,12 +99,15 @@ export async function verifyDpopProof(
     }));
   } catch (err) {
     return refuse(
-      err instanceof errors.JWSSignatureVerificationFailed ? "the signature does not verify" : "malformed proof",
+      err instanceof errors.JWSSignatureVerificationFailed
+        ? "the signature does not verify"
+        : "malformed proof",
     );
   }
 
   const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (typeof jti !== "string" || jti.length < 8 || jti.length > 256) return refuse("jti must be 8–256 characters");
+  if (typeof jti !== "string" || jti.length < 8 || jti.length > 256)
+    return refuse("jti must be 8–256 characters");
   if (htm !== expect.method) return refuse(`htm must be ${expect.method}`);
   if (typeof htu !== "string" || htuOf(htu) === undefined || htuOf(htu) !== htuOf(expect.url)) {
     return refuse(`htu must be ${htuOf(expect.url)}`);

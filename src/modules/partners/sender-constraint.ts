@@ -8,7 +8,11 @@ import { bearerChallenge, dpopChallenge } from "./www-authenticate";
 
 export type TokenScheme = "bearer" | "dpop";
 
-const refuse = (reason: keyof typeof ERRORS, challenge: string, params: Record<string, string> = {}): never => {
+const refuse = (
+  reason: keyof typeof ERRORS,
+  challenge: string,
+  params: Record<string, string> = {},
+): never => {
   throw new ApiError(reason, params, { headers: { "WWW-Authenticate": challenge } });
 };
 
@@ -54,7 +58,8 @@ export async function confirmSender(
         detail: err.description,
       });
     }
-    if (proven !== jkt) refuse("dpop_key_mismatch", dpopChallenge("invalid_token", ERRORS.dpop_key_mismatch.message));
+    if (proven !== jkt)
+      refuse("dpop_key_mismatch", dpopChallenge("invalid_token", ERRORS.dpop_key_mismatch.message));
   }
   const x5t = cnf?.["x5t#S256"];
   if (x5t !== undefined) {

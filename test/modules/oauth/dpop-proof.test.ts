@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { DpopRejected, htuOf, verifyDpopProof } from "../../../src/modules/oauth/dpop";
 import { currentDpopNonce, isDpopNonce } from "../../../src/modules/oauth/dpop-nonce";
 import { loadConfig } from "../../../src/platform/env";
-import { BASE } from "../../support/http";
 import { athOf, dpopKey, proof } from "../../support/dpop";
+import { BASE } from "../../support/http";
 
 const config = loadConfig(env);
 const deps = { config, env };
@@ -35,7 +35,9 @@ describe("DPoP proof verification (RFC 9449 §4.3)", () => {
   it("refuses a missing proof and several DPoP headers", async () => {
     expect((await rejection(verify(undefined))).description).toBe("the DPoP header is missing");
     const one = await proof(await dpopKey(), "GET", "/v1/partner");
-    expect((await rejection(verify(`${one}, ${one}`))).description).toBe("exactly one DPoP header is allowed");
+    expect((await rejection(verify(`${one}, ${one}`))).description).toBe(
+      "exactly one DPoP header is allowed",
+    );
   });
 
   it("refuses a typ other than dpop+jwt", async () => {
@@ -75,7 +77,9 @@ describe("DPoP proof verification (RFC 9449 §4.3)", () => {
 
   it("refuses a proof signed by another key than its jwk", async () => {
     const [key, other] = [await dpopKey(), await dpopKey()];
-    const err = await rejection(verify(await proof(key, "GET", "/v1/partner", { signWith: other.privateKey })));
+    const err = await rejection(
+      verify(await proof(key, "GET", "/v1/partner", { signWith: other.privateKey })),
+    );
     expect(err.description).toBe("the signature does not verify");
   });
 
@@ -92,7 +96,9 @@ describe("DPoP proof verification (RFC 9449 §4.3)", () => {
     const otherHost = await proof(key, "GET", "/v1/partner", { htu: "http://evil.test/v1/partner" });
     expect((await rejection(verify(otherHost))).failure).toBe("invalid");
     // Case of scheme and host, the default port, a query and a fragment do not matter.
-    const variant = await proof(key, "GET", "/v1/partner", { htu: "HTTP://Portico.TEST:80/v1/partner?x=1#f" });
+    const variant = await proof(key, "GET", "/v1/partner", {
+      htu: "HTTP://Portico.TEST:80/v1/partner?x=1#f",
+    });
     await expect(verify(variant)).resolves.toHaveProperty("jkt");
     expect(htuOf("https://a.test:443/p?q#f")).toBe("https://a.test/p");
   });
@@ -158,9 +164,13 @@ describe("DPoP proof verification (RFC 9449 §4.3)", () => {
     const nonce = (n: string) => isDpopNonce(config, n);
     const without = await proof(key, "POST", "/oauth2/token");
     const url = `${BASE}/oauth2/token`;
-    expect(await rejection(verify(without, { method: "POST", url, nonce }))).toMatchObject({ failure: "use_nonce" });
+    expect(await rejection(verify(without, { method: "POST", url, nonce }))).toMatchObject({
+      failure: "use_nonce",
+    });
     const wrong = await proof(key, "POST", "/oauth2/token", { nonce: "0.forged" });
-    expect(await rejection(verify(wrong, { method: "POST", url, nonce }))).toMatchObject({ failure: "use_nonce" });
+    expect(await rejection(verify(wrong, { method: "POST", url, nonce }))).toMatchObject({
+      failure: "use_nonce",
+    });
     const right = await proof(key, "POST", "/oauth2/token", { nonce: await currentDpopNonce(config) });
     await expect(verify(right, { method: "POST", url, nonce })).resolves.toHaveProperty("jkt");
   });

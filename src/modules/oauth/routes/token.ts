@@ -42,7 +42,8 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     request: {
       headers: z.object({
         DPoP: z.string().optional().openapi({
-          description: "A DPoP proof JWT for POST on this URL, with the server's nonce: binds the token to its key",
+          description:
+            "A DPoP proof JWT for POST on this URL, with the server's nonce: binds the token to its key",
         }),
       }),
       body: {
@@ -55,9 +56,13 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     },
     responses: {
       200: {
-        description: "An ES256 JWT access token; `DPoP-Nonce` (the next nonce) when the request had a DPoP proof",
+        description:
+          "An ES256 JWT access token; `DPoP-Nonce` (the next nonce) when the request had a DPoP proof",
         headers: {
-          "DPoP-Nonce": { description: "The server nonce the next DPoP proof carries", schema: { type: "string" } },
+          "DPoP-Nonce": {
+            description: "The server nonce the next DPoP proof carries",
+            schema: { type: "string" },
+          },
         },
         content: { "application/json": { schema: TokenResponseSchema } },
       },
