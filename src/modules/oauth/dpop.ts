@@ -42,6 +42,25 @@ const refuse = (description: string): never => {
   throw new DpopRejected("invalid", description);
 };
 
+const MAX_KEYS = 1000;
+// A client signs many proofs with one key: each key is imported, and its thumbprint computed, once per isolate.
+const keys = new Map<string, Promise<{ key: CryptoKey | Uint8Array; jkt: string }>>();
+
+function importedKey(jwk: JWK, alg: (typeof DPOP_ALGS)[number]) {
+  const id = `${alg}:${JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e])}`;
+  let known = keys.get(id);
+  if (!known) {
+    known = Promise.all([importJWK(jwk, alg), calculateJwkThumbprint(jwk, "sha256")]).then(([key, jkt]) => ({
+      key,
+      jkt,
+    }));
+    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value ?? "");
+    keys.set(id, known);
+    known.catch(() => keys.delete(id));
+  }
+  return known;
+}
+
 /** The URL as RFC 9449 §4.3 compares it: scheme and host lower case, no default port, no query or fragment. */
 export function htuOf(url: string): string | undefined {
   try {
@@ -84,8 +103,9 @@ export async function verifyDpopProof(
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) return refuse("the jwk header must hold a public key only");
 
   let key: CryptoKey | Uint8Array;
+  let jkt: string;
   try {
-    key = await importJWK(jwk, alg);
+    ({ key, jkt } = await importedKey(jwk, alg));
   } catch {
     return refuse(`the jwk header is not a public key for ${alg}`);
   }
@@ -127,7 +147,6 @@ export async function verifyDpopProof(
     }
   }
 
-  const jkt = await calculateJwkThumbprint(jwk, "sha256");
   // Remembered until the proof's iat leaves the window: after that the iat check refuses it anyway.
   const untilMs = (iat + maxAge + skew) * 1000;
   if (!(await claimJti(deps.env, expect.clientId, "dpop", jti, untilMs))) {

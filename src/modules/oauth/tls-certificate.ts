@@ -4,7 +4,7 @@ import type { TlsClientCertificate } from "./types";
 /** The certificate the client presented at the edge (`request.cf.tlsClientAuth`), verified or not. */
 export function presentedCertificate(cf: Request["cf"]): TlsClientCertificate | undefined {
   const auth = (cf as { tlsClientAuth?: Partial<TlsClientCertificate> } | undefined)?.tlsClientAuth;
-  if (!auth || auth.certPresented !== "1") return undefined;
+  if (auth?.certPresented !== "1") return undefined;
   return {
     certPresented: "1",
     certVerified: String(auth.certVerified ?? ""),
@@ -20,7 +20,7 @@ export function presentedCertificate(cf: Request["cf"]): TlsClientCertificate | 
  * found unrevoked: base64url of the DER's SHA-256. Undefined for any other certificate.
  */
 export function certificateThumbprint(cert: TlsClientCertificate | undefined): string | undefined {
-  if (!cert || cert.certVerified !== "SUCCESS" || cert.certRevoked === "1") return undefined;
+  if (cert?.certVerified !== "SUCCESS" || cert.certRevoked === "1") return undefined;
   const hex = cert.certFingerprintSHA256;
   if (!/^[0-9a-f]{64}$/.test(hex)) return undefined;
   const bytes = new Uint8Array(32);

@@ -55,8 +55,9 @@ describe("DPoP proof verification (RFC 9449 §4.3)", () => {
     expect((await rejection(verify(none))).description).toBe("alg must be one of ES256, PS256, EdDSA");
 
     const secret = crypto.getRandomValues(new Uint8Array(32));
+    const octJwk = { kty: "oct", k: base64url.encode(secret) };
     const hs = await new SignJWT(claims)
-      .setProtectedHeader({ typ: "dpop+jwt", alg: "HS256", jwk: { kty: "oct", k: base64url.encode(secret) } })
+      .setProtectedHeader({ typ: "dpop+jwt", alg: "HS256", jwk: octJwk })
       .sign(secret);
     expect((await rejection(verify(hs))).description).toBe("alg must be one of ES256, PS256, EdDSA");
 
