@@ -16,6 +16,8 @@ export interface paths {
         /**
          * Get an access token
          * @description Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract) and `client_credentials`. Errors follow RFC 6749 §5.2.
+         *
+         *     Sender-constrained tokens (docs/sender-constrained-tokens.md): with a `DPoP` proof (RFC 9449: `typ` `dpop+jwt`, ES256, PS256 or EdDSA, the server's nonce) the token is bound to the proof's key (`cnf.jkt`) and its `token_type` is `DPoP`; over mutual TLS it is bound to the client certificate (`cnf.x5t#S256`). The first proof without a nonce is answered 400 `use_dpop_nonce` with a `DPoP-Nonce` header: retry with that nonce. A FAPI partner gets sender-constrained tokens only.
          */
         post: operations["createToken"];
         delete?: never;
@@ -2024,7 +2026,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "dpop_proof_invalid" | "dpop_proof_replayed" | "dpop_proof_required" | "dpop_key_mismatch" | "client_certificate_required" | "client_certificate_mismatch" | "sender_constraint_required" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -4252,7 +4254,10 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof JWT for POST on this URL, with the server's nonce: binds the token to its key */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4263,18 +4268,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An ES256 JWT access token */
+            /** @description An ES256 JWT access token; `DPoP-Nonce` (the next nonce) when the request had a DPoP proof */
             200: {
                 headers: {
+                    /** @description The server nonce the next DPoP proof carries */
+                    "DPoP-Nonce"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description RFC 6749 error */
+            /** @description RFC 6749 error; `invalid_dpop_proof` or `use_dpop_nonce` (RFC 9449) with a fresh `DPoP-Nonce` header */
             400: {
                 headers: {
+                    /** @description The server nonce to put in the proof */
+                    "DPoP-Nonce"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4370,7 +4379,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4527,7 +4536,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4688,7 +4697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4913,7 +4922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5076,7 +5085,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5330,7 +5339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5492,7 +5501,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5654,7 +5663,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5815,7 +5824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6040,7 +6049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6203,7 +6212,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6434,7 +6443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6665,7 +6674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6896,7 +6905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7121,7 +7130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7284,7 +7293,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7515,7 +7524,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7672,7 +7681,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7835,7 +7844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8062,7 +8071,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8293,7 +8302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8516,7 +8525,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8679,7 +8688,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8910,7 +8919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9133,7 +9142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9294,7 +9303,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9519,7 +9528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9676,7 +9685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9837,7 +9846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10029,7 +10038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10190,7 +10199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10415,7 +10424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10570,7 +10579,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10731,7 +10740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10960,7 +10969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11122,7 +11131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11279,7 +11288,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11438,7 +11447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11665,7 +11674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11891,7 +11900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12052,7 +12061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12281,7 +12290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 181 (publishable_key_required) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 181 (publishable_key_required), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12510,7 +12519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12671,7 +12680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12896,7 +12905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13059,7 +13068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13220,7 +13229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13414,7 +13423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13577,7 +13586,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13803,7 +13812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13965,7 +13974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14126,7 +14135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14351,7 +14360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14514,7 +14523,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14743,7 +14752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14985,7 +14994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15180,7 +15189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15426,7 +15435,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15690,7 +15699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15847,7 +15856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16010,7 +16019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16254,7 +16263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16500,7 +16509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16661,7 +16670,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16886,7 +16895,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17049,7 +17058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17210,7 +17219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17403,7 +17412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17637,7 +17646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17874,7 +17883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18107,7 +18116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18264,7 +18273,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18424,7 +18433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18592,7 +18601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18821,7 +18830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18982,7 +18991,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19224,7 +19233,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19386,7 +19395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19547,7 +19556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19772,7 +19781,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19935,7 +19944,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20166,7 +20175,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20397,7 +20406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20625,7 +20634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20801,7 +20810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20983,7 +20992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21162,7 +21171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21323,7 +21332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21565,7 +21574,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21743,7 +21752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21906,7 +21915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22131,7 +22140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22289,7 +22298,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22467,7 +22476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22713,7 +22722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22874,7 +22883,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23099,7 +23108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23274,7 +23283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23431,7 +23440,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23595,7 +23604,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23756,7 +23765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23911,7 +23920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24066,7 +24075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24227,7 +24236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24452,7 +24461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24610,7 +24619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24771,7 +24780,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24928,7 +24937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25080,7 +25089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25235,7 +25244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25396,7 +25405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
