@@ -38,6 +38,7 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, querySql } from "../scripts/lib/wrangler";
+import { dpopSigner, fetchDpopToken } from "./lib/dpop";
 import { prepareGatewayState, WEBHOOK_RETRY_DELAYS } from "./lib/gateway-state";
 import { loadSettingsFromEnv, type RequestSpec, runLoad, withFreshIds } from "./lib/load";
 import { printProfile, startProfile } from "./lib/profile";
@@ -236,7 +237,13 @@ async function main(): Promise<number> {
   );
 
   const basicAuth = `Basic ${Buffer.from(`${state.partner.consumerKey}:${state.partner.consumerSecret}`).toString("base64")}`;
+  const signer = dpopSigner();
+  const dpop = await fetchDpopToken(base(gateway), basicAuth, signer);
   const ctx: BenchContext = {
+    dpop: {
+      token: dpop.token,
+      proof: (method, path) => signer.proof(method, `${dpop.origin}${path}`, { accessToken: dpop.token }),
+    },
     token: await fetchToken(base(gateway), basicAuth),
     basicAuth,
     partnerId: state.partner.partnerId,

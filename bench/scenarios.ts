@@ -28,6 +28,8 @@ export interface BenchContext {
   partnerId: string;
   /** The bench partner's user, for the password grant. */
   user: { username: string; password: string };
+  /** A DPoP-bound token of the bench partner and a fresh proof per call (bench/lib/dpop.ts). */
+  dpop: { token: string; proof: (method: string, path: string) => string };
 }
 
 export interface Scenario {
@@ -94,6 +96,19 @@ export const SCENARIOS: Scenario[] = [
     check: (body, ctx) =>
       body.includes(`"id":"${ctx.partnerId}"`) ? undefined : `not the bench partner: ${body.slice(0, 300)}`,
     goal: 0.85,
+  },
+  {
+    name: "GET /v1/partner (DPoP)",
+    covers:
+      "a DPoP-bound token: bearer verification + the proof (ES256 with its embedded key, ath) + its jti claimed once (ReplayGuard Durable Object) + rate limit + cached profile; a fresh proof per request",
+    gateway: (ctx) => ({
+      method: "GET",
+      path: "/v1/partner",
+      headers: { Authorization: `DPoP ${ctx.dpop.token}` },
+      perRequestHeaders: () => ({ DPoP: ctx.dpop.proof("GET", "/v1/partner") }),
+    }),
+    check: (body, ctx) =>
+      body.includes(`"id":"${ctx.partnerId}"`) ? undefined : `not the bench partner: ${body.slice(0, 300)}`,
   },
   {
     name: "POST /oauth2/token",

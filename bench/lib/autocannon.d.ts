@@ -13,6 +13,10 @@ declare module "autocannon" {
     timeout?: number;
     /** Replaces `[<id>]` in the body and headers with a fresh id per request. */
     idReplacement?: boolean;
+    /** Per-request hooks; `setupRequest` may change a request's headers before it is sent. */
+    requests?: {
+      setupRequest?: (req: { headers?: Record<string, string> }) => { headers?: Record<string, string> };
+    }[];
   }
 
   export interface Histogram {

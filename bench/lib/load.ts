@@ -9,6 +9,8 @@ export interface RequestSpec {
   body?: string;
   /** Replace `[<id>]` in the body and headers with a fresh id per request (e.g. idempotency keys). */
   idReplacement?: boolean;
+  /** Headers made anew for every request (a DPoP proof), synchronously: autocannon calls it per request. */
+  perRequestHeaders?: () => Record<string, string>;
 }
 
 export interface LoadSettings {
@@ -40,6 +42,10 @@ export interface LoadResult {
 
 /** The request with `[<id>]` replaced by a fresh UUID, as autocannon does per request: for one-off sends. */
 export function withFreshIds(spec: RequestSpec): RequestSpec {
+  if (spec.perRequestHeaders) {
+    const { perRequestHeaders, ...rest } = spec;
+    return withFreshIds({ ...rest, headers: { ...spec.headers, ...perRequestHeaders() } });
+  }
   if (!spec.idReplacement) return spec;
   const fresh = (text: string) => text.replaceAll("[<id>]", () => crypto.randomUUID());
   return {
@@ -77,6 +83,12 @@ export interface MeasureHooks {
   onMeasureEnd?: () => void | Promise<void>;
 }
 
+const perRequest =
+  (headers: () => Record<string, string>) => (req: { headers?: Record<string, string> }) => ({
+    ...req,
+    headers: { ...req.headers, ...headers() },
+  });
+
 export async function runLoad(
   baseUrl: string,
   spec: RequestSpec,
@@ -92,6 +104,7 @@ export async function runLoad(
     timeout: 10,
     ...(spec.body !== undefined ? { body: spec.body } : {}),
     ...(spec.idReplacement ? { idReplacement: true } : {}),
+    ...(spec.perRequestHeaders ? { requests: [{ setupRequest: perRequest(spec.perRequestHeaders) }] } : {}),
   };
   let warmupFailures = 0;
   let warmupStatusCodes: Record<string, number> = {};

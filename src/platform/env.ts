@@ -108,6 +108,10 @@ export interface Env extends WorkerBindings {
   PROVIDER_BREAKER_THRESHOLD?: string;
   /** How long an open breaker skips its provider before one probe goes through (default 30 000 ms). */
   PROVIDER_BREAKER_COOLDOWN_MS?: string;
+  /** DPoP (docs/sender-constrained-tokens.md): how old a proof's `iat` may be (default 60 s). */
+  DPOP_PROOF_MAX_AGE_SECONDS?: string;
+  /** How far ahead of the server's clock a proof's `iat` may be (default 5 s). */
+  DPOP_PROOF_MAX_SKEW_SECONDS?: string;
 }
 
 const Jwk = z.looseObject({
@@ -251,6 +255,8 @@ const ConfigSchema = z
     PROVIDER_TIMEOUT_MS: intVar(8000, 100, 30_000),
     PROVIDER_BREAKER_THRESHOLD: intVar(5, 1, 100),
     PROVIDER_BREAKER_COOLDOWN_MS: intVar(30_000, 1000, 600_000),
+    DPOP_PROOF_MAX_AGE_SECONDS: intVar(60, 5, 300),
+    DPOP_PROOF_MAX_SKEW_SECONDS: intVar(5, 0, 60),
   })
   .refine((c) => !c.ACQUIRER_HTTP_URL === !c.ACQUIRER_HTTP_SECRET, {
     message: "ACQUIRER_HTTP_URL and ACQUIRER_HTTP_SECRET go together",

@@ -492,6 +492,39 @@ export const ERRORS = {
     status: 403,
     message: "The access token reads with its own consent only; the Consent-Id header names another",
   },
+  // Sender-constrained tokens 240–249 (docs/sender-constrained-tokens.md)
+  dpop_proof_invalid: { code: 240, status: 401, message: "The DPoP proof is invalid: {detail}" },
+  dpop_proof_replayed: {
+    code: 241,
+    status: 401,
+    message: "The DPoP proof was used already: make a fresh proof (a new jti) for every request",
+  },
+  dpop_proof_required: {
+    code: 242,
+    status: 401,
+    message: "The token is bound to a DPoP key: send it as Authorization: DPoP <token> with a DPoP proof",
+  },
+  dpop_key_mismatch: {
+    code: 243,
+    status: 401,
+    message: "The DPoP proof's key is not the key the token is bound to",
+  },
+  client_certificate_required: {
+    code: 244,
+    status: 401,
+    message: "The token is bound to a client certificate: present it over mutual TLS",
+  },
+  client_certificate_mismatch: {
+    code: 245,
+    status: 401,
+    message: "The presented client certificate is not the one the token is bound to",
+  },
+  sender_constraint_required: {
+    code: 246,
+    status: 401,
+    message:
+      "The contract's FAPI profile takes only sender-constrained tokens: get one with a DPoP proof or over mutual TLS",
+  },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },
   application_in_progress: { code: 1001, status: 409, message: "Application is in progress" },

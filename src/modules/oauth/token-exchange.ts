@@ -1,7 +1,7 @@
 import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import { touchCredential } from "../partners/storage";
-import { bindingOf } from "./binding";
+import { bindingOf, requireSenderConstraint } from "./binding";
 import { authenticateClient } from "./client-auth";
 import { GRANT_TYPES, GRANTS } from "./grants";
 import type { ClientRequest, OAuthDeps, TokenResponse } from "./types";
@@ -24,6 +24,7 @@ export async function exchangeToken(
   if (!handler)
     throw new OAuthError("unsupported_grant_type", `Supported grant types: ${GRANT_TYPES.join(", ")}`);
   const binding = await bindingOf(deps, request, client.clientId);
+  requireSenderConstraint(client.profile, binding);
   const answer = await handler(deps, client, params, binding);
   deps.defer?.(touchCredential(deps.db, client.credentialId, new Date().toISOString()));
   return answer;

@@ -6,12 +6,14 @@ import { TokenRejected, verifyAccessToken } from "../oauth/access-tokens";
 import { authenticatePublishable, isTokenization, looksPublishable } from "../payment-methods/authenticate";
 import { CLIENT_ADDRESS_HEADER, checkAddress } from "./ip-allowlist";
 import { loadProfile, profileCache } from "./profile";
+import { confirmSender } from "./sender-constraint";
 
 import { WWW_AUTHENTICATE } from "./www-authenticate";
 
 export { WWW_AUTHENTICATE };
 
-const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
+// `DPoP` is the scheme of a DPoP-bound token (RFC 9449 §7.1); both carry the token the same way.
+const BEARER = /^(Bearer|DPoP)[ \t]+(\S*)[ \t]*$/i;
 
 /**
  * Verifies the bearer token and loads the partner's profile from the per-isolate cache
@@ -41,7 +43,7 @@ export const authenticate = () =>
     }
     const header = c.req.header("Authorization");
     const match = header ? BEARER.exec(header) : null;
-    if (!header || (!match && !/^Bearer\b/i.test(header))) {
+    if (!header || (!match && !/^(Bearer|DPoP)\b/i.test(header))) {
       throw new ApiError(
         "unauthenticated",
         {},
@@ -50,7 +52,7 @@ export const authenticate = () =>
     }
     const invalid = () =>
       new ApiError("invalid_token", {}, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE.invalid } });
-    const token = match?.[1];
+    const token = match?.[2];
     if (!token) throw invalid();
     // A publishable key opens POST /v1/tokens and nothing else; that route takes nothing else.
     if (looksPublishable(token)) {
@@ -105,6 +107,7 @@ export const authenticate = () =>
     if (!profile.activeClientIds.includes(claims.client_id)) throw invalid();
     if (profile.revokedTokenIds.includes(claims.jti)) throw invalid();
     if (profile.status !== "active") throw new ApiError("partner_suspended");
+    await confirmSender(c, claims, profile, match?.[1]?.toLowerCase() === "dpop" ? "dpop" : "bearer", token);
     const address = checkAddress(profile.ipAllowlist, c.req.header(CLIENT_ADDRESS_HEADER));
     if (!address.allowed) {
       c.get("log").warn("address not in the IP allow-list", {

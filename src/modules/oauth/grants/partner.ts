@@ -3,23 +3,23 @@ import { OAuthError } from "../../../platform/oauth-error";
 import { guardedPasswordCheck } from "../../partners/lockout";
 import { findUser } from "../../partners/storage";
 import { issueAccessToken } from "../access-tokens";
+import { isBound, tokenTypeOf } from "../binding";
 import type { GrantHandler } from "../types";
 import { grantedScopes } from "./scopes";
 
 /** The token of a partner's own calls: the scopes its contract grants, bound where the client proved a key. */
 const partnerToken: GrantHandler = async (deps, client, params, binding) => {
   const scope = grantedScopes(params.scope, client.profile.scopes).join(" ");
-  const bound = binding.jkt !== undefined || binding["x5t#S256"] !== undefined;
   const { token, expiresIn } = await issueAccessToken(deps.config, {
     sub: client.profile.id,
     scope,
     client_id: client.clientId,
-    ...(bound ? { cnf: binding } : {}),
+    ...(isBound(binding) ? { cnf: binding } : {}),
   });
   return {
     access_token: token,
     scope,
-    token_type: binding.jkt !== undefined ? "DPoP" : "Bearer",
+    token_type: tokenTypeOf(binding),
     expires_in: expiresIn,
   };
 };

@@ -1,21 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../platform/types";
 import { CLIENT_ADDRESS_HEADER } from "../../partners/ip-allowlist";
-import type { ClientRequest, OAuthDeps, TlsClientCertificate } from "../types";
-
-/** The certificate the edge verified, when the client presented one (`request.cf.tlsClientAuth`). */
-function presentedCertificate(cf: Request["cf"]): TlsClientCertificate | undefined {
-  const auth = (cf as { tlsClientAuth?: Partial<TlsClientCertificate> } | undefined)?.tlsClientAuth;
-  if (!auth || auth.certPresented !== "1") return undefined;
-  return {
-    certPresented: "1",
-    certVerified: String(auth.certVerified ?? ""),
-    certRevoked: String(auth.certRevoked ?? "0"),
-    certSubjectDN: String(auth.certSubjectDN ?? ""),
-    certIssuerDN: String(auth.certIssuerDN ?? ""),
-    certFingerprintSHA256: String(auth.certFingerprintSHA256 ?? "").toLowerCase(),
-  };
-}
+import { presentedCertificate } from "../tls-certificate";
+import type { ClientRequest, OAuthDeps } from "../types";
 
 /** An authorization-server request as client authentication and DPoP read it. */
 export function clientRequestOf(c: Context<AppEnv>): ClientRequest {

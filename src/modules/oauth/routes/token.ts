@@ -1,5 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../platform/types";
+import { currentDpopNonce } from "../dpop-nonce";
 import { exchangeToken } from "../token-exchange";
 import { clientRequestOf, oauthDeps } from "./client-request";
 import { readParams } from "./params";
@@ -49,9 +50,16 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     tags: ["OAuth 2.0"],
     summary: "Get an access token",
     description:
-      "Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract), `client_credentials`, `authorization_code` (a consent's code, with PKCE) and `refresh_token` (rotated on each use). Errors follow RFC 6749 §5.2.",
+      "Client authentication: `Authorization: Basic base64(consumer_key:consumer_secret)`, a signed `client_assertion` (`private_key_jwt`) or the mutual-TLS certificate (`tls_client_auth`); a FAPI contract takes only the last two (docs/client-authentication.md). Grants: `password` (the partner user's login, as in the bank's contract; never under FAPI), `client_credentials`, `authorization_code` (a consent's code, with PKCE) and `refresh_token` (rotated on each use). Errors follow RFC 6749 §5.2.\n\n" +
+      "Sender-constrained tokens (docs/sender-constrained-tokens.md): with a `DPoP` proof (RFC 9449: `typ` `dpop+jwt`, ES256, PS256 or EdDSA, the server's nonce) the token is bound to the proof's key (`cnf.jkt`) and its `token_type` is `DPoP`; over mutual TLS it is bound to the client certificate (`cnf.x5t#S256`). The first proof without a nonce is answered 400 `use_dpop_nonce` with a `DPoP-Nonce` header: retry with that nonce. A FAPI partner gets sender-constrained tokens only.",
     security: [{ basic: [] }],
     request: {
+      headers: z.object({
+        DPoP: z.string().optional().openapi({
+          description:
+            "A DPoP proof JWT for POST on this URL, with the server's nonce: binds the token to its key",
+        }),
+      }),
       body: {
         required: true,
         content: {
@@ -62,10 +70,24 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     },
     responses: {
       200: {
-        description: "An ES256 JWT access token",
+        description:
+          "An ES256 JWT access token; `DPoP-Nonce` (the next nonce) when the request had a DPoP proof",
+        headers: {
+          "DPoP-Nonce": {
+            description: "The server nonce the next DPoP proof carries",
+            schema: { type: "string" },
+          },
+        },
         content: { "application/json": { schema: TokenResponseSchema } },
       },
-      400: { description: "RFC 6749 error", content: { "application/json": { schema: OAuthErrorSchema } } },
+      400: {
+        description:
+          "RFC 6749 error; `invalid_dpop_proof` or `use_dpop_nonce` (RFC 9449) with a fresh `DPoP-Nonce` header",
+        headers: {
+          "DPoP-Nonce": { description: "The server nonce to put in the proof", schema: { type: "string" } },
+        },
+        content: { "application/json": { schema: OAuthErrorSchema } },
+      },
       401: {
         description: "invalid_client, with WWW-Authenticate: Basic",
         content: { "application/json": { schema: OAuthErrorSchema } },
@@ -86,7 +108,10 @@ export function registerTokenRoute(app: OpenAPIHono<AppEnv>) {
     const params = await readParams(c.req.raw);
     // Once the client authenticated, the answer is that partner's (CORS checks its contract's origins).
     // The key's last use is written after the answer (the portal shows it).
-    const result = await exchangeToken(oauthDeps(c), clientRequestOf(c), params, (p) => c.set("partner", p));
+    const request = clientRequestOf(c);
+    const result = await exchangeToken(oauthDeps(c), request, params, (p) => c.set("partner", p));
+    // RFC 9449 §8: a DPoP client learns the next nonce from every answer.
+    if (request.dpop !== undefined) c.header("DPoP-Nonce", await currentDpopNonce(c.get("services").config));
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");
     c.get("log").info("token issued", { grant_type: params.grant_type });
