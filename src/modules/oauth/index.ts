@@ -1,5 +1,7 @@
 import type { Module } from "../../platform/http/module";
+import { registerAuthorizePages } from "./pages/routes";
 import { registerMetadataRoutes } from "./routes/metadata";
+import { registerParRoute } from "./routes/par";
 import { registerTokenRoute } from "./routes/token";
 
 /**
@@ -12,5 +14,7 @@ export const oauthModule: Module = {
   register(app) {
     registerTokenRoute(app);
     registerMetadataRoutes(app);
+    registerParRoute(app);
+    registerAuthorizePages(app);
   },
 };

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth2/par": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push an authorization request (PAR)
+         * @description RFC 9126: the client authenticates as at the token endpoint and pushes the authorization request of one of its consents; the answer's `request_uri` goes to `GET /authorize?client_id&request_uri`, once, within `expires_in` seconds. `request` and `request_uri` parameters are refused (FAPI 2.0). Errors follow RFC 6749 §5.2. See docs/consent-authorisation.md.
+         */
+        post: operations["pushAuthorizationRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/partner": {
         parameters: {
             query?: never;
@@ -1961,6 +1981,40 @@ export interface components {
             password?: string;
             /** @description Space-separated scopes; default: all the contract grants */
             scope?: string;
+        };
+        PushedAuthorizationResponse: {
+            /** @example urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c */
+            request_uri: string;
+            /** @example 60 */
+            expires_in: number;
+        };
+        PushedAuthorizationRequest: {
+            /** @enum {string} */
+            response_type: "code";
+            /** @description The consumer key the request authenticates with */
+            client_id: string;
+            /**
+             * Format: uri
+             * @description Exactly one of the client's registered redirect URIs
+             */
+            redirect_uri: string;
+            /**
+             * Format: uuid
+             * @description One of your consents, AwaitingAuthorisation
+             */
+            consent_id: string;
+            /** @description PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)) */
+            code_challenge: string;
+            /** @enum {string} */
+            code_challenge_method: "S256";
+            /** @description Space-separated consent scopes (accounts, balances, transactions); default: all the consent covers */
+            scope?: string;
+            /** @description Echoed on the redirect */
+            state?: string;
+            /** @description Kept with the code */
+            nonce?: string;
+            /** @description RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (or send a DPoP proof) */
+            dpop_jkt?: string;
         };
         Partner: {
             /** Format: uuid */
@@ -4273,6 +4327,76 @@ export interface operations {
                 };
             };
             /** @description RFC 6749 error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    pushAuthorizationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PushedAuthorizationRequest"];
+                "application/json": components["schemas"]["PushedAuthorizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The pushed request's URI, for /authorize */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushedAuthorizationResponse"];
+                };
+            };
+            /** @description invalid_request (a missing or wrong parameter, an unregistered redirect_uri, PKCE other than S256, a consent not awaiting authorisation), invalid_scope or invalid_dpop_proof */
             400: {
                 headers: {
                     [name: string]: unknown;
