@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError } from "../../platform/errors";
 import type { AppEnv } from "../../platform/types";
-import { grantStands } from "../oauth/storage";
+import { grantStands } from "../oauth/grant-storage";
 import { WWW_AUTHENTICATE } from "../partners/www-authenticate";
 import { type ConsentDeps, type UsableConsent, usableConsent } from "./consents";
 import type { ConsentScope } from "./model";

@@ -11,7 +11,7 @@ import {
   type GrantRow,
   type RefreshRow,
   revokeGrant,
-} from "./storage";
+} from "./grant-storage";
 import type { OAuthDeps, TokenBinding, TokenResponse } from "./types";
 
 /** Whether a binding names a key or a certificate (else the token is a bearer token). */

@@ -1,7 +1,9 @@
 import type { Module } from "../../platform/http/module";
+import { registerAuthorizePages } from "./pages/routes";
 import { registerIntrospectRoute } from "./routes/introspect";
 import { registerMetadataRoutes } from "./routes/metadata";
 import { registerOAuthClientRoutes } from "./routes/oauth-client";
+import { registerParRoute } from "./routes/par";
 import { registerRevokeRoute } from "./routes/revoke";
 import { registerTokenRoute } from "./routes/token";
 
@@ -18,5 +20,7 @@ export const oauthModule: Module = {
     registerIntrospectRoute(app);
     registerMetadataRoutes(app);
     registerOAuthClientRoutes(app);
+    registerParRoute(app);
+    registerAuthorizePages(app);
   },
 };

@@ -2,8 +2,8 @@ import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import type { Confirmation } from "./access-tokens";
 import { authenticateClient } from "./client-auth";
+import { findGrant, isAccessTokenRevoked } from "./grant-storage";
 import { consentState, isBound } from "./grant-tokens";
-import { findGrant, isAccessTokenRevoked } from "./storage";
 import { findPartnerToken } from "./token-lookup";
 import type { ClientRequest, OAuthDeps } from "./types";
 

@@ -2,8 +2,8 @@ import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import { profileCache } from "../partners/profile";
 import { authenticateClient } from "./client-auth";
+import { revokeAccessToken } from "./grant-storage";
 import { endGrant } from "./grant-tokens";
-import { revokeAccessToken } from "./storage";
 import { findPartnerToken } from "./token-lookup";
 import type { ClientRequest, OAuthDeps } from "./types";
 

@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { sha256Hex } from "../../platform/lib/ids";
 import { type AccessClaims, TokenRejected, verifyAccessToken } from "./access-tokens";
-import { findGrant, findRefreshToken, type GrantRow, type RefreshRow } from "./storage";
+import { findGrant, findRefreshToken, type GrantRow, type RefreshRow } from "./grant-storage";
 import type { OAuthDeps } from "./types";
 
 export type TokenTypeHint = "access_token" | "refresh_token";

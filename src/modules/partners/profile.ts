@@ -4,7 +4,7 @@ import type { PartnerProfile } from "../../platform/types";
 import { captureFees } from "../billing/capture-fee";
 import { planQuotaOf } from "../billing/plan-quota";
 import { billingTermsOf } from "../billing/terms";
-import { revokedTokenIds } from "../oauth/storage";
+import { revokedTokenIds } from "../oauth/grant-storage";
 import { termsDueFor } from "../onboarding/storage";
 import { activeConsumerKeys, type findCredential, findPartnerWithContract } from "./storage";
 

@@ -4,6 +4,7 @@ import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import billing from "../../../docs/billing.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
+import consentAuthorisation from "../../../docs/consent-authorisation.md?raw";
 import contract from "../../../docs/contract.md?raw";
 import cron from "../../../docs/cron.md?raw";
 import disputes from "../../../docs/disputes.md?raw";
@@ -66,6 +67,7 @@ const PAGES: Record<string, string> = {
   "docs/payment-methods.md": paymentMethods,
   "docs/orchestration.md": orchestration,
   "docs/acquirer-http.md": acquirerHttp,
+  "docs/consent-authorisation.md": consentAuthorisation,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { SANDBOX_ACCOUNT_IDS } from "../../../src/modules/accounts/connector/sandbox-data";
-import { revokeGrant } from "../../../src/modules/oauth/storage";
+import { revokeGrant } from "../../../src/modules/oauth/grant-storage";
 import { call, tokenFor } from "../../support/http";
 import { db, provisionPartner } from "../../support/partners";
 import { forgeToken } from "../../support/tokens";

@@ -7,7 +7,7 @@ import {
   oauthGrants,
   oauthRefreshTokens,
   oauthRevokedTokens,
-} from "../../../src/modules/oauth/storage";
+} from "../../../src/modules/oauth/grant-storage";
 import type { AuthenticatedClient, OAuthDeps } from "../../../src/modules/oauth/types";
 import { loadProfile } from "../../../src/modules/partners/profile";
 import { loadConfig } from "../../../src/platform/env";

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
+import { oauthRefreshTokens } from "../../../src/modules/oauth/grant-storage";
 import { authorizationCodeGrant } from "../../../src/modules/oauth/grants/authorization-code";
 import { refreshTokenGrant } from "../../../src/modules/oauth/grants/refresh-token";
-import { oauthRefreshTokens } from "../../../src/modules/oauth/storage";
 import { sha256Hex } from "../../../src/platform/lib/ids";
 import { call } from "../../support/http";
 import { addCredential, db, provisionPartner } from "../../support/partners";

@@ -2,8 +2,8 @@ import { uuidv7 } from "../../../platform/lib/ids";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
 import { OAuthError } from "../../../platform/oauth-error";
 import { redeemCode } from "../codes";
+import { insertGrant, markCodeReplayed } from "../grant-storage";
 import { bindingOnly, consentState, endGrant, issueGrantTokens } from "../grant-tokens";
-import { insertGrant, markCodeReplayed } from "../storage";
 import type { GrantHandler } from "../types";
 
 /** RFC 7636 §4.1: 43–128 characters of the unreserved set. */

@@ -1,7 +1,7 @@
 import { sha256Hex } from "../../../platform/lib/ids";
 import { OAuthError } from "../../../platform/oauth-error";
+import { findGrant, findRefreshToken, rotateRefreshToken } from "../grant-storage";
 import { bindingOnly, consentState, endGrant, issueGrantTokens, sameBinding } from "../grant-tokens";
-import { findGrant, findRefreshToken, rotateRefreshToken } from "../storage";
 import type { GrantHandler } from "../types";
 import { grantedScopes } from "./scopes";
 
