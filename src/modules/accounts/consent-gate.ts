@@ -5,7 +5,7 @@ import type { AppEnv } from "../../platform/types";
 import { grantStands } from "../oauth/grant-storage";
 import { WWW_AUTHENTICATE } from "../partners/www-authenticate";
 import { type ConsentDeps, type UsableConsent, usableConsent } from "./consents";
-import type { ConsentScope } from "./model";
+import { type ConsentScope, tokenCoversConsentScope } from "./model";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -43,6 +43,9 @@ export const requireConsent = (scope: ConsentScope) =>
     if (header !== undefined && header.trim().toLowerCase() !== consentId.toLowerCase()) {
       throw new ApiError("consent_token_mismatch");
     }
+    // The authorization request may have narrowed the token to some of the consent's scopes.
+    if (!tokenCoversConsentScope(caller.scopes, scope))
+      throw new ApiError("consent_scope_missing", { scope });
     const [consent, stands] = await Promise.all([
       usableConsent(consentDeps(c), partnerId, consentId, scope),
       grantId ? grantStands(c.get("services").db, grantId, partnerId, consentId) : false,

@@ -84,3 +84,21 @@ export interface Consent {
   created_at: string;
   livemode: boolean;
 }
+
+/** The API scope every account-information call needs (the accounts product's read scope). */
+export const ACCOUNTS_READ_SCOPE = "accounts:read";
+
+/**
+ * The scope of a token the consent flow issues: the accounts read scope, narrowed to the consent
+ * scopes the authorization request asked for (`accounts balances` reads no transactions).
+ */
+export function consentTokenScope(requested: string): string {
+  const asked = requested.split(/\s+/).filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+  return [ACCOUNTS_READ_SCOPE, ...new Set(asked)].join(" ");
+}
+
+/** Whether a consent-bound token's scope lets it read `scope`: any consent scope it lists narrows it. */
+export function tokenCoversConsentScope(tokenScopes: readonly string[], scope: ConsentScope): boolean {
+  const narrowed = tokenScopes.filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+  return narrowed.length === 0 || narrowed.includes(scope);
+}

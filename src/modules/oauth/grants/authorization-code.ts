@@ -1,6 +1,7 @@
 import { uuidv7 } from "../../../platform/lib/ids";
 import { b64url, constantTimeTextEqual } from "../../../platform/lib/secret-hash";
 import { OAuthError } from "../../../platform/oauth-error";
+import { consentTokenScope } from "../../accounts/model";
 import { redeemCode } from "../codes";
 import { insertGrant, markCodeReplayed } from "../grant-storage";
 import { bindingOnly, consentState, endGrant, issueGrantTokens } from "../grant-tokens";
@@ -84,7 +85,7 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, params,
     clientId: client.clientId,
     consentId: found.consentId,
     codeHash: found.codeHash,
-    scope: found.scope,
+    scope: consentTokenScope(found.scope),
     cnf: bindingOnly(binding),
     // No refresh token outlives the consent.
     expiresAt: consent.expiresAt,
@@ -92,7 +93,7 @@ export const authorizationCodeGrant: GrantHandler = async (deps, client, params,
     revokedAt: null,
     revokedReason: null,
   };
-  const { response, refresh, access } = await issueGrantTokens(deps, grant, found.scope, now);
+  const { response, refresh, access } = await issueGrantTokens(deps, grant, grant.scope, now);
   // A replay of the code between its redemption and here marked it: then nothing is written.
   if (!(await insertGrant(deps.db, grant, refresh, access)))
     throw new OAuthError("invalid_grant", INVALID_CODE);

@@ -1,5 +1,6 @@
 import { sha256Hex } from "../../../platform/lib/ids";
 import { OAuthError } from "../../../platform/oauth-error";
+import { CONSENT_SCOPES } from "../../accounts/model";
 import { findGrant, findRefreshToken, rotateRefreshToken } from "../grant-storage";
 import { bindingOnly, consentState, endGrant, issueGrantTokens, sameBinding } from "../grant-tokens";
 import type { GrantHandler } from "../types";
@@ -38,7 +39,16 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, params, bind
   if (!sameBinding(grant.cnf, bindingOnly(binding))) {
     throw new OAuthError("invalid_grant", "The refresh token is bound to another key or certificate");
   }
-  const scope = grantedScopes(params.scope, grant.scope.split(" ").filter(Boolean)).join(" ");
+  const granted = grant.scope.split(" ").filter(Boolean);
+  const asked = grantedScopes(params.scope, granted);
+  // A grant narrowed to some consent scopes stays narrowed: dropping them all would widen it.
+  const narrowing = granted.filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+  if (narrowing.length > 0 && !asked.some((s) => narrowing.includes(s)))
+    throw new OAuthError(
+      "invalid_scope",
+      `Ask for at least one of the grant's scopes: ${narrowing.join(" ")}`,
+    );
+  const scope = asked.join(" ");
   const consent = await consentState(deps, grant.partnerId, grant.consentId);
   if (consent?.status !== "Authorised") {
     await endGrant(deps, grant, `consent_${(consent?.status ?? "unknown").toLowerCase()}`, at);
