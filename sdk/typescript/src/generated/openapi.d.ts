@@ -15,9 +15,49 @@ export interface paths {
         put?: never;
         /**
          * Get an access token
-         * @description Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract) and `client_credentials`. Errors follow RFC 6749 §5.2.
+         * @description Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract), `client_credentials`, `authorization_code` (a consent's code, with PKCE) and `refresh_token` (rotated on each use). Errors follow RFC 6749 §5.2.
          */
         post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a token
+         * @description RFC 7009, with the client authentication of the token endpoint. A refresh token revokes its whole grant (every refresh and access token of the chain); an access token revokes that token. An unknown, expired or another partner's token is answered the same 200 and changes nothing. Errors follow RFC 6749 §5.2.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect a token
+         * @description RFC 7662, with the client authentication of the token endpoint: the state of one of your tokens, read fresh. Expired, revoked, malformed and another partner's tokens are all `{"active": false}`; a consent-bound token is active only while its grant stands and its consent is Authorised. Errors follow RFC 6749 §5.2.
+         */
+        post: operations["introspectToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1954,13 +1994,78 @@ export interface components {
          */
         TokenRequest: {
             /** @enum {string} */
-            grant_type: "password" | "client_credentials";
+            grant_type: "password" | "client_credentials" | "authorization_code" | "refresh_token";
             /** @description password grant: the partner user's login */
             username?: string;
             /** @description password grant: the partner user's password */
             password?: string;
-            /** @description Space-separated scopes; default: all the contract grants */
+            /** @description Space-separated scopes; default: all the contract grants (refresh_token: all the grant's; a narrower set may be asked) */
             scope?: string;
+            /** @description authorization_code: the code /authorize redirected with */
+            code?: string;
+            /** @description authorization_code: exactly the redirect_uri of the pushed authorization request */
+            redirect_uri?: string;
+            /** @description authorization_code: the PKCE verifier (RFC 7636) of the S256 code_challenge */
+            code_verifier?: string;
+            /** @description refresh_token: the last refresh token issued (each is used once) */
+            refresh_token?: string;
+        };
+        /**
+         * @example {
+         *       "token": "<refresh token>",
+         *       "token_type_hint": "refresh_token"
+         *     }
+         */
+        RevocationRequest: {
+            /** @description An access token or a refresh token of yours */
+            token: string;
+            /**
+             * @description Which kind `token` is; only the order of the look-ups (both are tried)
+             * @enum {string}
+             */
+            token_type_hint?: "access_token" | "refresh_token";
+        };
+        /**
+         * @example {
+         *       "active": false
+         *     }
+         */
+        Introspection: {
+            active: boolean;
+            scope?: string;
+            /** @description The consumer key the token was issued to */
+            client_id?: string;
+            /** @enum {string} */
+            token_type?: "Bearer" | "DPoP" | "refresh_token";
+            exp?: number;
+            iat?: number;
+            /** @description Your partner id */
+            sub?: string;
+            aud?: string | string[];
+            iss?: string;
+            jti?: string;
+            /** @description The DPoP key or mutual-TLS certificate the token is bound to */
+            cnf?: {
+                jkt?: string;
+                "x5t#S256"?: string;
+            };
+            /** @description The consent a consent-bound token reads with */
+            consent_id?: string;
+        };
+        /**
+         * @example {
+         *       "token": "<refresh token>",
+         *       "token_type_hint": "refresh_token"
+         *     }
+         */
+        IntrospectionRequest: {
+            /** @description An access token or a refresh token of yours */
+            token: string;
+            /**
+             * @description Which kind `token` is; only the order of the look-ups (both are tried)
+             * @enum {string}
+             */
+            token_type_hint?: "access_token" | "refresh_token";
         };
         Partner: {
             /** Format: uuid */
@@ -2024,7 +2129,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "consent_token_mismatch" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -4273,6 +4378,144 @@ export interface operations {
                 };
             };
             /** @description RFC 6749 error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+                "application/json": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or nothing to revoke (the body is empty) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: `token` is missing, or a parameter is not a string */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+                "application/json": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The token's state (RFC 7662 §2.2) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description invalid_request: `token` is missing, or a parameter is not a string */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20572,11 +20815,11 @@ export interface operations {
     listAccounts: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                "Consent-Id"?: string;
             };
             path?: never;
             cookie?: never;
@@ -20642,7 +20885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20749,11 +20992,11 @@ export interface operations {
     getAccountBalances: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                "Consent-Id"?: string;
             };
             path: {
                 id: string;
@@ -20818,7 +21061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20928,11 +21171,11 @@ export interface operations {
                 limit?: number;
                 starting_after?: string;
             };
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                "Consent-Id"?: string;
             };
             path: {
                 id: string;
@@ -21000,7 +21243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
