@@ -20818,7 +20818,10 @@ export interface operations {
             header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
                 "Consent-Id"?: string;
             };
             path?: never;
@@ -20995,7 +20998,10 @@ export interface operations {
             header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
                 "Consent-Id"?: string;
             };
             path: {
@@ -21174,7 +21180,10 @@ export interface operations {
             header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270). */
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
                 "Consent-Id"?: string;
             };
             path: {
