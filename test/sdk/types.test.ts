@@ -27,13 +27,14 @@ async function typed() {
   // No options where nothing is required; no Idempotency-Key to give: the SDK makes it.
   await portico.request("GET", "/v1/balance");
   await portico.request("POST", "/v1/payments/{id}/cancel", { params: { path: { id: payment.id } } });
-  // Account calls need their Consent-Id header.
+  // Account calls take a Consent-Id header; a consent-bound token reads its own consent without one.
   await portico.request("GET", "/v1/accounts", { params: { header: { "Consent-Id": "c" } } });
+  await portico.request("GET", "/v1/accounts");
 
   // @ts-expect-error the path parameter is required
   await portico.request("GET", "/v1/payments/{id}");
-  // @ts-expect-error Consent-Id is required
-  await portico.request("GET", "/v1/accounts");
+  // @ts-expect-error Consent-Id is a string
+  await portico.request("GET", "/v1/accounts", { params: { header: { "Consent-Id": 1 } } });
   // @ts-expect-error an amount is a number
   await portico.request("POST", "/v1/payments", { body: { params: { amount: "1", currency: "UZS" } } });
   // @ts-expect-error no such operation

@@ -96,7 +96,13 @@ export function sampleRequest(
     pathParams: params.filter((p) => p.in === "path").map((p) => [p.name, sampleOf(p)]),
     query,
     headers: params
-      .filter((p) => p.in === "header" && p.required && p.name.toLowerCase() !== IDEMPOTENCY_KEY)
+      // Required headers, and optional ones the parameter itself gives an example for (Consent-Id).
+      .filter(
+        (p) =>
+          p.in === "header" &&
+          (p.required || p.example !== undefined) &&
+          p.name.toLowerCase() !== IDEMPOTENCY_KEY,
+      )
       .map((p) => [p.name, String(sampleOf(p))]),
     auth: authOf(doc, op),
     idempotencyKey: params.some(

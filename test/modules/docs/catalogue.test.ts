@@ -13,6 +13,7 @@ import idempotency from "../../../docs/idempotency.md?raw";
 import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
 import metering from "../../../docs/metering.md?raw";
+import oauthTokens from "../../../docs/oauth-tokens.md?raw";
 import onboarding from "../../../docs/onboarding.md?raw";
 import operations from "../../../docs/operations.md?raw";
 import orchestration from "../../../docs/orchestration.md?raw";
@@ -68,6 +69,7 @@ const PAGES: Record<string, string> = {
   "docs/orchestration.md": orchestration,
   "docs/acquirer-http.md": acquirerHttp,
   "docs/consent-authorisation.md": consentAuthorisation,
+  "docs/oauth-tokens.md": oauthTokens,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

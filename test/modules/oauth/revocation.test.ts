@@ -138,3 +138,16 @@ describe("POST /oauth2/revoke (RFC 7009)", () => {
     expect((await call("GET", "/v1/partner", { token })).res.status).toBe(401);
   });
 });
+
+describe("the revocation and introspection endpoints take POST only", () => {
+  it("a wrong method is 405, code 5, with Allow: POST", async () => {
+    for (const path of ["/oauth2/revoke", "/oauth2/introspect"]) {
+      for (const method of ["GET", "PUT", "DELETE"]) {
+        const r = await call(method, path);
+        expect(r.res.status).toBe(405);
+        expect(r.res.headers.get("Allow")).toBe("POST");
+        expect(r.body.error.code).toBe(5);
+      }
+    }
+  });
+});

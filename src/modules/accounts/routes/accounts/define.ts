@@ -8,7 +8,8 @@ export const ConsentHeader = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: "Consent-Id", in: "header" },
+      // A parameter-level example: the code samples send it (the default sample's token is your own).
+      param: { name: "Consent-Id", in: "header", example: "0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10" },
       description:
         "One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).",
       example: "0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10",
