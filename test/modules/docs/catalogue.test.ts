@@ -26,6 +26,7 @@ import reliability from "../../../docs/reliability.md?raw";
 import risk from "../../../docs/risk.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
+import senderConstrainedTokens from "../../../docs/sender-constrained-tokens.md?raw";
 import sla from "../../../docs/sla.md?raw";
 import usage from "../../../docs/usage.md?raw";
 import versions from "../../../docs/versions.md?raw";
@@ -66,6 +67,7 @@ const PAGES: Record<string, string> = {
   "docs/payment-methods.md": paymentMethods,
   "docs/orchestration.md": orchestration,
   "docs/acquirer-http.md": acquirerHttp,
+  "docs/sender-constrained-tokens.md": senderConstrainedTokens,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";
