@@ -4,11 +4,13 @@ import adminPage from "../../../docs/admin.md?raw";
 import authentication from "../../../docs/authentication.md?raw";
 import billing from "../../../docs/billing.md?raw";
 import capacity from "../../../docs/capacity.md?raw";
+import clientAuthentication from "../../../docs/client-authentication.md?raw";
 import consentAuthorisation from "../../../docs/consent-authorisation.md?raw";
 import contract from "../../../docs/contract.md?raw";
 import cron from "../../../docs/cron.md?raw";
 import disputes from "../../../docs/disputes.md?raw";
 import errors from "../../../docs/errors.md?raw";
+import fapi from "../../../docs/fapi.md?raw";
 import idempotency from "../../../docs/idempotency.md?raw";
 import invoices from "../../../docs/invoices.md?raw";
 import ledger from "../../../docs/ledger.md?raw";
@@ -28,6 +30,7 @@ import reliability from "../../../docs/reliability.md?raw";
 import risk from "../../../docs/risk.md?raw";
 import sdk from "../../../docs/sdk.md?raw";
 import security from "../../../docs/security.md?raw";
+import senderConstrainedTokens from "../../../docs/sender-constrained-tokens.md?raw";
 import sla from "../../../docs/sla.md?raw";
 import usage from "../../../docs/usage.md?raw";
 import versions from "../../../docs/versions.md?raw";
@@ -70,6 +73,9 @@ const PAGES: Record<string, string> = {
   "docs/acquirer-http.md": acquirerHttp,
   "docs/consent-authorisation.md": consentAuthorisation,
   "docs/oauth-tokens.md": oauthTokens,
+  "docs/client-authentication.md": clientAuthentication,
+  "docs/fapi.md": fapi,
+  "docs/sender-constrained-tokens.md": senderConstrainedTokens,
 };
 
 const CATALOGUE_HEADER = "| code | HTTP | reason | meaning |";

@@ -15,9 +15,51 @@ export interface paths {
         put?: never;
         /**
          * Get an access token
-         * @description Client authentication with `Authorization: Basic base64(consumer_key:consumer_secret)`. Grants: `password` (the partner user's login, as in the bank's contract) and `client_credentials`. Errors follow RFC 6749 §5.2.
+         * @description Client authentication: `Authorization: Basic base64(consumer_key:consumer_secret)`, a signed `client_assertion` (`private_key_jwt`) or the mutual-TLS certificate (`tls_client_auth`); a FAPI contract takes only the last two (docs/client-authentication.md). Grants: `password` (the partner user's login, as in the bank's contract; never under FAPI), `client_credentials`, `authorization_code` (a consent's code, with PKCE) and `refresh_token` (rotated on each use). Errors follow RFC 6749 §5.2.
+         *
+         *     Sender-constrained tokens (docs/sender-constrained-tokens.md): with a `DPoP` proof (RFC 9449: `typ` `dpop+jwt`, ES256, PS256 or EdDSA, the server's nonce) the token is bound to the proof's key (`cnf.jkt`) and its `token_type` is `DPoP`; over mutual TLS it is bound to the client certificate (`cnf.x5t#S256`). The first proof without a nonce is answered 400 `use_dpop_nonce` with a `DPoP-Nonce` header: retry with that nonce. A FAPI partner gets sender-constrained tokens only.
          */
         post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a token
+         * @description RFC 7009, with the client authentication of the token endpoint. A refresh token revokes its whole grant (every refresh and access token of the chain); an access token revokes that token. An unknown, expired or another partner's token is answered the same 200 and changes nothing. Errors follow RFC 6749 §5.2.
+         */
+        post: operations["revokeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect a token
+         * @description RFC 7662, with the client authentication of the token endpoint: the state of one of your tokens, read fresh. Expired, revoked, malformed and another partner's tokens are all `{"active": false}`; a consent-bound token is active only while its grant stands and its consent is Authorised. Errors follow RFC 6749 §5.2.
+         */
+        post: operations["introspectToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -42,6 +84,26 @@ export interface paths {
          */
         put: operations["putOAuthClient"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/par": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push an authorization request (PAR)
+         * @description RFC 9126: the client authenticates as at the token endpoint and pushes the authorization request of one of its consents; the answer's `request_uri` goes to `GET /authorize?client_id&request_uri`, once, within `expires_in` seconds. `request` and `request_uri` parameters are refused (FAPI 2.0). Errors follow RFC 6749 §5.2. See docs/consent-authorisation.md.
+         */
+        post: operations["pushAuthorizationRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1978,13 +2040,78 @@ export interface components {
          */
         TokenRequest: {
             /** @enum {string} */
-            grant_type: "password" | "client_credentials";
+            grant_type: "password" | "client_credentials" | "authorization_code" | "refresh_token";
             /** @description password grant: the partner user's login */
             username?: string;
             /** @description password grant: the partner user's password */
             password?: string;
-            /** @description Space-separated scopes; default: all the contract grants */
+            /** @description Space-separated scopes; default: all the contract grants (refresh_token: all the grant's; a narrower set may be asked) */
             scope?: string;
+            /** @description authorization_code: the code /authorize redirected with */
+            code?: string;
+            /** @description authorization_code: exactly the redirect_uri of the pushed authorization request */
+            redirect_uri?: string;
+            /** @description authorization_code: the PKCE verifier (RFC 7636) of the S256 code_challenge */
+            code_verifier?: string;
+            /** @description refresh_token: the last refresh token issued (each is used once) */
+            refresh_token?: string;
+        };
+        /**
+         * @example {
+         *       "token": "<refresh token>",
+         *       "token_type_hint": "refresh_token"
+         *     }
+         */
+        RevocationRequest: {
+            /** @description An access token or a refresh token of yours */
+            token: string;
+            /**
+             * @description Which kind `token` is; only the order of the look-ups (both are tried)
+             * @enum {string}
+             */
+            token_type_hint?: "access_token" | "refresh_token";
+        };
+        /**
+         * @example {
+         *       "active": false
+         *     }
+         */
+        Introspection: {
+            active: boolean;
+            scope?: string;
+            /** @description The consumer key the token was issued to */
+            client_id?: string;
+            /** @enum {string} */
+            token_type?: "Bearer" | "DPoP" | "refresh_token";
+            exp?: number;
+            iat?: number;
+            /** @description Your partner id */
+            sub?: string;
+            aud?: string | string[];
+            iss?: string;
+            jti?: string;
+            /** @description The DPoP key or mutual-TLS certificate the token is bound to */
+            cnf?: {
+                jkt?: string;
+                "x5t#S256"?: string;
+            };
+            /** @description The consent a consent-bound token reads with */
+            consent_id?: string;
+        };
+        /**
+         * @example {
+         *       "token": "<refresh token>",
+         *       "token_type_hint": "refresh_token"
+         *     }
+         */
+        IntrospectionRequest: {
+            /** @description An access token or a refresh token of yours */
+            token: string;
+            /**
+             * @description Which kind `token` is; only the order of the look-ups (both are tried)
+             * @enum {string}
+             */
+            token_type_hint?: "access_token" | "refresh_token";
         };
         OAuthClient: {
             /** @enum {string} */
@@ -2029,7 +2156,7 @@ export interface components {
             code: number;
             message: string;
             /** @enum {string} */
-            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "oauth_client_not_registered" | "oauth_client_invalid" | "fapi_requires_client_keys" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
+            reason: "unknown" | "invalid_json" | "unparseable_field" | "validation" | "method_not_allowed" | "unauthenticated" | "invalid_token" | "token_expired" | "environment_mismatch" | "partner_suspended" | "insufficient_scope" | "product_not_licensed" | "product_disabled" | "ip_not_allowed" | "terms_acceptance_required" | "not_found" | "route_not_found" | "payload_too_large" | "unsupported_media_type" | "bad_request" | "rate_limited" | "quota_exceeded" | "limiter_unavailable" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_in_flight" | "invalid_state_transition" | "amount_exceeds" | "insufficient_balance" | "sms_code_invalid" | "sms_attempts_exhausted" | "quote_expired" | "quote_used" | "consent_required" | "consent_not_usable" | "consent_scope_missing" | "api_version_unknown" | "service_unavailable" | "upstream_unavailable" | "admin_unauthenticated" | "admin_token_invalid" | "admin_token_expired" | "admin_no_role" | "admin_role_insufficient" | "approval_by_maker" | "approval_expired" | "last_admin" | "email_already_registered" | "turnstile_failed" | "verification_link_invalid" | "verification_link_expired" | "verification_link_used" | "terms_version_mismatch" | "terms_hash_mismatch" | "terms_already_accepted" | "no_terms_published" | "sandbox_provisioning_failed" | "terms_version_exists" | "onboarding_session_invalid" | "sign_in_failed" | "sign_in_locked" | "email_not_verified" | "terms_not_accepted" | "application_open" | "application_incomplete" | "document_type_mismatch" | "document_limit" | "not_live_yet" | "live_credential_limit" | "email_already_verified" | "portal_sign_in_failed" | "portal_locked" | "portal_second_factor_failed" | "portal_session_expired" | "portal_csrf" | "portal_role_forbidden" | "portal_invitation_invalid" | "portal_password_weak" | "portal_username_taken" | "plan_quota_exhausted" | "plan_version_stale" | "credit_note_exceeds" | "invoice_pdf_unavailable" | "revenue_range_invalid" | "publishable_key_not_allowed" | "publishable_key_required" | "card_number_invalid" | "card_expired" | "card_not_supported" | "payment_method_token_used" | "payment_method_token_expired" | "payment_under_review" | "review_closed" | "risk_limit_reached" | "routing_provider_unknown" | "routing_split_invalid" | "routing_rule_invalid" | "payment_already_disputed" | "dispute_evidence_empty" | "dispute_document_too_large" | "dispute_document_type" | "dispute_document_limit" | "acquirer_signature_invalid" | "acquirer_signature_stale" | "acquirer_payment_unknown" | "settlement_report_invalid" | "settlement_report_too_large" | "reconciliation_exception_resolved" | "metrics_range_invalid" | "alert_threshold_invalid" | "alert_connector_url_refused" | "alert_rules_limit" | "oauth_client_not_registered" | "oauth_client_invalid" | "fapi_requires_client_keys" | "consent_token_mismatch" | "dpop_proof_invalid" | "dpop_proof_replayed" | "dpop_proof_required" | "dpop_key_mismatch" | "client_certificate_required" | "client_certificate_mismatch" | "sender_constraint_required" | "application_not_found" | "application_in_progress" | "scoring_overdue_loans" | "scoring_elevated_risk" | "upstream_empty" | "upstream_failed" | "sms_not_sent" | "sms_not_expired" | "card_not_found" | "sms_expired" | "card_already_attached";
             field?: string;
             retryable?: boolean;
             docs: string;
@@ -2084,6 +2211,40 @@ export interface components {
             e?: string;
         } & {
             [key: string]: unknown;
+        };
+        PushedAuthorizationResponse: {
+            /** @example urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c */
+            request_uri: string;
+            /** @example 60 */
+            expires_in: number;
+        };
+        PushedAuthorizationRequest: {
+            /** @enum {string} */
+            response_type: "code";
+            /** @description The consumer key the request authenticates with */
+            client_id: string;
+            /**
+             * Format: uri
+             * @description Exactly one of the client's registered redirect URIs
+             */
+            redirect_uri: string;
+            /**
+             * Format: uuid
+             * @description One of your consents, AwaitingAuthorisation
+             */
+            consent_id: string;
+            /** @description PKCE (RFC 7636): BASE64URL(SHA-256(code_verifier)) */
+            code_challenge: string;
+            /** @enum {string} */
+            code_challenge_method: "S256";
+            /** @description Space-separated consent scopes (accounts, balances, transactions); default: all the consent covers */
+            scope?: string;
+            /** @description Echoed on the redirect */
+            state?: string;
+            /** @description Kept with the code */
+            nonce?: string;
+            /** @description RFC 9449 §10: the thumbprint of the DPoP key the code is bound to (or send a DPoP proof) */
+            dpop_jkt?: string;
         };
         Partner: {
             /** Format: uuid */
@@ -4366,7 +4527,10 @@ export interface operations {
     createToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof JWT for POST on this URL, with the server's nonce: binds the token to its key */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4377,16 +4541,158 @@ export interface operations {
             };
         };
         responses: {
-            /** @description An ES256 JWT access token */
+            /** @description An ES256 JWT access token; `DPoP-Nonce` (the next nonce) when the request had a DPoP proof */
             200: {
                 headers: {
+                    /** @description The server nonce the next DPoP proof carries */
+                    "DPoP-Nonce"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description RFC 6749 error */
+            /** @description RFC 6749 error; `invalid_dpop_proof` or `use_dpop_nonce` (RFC 9449) with a fresh `DPoP-Nonce` header */
+            400: {
+                headers: {
+                    /** @description The server nonce to put in the proof */
+                    "DPoP-Nonce"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["RevocationRequest"];
+                "application/json": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked, or nothing to revoke (the body is empty) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: `token` is missing, or a parameter is not a string */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+                "application/json": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The token's state (RFC 7662 §2.2) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            /** @description invalid_request: `token` is missing, or a parameter is not a string */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4484,7 +4790,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4643,7 +4949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4781,6 +5087,76 @@ export interface operations {
             };
         };
     };
+    pushAuthorizationRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PushedAuthorizationRequest"];
+                "application/json": components["schemas"]["PushedAuthorizationRequest"];
+            };
+        };
+        responses: {
+            /** @description The pushed request's URI, for /authorize */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushedAuthorizationResponse"];
+                };
+            };
+            /** @description invalid_request (a missing or wrong parameter, an unregistered redirect_uri, PKCE other than S256, a consent not awaiting authorisation), invalid_scope or invalid_dpop_proof */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client, with WWW-Authenticate: Basic */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description unauthorized_client with code 23 (ip_not_allowed): the client authenticated, but the request's address (CF-Connecting-IP) is not in the contract's IP allow-list */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is over 64 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_request: the body is neither form-encoded nor JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
     getPartner: {
         parameters: {
             query?: never;
@@ -4832,7 +5208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -4989,7 +5365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5150,7 +5526,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5375,7 +5751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5538,7 +5914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5792,7 +6168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -5954,7 +6330,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6116,7 +6492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6277,7 +6653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6502,7 +6878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6665,7 +7041,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -6896,7 +7272,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7127,7 +7503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7358,7 +7734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7583,7 +7959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7746,7 +8122,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -7977,7 +8353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8134,7 +8510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8297,7 +8673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8524,7 +8900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8755,7 +9131,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -8978,7 +9354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9141,7 +9517,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9372,7 +9748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9595,7 +9971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9756,7 +10132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -9981,7 +10357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10138,7 +10514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10299,7 +10675,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10491,7 +10867,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10652,7 +11028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -10877,7 +11253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11032,7 +11408,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11193,7 +11569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11422,7 +11798,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11584,7 +11960,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11741,7 +12117,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -11900,7 +12276,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12127,7 +12503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12353,7 +12729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12514,7 +12890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12743,7 +13119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 181 (publishable_key_required) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 181 (publishable_key_required), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -12972,7 +13348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13133,7 +13509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13358,7 +13734,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13521,7 +13897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13682,7 +14058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -13876,7 +14252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14039,7 +14415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14265,7 +14641,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14427,7 +14803,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14588,7 +14964,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14813,7 +15189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -14976,7 +15352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15205,7 +15581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15447,7 +15823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15642,7 +16018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -15888,7 +16264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16152,7 +16528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16309,7 +16685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16472,7 +16848,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16716,7 +17092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -16962,7 +17338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17123,7 +17499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17348,7 +17724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17511,7 +17887,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17672,7 +18048,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -17865,7 +18241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18099,7 +18475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18336,7 +18712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18569,7 +18945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18726,7 +19102,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -18886,7 +19262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19054,7 +19430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19283,7 +19659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19444,7 +19820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19686,7 +20062,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -19848,7 +20224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20009,7 +20385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20234,7 +20610,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20397,7 +20773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20628,7 +21004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -20859,7 +21235,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21034,11 +21410,14 @@ export interface operations {
     listAccounts: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
+                "Consent-Id"?: string;
             };
             path?: never;
             cookie?: never;
@@ -21087,7 +21466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21104,7 +21483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21211,11 +21590,14 @@ export interface operations {
     getAccountBalances: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
+                "Consent-Id"?: string;
             };
             path: {
                 id: string;
@@ -21263,7 +21645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21280,7 +21662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21390,11 +21772,14 @@ export interface operations {
                 limit?: number;
                 starting_after?: string;
             };
-            header: {
+            header?: {
                 /** @description The API version (a date) to speak for this request; without it, the version your partner account is pinned to. An unpublished or malformed version is 400, code 80. See /changelog. */
                 "Portico-Version"?: "2026-06-01" | "2026-12-01";
-                /** @description One of your consents: Authorised, unexpired, covering this call's scope. */
-                "Consent-Id": string;
+                /**
+                 * @description One of your consents: Authorised, unexpired, covering this call's scope. Required with a token of your own (client_credentials); optional with a token of the consent flow, which reads its own consent (if sent, it must name that consent: 270).
+                 * @example 0b6f6b8e-3f5e-4f0a-9d3a-6f1c2b7e9a10
+                 */
+                "Consent-Id"?: string;
             };
             path: {
                 id: string;
@@ -21445,7 +21830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21462,7 +21847,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing) */
+            /** @description 14 (partner_suspended), 20 (insufficient_scope), 21 (product_not_licensed), 23 (ip_not_allowed), 24 (terms_acceptance_required), 70 (consent_required), 71 (consent_not_usable), 72 (consent_scope_missing), 270 (consent_token_mismatch) */
             403: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21624,7 +22009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -21785,7 +22170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22027,7 +22412,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22205,7 +22590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22368,7 +22753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22593,7 +22978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22751,7 +23136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -22929,7 +23314,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23175,7 +23560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23336,7 +23721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23561,7 +23946,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23736,7 +24121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -23893,7 +24278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24057,7 +24442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24218,7 +24603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24373,7 +24758,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24528,7 +24913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24689,7 +25074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -24914,7 +25299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25072,7 +25457,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25233,7 +25618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25390,7 +25775,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25542,7 +25927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25697,7 +26082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
@@ -25858,7 +26243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed) */
+            /** @description 10 (unauthenticated), 11 (invalid_token), 12 (token_expired), 13 (environment_mismatch), 180 (publishable_key_not_allowed), 240 (dpop_proof_invalid), 241 (dpop_proof_replayed), 242 (dpop_proof_required), 243 (dpop_key_mismatch), 244 (client_certificate_required), 245 (client_certificate_mismatch), 246 (sender_constraint_required) */
             401: {
                 headers: {
                     /** @description The API version this answer speaks: `Portico-Version` as sent, else your pinned version. */
