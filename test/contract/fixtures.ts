@@ -1,5 +1,6 @@
 import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
 import { freshPan } from "../support/applicants";
+import { parParams, pkce, registerRedirects } from "../support/consent-flow";
 import { basic } from "../support/http";
 import { seedPlan } from "../support/plans";
 import { receiver } from "../support/webhooks";
@@ -103,6 +104,17 @@ export const FIXTURES: Record<string, Fixture> = {
       json: { grant_type: "client_credentials" },
       encoding: "form",
     }),
+  },
+  "POST /oauth2/par": {
+    prepare: async (ctx) => {
+      await registerRedirects(ctx.partner.id);
+      const { challenge } = await pkce();
+      return {
+        headers: { Authorization: basic(ctx.partner.consumerKey, ctx.partner.consumerSecret) },
+        json: parParams(ctx.partner, (await consent(ctx)).id, challenge),
+        encoding: "form",
+      };
+    },
   },
   "GET /status": { prepare: none },
   "GET /v1/partner": { prepare: none },

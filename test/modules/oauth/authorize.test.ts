@@ -210,6 +210,15 @@ describe("GET /authorize", () => {
     expect(await sessions(s.requestUri)).toHaveLength(1);
   });
 
+  it("a HEAD of the link does not use it up", async () => {
+    const s = await pushed();
+    const head = await call("HEAD", authorizePath(s.p.consumerKey, s.requestUri));
+    expect(head.res.status).toBe(200);
+    expect(head.res.headers.get("Set-Cookie")).toBeNull();
+    expect(await sessions(s.requestUri)).toEqual([]);
+    expect((await new CustomerBrowser().get(authorizePath(s.p.consumerKey, s.requestUri))).status).toBe(303);
+  });
+
   it("an expired request_uri is an error page", async () => {
     const s = await pushed();
     await env.DB.prepare("UPDATE oauth_par_requests SET expires_at = ? WHERE client_id = ?")

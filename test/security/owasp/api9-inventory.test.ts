@@ -39,6 +39,10 @@ const PAGES = [
   // The hosted card form (docs/payment-methods.md#the-hosted-card-form): a page and its script,
   // framed by the partner's page; the card goes through the documented POST /v1/tokens.
   /^GET \/elements\/card(\.js)?$/,
+  // The bank's customer pages of the consent authorisation (docs/consent-authorisation.md): HTML for
+  // the customer's browser, entered through the documented POST /oauth2/par's request_uri.
+  /^GET \/authorize(\/assets\/[\w.-]+)?$/,
+  /^(GET|POST) \/authorize\/(login|sca|consent)$/,
 ];
 
 /** Production's own operations (the control plane: onboarding, terms), in production's document only. */

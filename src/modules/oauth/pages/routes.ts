@@ -144,6 +144,8 @@ export function registerAuthorizePages(app: OpenAPIHono<AppEnv>) {
   app.get(
     "/authorize",
     page(async (c) => {
+      // A HEAD (a link checker, a prefetch) must not use up the customer's one-time request.
+      if (c.req.method === "HEAD") return html(c, "", 200);
       const { sessionId } = await startAuthorisation(
         deps(c),
         c.req.query("client_id"),
