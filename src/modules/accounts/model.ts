@@ -50,6 +50,7 @@ export const isConsentDue = (status: ConsentStatus, expiresAt: string, now: Date
 /** The event a transition into `status` publishes; a rejection publishes none. */
 export const CONSENT_EVENTS: Partial<Record<ConsentStatus, EventType>> = {
   Authorised: "consent.authorised",
+  Rejected: "consent.rejected",
   Revoked: "consent.revoked",
   Expired: "consent.expired",
 };

@@ -107,7 +107,21 @@ export const authenticate = () =>
     if (!profile.activeClientIds.includes(claims.client_id)) throw invalid();
     if (profile.revokedTokenIds.includes(claims.jti)) throw invalid();
     if (profile.status !== "active") throw new ApiError("partner_suspended");
-    await confirmSender(c, claims, profile, match?.[1]?.toLowerCase() === "dpop" ? "dpop" : "bearer", token);
+    const sender = {
+      config,
+      env: c.env,
+      method: c.req.method,
+      url: c.req.url,
+      dpop: c.req.header("DPoP"),
+      cf: c.req.raw.cf,
+    };
+    await confirmSender(
+      sender,
+      claims,
+      profile,
+      match?.[1]?.toLowerCase() === "dpop" ? "dpop" : "bearer",
+      token,
+    );
     const address = checkAddress(profile.ipAllowlist, c.req.header(CLIENT_ADDRESS_HEADER));
     if (!address.allowed) {
       c.get("log").warn("address not in the IP allow-list", {

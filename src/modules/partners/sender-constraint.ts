@@ -1,12 +1,24 @@
-import type { Context } from "hono";
+import type { Config, Env } from "../../platform/env";
 import { ApiError, ERRORS } from "../../platform/errors";
-import type { AppEnv, PartnerProfile } from "../../platform/types";
+import type { PartnerProfile } from "../../platform/types";
 import type { AccessClaims } from "../oauth/access-tokens";
 import { DpopRejected, verifyDpopProof } from "../oauth/dpop";
 import { certificateThumbprint, presentedCertificate } from "../oauth/tls-certificate";
 import { bearerChallenge, dpopChallenge } from "./www-authenticate";
 
 export type TokenScheme = "bearer" | "dpop";
+
+/** What the sender checks read of a resource request. */
+export interface SenderRequest {
+  config: Config;
+  env: Env;
+  method: string;
+  url: string;
+  /** The `DPoP` header. */
+  dpop: string | undefined;
+  /** `request.cf`: the client certificate the edge verified. */
+  cf: Request["cf"];
+}
 
 const refuse = (
   reason: keyof typeof ERRORS,
@@ -23,7 +35,7 @@ const refuse = (
  * bearer token returns at once: no I/O and no crypto beyond what verified the token.
  */
 export async function confirmSender(
-  c: Context<AppEnv>,
+  request: SenderRequest,
   claims: AccessClaims,
   profile: PartnerProfile,
   scheme: TokenScheme,
@@ -41,12 +53,12 @@ export async function confirmSender(
   if (jkt !== undefined) {
     if (scheme !== "dpop")
       refuse("dpop_proof_required", dpopChallenge("invalid_token", ERRORS.dpop_proof_required.message));
-    const { config } = c.get("services");
+    const { config, env } = request;
     let proven: string;
     try {
-      ({ jkt: proven } = await verifyDpopProof({ config, env: c.env }, c.req.header("DPoP"), {
-        method: c.req.method,
-        url: c.req.url,
+      ({ jkt: proven } = await verifyDpopProof({ config, env }, request.dpop, {
+        method: request.method,
+        url: request.url,
         clientId: claims.client_id,
         accessToken: token,
       }));
@@ -63,7 +75,7 @@ export async function confirmSender(
   }
   const x5t = cnf?.["x5t#S256"];
   if (x5t !== undefined) {
-    const presented = certificateThumbprint(presentedCertificate(c.req.raw.cf));
+    const presented = certificateThumbprint(presentedCertificate(request.cf));
     if (presented === undefined)
       refuse("client_certificate_required", bearerChallenge(ERRORS.client_certificate_required.message));
     if (presented !== x5t)

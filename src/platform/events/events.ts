@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   "loan.disbursed",
   "kyc_verification.completed",
   "consent.authorised",
+  "consent.rejected",
   "consent.revoked",
   "consent.expired",
   "fx_conversion.completed",

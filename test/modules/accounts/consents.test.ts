@@ -125,7 +125,7 @@ describe("consent lifecycle", () => {
     expect(JSON.parse(stored?.data ?? "{}")).toEqual({ object: revoked.body.result });
   });
 
-  it("the customer may refuse: Rejected is final and publishes nothing", async () => {
+  it("the customer may refuse: Rejected is final and publishes consent.rejected", async () => {
     const s = await setup();
     const { id } = (await s.create()).body.result;
     const rejected = await s.reject(id);
@@ -140,7 +140,7 @@ describe("consent lifecycle", () => {
       expect(refused.body.error.code).toBe(60);
       expect(refused.body.error.message).toMatch(/^Cannot \w+ a consent whose status is Rejected$/);
     }
-    expect(await eventsOf(s.p.id, id)).toEqual([]);
+    expect(await eventsOf(s.p.id, id)).toEqual(["consent.rejected"]);
   });
 
   it("a consent not yet authorised may be revoked", async () => {
@@ -178,7 +178,7 @@ describe("consent lifecycle", () => {
     const final = (await s.get(id)).body.result.status;
     expect(winners[0]?.body.result.status).toBe(final);
     const events = await eventsOf(s.p.id, id);
-    expect(events).toHaveLength(final === "Rejected" ? 0 : 1);
+    expect(events).toEqual([final === "Rejected" ? "consent.rejected" : "consent.authorised"]);
   });
 
   it("a retry under the same Idempotency-Key answers the same consent; a new key makes another", async () => {

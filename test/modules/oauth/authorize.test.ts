@@ -144,7 +144,7 @@ describe("the consent authorisation: PAR → /authorize → login → SCA → co
     expect(JSON.stringify(body)).not.toContain(SANDBOX_CUSTOMER_REF);
   });
 
-  it("reject: access_denied with state and iss; the consent Rejected (no event), no code", async () => {
+  it("reject: access_denied with state and iss; the consent Rejected with its event, no code", async () => {
     const p = await provisionPartner();
     const token = await tokenFor(p);
     const flow = await consentFlow(p, token, { decision: "reject" });
@@ -155,7 +155,7 @@ describe("the consent authorisation: PAR → /authorize → login → SCA → co
       iss: ISSUER,
     });
     expect((await consentRow(flow.consentId))?.status).toBe("Rejected");
-    expect(await eventsOf(p.id, flow.consentId)).toEqual([]);
+    expect((await eventsOf(p.id, flow.consentId)).map((e) => e.type)).toEqual(["consent.rejected"]);
     expect(await codesOf(flow.consentId)).toEqual([]);
   });
 
