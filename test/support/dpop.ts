@@ -91,30 +91,14 @@ async function tokenCall(partner: TestPartner, headers: Record<string, string>, 
   );
 }
 
-/** A call with `request.cf` set (the edge's mTLS verdict): SELF.fetch passes `cf` on to the Worker. */
-export async function callWithCf(
+/** A call with `request.cf` set (the edge's mTLS verdict). */
+export const callWithCf = (
   method: string,
   path: string,
   cf: unknown,
   headers: Record<string, string>,
   body?: string,
-): Promise<Call> {
-  const { SELF } = await import("cloudflare:test");
-  const res = await SELF.fetch(`${BASE}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-    cf: cf as IncomingRequestCfProperties,
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON
-  }
-  return { res, body: parsed };
-}
+): Promise<Call> => call(method, path, { cf, headers, ...(body !== undefined ? { body } : {}) });
 
 /** The nonce dance: a proof without a nonce, the server's `use_dpop_nonce`, then the proof with it. */
 export async function dpopToken(
@@ -129,15 +113,6 @@ export async function dpopToken(
   if (second.res.status !== 200)
     throw new Error(`no token: ${second.res.status} ${JSON.stringify(second.body)}`);
   return { token: second.body.access_token, nonce, body: second.body };
-}
-
-/** Switches a partner's contract to the FAPI profile (before its profile is first cached). */
-export async function makeFapi(partnerId: string): Promise<void> {
-  await env.DB.prepare(
-    "UPDATE partner_contracts SET security_profile = 'fapi', password_grant = 0 WHERE partner_id = ?",
-  )
-    .bind(partnerId)
-    .run();
 }
 
 /** A certificate the edge verified: `request.cf.tlsClientAuth` as Cloudflare sets it. */

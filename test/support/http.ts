@@ -16,7 +16,14 @@ export interface Call {
 export async function call(
   method: string,
   path: string,
-  opts: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  opts: {
+    token?: string;
+    json?: unknown;
+    body?: BodyInit;
+    headers?: Record<string, string>;
+    /** `request.cf` as the edge sets it (its mTLS verdict): SELF.fetch passes it on to the Worker. */
+    cf?: unknown;
+  } = {},
 ): Promise<Call> {
   const headers: Record<string, string> = { ...opts.headers };
   // Every POST under /v1 needs an Idempotency-Key; a fresh one unless the test sets its own.
@@ -29,7 +36,8 @@ export async function call(
     body = JSON.stringify(opts.json);
     headers["Content-Type"] ??= "application/json";
   }
-  const res = await SELF.fetch(`${BASE}${path}`, { method, headers, body });
+  const cf = opts.cf === undefined ? {} : { cf: opts.cf as IncomingRequestCfProperties };
+  const res = await SELF.fetch(`${BASE}${path}`, { method, headers, body, ...cf });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { profileCache } from "../../../src/modules/partners/profile";
-import { dpopKey, dpopToken, makeFapi, proof } from "../../support/dpop";
+import { setSecurityProfile } from "../../support/client-auth";
+import { dpopKey, dpopToken, proof } from "../../support/dpop";
 import { call, tokenFor } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 
@@ -111,8 +111,7 @@ describe("GET /v1/partner with a DPoP-bound token (RFC 9449 §7)", () => {
     const partner = await provisionPartner();
     // Issued while the contract was standard; the FAPI switch makes it unusable.
     const token = await tokenFor(partner);
-    await makeFapi(partner.id);
-    profileCache.invalidate(partner.id);
+    await setSecurityProfile(partner.id, "fapi");
     const { res, body } = await call("GET", "/v1/partner", { token });
     expect(res.status).toBe(401);
     expect(body.error).toMatchObject({ code: 246, reason: "sender_constraint_required" });

@@ -3,7 +3,15 @@ import { calculateJwkThumbprint, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { currentDpopNonce } from "../../../src/modules/oauth/dpop-nonce";
 import { loadConfig } from "../../../src/platform/env";
-import { dpopKey, dpopToken, dpopTokenRequest, makeFapi, proof } from "../../support/dpop";
+import {
+  assertion,
+  assertionParams,
+  clientKey,
+  registerTestClient,
+  setSecurityProfile,
+  tokenRequest,
+} from "../../support/client-auth";
+import { dpopKey, dpopToken, dpopTokenRequest, proof } from "../../support/dpop";
 import { requestToken } from "../../support/http";
 import { provisionPartner } from "../../support/partners";
 
@@ -73,12 +81,21 @@ describe("POST /oauth2/token with DPoP", () => {
 
   it("a FAPI partner's request without a proof or certificate is refused", async () => {
     const partner = await provisionPartner();
-    await makeFapi(partner.id);
-    const { res, body } = await requestToken(partner);
+    const client = await clientKey();
+    await registerTestClient(partner.id, { jwks: { keys: [client.publicJwk] }, redirect_uris: [] });
+    await setSecurityProfile(partner.id, "fapi");
+    // The FAPI client authenticates with private_key_jwt (a fresh assertion each time: its jti is single-use).
+    const signed = async () => assertionParams(await assertion(client, partner.consumerKey));
+    const { res, body } = await tokenRequest(await signed());
     expect(res.status).toBe(400);
     expect(body.error).toBe("invalid_request");
     expect(body.error_description).toContain("sender-constrained tokens only");
-    const { body: bound } = await dpopToken(partner, await dpopKey());
-    expect(bound.token_type).toBe("DPoP");
+    const key = await dpopKey();
+    const nonce = await currentDpopNonce(config);
+    const bound = await tokenRequest(await signed(), {
+      headers: { DPoP: await proof(key, "POST", "/oauth2/token", { nonce }) },
+    });
+    expect(bound.res.status).toBe(200);
+    expect(bound.body.token_type).toBe("DPoP");
   });
 });

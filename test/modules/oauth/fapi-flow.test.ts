@@ -44,6 +44,76 @@ async function fapiPartner() {
   return { p, client, auth };
 }
 
+type Party = Awaited<ReturnType<typeof fapiPartner>> & {
+  as: oauth.AuthorizationServer;
+  dpop: oauth.DPoPHandle;
+};
+
+/** The partner's own token (client_credentials), DPoP-bound as its FAPI contract requires. */
+async function ownToken({ as, client, auth, dpop }: Party) {
+  return withNonce(async () =>
+    oauth.processClientCredentialsResponse(
+      as,
+      client,
+      await oauth.clientCredentialsGrantRequest(as, client, auth, {}, { ...options, DPoP: dpop }),
+    ),
+  );
+}
+
+/** A consent awaiting the customer, created with the partner's own DPoP-bound token. */
+async function createConsent(party: Party, token: string, scopes: string[]) {
+  const created = await oauth.protectedResourceRequest(
+    token,
+    "POST",
+    new URL(`${party.as.issuer}/v1/consents`),
+    new Headers({ "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() }),
+    JSON.stringify({
+      params: { scopes, expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+    }),
+    { ...options, DPoP: party.dpop },
+  );
+  expect(created.status).toBe(200);
+  return ((await created.json()) as { result: { id: string } }).result.id;
+}
+
+/** PAR with PKCE S256, client-authenticated and DPoP-bound: the request_uri. */
+async function push(
+  { as, client, auth, dpop }: Party,
+  consentId: string,
+  state: string,
+  verifier: string,
+  scope?: string,
+) {
+  const pushed = await withNonce(async () =>
+    oauth.processPushedAuthorizationResponse(
+      as,
+      client,
+      await oauth.pushedAuthorizationRequest(
+        as,
+        client,
+        auth,
+        {
+          response_type: "code",
+          redirect_uri: REDIRECT_URI,
+          code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: "S256",
+          state,
+          consent_id: consentId,
+          ...(scope ? { scope } : {}),
+        },
+        { ...options, DPoP: dpop },
+      ),
+    ),
+  );
+  return pushed.request_uri;
+}
+
+async function party(): Promise<Party> {
+  const as = await discover();
+  const partner = await fapiPartner();
+  return { ...partner, as, dpop: oauth.DPoP(partner.client, await oauth.generateKeyPair("ES256")) };
+}
+
 describe("a standard client (oauth4webapi) through the FAPI consent flow", () => {
   it("discovers what the server supports, exactly", async () => {
     const as = await discover();
@@ -61,74 +131,19 @@ describe("a standard client (oauth4webapi) through the FAPI consent flow", () =>
   });
 
   it("private_key_jwt + DPoP + PAR + the customer's pages + PKCE, then accounts, refresh, introspection and revocation", async () => {
-    const as = await discover();
-    const { p, client, auth } = await fapiPartner();
-    const dpop = oauth.DPoP(client, await oauth.generateKeyPair("ES256"));
-
-    // The partner's own token (client_credentials), DPoP-bound as its FAPI contract requires.
-    const own = await withNonce(async () =>
-      oauth.processClientCredentialsResponse(
-        as,
-        client,
-        await oauth.clientCredentialsGrantRequest(
-          as,
-          client,
-          auth,
-          {},
-          {
-            ...options,
-            DPoP: dpop,
-          },
-        ),
-      ),
-    );
+    const flow = await party();
+    const { as, p, client, auth, dpop } = flow;
+    const own = await ownToken(flow);
     expect(own.token_type).toBe("dpop");
     expect(decodeJwt(own.access_token).cnf).toMatchObject({ jkt: expect.any(String) });
-
-    // A consent awaiting the customer, created with that token.
-    const created = await oauth.protectedResourceRequest(
-      own.access_token,
-      "POST",
-      new URL(`${as.issuer}/v1/consents`),
-      new Headers({ "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() }),
-      JSON.stringify({
-        params: {
-          scopes: ["accounts", "balances", "transactions"],
-          expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        },
-      }),
-      { ...options, DPoP: dpop },
-    );
-    expect(created.status).toBe(200);
-    const consentId = ((await created.json()) as { result: { id: string } }).result.id;
-
-    // PAR with PKCE S256, client-authenticated and DPoP-bound.
+    const consentId = await createConsent(flow, own.access_token, ["accounts", "balances", "transactions"]);
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    const pushed = await withNonce(async () =>
-      oauth.processPushedAuthorizationResponse(
-        as,
-        client,
-        await oauth.pushedAuthorizationRequest(
-          as,
-          client,
-          auth,
-          {
-            response_type: "code",
-            redirect_uri: REDIRECT_URI,
-            code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-            code_challenge_method: "S256",
-            state,
-            consent_id: consentId,
-          },
-          { ...options, DPoP: dpop },
-        ),
-      ),
-    );
-    expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    const requestUri = await push(flow, consentId, state, verifier);
+    expect(requestUri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
 
     // The customer at the bank: login, TOTP, approve; back at the redirect URI with code, state, iss.
-    const { location } = await authorizeConsent({ clientId: p.consumerKey, requestUri: pushed.request_uri });
+    const { location } = await authorizeConsent({ clientId: p.consumerKey, requestUri });
     expect(location.searchParams.get("iss")).toBe(as.issuer);
     const callback = oauth.validateAuthResponse(as, client, location, state);
     expect((await findConsent(db, p.id, consentId))?.status).toBe("Authorised");
@@ -200,51 +215,15 @@ describe("a standard client (oauth4webapi) through the FAPI consent flow", () =>
   });
 
   it("the customer's refusal comes back as access_denied with state and iss, and the consent is Rejected", async () => {
-    const as = await discover();
-    const { p, client, auth } = await fapiPartner();
-    const dpop = oauth.DPoP(client, await oauth.generateKeyPair("ES256"));
-    const own = await withNonce(async () =>
-      oauth.processClientCredentialsResponse(
-        as,
-        client,
-        await oauth.clientCredentialsGrantRequest(as, client, auth, {}, { ...options, DPoP: dpop }),
-      ),
-    );
-    const created = await oauth.protectedResourceRequest(
-      own.access_token,
-      "POST",
-      new URL(`${as.issuer}/v1/consents`),
-      new Headers({ "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() }),
-      JSON.stringify({
-        params: { scopes: ["accounts"], expires_at: new Date(Date.now() + 86_400_000).toISOString() },
-      }),
-      { ...options, DPoP: dpop },
-    );
-    const consentId = ((await created.json()) as { result: { id: string } }).result.id;
+    const flow = await party();
+    const { as, p, client } = flow;
+    const own = await ownToken(flow);
+    const consentId = await createConsent(flow, own.access_token, ["accounts"]);
     const state = oauth.generateRandomState();
-    const pushed = await withNonce(async () =>
-      oauth.processPushedAuthorizationResponse(
-        as,
-        client,
-        await oauth.pushedAuthorizationRequest(
-          as,
-          client,
-          auth,
-          {
-            response_type: "code",
-            redirect_uri: REDIRECT_URI,
-            code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
-            code_challenge_method: "S256",
-            state,
-            consent_id: consentId,
-          },
-          { ...options, DPoP: dpop },
-        ),
-      ),
-    );
+    const requestUri = await push(flow, consentId, state, oauth.generateRandomCodeVerifier());
     const { location } = await authorizeConsent({
       clientId: p.consumerKey,
-      requestUri: pushed.request_uri,
+      requestUri,
       decision: "reject",
     });
     const err = (() => {
@@ -258,5 +237,46 @@ describe("a standard client (oauth4webapi) through the FAPI consent flow", () =>
     expect(err).toBeInstanceOf(oauth.AuthorizationResponseError);
     expect(location.searchParams.get("error")).toBe("access_denied");
     expect((await findConsent(db, p.id, consentId))?.status).toBe("Rejected");
+  });
+
+  it("a request narrowed to some of the consent's scopes gives a token that reads only those", async () => {
+    const flow = await party();
+    const { as, p, client, auth, dpop } = flow;
+    const own = await ownToken(flow);
+    const consentId = await createConsent(flow, own.access_token, ["accounts", "balances", "transactions"]);
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const requestUri = await push(flow, consentId, state, verifier, "accounts balances");
+    const { location } = await authorizeConsent({ clientId: p.consumerKey, requestUri });
+    const callback = oauth.validateAuthResponse(as, client, location, state);
+    const tokens = await withNonce(async () =>
+      oauth.processAuthorizationCodeResponse(
+        as,
+        client,
+        await oauth.authorizationCodeGrantRequest(as, client, auth, callback, REDIRECT_URI, verifier, {
+          ...options,
+          DPoP: dpop,
+        }),
+      ),
+    );
+    expect(tokens.scope).toBe("accounts:read accounts balances");
+    const get = (path: string) =>
+      oauth.protectedResourceRequest(
+        tokens.access_token,
+        "GET",
+        new URL(`${as.issuer}${path}`),
+        new Headers(),
+        null,
+        {
+          ...options,
+          DPoP: dpop,
+        },
+      );
+    const listed = (await (await get("/v1/accounts")).json()) as { result: { data: { id: string }[] } };
+    const account = listed.result.data[0]?.id ?? "";
+    expect((await get(`/v1/accounts/${account}/balances`)).status).toBe(200);
+    const refused = await get(`/v1/accounts/${account}/transactions`);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(72);
   });
 });

@@ -1,10 +1,10 @@
 import { base64url, calculateJwkThumbprint, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
+import { registerTestClient, setSecurityProfile, tokenRequest } from "../../support/client-auth";
 import {
   callWithCf,
   dpopKey,
   dpopTokenRequest,
-  makeFapi,
   proof,
   randomHex,
   verifiedCertificate,
@@ -79,12 +79,16 @@ describe("mutual-TLS-bound tokens (RFC 8705)", () => {
 
   it("a FAPI partner gets a certificate-bound token without DPoP", async () => {
     const partner = await provisionPartner();
-    await makeFapi(partner.id);
     const fingerprint = randomHex();
-    const { res, body } = await dpopTokenRequest(partner, undefined, {
-      cf: verifiedCertificate(fingerprint),
-    });
+    // The FAPI client authenticates with the same certificate (tls_client_auth): no secret.
+    await registerTestClient(partner.id, { tls_client_certificate_sha256: fingerprint, redirect_uris: [] });
+    await setSecurityProfile(partner.id, "fapi");
+    const { res, body } = await tokenRequest(
+      { grant_type: "client_credentials", client_id: partner.consumerKey },
+      { cf: verifiedCertificate(fingerprint) },
+    );
     expect(res.status).toBe(200);
+    expect(body.token_type).toBe("Bearer");
     const ok = await read(body.access_token, verifiedCertificate(fingerprint));
     expect(ok.res.status).toBe(200);
   });
