@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { BASE, basic, type Call, call } from "./http";
 import type { TestPartner } from "./partners";
