@@ -6,6 +6,7 @@ import { pruneMetering } from "./modules/billing/metering/cron";
 import { followUpCardApplications } from "./modules/cards/cron";
 import { expireDisputes } from "./modules/disputes/cron";
 import { followUpLoanApplications } from "./modules/lending/cron";
+import { pruneOAuth } from "./modules/oauth/cron";
 import { recoverLivePartners } from "./modules/onboarding/live-partner";
 import { recoverRegistrations } from "./modules/onboarding/recovery";
 import { remindTerms } from "./modules/onboarding/terms-reminders";
@@ -43,6 +44,8 @@ export const CRON_JOBS: readonly CronJob[] = [
   // The partners' request log past its retention (sandbox 30 days, production 90), oldest first.
   { name: "request_log.prune", limit: 10_000, run: pruneRequestLog },
   { name: "metering.prune", limit: 10_000, run: pruneMetering },
+  // The authorization server's pushed requests, sessions, codes and tokens past their use.
+  { name: "oauth.prune", limit: 1_000, run: pruneOAuth },
   // Usage alerts against the plan's included calls: usage.threshold_reached once per alert and period.
   { name: "usage.alerts", limit: 200, run: checkUsageAlerts },
   // Billing periods ended two hours ago and more on the partner's billing clock: invoices, then missing PDFs.

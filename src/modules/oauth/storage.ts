@@ -110,3 +110,39 @@ export async function saveClientRegistration(
   if (!saved) throw new Error(`client registration of ${row.partnerId} not saved`);
   return saved;
 }
+
+// ---------------------------------------------------------------------------- pruning
+/**
+ * The tables `oauth.prune` deletes from, in this order, each by its key once `expires_at` is
+ * past. A pushed request still named by a session waits for the session (sessions go first).
+ */
+export const PRUNED_TABLES = {
+  oauth_authorisation_sessions: { key: "id_hash", unreferenced: "" },
+  oauth_par_requests: {
+    key: "request_hash",
+    unreferenced: "AND request_hash NOT IN (SELECT request_hash FROM oauth_authorisation_sessions)",
+  },
+  oauth_codes: { key: "code_hash", unreferenced: "" },
+  oauth_refresh_tokens: { key: "token_hash", unreferenced: "" },
+  oauth_grant_access_tokens: { key: "jti", unreferenced: "" },
+  oauth_revoked_tokens: { key: "jti", unreferenced: "" },
+} as const;
+
+export type PrunedTable = keyof typeof PRUNED_TABLES;
+
+/** Deletes up to `limit` rows of `table` whose `expires_at` is before `before` (ISO), the oldest first. */
+export async function pruneExpired(
+  db: Db,
+  table: PrunedTable,
+  before: string,
+  limit: number,
+): Promise<number> {
+  const { key, unreferenced } = PRUNED_TABLES[table];
+  const result = await db.$client
+    .prepare(
+      `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE expires_at < ?1 ${unreferenced} ORDER BY expires_at LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return result.meta.changes ?? 0;
+}
