@@ -1,7 +1,7 @@
 import { SANDBOX_ACCOUNT_IDS } from "../../src/modules/accounts/connector/sandbox-data";
 import { freshPan } from "../support/applicants";
 import { parParams, pkce, registerRedirects } from "../support/consent-flow";
-import { basic } from "../support/http";
+import { basic, tokenFor } from "../support/http";
 import { seedPlan } from "../support/plans";
 import { receiver } from "../support/webhooks";
 import { type Operation, takesPublishableKey } from "./openapi";
@@ -116,9 +116,34 @@ export const FIXTURES: Record<string, Fixture> = {
       };
     },
   },
+  // A token of the partner's own, issued for the call (revoking the context's token would end the battery).
+  "POST /oauth2/revoke": {
+    prepare: async (ctx) => ({
+      headers: { Authorization: basic(ctx.partner.consumerKey, ctx.partner.consumerSecret) },
+      json: { token: await tokenFor(ctx.partner), token_type_hint: "access_token" },
+      encoding: "form",
+    }),
+    consumes: true,
+  },
+  "POST /oauth2/introspect": {
+    prepare: async (ctx) => ({
+      headers: { Authorization: basic(ctx.partner.consumerKey, ctx.partner.consumerSecret) },
+      json: { token: ctx.token },
+      encoding: "form",
+    }),
+  },
   "GET /status": { prepare: none },
   "GET /v1/partner": { prepare: none },
   "GET /v1/partner/credentials": { prepare: none },
+  "GET /v1/partner/oauth-client": {
+    prepare: async (ctx) => {
+      await registerRedirects(ctx.partner.id);
+      return {};
+    },
+  },
+  "PUT /v1/partner/oauth-client": {
+    prepare: async () => params({ redirect_uris: ["https://partner.example/callback"] }),
+  },
   "POST /v1/partner/credentials": { prepare: async () => params({ description: "contract test" }) },
   "DELETE /v1/partner/credentials/{id}": {
     prepare: async (ctx) => id((await made(ctx, "POST", "/v1/partner/credentials", {})).id),

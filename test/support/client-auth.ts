@@ -3,10 +3,12 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
 import { registerClient } from "../../src/modules/oauth/client-registration";
+import { currentDpopNonce } from "../../src/modules/oauth/dpop-nonce";
 import type { TlsClientCertificate } from "../../src/modules/oauth/types";
 import { profileCache } from "../../src/modules/partners/profile";
 import { partnerContracts } from "../../src/modules/partners/storage";
 import { loadConfig } from "../../src/platform/env";
+import { dpopKey, proof } from "./dpop";
 import { BASE, type Call } from "./http";
 import { db } from "./partners";
 
@@ -119,4 +121,18 @@ export async function setSecurityProfile(
     .set({ securityProfile: profile, passwordGrant })
     .where(eq(partnerContracts.partnerId, partnerId));
   profileCache.invalidate(partnerId);
+}
+
+/**
+ * A FAPI client's client_credentials token: a fresh assertion and a DPoP proof with the server's
+ * current nonce, so the token is DPoP-bound as the FAPI profile requires. The DPoP key comes back
+ * for the resource calls' proofs.
+ */
+export async function fapiToken(key: ClientKey, clientId: string, extra: Record<string, string> = {}) {
+  const dpop = await dpopKey();
+  const nonce = await currentDpopNonce(loadConfig(env));
+  const answer = await tokenRequest(assertionParams(await assertion(key, clientId), extra), {
+    headers: { DPoP: await proof(dpop, "POST", "/oauth2/token", { nonce }) },
+  });
+  return { ...answer, dpop };
 }

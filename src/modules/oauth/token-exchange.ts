@@ -23,6 +23,10 @@ export async function exchangeToken(
   const handler = Object.hasOwn(GRANTS, grant) ? GRANTS[grant] : undefined;
   if (!handler)
     throw new OAuthError("unsupported_grant_type", `Supported grant types: ${GRANT_TYPES.join(", ")}`);
+  // The contract decides before anything else is looked at: a FAPI contract never has it.
+  if (grant === "password" && !client.profile.passwordGrant) {
+    throw new OAuthError("unauthorized_client", "The contract does not allow the password grant");
+  }
   const binding = await bindingOf(deps, request, client.clientId);
   requireSenderConstraint(client.profile, binding);
   const answer = await handler(deps, client, params, binding);

@@ -10,6 +10,7 @@ import {
   assertionParams,
   clientKey,
   edgeCertificate,
+  fapiToken,
   registerTestClient,
   setSecurityProfile,
   tokenRequest,
@@ -58,13 +59,11 @@ describe("the FAPI profile at the token endpoint", () => {
       password: p.password,
     });
     expect(withSecret.body).toMatchObject({ error: "invalid_client", error_description: FAPI_NO_SECRET });
-    const withKey = await tokenRequest(
-      assertionParams(await assertion(key, p.consumerKey), {
-        grant_type: "password",
-        username: p.username,
-        password: "wrong-password",
-      }),
-    );
+    const withKey = await fapiToken(key, p.consumerKey, {
+      grant_type: "password",
+      username: p.username,
+      password: "wrong-password",
+    });
     expect(withKey.res.status).toBe(400);
     expect(withKey.body).toMatchObject({
       error: "unauthorized_client",
@@ -76,7 +75,11 @@ describe("the FAPI profile at the token endpoint", () => {
 
   it("a FAPI partner authenticates with private_key_jwt or tls_client_auth", async () => {
     const { p, key } = await fapiPartner();
-    expect((await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).res.status).toBe(200);
+    expect((await fapiToken(key, p.consumerKey)).res.status).toBe(200);
+    // Unbound, a FAPI client gets no token (FAPI 2.0: sender-constrained tokens only).
+    const unbound = await tokenRequest(assertionParams(await assertion(key, p.consumerKey)));
+    expect(unbound.res.status).toBe(400);
+    expect(unbound.body.error).toBe("invalid_request");
     const mtls = await tokenRequest(
       { grant_type: "client_credentials", client_id: p.consumerKey },
       { cf: { tlsClientAuth: edgeCertificate({ certSubjectDN: "CN=fapi.partner.example" }) } },
@@ -97,10 +100,12 @@ describe("the FAPI profile at the token endpoint", () => {
   });
 
   it("GET /v1/partner shows the profile and the password grant", async () => {
-    const { p, key } = await fapiPartner();
-    const token = (await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).body
-      .access_token;
-    const me = await call("GET", "/v1/partner", { token });
+    const { p } = await fapiPartner();
+    // A certificate-bound token, presented with its certificate.
+    const cf = { tlsClientAuth: edgeCertificate({ certSubjectDN: "CN=fapi.partner.example" }) };
+    const token = (await tokenRequest({ grant_type: "client_credentials", client_id: p.consumerKey }, { cf }))
+      .body.access_token;
+    const me = await call("GET", "/v1/partner", { token, cf });
     expect(me.body.result).toMatchObject({ security_profile: "fapi", password_grant: false });
     const std = await provisionPartner();
     expect((await call("GET", "/v1/partner", { token: await tokenFor(std) })).body.result).toMatchObject({
@@ -141,7 +146,7 @@ describe("the profile switch in the admin contract", () => {
       error: "invalid_client",
       error_description: FAPI_NO_SECRET,
     });
-    expect((await tokenRequest(assertionParams(await assertion(key, p.consumerKey)))).res.status).toBe(200);
+    expect((await fapiToken(key, p.consumerKey)).res.status).toBe(200);
     const [entry] = (await db.select().from(adminAuditLog).where(eq(adminAuditLog.partnerId, p.id))).filter(
       (a) => a.action === "contract.change",
     );

@@ -181,7 +181,7 @@ describe("OWASP API2:2023 Broken Authentication", () => {
     }
   });
 
-  it("issues no refresh token, and refuses the refresh_token grant", async () => {
+  it("client_credentials issues no refresh token, and an access token is no refresh token", async () => {
     const p = await provisionPartner();
     const issued = await requestToken(p);
     expect(issued.res.status).toBe(200);
@@ -192,7 +192,7 @@ describe("OWASP API2:2023 Broken Authentication", () => {
       refresh_token: issued.body.access_token,
     });
     expect(refresh.res.status).toBe(400);
-    expect(refresh.body.error).toBe("unsupported_grant_type");
+    expect(refresh.body.error).toBe("invalid_grant");
     expect(refresh.body.access_token).toBeUndefined();
   });
 

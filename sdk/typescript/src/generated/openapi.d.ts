@@ -2066,10 +2066,10 @@ export interface components {
             /** @description An access token or a refresh token of yours */
             token: string;
             /**
-             * @description Which kind `token` is; only the order of the look-ups (both are tried)
-             * @enum {string}
+             * @description Which kind `token` is (`access_token` or `refresh_token`): only the order of the look-ups. Both kinds are always tried, so any other hint is ignored (RFC 7009 §2.1)
+             * @example refresh_token
              */
-            token_type_hint?: "access_token" | "refresh_token";
+            token_type_hint?: string;
         };
         /**
          * @example {
@@ -2108,10 +2108,10 @@ export interface components {
             /** @description An access token or a refresh token of yours */
             token: string;
             /**
-             * @description Which kind `token` is; only the order of the look-ups (both are tried)
-             * @enum {string}
+             * @description Which kind `token` is (`access_token` or `refresh_token`): only the order of the look-ups. Both kinds are always tried, so any other hint is ignored (RFC 7009 §2.1)
+             * @example refresh_token
              */
-            token_type_hint?: "access_token" | "refresh_token";
+            token_type_hint?: string;
         };
         OAuthClient: {
             /** @enum {string} */

@@ -29,12 +29,9 @@ export const clientCredentialsGrant: GrantHandler = partnerToken;
 
 /**
  * `password`: the bank's contract's grant, with the partner user's login (lockout after repeated
- * failures). Only a contract that keeps it takes it: never a FAPI partner's.
+ * failures). Only a contract that keeps it reaches here (token-exchange.ts): never a FAPI partner's.
  */
 export const passwordGrant: GrantHandler = async (deps, client, params, binding) => {
-  if (!client.profile.passwordGrant) {
-    throw new OAuthError("unauthorized_client", "The contract does not allow the password grant");
-  }
   if (!params.username || !params.password) {
     throw new OAuthError("invalid_request", "username and password are required for the password grant");
   }

@@ -9,10 +9,11 @@ export const TokenParamsSchema = (name: string) =>
   z
     .object({
       token: z.string().openapi({ description: "An access token or a refresh token of yours" }),
-      token_type_hint: z
-        .enum(["access_token", "refresh_token"])
-        .optional()
-        .openapi({ description: "Which kind `token` is; only the order of the look-ups (both are tried)" }),
+      token_type_hint: z.string().optional().openapi({
+        description:
+          "Which kind `token` is (`access_token` or `refresh_token`): only the order of the look-ups. Both kinds are always tried, so any other hint is ignored (RFC 7009 §2.1)",
+        example: "refresh_token",
+      }),
     })
     .openapi(name, { example: { token: "<refresh token>", token_type_hint: "refresh_token" } });
 
