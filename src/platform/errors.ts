@@ -469,29 +469,6 @@ export const ERRORS = {
     status: 409,
     message: "At most {max} alert rules; delete one first",
   },
-  // Client authentication and the FAPI profile 250–259 (docs/client-authentication.md)
-  oauth_client_not_registered: {
-    code: 250,
-    status: 404,
-    message: "The partner has no registered OAuth client: PUT /v1/partner/oauth-client registers it",
-  },
-  oauth_client_invalid: {
-    code: 251,
-    status: 400,
-    message: "The OAuth client registration is refused: {detail}",
-  },
-  fapi_requires_client_keys: {
-    code: 252,
-    status: 400,
-    message:
-      "A FAPI contract needs a registered client with public keys (jwks or jwks_uri) or a mutual-TLS certificate: {detail}",
-  },
-  // Consent-bound tokens 270–279 (docs/oauth-tokens.md)
-  consent_token_mismatch: {
-    code: 270,
-    status: 403,
-    message: "The access token reads with its own consent only; the Consent-Id header names another",
-  },
   // Sender-constrained tokens 240–249 (docs/sender-constrained-tokens.md)
   dpop_proof_invalid: { code: 240, status: 401, message: "The DPoP proof is invalid: {detail}" },
   dpop_proof_replayed: {
@@ -524,6 +501,29 @@ export const ERRORS = {
     status: 401,
     message:
       "The contract's FAPI profile takes only sender-constrained tokens: get one with a DPoP proof or over mutual TLS",
+  },
+  // Client authentication and the FAPI profile 250–259 (docs/client-authentication.md)
+  oauth_client_not_registered: {
+    code: 250,
+    status: 404,
+    message: "The partner has no registered OAuth client: PUT /v1/partner/oauth-client registers it",
+  },
+  oauth_client_invalid: {
+    code: 251,
+    status: 400,
+    message: "The OAuth client registration is refused: {detail}",
+  },
+  fapi_requires_client_keys: {
+    code: 252,
+    status: 400,
+    message:
+      "A FAPI contract needs a registered client with public keys (jwks or jwks_uri) or a mutual-TLS certificate: {detail}",
+  },
+  // Consent-bound tokens 270–279 (docs/oauth-tokens.md)
+  consent_token_mismatch: {
+    code: 270,
+    status: 403,
+    message: "The access token reads with its own consent only; the Consent-Id header names another",
   },
   // The bank's business errors (002), fixed: 1000–1999
   application_not_found: { code: 1000, status: 404, message: "Application not found" },

@@ -6,6 +6,7 @@ import {
   assertion,
   assertionParams,
   clientKey,
+  edgeCertificate,
   setSecurityProfile,
   tokenRequest,
 } from "../../support/client-auth";
@@ -197,17 +198,21 @@ describe("GET/PUT /v1/partner/oauth-client", () => {
 
   it("a FAPI partner cannot remove its last keys (400, code 252)", async () => {
     const p = await provisionPartner();
-    const token = await tokenFor(p);
-    await put(token, await validBody());
+    const subject = "CN=fapi.partner.example";
+    await put(await tokenFor(p), { ...(await validBody()), tls_client_auth_subject_dn: subject });
     await setSecurityProfile(p.id, "fapi");
-    const r = await put(token, { redirect_uris: [] });
+    // A FAPI partner's calls carry a sender-constrained token: here bound to its certificate.
+    const cf = { tlsClientAuth: edgeCertificate({ certSubjectDN: subject }) };
+    const token = (await tokenRequest({ grant_type: "client_credentials", client_id: p.consumerKey }, { cf }))
+      .body.access_token;
+    const r = await call("PUT", PATH, { token, cf, json: { params: { redirect_uris: [] } } });
     expect(r.res.status).toBe(400);
     expect(r.body.error.code).toBe(252);
     expect((await stored(p.id))?.jwks).not.toBeNull();
-    const view = await call("GET", PATH, { token });
+    const view = await call("GET", PATH, { token, cf });
     expect(view.body.result).toMatchObject({
       security_profile: "fapi",
-      token_endpoint_auth_methods: ["private_key_jwt"],
+      token_endpoint_auth_methods: ["private_key_jwt", "tls_client_auth"],
     });
   });
 });
