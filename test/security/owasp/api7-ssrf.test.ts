@@ -77,12 +77,30 @@ const production = (token: string, method: string, path: string, params: unknown
 });
 
 describe("OWASP API7:2023 Server Side Request Forgery", () => {
-  it("the only URLs a partner can hand the gateway are a webhook endpoint's", () => {
+  it("the only URLs a partner can hand the gateway are a webhook endpoint's, its JWKS and its redirect URIs", () => {
+    // Fetched by the gateway: webhook URLs and the JWKS (private_key_jwt), both through the SSRF
+    // guard. Redirect URIs are only where the customer's browser is sent back to, never fetched.
     expect(urlInputs()).toEqual([
+      "PUT /v1/partner/oauth-client params.jwks_uri",
+      "PUT /v1/partner/oauth-client params.redirect_uris",
       "POST /v1/webhook_endpoints params.url",
       "PATCH /v1/webhook_endpoints/{id} params.url",
     ]);
-    expect(JSON.stringify(doc)).not.toMatch(/jwks_uri/);
+  });
+
+  it("production refuses an internal jwks_uri, and stores nothing", async () => {
+    const { partner, token } = await productionPartner();
+    const before = await settledState([partner.id]);
+    for (const url of INTERNAL) {
+      const req = {
+        ...production(token, "PUT", "/v1/partner/oauth-client", { jwks_uri: url, redirect_uris: [] }),
+      };
+      delete (req.headers as Record<string, string>)["Idempotency-Key"];
+      const ex = await sendWith(PRODUCTION, req);
+      expectEnvelope(ex, 400, 251);
+      expect(ex.text, url).not.toContain("secret@");
+    }
+    expect(await changedSince(before, [partner.id])).toEqual([]);
   });
 
   it("production refuses an internal webhook URL on create and on change, and stores nothing", async () => {
