@@ -7,7 +7,6 @@ import { refusal } from "../../support/upstream";
 import { createEndpoint, receiver, until } from "../../support/webhooks";
 import {
   changedSince,
-  doc,
   entitled,
   expectEnvelope,
   operations,
