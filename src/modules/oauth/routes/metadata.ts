@@ -2,12 +2,14 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_SCOPES } from "../../../platform/catalog";
 import type { AppEnv } from "../../../platform/types";
 import { publicJwks } from "../access-tokens";
+import { ASSERTION_ALGS } from "../client-keys";
+import { DPOP_ALGS } from "../dpop";
 import { GRANT_TYPES } from "../grants";
 
 /** How clients authenticate, at the token, PAR, revocation and introspection endpoints alike. */
 const CLIENT_AUTH_METHODS = ["client_secret_basic", "private_key_jwt", "tls_client_auth"];
-/** JWS algorithms of client assertions (RFC 7523) and DPoP proofs (RFC 9449). */
-const SIGNING_ALGS = ["ES256", "PS256", "EdDSA"];
+/** JWS algorithms of client assertions (RFC 7523), as client authentication allows them. */
+const SIGNING_ALGS = [...ASSERTION_ALGS];
 
 export function registerMetadataRoutes(app: OpenAPIHono<AppEnv>) {
   app.get("/.well-known/jwks.json", async (c) => {
@@ -39,7 +41,7 @@ export function registerMetadataRoutes(app: OpenAPIHono<AppEnv>) {
       revocation_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       introspection_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
-      dpop_signing_alg_values_supported: SIGNING_ALGS,
+      dpop_signing_alg_values_supported: [...DPOP_ALGS],
       tls_client_certificate_bound_access_tokens: true,
       authorization_response_iss_parameter_supported: true,
       scopes_supported: ALL_SCOPES,
