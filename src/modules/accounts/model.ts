@@ -4,6 +4,10 @@ import type { EventType } from "../../platform/events/events";
 export const CONSENT_SCOPES = ["accounts", "balances", "transactions"] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
+/** Whether a scope word is one of the consent scopes (an OAuth scope may list them beside API scopes). */
+export const isConsentScope = (scope: string): scope is ConsentScope =>
+  (CONSENT_SCOPES as readonly string[]).includes(scope);
+
 export const CONSENT_STATUSES = [
   "AwaitingAuthorisation",
   "Authorised",
@@ -94,12 +98,12 @@ export const ACCOUNTS_READ_SCOPE = "accounts:read";
  * scopes the authorization request asked for (`accounts balances` reads no transactions).
  */
 export function consentTokenScope(requested: string): string {
-  const asked = requested.split(/\s+/).filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+  const asked = requested.split(/\s+/).filter(isConsentScope);
   return [ACCOUNTS_READ_SCOPE, ...new Set(asked)].join(" ");
 }
 
 /** Whether a consent-bound token's scope lets it read `scope`: any consent scope it lists narrows it. */
 export function tokenCoversConsentScope(tokenScopes: readonly string[], scope: ConsentScope): boolean {
-  const narrowed = tokenScopes.filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+  const narrowed = tokenScopes.filter(isConsentScope);
   return narrowed.length === 0 || narrowed.includes(scope);
 }

@@ -4,7 +4,7 @@ import { OAuthError } from "../../platform/oauth-error";
 import type { PartnerProfile } from "../../platform/types";
 import type { ConsentDeps } from "../accounts/consents";
 import { getConsent } from "../accounts/consents";
-import { CONSENT_SCOPES, type ConsentScope } from "../accounts/model";
+import { type ConsentScope, isConsentScope } from "../accounts/model";
 import { insertParRequest } from "./authorisation-storage";
 import { bindingOf } from "./binding";
 import { authenticateClient } from "./client-auth";
@@ -53,7 +53,7 @@ function scopeOf(requested: string | undefined, consented: readonly ConsentScope
   const wanted = [...new Set(requested.trim().split(/\s+/))];
   const outside = wanted.filter((s) => !(consented as readonly string[]).includes(s));
   if (outside.length > 0) {
-    const known = outside.every((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
+    const known = outside.every(isConsentScope);
     throw new OAuthError(
       "invalid_scope",
       known ? `The consent does not cover: ${outside.join(" ")}` : `Unknown scope: ${outside.join(" ")}`,

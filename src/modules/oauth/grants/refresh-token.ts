@@ -1,6 +1,6 @@
 import { sha256Hex } from "../../../platform/lib/ids";
 import { OAuthError } from "../../../platform/oauth-error";
-import { CONSENT_SCOPES } from "../../accounts/model";
+import { isConsentScope } from "../../accounts/model";
 import { findGrant, findRefreshToken, rotateRefreshToken } from "../grant-storage";
 import { bindingOnly, consentState, endGrant, issueGrantTokens, sameBinding } from "../grant-tokens";
 import type { GrantHandler } from "../types";
@@ -42,8 +42,8 @@ export const refreshTokenGrant: GrantHandler = async (deps, client, params, bind
   const granted = grant.scope.split(" ").filter(Boolean);
   const asked = grantedScopes(params.scope, granted);
   // A grant narrowed to some consent scopes stays narrowed: dropping them all would widen it.
-  const narrowing = granted.filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s));
-  if (narrowing.length > 0 && !asked.some((s) => narrowing.includes(s)))
+  const narrowing = granted.filter(isConsentScope);
+  if (narrowing.length > 0 && !asked.some(isConsentScope))
     throw new OAuthError(
       "invalid_scope",
       `Ask for at least one of the grant's scopes: ${narrowing.join(" ")}`,
